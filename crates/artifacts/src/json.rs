@@ -1,0 +1,153 @@
+//! JSON with a JSON Pointer → span table. serde_json gives the value (and line/column of syntax errors);
+//! a small structural scanner records where each member and element starts. The scanner runs only on
+//! text serde_json has accepted, and uses an explicit stack, so it cannot be driven into recursion.
+
+use serde_json::Value;
+
+use crate::lines::LineIndex;
+use crate::pointer::{Spans, join_pointer};
+use crate::{Format, ParseError, ParseErrorKind, Parsed};
+
+pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let base = text.len() - body.len();
+    let value: Value = serde_json::from_str(body).map_err(|e| {
+        let idx = LineIndex::new(body);
+        let offset = idx
+            .line_start(e.line().max(1))
+            .map(|s| {
+                let line = &body[s..];
+                s + line
+                    .chars()
+                    .take(e.column().saturating_sub(1))
+                    .map(char::len_utf8)
+                    .sum::<usize>()
+            })
+            .unwrap_or(0);
+        let msg = e.to_string();
+        let msg = msg.find(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+        let kind = if msg.contains("recursion limit") {
+            ParseErrorKind::Budget
+        } else {
+            ParseErrorKind::Syntax
+        };
+        ParseError {
+            kind,
+            message: format!("invalid JSON: {msg}"),
+            offset: base + offset.min(body.len()),
+        }
+    })?;
+    let spans = spans(body, base);
+    Ok(Parsed {
+        format: Format::Json,
+        value,
+        spans,
+        flavor: None,
+        notices: Vec::new(),
+    })
+}
+
+enum Frame {
+    Obj { ptr: String, key: Option<(String, usize)> },
+    Arr { ptr: String, idx: usize },
+}
+
+fn spans(text: &str, base: usize) -> Spans {
+    let bytes = text.as_bytes();
+    let mut spans = Spans::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // Where the value now starting belongs, and where its entry began.
+    let target = |stack: &mut Vec<Frame>, start: usize| -> Option<(String, usize)> {
+        match stack.last_mut() {
+            None => Some((String::new(), start)),
+            Some(Frame::Obj { ptr, key }) => key.take().map(|(k, ks)| (join_pointer(ptr, &k), ks)),
+            Some(Frame::Arr { ptr, idx }) => {
+                let p = format!("{ptr}/{idx}");
+                *idx += 1;
+                Some((p, start))
+            }
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => i += 1,
+            b'{' | b'[' => {
+                if let Some((p, from)) = target(&mut stack, i) {
+                    spans.insert(p.clone(), base + from, base + i + 1);
+                    stack.push(if b == b'{' {
+                        Frame::Obj { ptr: p, key: None }
+                    } else {
+                        Frame::Arr { ptr: p, idx: 0 }
+                    });
+                }
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+            }
+            b'"' => {
+                let end = string_end(bytes, i);
+                let is_key = matches!(stack.last(), Some(Frame::Obj { key: None, .. }));
+                if is_key {
+                    let raw = &text[i..end];
+                    let key: String = serde_json::from_str(raw).unwrap_or_default();
+                    if let Some(Frame::Obj { key: k, .. }) = stack.last_mut() {
+                        *k = Some((key, i));
+                    }
+                } else if let Some((p, from)) = target(&mut stack, i) {
+                    spans.insert(p, base + from, base + end);
+                }
+                i = end;
+            }
+            _ => {
+                let start = i;
+                while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                if let Some((p, from)) = target(&mut stack, start) {
+                    spans.insert(p, base + from, base + i);
+                }
+            }
+        }
+    }
+    spans
+}
+
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_pointers_resolve() {
+        let text = "{\n  \"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]},\n  \"d/e\": true\n}";
+        let p = parse(text).unwrap();
+        let idx = LineIndex::new(text);
+        let line = |ptr: &str| idx.line_col(text, p.spans.locate(ptr).unwrap().0).0;
+        assert_eq!(line("/a/b/1/c"), 2);
+        assert_eq!(line("/d~1e"), 3);
+        assert_eq!(&text[p.spans.exact("/a/b/1/c").unwrap().0..p.spans.exact("/a/b/1/c").unwrap().1], "\"c\": \"x\\\"y\"");
+    }
+
+    #[test]
+    fn trailing_comma_has_a_line() {
+        let text = "{\n  \"a\": 1,\n}\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(LineIndex::new(text).line_col(text, e.offset).0, 3);
+        assert!(e.message.starts_with("invalid JSON"));
+    }
+}

@@ -1,0 +1,207 @@
+//! Span-keeping parsers for AI governance evidence.
+//!
+//! Every file is turned into a [`Parsed`] value: a `serde_json::Value` plus a table that maps each JSON
+//! Pointer to the byte range it was written at, so a diagnostic about `/quality/assessed` can underline
+//! the exact YAML line. This crate knows nothing of policy: it reads, sniffs and locates.
+
+mod json;
+mod lines;
+mod markdown;
+mod pointer;
+mod sniff;
+mod text;
+mod toml_doc;
+mod yaml;
+
+use std::fmt;
+
+pub use lines::LineIndex;
+pub use pointer::{Spans, escape_token, join_pointer};
+pub use sniff::Flavor;
+pub use text::{content_words, is_placeholder, is_placeholder_value, PLACEHOLDERS};
+
+/// The largest file read as evidence; larger files are reported, never silently dropped.
+pub const DEFAULT_MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+
+/// How a file is serialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Yaml,
+    Json,
+    Toml,
+    Markdown,
+}
+
+impl Format {
+    /// The format a path's name suggests, if any.
+    pub fn from_path(path: &str) -> Option<Format> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e);
+        match ext {
+            Some("yaml" | "yml" | "dvc") => Some(Format::Yaml),
+            Some("json" | "jsonld") => Some(Format::Json),
+            Some("toml") => Some(Format::Toml),
+            Some("md" | "markdown") => Some(Format::Markdown),
+            _ if lower == "mlmodel" || lower == "dvc.lock" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A problem the parser noticed in a file that still parsed (e.g. a blank line before front matter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// A stable code, e.g. `front-matter-not-first`.
+    pub code: &'static str,
+    pub message: String,
+    /// Byte offset in the file the notice points at.
+    pub offset: usize,
+}
+
+/// A file parsed into a value with its spans.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub format: Format,
+    pub value: serde_json::Value,
+    pub spans: Spans,
+    pub flavor: Option<Flavor>,
+    pub notices: Vec<Notice>,
+}
+
+/// Why a file could not be read as evidence. Always carries the place, so it can be shown at a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub kind: ParseErrorKind,
+    pub message: String,
+    /// Byte offset of the problem in the file (0 when the whole file is concerned).
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// The syntax of YAML, JSON, TOML or front matter is broken.
+    Syntax,
+    /// A resource budget (aliases, nesting, events) was exceeded.
+    Budget,
+    /// The file is larger than the configured limit.
+    TooLarge,
+    /// The file holds NUL bytes: it is binary.
+    Binary,
+    /// The bytes are not UTF-8.
+    Encoding,
+    /// The file is a Git LFS pointer: the real content is not in the repository.
+    LfsPointer,
+}
+
+impl ParseErrorKind {
+    /// The core diagnostic code this problem is reported under.
+    pub fn code(self) -> &'static str {
+        match self {
+            ParseErrorKind::Syntax => "AL001",
+            ParseErrorKind::Budget => "AL002",
+            ParseErrorKind::TooLarge => "AL003",
+            ParseErrorKind::Binary => "AL004",
+            ParseErrorKind::Encoding => "AL005",
+            ParseErrorKind::LfsPointer => "AL006",
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Limits applied while reading untrusted files.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// The prefix of every Git LFS pointer file.
+pub const LFS_POINTER_PREFIX: &str = "version https://git-lfs.github.com/spec/";
+
+/// Check the raw bytes of a file and give back its text, or the reason it cannot be read as text.
+pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(ParseError {
+            kind: ParseErrorKind::TooLarge,
+            message: format!(
+                "file is larger than the {}-byte limit for evidence files (raise [files] max_file_bytes in aimslint.toml if it is real evidence)",
+                limits.max_file_bytes
+            ),
+            offset: 0,
+        });
+    }
+    if let Some(pos) = bytes.iter().take(8192).position(|&b| b == 0) {
+        return Err(ParseError {
+            kind: ParseErrorKind::Binary,
+            message: "file is binary (it contains NUL bytes), not a text evidence file".into(),
+            offset: pos,
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            if text.starts_with(LFS_POINTER_PREFIX) {
+                return Err(ParseError {
+                    kind: ParseErrorKind::LfsPointer,
+                    message: "file is a Git LFS pointer; its content is not in the repository (run `git lfs pull` to lint it)".into(),
+                    offset: 0,
+                });
+            }
+            Ok(text)
+        }
+        Err(e) => Err(ParseError {
+            kind: ParseErrorKind::Encoding,
+            message: format!(
+                "file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+                e.valid_up_to()
+            ),
+            offset: e.valid_up_to(),
+        }),
+    }
+}
+
+/// Parse a file's text in the given format.
+pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, ParseError> {
+    let mut parsed = match format {
+        Format::Yaml => yaml::parse(text, 0)?,
+        Format::Json => json::parse(text)?,
+        Format::Toml => toml_doc::parse(text)?,
+        Format::Markdown => markdown::parse(text)?,
+    };
+    parsed.flavor = sniff::sniff(path, text, &parsed);
+    Ok(parsed)
+}
+
+/// Guess a file's flavour from its name and raw text alone, for files that could not be parsed.
+pub fn sniff_text(path: &str, text: &str) -> Option<Flavor> {
+    sniff::sniff_raw(path, text)
+}

@@ -1,0 +1,119 @@
+//! What counts as content: placeholders left from templates are not evidence.
+
+use serde_json::Value;
+
+/// Strings that templates leave behind. Compared case-insensitively after trimming.
+pub const PLACEHOLDERS: &[&str] = &[
+    "[more information needed]",
+    "more information needed",
+    "[needs more information]",
+    "todo",
+    "tbd",
+    "tbc",
+    "n/a",
+    "na",
+    "fixme",
+    "xxx",
+    "...",
+    "…",
+    "lorem ipsum",
+    "none",
+    "unknown",
+    "-",
+];
+
+/// Is this string, on its own, a placeholder rather than content?
+pub fn is_placeholder(s: &str) -> bool {
+    let t = strip_noise(s);
+    let t = t.trim().trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '_');
+    if t.is_empty() {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    PLACEHOLDERS.contains(&lower.as_str())
+        || lower.starts_with("lorem ipsum")
+        || lower.starts_with("todo:")
+        || lower.starts_with("tbd:")
+}
+
+/// Is this JSON value missing in substance: null, empty, or a placeholder string?
+pub fn is_placeholder_value(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => is_placeholder(s),
+        Value::Array(a) => a.is_empty() || a.iter().all(is_placeholder_value),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// Remove HTML comments, Jinja expressions and placeholder phrases from a text.
+fn strip_noise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let next_comment = rest.find("<!--");
+        let next_jinja = rest.find("{{").into_iter().chain(rest.find("{%")).min();
+        let (start, close) = match (next_comment, next_jinja) {
+            (Some(c), Some(j)) if j < c => (j, if rest[j..].starts_with("{{") { "}}" } else { "%}" }),
+            (Some(c), _) => (c, "-->"),
+            (None, Some(j)) => (j, if rest[j..].starts_with("{{") { "}}" } else { "%}" }),
+            (None, None) => {
+                out.push_str(rest);
+                break;
+            }
+        };
+        out.push_str(&rest[..start]);
+        match rest[start..].find(close) {
+            Some(end) => rest = &rest[start + end + close.len()..],
+            None => break,
+        }
+    }
+    let lower = out.to_lowercase();
+    if lower.contains("more information needed") || lower.contains("needs more information") {
+        let mut cleaned = String::with_capacity(out.len());
+        for line in out.lines() {
+            let l = line.to_lowercase();
+            if !(l.contains("more information needed") || l.contains("needs more information")) {
+                cleaned.push_str(line);
+                cleaned.push('\n');
+            }
+        }
+        return cleaned;
+    }
+    out
+}
+
+/// The words of real content in a Markdown text: comments, Jinja, placeholders, markup and
+/// headings removed.
+pub fn content_words(s: &str) -> usize {
+    let cleaned = strip_noise(s);
+    cleaned
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.starts_with('#') && !is_placeholder(t)
+        })
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_not_content() {
+        assert!(is_placeholder("[More Information Needed]"));
+        assert!(is_placeholder("  TBD "));
+        assert!(is_placeholder("<!-- Provide a summary -->"));
+        assert!(is_placeholder("{{ model_summary | default(\"\", true) }}"));
+        assert!(!is_placeholder("Retail credit scoring"));
+        assert_eq!(content_words("<!-- hi there -->\n[More Information Needed]\n"), 0);
+        assert_eq!(content_words("### Sub\nThe model is biased against thin files."), 7);
+        assert!(is_placeholder_value(&serde_json::json!([])));
+        assert!(is_placeholder_value(&serde_json::json!(["TODO"])));
+        assert!(!is_placeholder_value(&serde_json::json!(false)));
+    }
+}

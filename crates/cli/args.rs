@@ -1,0 +1,135 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Policy-as-code linter for AI governance evidence: ISO/IEC 42001, NIST AI RMF, EU AI Act.
+#[derive(Debug, Parser)]
+#[command(name = "aimslint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn jobs(&self) -> Option<usize> {
+        match &self.command {
+            Command::Check(c) => c.jobs,
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check evidence files (model cards, provenance, change records, …) against the policy packs.
+    Check(CheckArgs),
+    /// Show a rule's documentation, or what a control asks for and which rules check it.
+    Explain(ExplainArgs),
+    /// List or test policy packs.
+    Packs {
+        #[command(subcommand)]
+        command: PacksCommand,
+    },
+    /// Write aimslint.toml and a template for each evidence kind.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct PackOptions {
+    /// Configuration file (default: aimslint.toml at the repository root).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Load an extra policy pack from a directory (repeatable).
+    #[arg(long = "pack", value_name = "DIR", global = true)]
+    pub packs: Vec<PathBuf>,
+    /// Enable optional crosswalk packs for this run (comma-separated: nist-ai-rmf,eu-ai-act).
+    #[arg(long, value_delimiter = ',', global = true)]
+    pub frameworks: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Directory (a repository) or files to check. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Check exactly what is staged in the git index, not the working tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Threads to use (default: all cores). The output is the same whatever the number.
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Rules to run: rule id, id prefix, pack id, control glob (iso42001:A.7.*) or severity (repeatable, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules not to run, in the same forms as --select.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Judge dates (max-age, waiver expiry) as of this day instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", env = "AIMSLINT_AS_OF")]
+    pub as_of: Option<String>,
+    /// The repository root, when checking single files (default: found from the first path).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Never colour the output.
+    #[arg(long)]
+    pub no_color: bool,
+    #[command(flatten)]
+    pub packs: PackOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (MC-003) or a control id (iso42001:A.7.5, A.7.5, GOVERN-1.1, eu-ai-act:Art.10).
+    pub id: String,
+    #[command(flatten)]
+    pub packs: PackOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PacksCommand {
+    /// List the loaded packs, their versions, digests and rule counts.
+    List {
+        #[command(flatten)]
+        packs: PackOptions,
+    },
+    /// Run every rule's pass and fail fixtures (all built-in packs, plus --pack directories).
+    Test {
+        /// Test only this pack.
+        #[arg(long = "only", value_name = "PACK")]
+        only: Option<String>,
+        #[command(flatten)]
+        packs: PackOptions,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write (default: the current directory).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}

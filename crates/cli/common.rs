@@ -1,0 +1,117 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aimslint_engine::Config;
+use aimslint_packs::{LoadRequest, PackErrors, PackSet};
+
+use crate::args::PackOptions;
+use crate::exit;
+
+/// An error that ends the run, with its exit code.
+pub enum CliError {
+    /// Bad usage, config or pack: exit 2. Shown with every diagnostic.
+    Usage(miette::Report),
+    /// A bug or failed I/O: exit 3.
+    Internal(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => exit::USAGE,
+            CliError::Internal(_) => exit::INTERNAL,
+        }
+    }
+
+    pub fn usage(msg: impl Into<String>) -> CliError {
+        CliError::Usage(miette::miette!("{}", msg.into()))
+    }
+}
+
+impl fmt::Debug for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(r) => write!(f, "{r:?}"),
+            CliError::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl From<PackErrors> for CliError {
+    fn from(e: PackErrors) -> Self {
+        CliError::Usage(miette::Report::new(e))
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Internal(e.to_string())
+    }
+}
+
+pub fn tool_version() -> semver::Version {
+    semver::Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or_else(|_| semver::Version::new(0, 0, 0))
+}
+
+/// Load the packs the config and options ask for: built-in non-optional packs, the optional ones
+/// enabled by `[packs]` or `--frameworks`, and pack directories.
+pub fn load_packs(config: &Config, opts: &PackOptions, all_builtin: bool) -> Result<Arc<PackSet>, CliError> {
+    let mut optional: Vec<String> = config.packs.iter().map(|(id, _)| id.clone()).collect();
+    optional.extend(opts.frameworks.iter().cloned());
+    let mut req = if all_builtin {
+        LoadRequest::all_builtin()
+    } else {
+        LoadRequest::defaults_with(&optional)
+    };
+    let known = aimslint_packs::builtin_pack_ids();
+    for id in &optional {
+        if !known.contains(id) && !config.pack_dirs.iter().any(|d| d.ends_with(id)) {
+            return Err(CliError::usage(format!(
+                "unknown pack `{id}`; built-in packs: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    for (id, v) in &config.packs {
+        if let Some(entry) = req.builtin.iter_mut().find(|(b, _)| b == id) {
+            entry.1 = v.clone();
+        }
+    }
+    req.dirs.extend(config.pack_dirs.iter().cloned());
+    req.dirs.extend(opts.packs.iter().cloned());
+    Ok(Arc::new(PackSet::load(&req, &tool_version())?))
+}
+
+/// The repository root for a set of paths: `--root`, the directory given, or the nearest ancestor
+/// holding aimslint.toml or .git.
+pub fn find_root(paths: &[PathBuf], explicit: Option<&Path>) -> Result<PathBuf, CliError> {
+    if let Some(r) = explicit {
+        return Ok(r.to_path_buf());
+    }
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    if !first.exists() {
+        return Err(CliError::usage(format!("{}: no such file or directory", first.display())));
+    }
+    if first.is_dir() {
+        return Ok(first);
+    }
+    let abs = first.canonicalize()?;
+    let mut dir = abs.parent();
+    while let Some(d) = dir {
+        if d.join("aimslint.toml").exists() || d.join(".git").exists() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Ok(abs.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf))
+}
+
+pub fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date, CliError> {
+    jiff::civil::Date::strptime("%Y-%m-%d", s)
+        .map_err(|_| CliError::usage(format!("`{s}` is not a date (YYYY-MM-DD)")))
+}

@@ -1,0 +1,371 @@
+//! The declarative check kinds. Each takes the subject (the document or one `each` element) and
+//! returns the places where the rule does not hold, as (pointer, message).
+
+use std::collections::{HashMap, HashSet};
+
+use aimslint_artifacts::{content_words, is_placeholder_value};
+use aimslint_packs::{Check, Expr, MinLength, Rule};
+use serde_json::Value;
+
+/// Where a rule does not hold: a pointer (absolute in the document) and what is wrong.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub pointer: String,
+    pub message: String,
+    /// Place the finding at the top of the file rather than at the pointer.
+    pub at_top: bool,
+}
+
+impl Hit {
+    fn at(pointer: String, message: String) -> Hit {
+        Hit { pointer, message, at_top: false }
+    }
+}
+
+/// What a check may look at beyond its subject.
+pub(crate) struct Ctx<'a> {
+    pub root: &'a Value,
+    pub path: &'a str,
+    pub kind: &'a str,
+    pub today: jiff::civil::Date,
+    pub schema_pointer: &'a str,
+    /// Every file path of the tree, for `reference`.
+    pub paths: &'a HashSet<String>,
+    /// Kind of each parsed document by path.
+    pub kinds: &'a HashMap<String, Option<String>>,
+    /// (kind, pointer) → values documents of that kind hold there, for `reference … by`.
+    pub keys: &'a HashMap<(String, String), HashSet<String>>,
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            let s = s.trim();
+            if s.chars().count() > 60 {
+                format!("\"{}…\"", s.chars().take(57).collect::<String>())
+            } else {
+                format!("\"{s}\"")
+            }
+        }
+        Value::Null => "null".into(),
+        Value::Array(a) if a.is_empty() => "an empty list".into(),
+        Value::Object(o) if o.is_empty() => "an empty mapping".into(),
+        other => {
+            let s = other.to_string();
+            if s.len() > 60 { format!("{}…", &s[..57.min(s.len())]) } else { s }
+        }
+    }
+}
+
+fn key_name(pointer: &str) -> String {
+    pointer.rsplit('/').next().unwrap_or(pointer).replace("~1", "/").replace("~0", "~")
+}
+
+/// Strings at a pointer: the value itself, or each string of a list, with its pointer.
+fn strings_at(subject: &Value, base: &str, pointer: &str) -> Vec<(String, String)> {
+    match subject.pointer(pointer) {
+        Some(Value::String(s)) => vec![(format!("{base}{pointer}"), s.clone())],
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v {
+                Value::String(s) => Some((format!("{base}{pointer}/{i}"), s.clone())),
+                Value::Number(n) => Some((format!("{base}{pointer}/{i}"), n.to_string())),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::Number(n)) => vec![(format!("{base}{pointer}"), n.to_string())],
+        Some(Value::Bool(b)) => vec![(format!("{base}{pointer}"), b.to_string())],
+        _ => Vec::new(),
+    }
+}
+
+/// Normalise a heading for comparison: lower case, alphanumerics and single spaces.
+fn norm_title(s: &str) -> String {
+    let mut out = String::new();
+    for w in s
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+pub(crate) fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    let s = s.trim();
+    let head = s.get(..10)?;
+    jiff::civil::Date::strptime("%Y-%m-%d", head).ok()
+}
+
+pub(crate) fn cel_value(v: &Value) -> cel::Value {
+    cel::to_value(v).unwrap_or(cel::Value::Null)
+}
+
+/// Evaluate a CEL expression; `Ok(None)` when it does not yield a boolean.
+pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
+    let mut c = cel::Context::default();
+    c.add_variable_from_value("doc", cel_value(subject));
+    c.add_variable_from_value("root", cel_value(ctx.root));
+    c.add_variable_from_value("path", ctx.path.to_string());
+    c.add_variable_from_value("kind", ctx.kind.to_string());
+    c.add_variable_from_value("today", ctx.today.to_string());
+    match expr.program.execute(&c) {
+        Ok(cel::Value::Bool(b)) => Ok(b),
+        Ok(other) => Err(format!("expression yields {other:?}, not a boolean")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    match &rule.check {
+        Check::Schema { schema } => {
+            let sp = ctx.schema_pointer;
+            let Some(instance) = subject.pointer(sp) else {
+                return hits;
+            };
+            for e in schema.validator.iter_errors(instance) {
+                let ip = e.instance_path().to_string();
+                hits.push(Hit::at(
+                    format!("{base}{sp}{ip}"),
+                    format!("does not match {}: {}", schema.name, e.masked()),
+                ));
+            }
+            if hits.is_empty() {
+                return hits;
+            }
+            // One finding per distinct place is enough.
+            let mut seen = HashSet::new();
+            hits.retain(|h| seen.insert(h.pointer.clone()));
+        }
+        Check::Required { pointers } => {
+            for p in pointers {
+                match subject.pointer(p) {
+                    None => hits.push(Hit::at(
+                        format!("{base}{p}"),
+                        format!("`{}` is missing", key_name(p)),
+                    )),
+                    Some(v) if is_placeholder_value(v) => hits.push(Hit::at(
+                        format!("{base}{p}"),
+                        format!("`{}` holds no content ({})", key_name(p), describe(v)),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        Check::Pattern { pointer, regex, message } => {
+            for (ptr, s) in strings_at(subject, base, pointer) {
+                if !regex.is_match(&s) {
+                    let m = message
+                        .clone()
+                        .unwrap_or_else(|| format!("does not match /{}/", regex.as_str()));
+                    hits.push(Hit::at(ptr, format!("`{}` = \"{s}\": {m}", key_name(pointer))));
+                }
+            }
+        }
+        Check::Enum { pointer, values } => {
+            for (ptr, s) in strings_at(subject, base, pointer) {
+                if !values.iter().any(|v| v == &s) {
+                    hits.push(Hit::at(
+                        ptr,
+                        format!("`{}` = \"{s}\" is not one of: {}", key_name(pointer), values.join(", ")),
+                    ));
+                }
+            }
+        }
+        Check::MinLength { pointer, min } => {
+            if let Some(v) = subject.pointer(pointer) {
+                let (have, need, unit) = match (min, v) {
+                    (MinLength::Chars(n), Value::String(s)) => (s.trim().chars().count(), *n, "characters"),
+                    (MinLength::Words(n), Value::String(s)) => (content_words(s), *n, "words"),
+                    (MinLength::Items(n), Value::Array(a)) => (a.len(), *n, "items"),
+                    (MinLength::Items(n), _) => (0, *n, "items"),
+                    (MinLength::Chars(n) | MinLength::Words(n), _) => (0, *n, "words of text"),
+                };
+                if have < need {
+                    hits.push(Hit::at(
+                        format!("{base}{pointer}"),
+                        format!("`{}` has {have} {unit}; at least {need} needed", key_name(pointer)),
+                    ));
+                }
+            }
+        }
+        Check::MaxAge { pointer, days } => {
+            if let Some(v) = subject.pointer(pointer) {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match parse_date(&text) {
+                    None => hits.push(Hit::at(
+                        format!("{base}{pointer}"),
+                        format!("`{}` = {} is not a date (YYYY-MM-DD)", key_name(pointer), describe(v)),
+                    )),
+                    Some(d) => {
+                        let age = (ctx.today - d).get_days();
+                        if age > i32::try_from(*days).unwrap_or(i32::MAX) {
+                            hits.push(Hit::at(
+                                format!("{base}{pointer}"),
+                                format!(
+                                    "`{}` is {d}, {age} days before {}; it may be at most {days} days old",
+                                    key_name(pointer),
+                                    ctx.today
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Check::Section { any, min_words, or_pointers } => {
+            if or_pointers
+                .iter()
+                .any(|p| subject.pointer(p).is_some_and(|v| !is_placeholder_value(v)))
+            {
+                return hits;
+            }
+            let wanted: Vec<String> = any.iter().map(|t| norm_title(t)).collect();
+            let mut best: Option<(usize, String, String)> = None;
+            if let Some(Value::Object(sections)) = subject.get("sections") {
+                for (slug, sec) in sections {
+                    let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
+                    let nt = norm_title(title);
+                    let matched = wanted.iter().any(|w| nt == *w || (!w.is_empty() && contains_words(&nt, w)));
+                    if !matched {
+                        continue;
+                    }
+                    let text = sec.get("text").and_then(Value::as_str).unwrap_or_default();
+                    let words = content_words(text);
+                    if best.as_ref().is_none_or(|b| words > b.0) {
+                        best = Some((words, slug.clone(), title.to_string()));
+                    }
+                }
+            }
+            match best {
+                Some((words, _, _)) if words >= *min_words => {}
+                Some((words, slug, title)) => hits.push(Hit::at(
+                    format!("{base}/sections/{}", aimslint_artifacts::escape_token(&slug)),
+                    format!("section \"{title}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)"),
+                )),
+                None => hits.push(Hit {
+                    pointer: base.to_string(),
+                    message: format!("no section titled {}", quote_list(any)),
+                    at_top: true,
+                }),
+            }
+        }
+        Check::Reference { pointer, kind, by, optional } => {
+            let values = strings_at(subject, base, pointer);
+            if values.is_empty() {
+                if !optional {
+                    hits.push(Hit::at(format!("{base}{pointer}"), format!("`{}` is missing", key_name(pointer))));
+                }
+                return hits;
+            }
+            for (ptr, value) in values {
+                if aimslint_artifacts::is_placeholder(&value) {
+                    if !optional {
+                        hits.push(Hit::at(ptr, format!("`{}` holds no content", key_name(pointer))));
+                    }
+                    continue;
+                }
+                if let (Some(k), Some(b)) = (kind, by)
+                    && ctx.keys.get(&(k.clone(), b.clone())).is_some_and(|s| s.contains(value.trim()))
+                {
+                    continue;
+                }
+                let target = resolve_path(ctx.path, value.trim());
+                let exists = target.as_deref().is_some_and(|t| ctx.paths.contains(t));
+                match (exists, kind) {
+                    (false, _) => {
+                        let what = match (kind, by) {
+                            (Some(k), Some(b)) => format!(
+                                "\"{value}\" names no file and no {k} document with `{}` = \"{value}\"",
+                                key_name(b)
+                            ),
+                            _ => format!("\"{value}\" does not exist in the repository"),
+                        };
+                        hits.push(Hit::at(ptr, what));
+                    }
+                    (true, Some(k)) => {
+                        let t = target.unwrap_or_default();
+                        if let Some(Some(actual)) = ctx.kinds.get(&t)
+                            && actual != k
+                        {
+                            hits.push(Hit::at(ptr, format!("\"{value}\" is a {actual}, not a {k}")));
+                        }
+                    }
+                    (true, None) => {}
+                }
+            }
+        }
+        Check::Expr { expr, pointer, message } => {
+            let at = format!("{base}{}", pointer.as_deref().unwrap_or(""));
+            match eval_bool(expr, subject, ctx) {
+                Ok(true) => {}
+                Ok(false) => hits.push(Hit::at(at, message.clone())),
+                Err(e) => hits.push(Hit::at(at, format!("{message} (the check could not be evaluated: {e})"))),
+            }
+        }
+    }
+    hits
+}
+
+fn contains_words(haystack: &str, needle: &str) -> bool {
+    let h: Vec<&str> = haystack.split(' ').collect();
+    let n: Vec<&str> = needle.split(' ').collect();
+    h.windows(n.len()).any(|w| w == n.as_slice())
+}
+
+fn quote_list(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        _ => format!("{} or {}", q[..q.len() - 1].join(", "), q[q.len() - 1]),
+    }
+}
+
+/// A repository path from a reference: `./x` and `../x` are relative to the document.
+pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {
+    if value.contains("://") {
+        return None;
+    }
+    let joined = if value.starts_with("./") || value.starts_with("../") {
+        let dir = doc_path.rsplit_once('/').map_or("", |(d, _)| d);
+        format!("{dir}/{value}")
+    } else {
+        value.trim_start_matches('/').to_string()
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve() {
+        assert_eq!(resolve_path("models/a/README.md", "../../data/x.yaml").as_deref(), Some("data/x.yaml"));
+        assert_eq!(resolve_path("aims/systems.yaml", "models/a/README.md").as_deref(), Some("models/a/README.md"));
+        assert_eq!(resolve_path("a.yaml", "../../etc/passwd"), None);
+        assert!(contains_words("intended uses limitations", "intended uses"));
+        assert_eq!(norm_title("Bias, Risks, and Limitations"), "bias risks and limitations");
+    }
+}

@@ -1,0 +1,261 @@
+//! `aimslint.toml`: which packs, where evidence lives, which rules, SoA exclusions and waivers.
+//! Parsed with spans; unknown keys are errors; every problem is collected and shown at its line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use aimslint_packs::{PackDiagnostic, PackErrors};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    packs: BTreeMap<String, Spanned<RawPackReq>>,
+    #[serde(default)]
+    artifacts: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    soa: RawSoa,
+    #[serde(default)]
+    waivers: Vec<Spanned<RawWaiver>>,
+    #[serde(default)]
+    files: RawFiles,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawPackReq {
+    Version(String),
+    Table {
+        version: Option<String>,
+        path: Option<String>,
+    },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSoa {
+    #[serde(default)]
+    exclude: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: String,
+    #[serde(default)]
+    paths: Vec<String>,
+    reason: String,
+    owner: String,
+    expires: Spanned<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    exclude: Vec<String>,
+    max_file_bytes: Option<usize>,
+}
+
+/// A waiver: findings of `rule` in `paths` are reported as waived until `expires`.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    pub rule: String,
+    pub paths: Vec<String>,
+    pub matcher: globset::GlobSet,
+    pub reason: String,
+    pub owner: String,
+    pub expires: jiff::civil::Date,
+    /// The 1-based line of the waiver in aimslint.toml.
+    pub line: usize,
+    pub span: (usize, usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct SoaExclusion {
+    pub control: String,
+    pub justification: String,
+    pub line: usize,
+}
+
+/// The parsed configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, relative to the repository root (`aimslint.toml`), if any.
+    pub file: Option<String>,
+    pub text: String,
+    /// Built-in packs to enable, with their version requirement.
+    pub packs: Vec<(String, Option<semver::VersionReq>)>,
+    /// Pack directories, resolved against the config's folder.
+    pub pack_dirs: Vec<std::path::PathBuf>,
+    /// Path globs per artifact kind, replacing the kind's own.
+    pub artifacts: BTreeMap<String, Vec<String>>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, aimslint_packs::Severity>,
+    pub soa_exclude: Vec<SoaExclusion>,
+    pub waivers: Vec<Waiver>,
+    pub exclude: Vec<String>,
+    pub max_file_bytes: Option<usize>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Read `aimslint.toml` from a repository root, if there is one.
+pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, PackErrors> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = root.join("aimslint.toml");
+            if !p.exists() {
+                return Ok(Config::default());
+            }
+            p
+        }
+    };
+    let display = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        PackErrors(vec![PackDiagnostic::new(&display, "", None, format!("cannot read: {e}"))])
+    })?;
+    parse_config(&display, &text, path.parent().unwrap_or(root))
+}
+
+pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackErrors> {
+    let mut errors = Vec::new();
+    let err = |span: Option<std::ops::Range<usize>>, msg: String| PackDiagnostic::new(file, text, span, msg);
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => return Err(PackErrors(vec![err(e.span(), e.message().trim().to_string())])),
+    };
+    let mut cfg = Config {
+        file: Some(file.to_string()),
+        text: text.to_string(),
+        ..Config::default()
+    };
+    for (id, req) in raw.packs {
+        let span = req.span();
+        let (version, path) = match req.into_inner() {
+            RawPackReq::Version(v) => (Some(v), None),
+            RawPackReq::Table { version, path } => (version, path),
+        };
+        let version = match version {
+            Some(v) => match semver::VersionReq::parse(&v) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    errors.push(err(Some(span.clone()), format!("invalid version requirement for {id}: {e}")));
+                    None
+                }
+            },
+            None => None,
+        };
+        match path {
+            Some(p) => cfg.pack_dirs.push(base.join(p)),
+            None => cfg.packs.push((id, version)),
+        }
+    }
+    for (kind, globs) in raw.artifacts {
+        for g in &globs {
+            if let Err(e) = globset::Glob::new(g.get_ref()) {
+                errors.push(err(Some(g.span()), format!("invalid glob: {e}")));
+            }
+        }
+        cfg.artifacts.insert(kind, globs.into_iter().map(Spanned::into_inner).collect());
+    }
+    cfg.select = raw.rules.select.into_iter().map(Spanned::into_inner).collect();
+    cfg.ignore = raw.rules.ignore.into_iter().map(Spanned::into_inner).collect();
+    for (rule, sev) in raw.rules.severity {
+        match aimslint_packs::Severity::parse(sev.get_ref()) {
+            Some(s) => {
+                cfg.severity.insert(rule, s);
+            }
+            None => errors.push(err(Some(sev.span()), "severity must be error, warning or info".into())),
+        }
+    }
+    for (control, just) in raw.soa.exclude {
+        let line = line_of(text, just.span().start);
+        cfg.soa_exclude.push(SoaExclusion {
+            control,
+            justification: just.into_inner(),
+            line,
+        });
+    }
+    for w in raw.waivers {
+        let span = w.span();
+        let w = w.into_inner();
+        let expires = match jiff::civil::Date::strptime("%Y-%m-%d", w.expires.get_ref()) {
+            Ok(d) => d,
+            Err(_) => {
+                errors.push(err(Some(w.expires.span()), "expires must be a date YYYY-MM-DD".into()));
+                continue;
+            }
+        };
+        if w.reason.trim().is_empty() || w.owner.trim().is_empty() {
+            errors.push(err(Some(span.clone()), "a waiver needs a reason and an owner".into()));
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for p in &w.paths {
+            match globset::GlobBuilder::new(p).literal_separator(true).build() {
+                Ok(g) => {
+                    b.add(g);
+                }
+                Err(e) => errors.push(err(Some(span.clone()), format!("invalid glob `{p}`: {e}"))),
+            }
+        }
+        cfg.waivers.push(Waiver {
+            rule: w.rule,
+            paths: w.paths,
+            matcher: b.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+            reason: w.reason,
+            owner: w.owner,
+            expires,
+            line: line_of(text, span.start),
+            span: (span.start, span.end),
+        });
+    }
+    cfg.exclude = raw.files.exclude;
+    cfg.max_file_bytes = raw.files.max_file_bytes;
+    if errors.is_empty() { Ok(cfg) } else { Err(PackErrors(errors)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_point_at_their_line() {
+        let e = parse_config("aimslint.toml", "[rules]\nselct = []\n", Path::new(".")).unwrap_err();
+        assert_eq!(e.0[0].line(), Some(2));
+    }
+
+    #[test]
+    fn waivers_and_exclusions() {
+        let text = "[soa.exclude]\n\"iso42001:A.10.4\" = \"No customers.\"\n\n[[waivers]]\nrule = \"DP-010\"\npaths = [\"data/**\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-01-31\"\n";
+        let c = parse_config("aimslint.toml", text, Path::new(".")).unwrap();
+        assert_eq!(c.soa_exclude[0].line, 2);
+        assert_eq!(c.waivers[0].line, 5);
+        let bad = text.replace("2027-01-31", "soon");
+        assert_eq!(parse_config("aimslint.toml", &bad, Path::new(".")).unwrap_err().0[0].line(), Some(9));
+    }
+}

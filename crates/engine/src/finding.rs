@@ -1,0 +1,115 @@
+use serde::Serialize;
+
+use aimslint_packs::Severity;
+
+/// Whether a waiver covers a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverState {
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
+}
+
+/// One finding: a rule that does not hold at a place in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub controls: Vec<String>,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// The commit that holds the finding; null on the working tree and the index.
+    pub commit: Option<String>,
+    pub pointer: Option<String>,
+    pub help: String,
+    pub fingerprint: String,
+    pub waived: Option<WaiverState>,
+    /// Byte range in the file, for rendering the snippet.
+    #[serde(skip)]
+    pub span: Option<(usize, usize)>,
+}
+
+impl Finding {
+    /// The total order of output: path, line, column, rule, commit, message.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str, &str, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule,
+            self.commit.as_deref().unwrap_or(""),
+            self.pointer.as_deref().unwrap_or(""),
+            &self.message,
+        )
+    }
+}
+
+/// What became of a file that was looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactStatus {
+    /// Parsed and classified; rules ran on it.
+    Checked,
+    /// Recognised format with no adapter in this version (CycloneDX, SPDX, Croissant, …).
+    Unsupported,
+    /// Could not be parsed or read: a finding says why.
+    Error,
+    /// Named on the command line but not of any evidence kind.
+    Unclassified,
+}
+
+/// A file the run read, with what it was taken for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    pub path: String,
+    pub kind: Option<String>,
+    pub format: Option<String>,
+    pub flavor: Option<String>,
+    pub status: ArtifactStatus,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub artifacts: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub waived: usize,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub artifacts: Vec<Artifact>,
+    /// Source text of each file with findings, for snippets.
+    pub sources: std::collections::BTreeMap<String, std::sync::Arc<str>>,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.artifacts.len(),
+            artifacts: self.artifacts.iter().filter(|a| a.kind.is_some()).count(),
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            if f.waived.is_some() {
+                s.waived += 1;
+                continue;
+            }
+            s.findings += 1;
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,34 @@
+//! Rule evaluation: documents × rules in parallel, cross-document references, waivers, total order.
+//!
+//! The engine takes files (path, blob id, bytes) from any source — the working tree, the git index,
+//! a commit — parses each distinct blob once, classifies it into an artifact kind declared by the
+//! packs, evaluates the selected rules and returns findings in one total order, whatever the
+//! number of threads.
+
+mod checks;
+mod classify;
+mod config;
+pub mod fixtures;
+mod finding;
+mod run;
+mod select;
+
+pub use classify::Classifier;
+pub use config::{Config, SoaExclusion, Waiver, load_config};
+pub use finding::{Artifact, ArtifactStatus, Finding, Outcome, Summary, WaiverState};
+pub use run::{Engine, EngineOptions, FileInput, Snapshot};
+pub use select::Selection;
+
+/// Core diagnostics, reported under these codes whatever packs are loaded.
+pub mod codes {
+    /// A waiver that has expired.
+    pub const WAIVER_EXPIRED: &str = "AL010";
+    /// A waiver that matched no finding.
+    pub const WAIVER_UNUSED: &str = "AL011";
+    /// A file that could not be read at all (permissions, a symlink out of the repository).
+    pub const UNREADABLE: &str = "AL007";
+    /// A recognised problem in a file that still parsed (front matter placement or shape).
+    pub const FRONT_MATTER: &str = "AL008";
+    /// A rule's expression failed on this document.
+    pub const EXPR_ERROR: &str = "AL009";
+}

@@ -1,0 +1,547 @@
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use aimslint_artifacts::{Flavor, Format, LineIndex, Limits, ParseError, Parsed};
+use aimslint_packs::{Check, PackSet, Rule, Severity};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::checks::{Ctx, Hit, eval_bool, run_check};
+use crate::classify::Classifier;
+use crate::config::{Config, Waiver};
+use crate::finding::{Artifact, ArtifactStatus, Finding, Outcome, WaiverState};
+use crate::select::Selection;
+use crate::codes;
+
+/// One file handed to the engine.
+#[derive(Debug, Clone)]
+pub struct FileInput {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    /// Content id (the git blob id): files with the same id are parsed once.
+    pub blob_id: String,
+    /// The bytes, or why they could not be read.
+    pub content: Result<Arc<[u8]>, String>,
+    /// Named on the command line: always reported, evidence or not.
+    pub explicit: bool,
+}
+
+/// A tree to check: its candidate files, every path it holds, and the commit it is.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: Vec<FileInput>,
+    /// Every file path of the tree, for `reference` checks.
+    pub paths: HashSet<String>,
+    pub commit: Option<String>,
+    /// The date rules are judged at (today, `--as-of`, or the commit's date).
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub as_of: jiff::civil::Date,
+    pub selection: Selection,
+    pub limits: Limits,
+}
+
+/// A file once parsed, shared by every snapshot that holds the same blob at the same path.
+#[derive(Debug)]
+struct ParsedFile {
+    text: Arc<str>,
+    lines: LineIndex,
+    result: Result<Parsed, ParseError>,
+    raw_flavor: Option<Flavor>,
+}
+
+struct ActiveRule {
+    rule: Arc<Rule>,
+    severity: Severity,
+}
+
+/// Compiled packs and configuration, ready to check any number of snapshots.
+pub struct Engine {
+    packs: Arc<PackSet>,
+    rules: Vec<ActiveRule>,
+    classifier: Classifier,
+    options: EngineOptions,
+    waivers: Vec<Waiver>,
+    config_file: Option<String>,
+    config_text: Arc<str>,
+    cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("rules", &self.rules.len()).finish()
+    }
+}
+
+struct Doc {
+    path: String,
+    parsed: Arc<ParsedFile>,
+    kind: Option<String>,
+}
+
+impl Engine {
+    pub fn new(packs: Arc<PackSet>, config: &Config, options: EngineOptions) -> Engine {
+        let rules = packs
+            .rules()
+            .filter(|r| options.selection.is_selected(r))
+            .map(|r| ActiveRule {
+                severity: config.severity.get(&r.id).copied().unwrap_or(r.severity),
+                rule: r.clone(),
+            })
+            .collect();
+        let classifier = Classifier::new(&packs, &config.artifacts);
+        Engine {
+            packs,
+            rules,
+            classifier,
+            options,
+            waivers: config.waivers.clone(),
+            config_file: config.file.clone(),
+            config_text: Arc::from(config.text.as_str()),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn packs(&self) -> &PackSet {
+        &self.packs
+    }
+
+    pub fn active_rules(&self) -> impl Iterator<Item = (&Arc<Rule>, Severity)> {
+        self.rules.iter().map(|a| (&a.rule, a.severity))
+    }
+
+    /// Whether a path could be evidence: it matches a kind's globs, or its format can be sniffed.
+    pub fn is_candidate(&self, path: &str) -> bool {
+        self.classifier.path_matches(path)
+            || Format::from_path(path).is_some()
+            || aimslint_artifacts::sniff_text(path, "").is_some()
+    }
+
+    fn parse(&self, input: &FileInput, bytes: &[u8]) -> Arc<ParsedFile> {
+        let key = (input.blob_id.clone(), input.path.clone());
+        if !input.blob_id.is_empty()
+            && let Some(p) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned())
+        {
+            return p;
+        }
+        let (text, result) = match aimslint_artifacts::decode(bytes, &self.options.limits) {
+            Ok(text) => {
+                let format = Format::from_path(&input.path).or_else(|| sniff_format(text));
+                let result = match format {
+                    Some(f) => aimslint_artifacts::parse_text(&input.path, text, f),
+                    None => Err(ParseError {
+                        kind: aimslint_artifacts::ParseErrorKind::Syntax,
+                        message: "unknown format: name the file .yaml, .json, .toml or .md".into(),
+                        offset: 0,
+                    }),
+                };
+                (Arc::<str>::from(text), result)
+            }
+            Err(e) => (Arc::<str>::from(String::from_utf8_lossy(bytes).as_ref()), Err(e)),
+        };
+        let raw_flavor = aimslint_artifacts::sniff_text(&input.path, &text);
+        let pf = Arc::new(ParsedFile {
+            lines: LineIndex::new(&text),
+            text,
+            result,
+            raw_flavor,
+        });
+        if !input.blob_id.is_empty()
+            && let Ok(mut c) = self.cache.lock()
+        {
+            c.insert(key, pf.clone());
+        }
+        pf
+    }
+
+    /// Check one snapshot.
+    pub fn check(&self, snapshot: &Snapshot) -> Outcome {
+        let as_of = snapshot.as_of.unwrap_or(self.options.as_of);
+        let commit = snapshot.commit.clone();
+        // Parse and classify.
+        let prepared: Vec<(Option<Doc>, Option<Artifact>, Vec<Finding>)> = snapshot
+            .files
+            .par_iter()
+            .map(|input| self.prepare(input, commit.as_deref()))
+            .collect();
+        let mut docs = Vec::new();
+        let mut artifacts = Vec::new();
+        let mut findings = Vec::new();
+        for (d, a, f) in prepared {
+            docs.extend(d);
+            artifacts.extend(a);
+            findings.extend(f);
+        }
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
+
+        // Indexes for cross-document checks.
+        let kinds: HashMap<String, Option<String>> =
+            docs.iter().map(|d| (d.path.clone(), d.kind.clone())).collect();
+        let mut keys: HashMap<(String, String), HashSet<String>> = HashMap::new();
+        for a in &self.rules {
+            if let Check::Reference { kind: Some(k), by: Some(b), .. } = &a.rule.check {
+                let entry = keys.entry((k.clone(), b.clone())).or_default();
+                for d in docs.iter().filter(|d| d.kind.as_deref() == Some(k)) {
+                    if let Ok(p) = &d.parsed.result
+                        && let Some(v) = p.value.pointer(b)
+                    {
+                        match v {
+                            Value::String(s) => {
+                                entry.insert(s.trim().to_string());
+                            }
+                            Value::Number(n) => {
+                                entry.insert(n.to_string());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        let mut paths = snapshot.paths.clone();
+        paths.extend(snapshot.files.iter().map(|f| f.path.clone()));
+
+        // Evaluate documents × rules.
+        let evaluated: Vec<Finding> = docs
+            .par_iter()
+            .flat_map_iter(|doc| {
+                let Some(kind) = doc.kind.as_deref() else { return Vec::new() };
+                let Ok(parsed) = &doc.parsed.result else { return Vec::new() };
+                let kdecl = self.packs.kind(kind);
+                let ctx = Ctx {
+                    root: &parsed.value,
+                    path: &doc.path,
+                    kind,
+                    today: as_of,
+                    schema_pointer: kdecl.map_or("", |k| k.schema_pointer.as_str()),
+                    paths: &paths,
+                    kinds: &kinds,
+                    keys: &keys,
+                };
+                let mut out = Vec::new();
+                for a in self.rules.iter().filter(|a| a.rule.kinds.iter().any(|k| k == kind)) {
+                    for (hit, severity) in self.eval_rule(a, &ctx) {
+                        out.push(self.finding(a, severity, doc, parsed, hit, commit.as_deref()));
+                    }
+                }
+                out
+            })
+            .collect();
+        findings.extend(evaluated);
+
+        self.apply_waivers(&mut findings, as_of);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let mut sources = BTreeMap::new();
+        for d in &docs {
+            if findings.iter().any(|f| f.path == d.path) {
+                sources.insert(d.path.clone(), d.parsed.text.clone());
+            }
+        }
+        if let Some(cfg) = &self.config_file
+            && findings.iter().any(|f| &f.path == cfg)
+        {
+            sources.insert(cfg.clone(), self.config_text.clone());
+        }
+        Outcome {
+            findings,
+            artifacts,
+            sources,
+        }
+    }
+
+    fn eval_rule(&self, a: &ActiveRule, ctx: &Ctx<'_>) -> Vec<(Hit, Severity)> {
+        let rule = &a.rule;
+        let subjects: Vec<(String, &Value)> = match &rule.each {
+            Some(each) => match ctx.root.pointer(each) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("{each}/{i}"), v))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            None => vec![(String::new(), ctx.root)],
+        };
+        let mut out = Vec::new();
+        for (base, subject) in subjects {
+            if let Some(when) = &rule.when {
+                // A condition that cannot be evaluated (a missing field) means the rule does not apply.
+                if !eval_bool(when, subject, ctx).unwrap_or(false) {
+                    continue;
+                }
+            }
+            for hit in run_check(rule, subject, &base, ctx) {
+                out.push((hit, a.severity));
+            }
+        }
+        out
+    }
+
+    fn finding(
+        &self,
+        a: &ActiveRule,
+        severity: Severity,
+        doc: &Doc,
+        parsed: &Parsed,
+        hit: Hit,
+        commit: Option<&str>,
+    ) -> Finding {
+        let span = if hit.at_top { Some((0, 0)) } else { parsed.spans.locate(&hit.pointer) };
+        let (line, column) = span.map_or((1, 1), |(s, _)| doc.parsed.lines.line_col(&doc.parsed.text, s));
+        let value = parsed.value.pointer(&hit.pointer).map(normalise).unwrap_or_default();
+        Finding {
+            rule: a.rule.id.clone(),
+            severity,
+            message: hit.message,
+            controls: a.rule.controls.clone(),
+            path: doc.path.clone(),
+            line,
+            column,
+            commit: commit.map(str::to_string),
+            pointer: Some(hit.pointer.clone()),
+            help: a.rule.help.clone(),
+            fingerprint: fingerprint(&a.rule.id, &doc.path, &hit.pointer, &value),
+            waived: None,
+            span: span.map(|(s, e)| trim_span(&doc.parsed.text, s, e)),
+        }
+    }
+
+    fn core_finding(
+        &self,
+        code: &str,
+        severity: Severity,
+        path: &str,
+        pf: Option<&ParsedFile>,
+        offset: usize,
+        message: String,
+        help: &str,
+        commit: Option<&str>,
+    ) -> Finding {
+        let (line, column) = pf.map_or((1, 1), |p| p.lines.line_col(&p.text, offset));
+        let span = pf.map(|p| {
+            let end = p.text[offset.min(p.text.len())..]
+                .find('\n')
+                .map_or(p.text.len(), |i| offset + i);
+            trim_span(&p.text, offset, end)
+        });
+        Finding {
+            rule: code.to_string(),
+            severity,
+            fingerprint: fingerprint(code, path, "", &message),
+            message,
+            controls: Vec::new(),
+            path: path.to_string(),
+            line,
+            column,
+            commit: commit.map(str::to_string),
+            pointer: None,
+            help: help.to_string(),
+            waived: None,
+            span,
+        }
+    }
+
+    fn prepare(&self, input: &FileInput, commit: Option<&str>) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
+        let path_kind = self.classifier.classify(&input.path, None);
+        let relevant_path = self.classifier.path_matches(&input.path);
+        let artifact = |kind: Option<String>, format: Option<Format>, flavor: Option<Flavor>, status| Artifact {
+            path: input.path.clone(),
+            kind,
+            format: format.map(|f| f.as_str().to_string()),
+            flavor: flavor.map(|f| f.as_str().to_string()),
+            status,
+            commit: commit.map(str::to_string),
+        };
+        let bytes = match &input.content {
+            Ok(b) => b,
+            Err(msg) => {
+                if !(input.explicit || relevant_path) {
+                    return (None, None, Vec::new());
+                }
+                let f = self.core_finding(
+                    codes::UNREADABLE,
+                    Severity::Error,
+                    &input.path,
+                    None,
+                    0,
+                    msg.clone(),
+                    "Make the file readable inside the repository, or exclude it in aimslint.toml [files] exclude.",
+                    commit,
+                );
+                return (None, Some(artifact(path_kind, None, None, ArtifactStatus::Error)), vec![f]);
+            }
+        };
+        let pf = self.parse(input, bytes);
+        match &pf.result {
+            Err(e) => {
+                if !(input.explicit || relevant_path || pf.raw_flavor.is_some()) {
+                    return (None, None, Vec::new());
+                }
+                let (severity, help) = match e.kind {
+                    aimslint_artifacts::ParseErrorKind::LfsPointer => (
+                        Severity::Warning,
+                        "Fetch LFS content before linting (`git lfs pull`), or keep evidence files out of LFS.",
+                    ),
+                    _ => (Severity::Error, "Fix the file so it parses; evidence that cannot be read cannot be checked."),
+                };
+                let f = self.core_finding(
+                    e.kind.code(),
+                    severity,
+                    &input.path,
+                    Some(&pf),
+                    e.offset,
+                    e.message.clone(),
+                    help,
+                    commit,
+                );
+                let a = artifact(
+                    path_kind,
+                    Format::from_path(&input.path),
+                    pf.raw_flavor,
+                    ArtifactStatus::Error,
+                );
+                (None, Some(a), vec![f])
+            }
+            Ok(parsed) => {
+                let flavor = parsed.flavor;
+                let kind = self.classifier.classify(&input.path, flavor);
+                if let Some(f) = flavor
+                    && !f.supported()
+                {
+                    return (None, Some(artifact(kind, Some(parsed.format), Some(f), ArtifactStatus::Unsupported)), Vec::new());
+                }
+                let Some(kind) = kind else {
+                    if input.explicit {
+                        return (None, Some(artifact(None, Some(parsed.format), flavor, ArtifactStatus::Unclassified)), Vec::new());
+                    }
+                    return (None, None, Vec::new());
+                };
+                let findings = parsed
+                    .notices
+                    .iter()
+                    .map(|n| {
+                        self.core_finding(
+                            codes::FRONT_MATTER,
+                            if n.code == "front-matter-not-mapping" { Severity::Error } else { Severity::Warning },
+                            &input.path,
+                            Some(&pf),
+                            n.offset,
+                            n.message.clone(),
+                            "Start the file with `---`, then `key: value` lines, then `---`.",
+                            commit,
+                        )
+                    })
+                    .collect();
+                let a = artifact(Some(kind.clone()), Some(parsed.format), flavor, ArtifactStatus::Checked);
+                let doc = Doc {
+                    path: input.path.clone(),
+                    parsed: pf.clone(),
+                    kind: Some(kind),
+                };
+                (Some(doc), Some(a), findings)
+            }
+        }
+    }
+
+    fn apply_waivers(&self, findings: &mut Vec<Finding>, as_of: jiff::civil::Date) {
+        let Some(cfg) = &self.config_file else { return };
+        let mut used = vec![false; self.waivers.len()];
+        for f in findings.iter_mut() {
+            for (i, w) in self.waivers.iter().enumerate() {
+                let rule_ok = w.rule.eq_ignore_ascii_case(&f.rule);
+                let path_ok = w.paths.is_empty() || w.matcher.is_match(&f.path);
+                if rule_ok && path_ok {
+                    used[i] = true;
+                    if w.expires >= as_of {
+                        f.waived = Some(WaiverState {
+                            reason: w.reason.clone(),
+                            owner: w.owner.clone(),
+                            expires: w.expires.to_string(),
+                        });
+                    }
+                    break;
+                }
+            }
+        }
+        let text = &self.config_text;
+        let lines = LineIndex::new(text);
+        for (i, w) in self.waivers.iter().enumerate() {
+            let (line, column) = lines.line_col(text, w.span.0);
+            let mk = |rule: &str, severity, message: String, help: &str| Finding {
+                rule: rule.to_string(),
+                severity,
+                fingerprint: fingerprint(rule, cfg, &w.rule, &w.paths.join(",")),
+                message,
+                controls: Vec::new(),
+                path: cfg.clone(),
+                line,
+                column,
+                commit: None,
+                pointer: None,
+                help: help.to_string(),
+                waived: None,
+                span: Some(trim_span(text, w.span.0, w.span.1)),
+            };
+            if w.expires < as_of {
+                findings.push(mk(
+                    codes::WAIVER_EXPIRED,
+                    Severity::Error,
+                    format!("waiver for {} (owner {}) expired on {}; the findings it covered are reported again", w.rule, w.owner, w.expires),
+                    "Fix the findings, or renew the waiver with a new `expires` date and a reason that still holds.",
+                ));
+            } else if !used[i] {
+                findings.push(mk(
+                    codes::WAIVER_UNUSED,
+                    Severity::Warning,
+                    format!("waiver for {} matches no finding; remove it", w.rule),
+                    "Delete the waiver: what it excused is fixed or no longer reported.",
+                ));
+            }
+        }
+    }
+}
+
+/// Guess a format for files with no telling extension (e.g. `MLmodel`).
+fn sniff_format(text: &str) -> Option<Format> {
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        Some(Format::Json)
+    } else if t.starts_with("---") {
+        Some(Format::Markdown)
+    } else {
+        Some(Format::Yaml)
+    }
+}
+
+/// Keep a label on one line: the first line of the span, without trailing whitespace.
+fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let start = start.min(text.len());
+    let end = end.clamp(start, text.len());
+    let first_line_end = text[start..end].find('\n').map_or(end, |i| start + i);
+    let trimmed = text[start..first_line_end].trim_end();
+    (start, start + trimmed.len())
+}
+
+fn normalise(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.split_whitespace().collect::<Vec<_>>().join(" "),
+        Value::Object(_) | Value::Array(_) => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// hash(rule, path, pointer, normalised value): stable across rebases and edits elsewhere in the file.
+pub(crate) fn fingerprint(rule: &str, path: &str, pointer: &str, value: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [rule, path, pointer, value] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    h.finalize().to_hex()[..16].to_string()
+}

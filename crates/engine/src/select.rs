@@ -1,0 +1,40 @@
+//! Rule selection as ruff does it: by rule id, id prefix, pack, control glob or severity.
+
+use aimslint_packs::Rule;
+
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+fn matches(rule: &Rule, sel: &str) -> bool {
+    let s = sel.trim();
+    if s.eq_ignore_ascii_case("all") || s == "*" {
+        return true;
+    }
+    if s == rule.pack || s.eq_ignore_ascii_case(&rule.id) || s == rule.severity.as_str() {
+        return true;
+    }
+    if s.contains(':') {
+        // A control or control glob: iso42001:A.7.*
+        return rule.controls.iter().any(|c| glob_match(s, c));
+    }
+    let up = s.to_ascii_uppercase();
+    rule.id.to_ascii_uppercase().starts_with(&up)
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map(|g| g.compile_matcher().is_match(text))
+        .unwrap_or(false)
+}
+
+impl Selection {
+    pub fn is_selected(&self, rule: &Rule) -> bool {
+        let selected = self.select.is_empty() || self.select.iter().any(|s| matches(rule, s));
+        selected && !self.ignore.iter().any(|s| matches(rule, s))
+    }
+}

@@ -1,0 +1,222 @@
+//! Where files come from: the working tree and the git index. Knows nothing of policy: it yields
+//! (path, blob id, bytes) and every path of the tree.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// A file from a source, or why it could not be read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    /// The git blob id of the content.
+    pub blob_id: String,
+    pub content: Result<Arc<[u8]>, String>,
+}
+
+/// A set of files and every path that exists beside them.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub files: Vec<SourceFile>,
+    pub paths: HashSet<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{0}")]
+    Git(String),
+    #[error(
+        "git refuses to open {path}: it is owned by another user (libgit2 `safe.directory` check). Run `git config --global --add safe.directory {path}` if you trust it"
+    )]
+    Owner { path: String },
+}
+
+impl From<git2::Error> for SourceError {
+    fn from(e: git2::Error) -> Self {
+        SourceError::Git(e.message().to_string())
+    }
+}
+
+/// Options for reading files.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Globs of paths to leave out.
+    pub exclude: Vec<String>,
+    /// Read at most this many bytes (+1, so the reader can tell the file is too large).
+    pub max_file_bytes: usize,
+}
+
+fn glob_set(patterns: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = GlobBuilder::new(p).literal_separator(true).build() {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The git blob id of some bytes.
+pub fn blob_id(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|o| o.to_string())
+        .unwrap_or_default()
+}
+
+fn rel_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        parts.push(c.as_os_str().to_str()?.to_string());
+    }
+    Some(parts.join("/"))
+}
+
+fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, String> {
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    let limit = if max == 0 { u64::MAX } else { max as u64 + 1 };
+    f.take(limit).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
+/// Walk the working tree under `root` (honouring .gitignore), keeping files `want` accepts.
+/// Symlinks are followed only while they stay inside the repository.
+pub fn worktree(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + Sync)) -> Result<Tree, SourceError> {
+    let canon_root = root.canonicalize().map_err(|e| SourceError::Io {
+        path: root.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let exclude = glob_set(&opts.exclude);
+    let mut tree = Tree::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    let mut candidates: Vec<(String, PathBuf, bool)> = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(SourceError::Io {
+                    path: root.display().to_string(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            continue;
+        }
+        let Some(rel) = rel_path(root, entry.path()) else {
+            // A name that is not UTF-8 cannot be a path in our reports; say so rather than skip it.
+            let shown = entry.path().to_string_lossy().to_string();
+            tree.files.push(SourceFile {
+                path: shown.clone(),
+                blob_id: String::new(),
+                content: Err("file name is not valid UTF-8".into()),
+            });
+            continue;
+        };
+        if exclude.is_match(&rel) {
+            continue;
+        }
+        tree.paths.insert(rel.clone());
+        if want(&rel) {
+            candidates.push((rel, entry.path().to_path_buf(), ft.is_symlink()));
+        }
+    }
+    candidates.sort();
+    for (rel, path, is_link) in candidates {
+        let content = if is_link {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canon_root) => read_limited(&target, opts.max_file_bytes),
+                Ok(target) => Err(format!(
+                    "symlink points outside the repository (to {}); it is not read",
+                    target.display()
+                )),
+                Err(e) => Err(format!("broken symlink: {e}")),
+            }
+        } else {
+            read_limited(&path, opts.max_file_bytes)
+        };
+        let (blob_id, content) = match content {
+            Ok(bytes) => (blob_id(&bytes), Ok(Arc::from(bytes))),
+            Err(e) => (String::new(), Err(e)),
+        };
+        tree.files.push(SourceFile {
+            path: rel,
+            blob_id,
+            content,
+        });
+    }
+    Ok(tree)
+}
+
+/// Read exactly what is staged: the git index of the repository at `root`.
+pub fn index(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + Sync)) -> Result<Tree, SourceError> {
+    let repo = open(root)?;
+    let idx = repo.index()?;
+    let exclude = glob_set(&opts.exclude);
+    let mut tree = Tree::default();
+    for entry in idx.iter() {
+        let Ok(path) = String::from_utf8(entry.path.clone()) else {
+            tree.files.push(SourceFile {
+                path: String::from_utf8_lossy(&entry.path).into_owned(),
+                blob_id: String::new(),
+                content: Err("file name is not valid UTF-8".into()),
+            });
+            continue;
+        };
+        if exclude.is_match(&path) {
+            continue;
+        }
+        // Submodules (gitlinks) have no blob to read.
+        if entry.mode == 0o160000 {
+            continue;
+        }
+        tree.paths.insert(path.clone());
+        if !want(&path) {
+            continue;
+        }
+        let content = repo
+            .find_blob(entry.id)
+            .map(|b| Arc::<[u8]>::from(b.content()))
+            .map_err(|e| e.message().to_string());
+        tree.files.push(SourceFile {
+            path,
+            blob_id: entry.id.to_string(),
+            content,
+        });
+    }
+    tree.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(tree)
+}
+
+/// Open the repository containing `path`, reporting ownership refusals clearly.
+pub fn open(path: &Path) -> Result<git2::Repository, SourceError> {
+    git2::Repository::discover(path).map_err(|e| {
+        if e.code() == git2::ErrorCode::Owner {
+            SourceError::Owner {
+                path: path.display().to_string(),
+            }
+        } else {
+            SourceError::Git(format!("{}: not a git repository ({})", path.display(), e.message()))
+        }
+    })
+}
+
+/// The root of the working tree holding `path`, if it is in a git repository.
+pub fn workdir_of(path: &Path) -> Option<PathBuf> {
+    git2::Repository::discover(path).ok()?.workdir().map(Path::to_path_buf)
+}

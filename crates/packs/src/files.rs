@@ -1,0 +1,83 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The files of one pack, by path relative to the pack root, from a directory or from the binary.
+#[derive(Debug, Clone)]
+pub struct PackFiles {
+    /// Where the pack came from: `builtin:<id>` or a directory.
+    pub origin: String,
+    pub dir: Option<PathBuf>,
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl PackFiles {
+    /// Read a pack directory. Errors name the file.
+    pub fn from_dir(dir: &Path) -> Result<PackFiles, String> {
+        let mut files = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("{}: {e}", d.display()))?;
+                let path = entry.path();
+                let ft = entry.file_type().map_err(|e| format!("{}: {e}", path.display()))?;
+                if ft.is_dir() {
+                    stack.push(path);
+                } else if ft.is_file() {
+                    let rel = path
+                        .strip_prefix(dir)
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+        if !files.contains_key("pack.toml") {
+            return Err(format!("{}: not a policy pack (no pack.toml)", dir.display()));
+        }
+        Ok(PackFiles {
+            origin: dir.display().to_string(),
+            dir: Some(dir.to_path_buf()),
+            files,
+        })
+    }
+
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The name a diagnostic shows for one of this pack's files.
+    pub fn display_path(&self, rel: &str) -> String {
+        match &self.dir {
+            Some(d) => d.join(rel).display().to_string(),
+            None => format!("{}/{rel}", self.origin),
+        }
+    }
+
+    /// sha256 over every file but the fixtures, in path order: what a lockfile pins.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        for (path, bytes) in &self.files {
+            if path.starts_with("tests/") {
+                continue;
+            }
+            h.update(path.as_bytes());
+            h.update([0]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
+        let out = h.finalize();
+        out.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Files below a folder, with paths relative to it.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
+        self.files
+            .iter()
+            .filter_map(move |(p, b)| p.strip_prefix(prefix).map(|r| (r, b.as_slice())))
+    }
+}

@@ -1,0 +1,17 @@
+//! Policy packs: manifests, control catalogues, artifact kinds, rules, crosswalks.
+//!
+//! Packs are data. Loading parses every file with spans and collects every problem — unknown keys,
+//! unknown control ids, duplicate rule ids, bad regexes or expressions — before reporting them all.
+
+mod builtin;
+mod diag;
+mod files;
+mod load;
+mod model;
+mod set;
+
+pub use builtin::{builtin_pack_ids, builtin_pack_files, builtin_schemas};
+pub use diag::{PackDiagnostic, PackErrors};
+pub use files::PackFiles;
+pub use model::*;
+pub use set::{LoadRequest, PackSet};

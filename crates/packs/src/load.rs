@@ -1,0 +1,670 @@
+//! Parse one pack's files into a draft; every problem becomes a diagnostic at its TOML span.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::PackDiagnostic;
+use crate::model::*;
+use crate::PackFiles;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    id: Spanned<String>,
+    name: String,
+    version: Spanned<String>,
+    framework: String,
+    #[serde(default)]
+    edition: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    requires: RawRequires,
+    #[serde(default)]
+    sources: Vec<SourceRef>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRequires {
+    aimslint: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawControls {
+    #[serde(default)]
+    control: Vec<RawControl>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawControl {
+    id: Spanned<String>,
+    title: String,
+    kind: String,
+    parent: Option<Spanned<String>>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    evidence: Vec<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    applies_from: Option<Spanned<String>>,
+    applies_source: Option<String>,
+    applies_status: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    id: Spanned<String>,
+    title: String,
+    schema: Option<Spanned<String>>,
+    #[serde(default)]
+    schema_pointer: String,
+    #[serde(default)]
+    detect: Vec<RawDetect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetect {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    sniff: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    id: Spanned<String>,
+    title: String,
+    severity: Spanned<String>,
+    #[serde(default)]
+    kinds: Vec<Spanned<String>>,
+    #[serde(default)]
+    controls: Vec<Spanned<String>>,
+    since: Option<Spanned<String>>,
+    #[serde(default)]
+    help: String,
+    #[serde(default)]
+    docs: String,
+    when: Option<Spanned<String>>,
+    each: Option<Spanned<String>>,
+    check: Spanned<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+enum RawCheck {
+    Schema {
+        schema: String,
+    },
+    Required {
+        pointers: Vec<String>,
+    },
+    Pattern {
+        pointer: String,
+        regex: String,
+        message: Option<String>,
+    },
+    Enum {
+        pointer: String,
+        values: Vec<String>,
+    },
+    MinLength {
+        pointer: String,
+        min_chars: Option<usize>,
+        min_words: Option<usize>,
+        min_items: Option<usize>,
+    },
+    MaxAge {
+        pointer: String,
+        days: u32,
+    },
+    Section {
+        any: Vec<String>,
+        min_words: Option<usize>,
+        #[serde(default)]
+        or_pointers: Vec<String>,
+    },
+    Reference {
+        pointer: String,
+        kind: Option<String>,
+        by: Option<String>,
+        optional: Option<bool>,
+    },
+    Expr {
+        expr: String,
+        pointer: Option<String>,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrosswalk {
+    target: Spanned<String>,
+    #[serde(default)]
+    pair: Vec<RawPair>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPair {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    relation: Relation,
+    source: Spanned<String>,
+    rationale: Option<String>,
+}
+
+/// A pack parsed on its own; references to other packs are checked by the set.
+pub(crate) struct Draft {
+    pub pack: Pack,
+    /// Control references of rules and crosswalks, for the set to check: (file, span, qualified id).
+    pub control_refs: Vec<(String, std::ops::Range<usize>, String)>,
+    /// Kind references of rules: (file, span, kind id).
+    pub kind_refs: Vec<(String, std::ops::Range<usize>, String)>,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub files: &'a PackFiles,
+    pub errors: &'a mut Vec<PackDiagnostic>,
+    pub schemas: &'a mut SchemaStore,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, rel: &str, span: Option<std::ops::Range<usize>>, msg: impl Into<String>) {
+        let text = self.files.text(rel).unwrap_or_default().to_string();
+        self.errors
+            .push(PackDiagnostic::new(&self.files.display_path(rel), &text, span, msg));
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, rel: &str) -> Option<T> {
+        let Some(text) = self.files.text(rel) else {
+            self.err(rel, None, "not valid UTF-8");
+            return None;
+        };
+        match toml::from_str::<T>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let span = e.span();
+                self.err(rel, span, e.message().trim().to_string());
+                None
+            }
+        }
+    }
+}
+
+/// Compiles JSON Schemas on first use: the pack's own `schemas/`, then the tool's built-in ones.
+#[derive(Debug, Default)]
+pub(crate) struct SchemaStore {
+    compiled: HashMap<(String, String), Arc<CompiledSchema>>,
+}
+
+impl SchemaStore {
+    pub fn get(&mut self, files: &PackFiles, name: &str) -> Result<Arc<CompiledSchema>, String> {
+        let key = (files.origin.clone(), name.to_string());
+        if let Some(s) = self.compiled.get(&key) {
+            return Ok(s.clone());
+        }
+        let builtin = crate::builtin_schemas();
+        let bytes: &[u8] = match files.files.get(&format!("schemas/{name}")) {
+            Some(b) => b,
+            None => builtin
+                .get(name)
+                .copied()
+                .ok_or_else(|| format!("no schema named `{name}` in the pack's schemas/ or the built-in schemas"))?,
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("schema `{name}` is not valid JSON: {e}"))?;
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .build(&value)
+            .map_err(|e| format!("schema `{name}` does not compile: {e}"))?;
+        let compiled = Arc::new(CompiledSchema {
+            name: name.to_string(),
+            validator,
+        });
+        self.compiled.insert(key, compiled.clone());
+        Ok(compiled)
+    }
+}
+
+fn valid_pointer(p: &str) -> bool {
+    p.is_empty() || p.starts_with('/')
+}
+
+pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
+    // The CEL parser is a generated one; guard against a panic inside it all the same.
+    let compiled = std::panic::catch_unwind(|| cel::Program::compile(src));
+    match compiled {
+        Ok(Ok(program)) => Ok(Expr {
+            source: src.to_string(),
+            program: Arc::new(program),
+        }),
+        Ok(Err(e)) => Err(format!("invalid CEL expression: {e}")),
+        Err(_) => Err("invalid CEL expression (the parser failed)".into()),
+    }
+}
+
+/// Parse one pack. Problems go to `ctx.errors`; whatever parsed is returned so later checks can run.
+pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Option<Draft> {
+    let raw: RawManifest = ctx.parse("pack.toml")?;
+    let mut ok = true;
+    let id = raw.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        ctx.err("pack.toml", Some(raw.id.span()), format!("pack id `{id}` must be lower-case letters, digits and `-`"));
+        ok = false;
+    }
+    let version = match semver::Version::parse(raw.version.get_ref()) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.err("pack.toml", Some(raw.version.span()), format!("version is not semver: {e}"));
+            semver::Version::new(0, 0, 0)
+        }
+    };
+    let requires_aimslint = match &raw.requires.aimslint {
+        Some(req) => match semver::VersionReq::parse(req.get_ref()) {
+            Ok(r) => {
+                if !r.matches(tool_version) {
+                    ctx.err(
+                        "pack.toml",
+                        Some(req.span()),
+                        format!("pack {id} requires aimslint {r}, this is {tool_version}"),
+                    );
+                }
+                Some(r)
+            }
+            Err(e) => {
+                ctx.err("pack.toml", Some(req.span()), format!("invalid version requirement: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let source_ids: Vec<String> = raw.sources.iter().map(|s| s.id.clone()).collect();
+    let manifest = Manifest {
+        id: id.clone(),
+        name: raw.name,
+        version,
+        framework: raw.framework,
+        edition: raw.edition,
+        description: raw.description,
+        optional: raw.optional,
+        requires_aimslint,
+        sources: raw.sources,
+    };
+
+    let mut control_refs = Vec::new();
+    let mut kind_refs = Vec::new();
+
+    // Controls.
+    let mut controls = Vec::new();
+    if ctx.files.files.contains_key("controls.toml")
+        && let Some(rc) = ctx.parse::<RawControls>("controls.toml")
+    {
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for c in &rc.control {
+            if seen.insert(c.id.get_ref().clone(), ()).is_some() {
+                ctx.err("controls.toml", Some(c.id.span()), format!("duplicate control id `{}`", c.id.get_ref()));
+            }
+        }
+        for c in rc.control {
+            if let Some(p) = &c.parent
+                && !seen.contains_key(p.get_ref())
+            {
+                ctx.err("controls.toml", Some(p.span()), format!("parent `{}` is not a control of this pack", p.get_ref()));
+            }
+            if let Some(s) = &c.source
+                && !source_ids.contains(s.get_ref())
+            {
+                ctx.err("controls.toml", Some(s.span()), format!("source `{}` is not declared in pack.toml [[sources]]", s.get_ref()));
+            }
+            if let Some(d) = &c.applies_from
+                && jiff::civil::Date::strptime("%Y-%m-%d", d.get_ref()).is_err()
+            {
+                ctx.err("controls.toml", Some(d.span()), "applies_from must be a date YYYY-MM-DD");
+            }
+            if let Some(s) = &c.applies_status
+                && !["in-force", "amended", "pending"].contains(&s.get_ref().as_str())
+            {
+                ctx.err("controls.toml", Some(s.span()), "applies_status must be in-force, amended or pending");
+            }
+            for e in &c.evidence {
+                kind_refs.push(("controls.toml".to_string(), e.span(), e.get_ref().clone()));
+            }
+            controls.push(Control {
+                pack: id.clone(),
+                id: c.id.into_inner(),
+                title: c.title,
+                kind: c.kind,
+                parent: c.parent.map(Spanned::into_inner),
+                description: c.description.trim().to_string(),
+                evidence: c.evidence.into_iter().map(Spanned::into_inner).collect(),
+                source: c.source.map(Spanned::into_inner),
+                applies_from: c.applies_from.map(Spanned::into_inner),
+                applies_source: c.applies_source,
+                applies_status: c.applies_status.map(Spanned::into_inner),
+            });
+        }
+    }
+
+    // Kinds.
+    let mut kinds = Vec::new();
+    let kind_files: Vec<String> = ctx.files.under("kinds/").map(|(p, _)| format!("kinds/{p}")).collect();
+    for rel in kind_files {
+        if !rel.ends_with(".toml") {
+            continue;
+        }
+        let Some(rk) = ctx.parse::<RawKind>(&rel) else { continue };
+        let stem = rel.trim_start_matches("kinds/").trim_end_matches(".toml");
+        if rk.id.get_ref() != stem {
+            ctx.err(&rel, Some(rk.id.span()), format!("kind id `{}` must match its file name `{stem}.toml`", rk.id.get_ref()));
+        }
+        let schema = match &rk.schema {
+            Some(s) => match ctx.schemas.get(ctx.files, s.get_ref()) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    ctx.err(&rel, Some(s.span()), e);
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut detect = Vec::new();
+        for d in rk.detect {
+            let mut builder = globset::GlobSetBuilder::new();
+            for p in &d.paths {
+                match globset::GlobBuilder::new(p.get_ref()).literal_separator(true).build() {
+                    Ok(g) => {
+                        builder.add(g);
+                    }
+                    Err(e) => ctx.err(&rel, Some(p.span()), format!("invalid glob: {e}")),
+                }
+            }
+            for s in &d.sniff {
+                if aimslint_artifacts::Flavor::parse(s.get_ref()).is_none() {
+                    ctx.err(&rel, Some(s.span()), format!("unknown sniff `{}`", s.get_ref()))
+                }
+            }
+            detect.push(Detect {
+                patterns: d.paths.iter().map(|p| p.get_ref().clone()).collect(),
+                paths: if d.paths.is_empty() { None } else { builder.build().ok() },
+                sniff: d.sniff.into_iter().map(Spanned::into_inner).collect(),
+            });
+        }
+        kinds.push(Kind {
+            pack: id.clone(),
+            id: rk.id.into_inner(),
+            title: rk.title,
+            schema,
+            schema_pointer: rk.schema_pointer,
+            detect,
+        });
+    }
+
+    // Rules.
+    let mut rules = Vec::new();
+    let rule_files: Vec<String> = ctx.files.under("rules/").map(|(p, _)| format!("rules/{p}")).collect();
+    for rel in rule_files {
+        if !rel.ends_with(".toml") {
+            continue;
+        }
+        let Some(rr) = ctx.parse::<RawRule>(&rel) else {
+            ok = false;
+            continue;
+        };
+        if let Some(rule) = compile_rule(ctx, &id, &rel, rr, &mut control_refs, &mut kind_refs) {
+            rules.push(Arc::new(rule));
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // Fixture folders must name a rule.
+    let fixture_rules: std::collections::BTreeSet<String> = ctx
+        .files
+        .under("tests/")
+        .filter_map(|(p, _)| p.split('/').next().map(str::to_string))
+        .collect();
+    for f in fixture_rules {
+        if !rules.iter().any(|r| r.id == f) {
+            ctx.err("pack.toml", None, format!("tests/{f}/ holds fixtures for `{f}`, which is not a rule of this pack"));
+        }
+    }
+
+    // Crosswalks.
+    let mut crosswalks = Vec::new();
+    let cw_files: Vec<String> = ctx.files.under("crosswalk/").map(|(p, _)| format!("crosswalk/{p}")).collect();
+    for rel in cw_files {
+        if !rel.ends_with(".toml") {
+            continue;
+        }
+        let Some(rc) = ctx.parse::<RawCrosswalk>(&rel) else { continue };
+        let target = rc.target.get_ref().clone();
+        let mut pairs = Vec::new();
+        let mut seen = BTreeMap::new();
+        for p in rc.pair {
+            if !source_ids.contains(p.source.get_ref()) {
+                ctx.err(&rel, Some(p.source.span()), format!("source `{}` is not declared in pack.toml [[sources]]", p.source.get_ref()));
+            }
+            if p.source.get_ref() == "aimslint-editorial" && p.rationale.as_deref().is_none_or(str::is_empty) {
+                ctx.err(&rel, Some(p.source.span()), "an editorial pair needs a rationale");
+            }
+            let from = format!("{id}:{}", p.from.get_ref());
+            let to = format!("{target}:{}", p.to.get_ref());
+            if seen.insert((from.clone(), to.clone()), ()).is_some() {
+                ctx.err(&rel, Some(p.from.span()), format!("duplicate pair {from} → {to}"));
+            }
+            control_refs.push((rel.clone(), p.from.span(), from.clone()));
+            control_refs.push((rel.clone(), p.to.span(), to.clone()));
+            pairs.push(Pair {
+                from,
+                to,
+                relation: p.relation,
+                source: p.source.into_inner(),
+                rationale: p.rationale,
+            });
+        }
+        crosswalks.push(Crosswalk {
+            pack: id.clone(),
+            target,
+            pairs,
+        });
+    }
+
+    let _ = ok;
+    let digest = ctx.files.digest();
+    Some(Draft {
+        pack: Pack {
+            manifest,
+            files: ctx.files.clone(),
+            digest,
+            controls,
+            kinds,
+            rules,
+            crosswalks,
+        },
+        control_refs,
+        kind_refs,
+    })
+}
+
+fn compile_rule(
+    ctx: &mut Ctx<'_>,
+    pack: &str,
+    rel: &str,
+    rr: RawRule,
+    control_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+    kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) -> Option<Rule> {
+    let mut ok = true;
+    let stem = rel.trim_start_matches("rules/").trim_end_matches(".toml");
+    let id = rr.id.get_ref().clone();
+    if id != stem {
+        ctx.err(rel, Some(rr.id.span()), format!("rule id `{id}` must match its file name `{stem}.toml`"));
+    }
+    let severity = match Severity::parse(rr.severity.get_ref()) {
+        Some(s) => s,
+        None => {
+            ctx.err(rel, Some(rr.severity.span()), "severity must be error, warning or info");
+            ok = false;
+            Severity::Error
+        }
+    };
+    if rr.kinds.is_empty() {
+        ctx.err(rel, Some(rr.id.span()), "a rule needs `kinds`: the artifact kinds it applies to");
+        ok = false;
+    }
+    for k in &rr.kinds {
+        kind_refs.push((rel.to_string(), k.span(), k.get_ref().clone()));
+    }
+    let mut controls = Vec::new();
+    for c in &rr.controls {
+        let q = if c.get_ref().contains(':') {
+            c.get_ref().clone()
+        } else {
+            format!("{pack}:{}", c.get_ref())
+        };
+        control_refs.push((rel.to_string(), c.span(), q.clone()));
+        controls.push(q);
+    }
+    let since = match &rr.since {
+        Some(s) => match semver::Version::parse(s.get_ref()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                ctx.err(rel, Some(s.span()), format!("since is not semver: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let when = match &rr.when {
+        Some(w) => match compile_expr(w.get_ref()) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                ctx.err(rel, Some(w.span()), e);
+                ok = false;
+                None
+            }
+        },
+        None => None,
+    };
+    let each = match &rr.each {
+        Some(e) if !valid_pointer(e.get_ref()) => {
+            ctx.err(rel, Some(e.span()), "`each` must be a JSON Pointer starting with `/`");
+            None
+        }
+        Some(e) => Some(e.get_ref().clone()),
+        None => None,
+    };
+    let check_span = rr.check.span();
+    let bad_pointer = |ctx: &mut Ctx<'_>, p: &str| {
+        if !valid_pointer(p) {
+            ctx.err(rel, Some(check_span.clone()), format!("`{p}` is not a JSON Pointer (it must start with `/`)"));
+        }
+    };
+    let check = match rr.check.into_inner() {
+        RawCheck::Schema { schema } => match ctx.schemas.get(ctx.files, &schema) {
+            Ok(s) => Some(Check::Schema { schema: s }),
+            Err(e) => {
+                ctx.err(rel, Some(check_span.clone()), e);
+                None
+            }
+        },
+        RawCheck::Required { pointers } => {
+            for p in &pointers {
+                bad_pointer(ctx, p);
+            }
+            Some(Check::Required { pointers })
+        }
+        RawCheck::Pattern { pointer, regex, message } => {
+            bad_pointer(ctx, &pointer);
+            match regex::Regex::new(&regex) {
+                Ok(re) => Some(Check::Pattern { pointer, regex: re, message }),
+                Err(e) => {
+                    ctx.err(rel, Some(check_span.clone()), format!("invalid regex: {e}"));
+                    None
+                }
+            }
+        }
+        RawCheck::Enum { pointer, values } => {
+            bad_pointer(ctx, &pointer);
+            Some(Check::Enum { pointer, values })
+        }
+        RawCheck::MinLength { pointer, min_chars, min_words, min_items } => {
+            bad_pointer(ctx, &pointer);
+            match (min_chars, min_words, min_items) {
+                (Some(n), None, None) => Some(Check::MinLength { pointer, min: MinLength::Chars(n) }),
+                (None, Some(n), None) => Some(Check::MinLength { pointer, min: MinLength::Words(n) }),
+                (None, None, Some(n)) => Some(Check::MinLength { pointer, min: MinLength::Items(n) }),
+                _ => {
+                    ctx.err(rel, Some(check_span.clone()), "min-length needs exactly one of min_chars, min_words, min_items");
+                    None
+                }
+            }
+        }
+        RawCheck::MaxAge { pointer, days } => {
+            bad_pointer(ctx, &pointer);
+            Some(Check::MaxAge { pointer, days })
+        }
+        RawCheck::Section { any, min_words, or_pointers } => {
+            if any.is_empty() {
+                ctx.err(rel, Some(check_span.clone()), "section needs at least one title in `any`");
+            }
+            for p in &or_pointers {
+                bad_pointer(ctx, p);
+            }
+            Some(Check::Section { any, min_words: min_words.unwrap_or(1), or_pointers })
+        }
+        RawCheck::Reference { pointer, kind, by, optional } => {
+            bad_pointer(ctx, &pointer);
+            if let Some(b) = &by {
+                bad_pointer(ctx, b);
+            }
+            if let Some(k) = &kind {
+                kind_refs.push((rel.to_string(), check_span.clone(), k.clone()));
+            }
+            Some(Check::Reference { pointer, kind, by, optional: optional.unwrap_or(true) })
+        }
+        RawCheck::Expr { expr, pointer, message } => {
+            if let Some(p) = &pointer {
+                bad_pointer(ctx, p);
+            }
+            match compile_expr(&expr) {
+                Ok(e) => Some(Check::Expr { expr: e, pointer, message }),
+                Err(e) => {
+                    ctx.err(rel, Some(check_span.clone()), e);
+                    None
+                }
+            }
+        }
+    };
+    let check = check?;
+    if !ok {
+        return None;
+    }
+    Some(Rule {
+        pack: pack.to_string(),
+        id,
+        title: rr.title,
+        severity,
+        kinds: rr.kinds.into_iter().map(Spanned::into_inner).collect(),
+        controls,
+        since,
+        help: rr.help.trim().to_string(),
+        docs: rr.docs.trim().to_string(),
+        when,
+        each,
+        check,
+        file: rel.to_string(),
+    })
+}

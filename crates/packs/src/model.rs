@@ -1,0 +1,266 @@
+use std::fmt;
+use std::sync::Arc;
+
+use globset::GlobSet;
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A source a pack cites for its catalogue or crosswalk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub id: String,
+    pub name: String,
+    pub version: semver::Version,
+    pub framework: String,
+    pub edition: String,
+    pub description: String,
+    pub optional: bool,
+    pub requires_aimslint: Option<semver::VersionReq>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// One control, clause, subcategory, article or group of a framework's catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct Control {
+    pub pack: String,
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub description: String,
+    /// Artifact kinds that can show this control; empty for a process control.
+    pub evidence: Vec<String>,
+    pub source: Option<String>,
+    pub applies_from: Option<String>,
+    pub applies_source: Option<String>,
+    pub applies_status: Option<String>,
+}
+
+impl Control {
+    /// `iso42001:A.7.5`.
+    pub fn qualified(&self) -> String {
+        format!("{}:{}", self.pack, self.id)
+    }
+
+    /// A group (area, chapter, function, category) rather than a control in its own right.
+    pub fn is_group(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "group" | "clause-group" | "chapter" | "function" | "category" | "annex"
+        )
+    }
+}
+
+/// A compiled JSON Schema.
+#[derive(Debug)]
+pub struct CompiledSchema {
+    pub name: String,
+    pub validator: jsonschema::Validator,
+}
+
+/// How files of a kind are recognised.
+#[derive(Debug, Clone)]
+pub struct Detect {
+    pub patterns: Vec<String>,
+    pub paths: Option<GlobSet>,
+    pub sniff: Vec<String>,
+}
+
+/// An artifact kind a pack declares.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub pack: String,
+    pub id: String,
+    pub title: String,
+    pub schema: Option<Arc<CompiledSchema>>,
+    pub schema_pointer: String,
+    pub detect: Vec<Detect>,
+}
+
+/// A compiled CEL expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub source: String,
+    pub program: Arc<cel::Program>,
+}
+
+#[derive(Debug, Clone)]
+pub enum MinLength {
+    Chars(usize),
+    Words(usize),
+    Items(usize),
+}
+
+/// What a rule checks. Each variant is one check kind of `docs/packs.md`.
+#[derive(Debug, Clone)]
+pub enum Check {
+    Schema {
+        schema: Arc<CompiledSchema>,
+    },
+    Required {
+        pointers: Vec<String>,
+    },
+    Pattern {
+        pointer: String,
+        regex: regex::Regex,
+        message: Option<String>,
+    },
+    Enum {
+        pointer: String,
+        values: Vec<String>,
+    },
+    MinLength {
+        pointer: String,
+        min: MinLength,
+    },
+    MaxAge {
+        pointer: String,
+        days: u32,
+    },
+    Section {
+        any: Vec<String>,
+        min_words: usize,
+        or_pointers: Vec<String>,
+    },
+    Reference {
+        pointer: String,
+        kind: Option<String>,
+        by: Option<String>,
+        optional: bool,
+    },
+    Expr {
+        expr: Expr,
+        pointer: Option<String>,
+        message: String,
+    },
+}
+
+impl Check {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Check::Schema { .. } => "schema",
+            Check::Required { .. } => "required",
+            Check::Pattern { .. } => "pattern",
+            Check::Enum { .. } => "enum",
+            Check::MinLength { .. } => "min-length",
+            Check::MaxAge { .. } => "max-age",
+            Check::Section { .. } => "section",
+            Check::Reference { .. } => "reference",
+            Check::Expr { .. } => "expr",
+        }
+    }
+}
+
+/// A rule, loaded and compiled.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub pack: String,
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub kinds: Vec<String>,
+    /// Qualified control ids (`iso42001:A.7.5`).
+    pub controls: Vec<String>,
+    pub since: Option<semver::Version>,
+    pub help: String,
+    pub docs: String,
+    pub when: Option<Expr>,
+    pub each: Option<String>,
+    pub check: Check,
+    /// The rule file, relative to its pack.
+    pub file: String,
+}
+
+/// NIST IR 8278 (OLIR) relationship types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    Equal,
+    SubsetOf,
+    SupersetOf,
+    IntersectsWith,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Equal => "equal",
+            Relation::SubsetOf => "subset-of",
+            Relation::SupersetOf => "superset-of",
+            Relation::IntersectsWith => "intersects-with",
+        }
+    }
+}
+
+/// One crosswalk pair, with qualified ids on both sides.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub from: String,
+    pub to: String,
+    pub relation: Relation,
+    pub source: String,
+    pub rationale: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Crosswalk {
+    pub pack: String,
+    pub target: String,
+    pub pairs: Vec<Pair>,
+}
+
+/// A loaded pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub manifest: Manifest,
+    pub files: crate::PackFiles,
+    pub digest: String,
+    pub controls: Vec<Control>,
+    pub kinds: Vec<Kind>,
+    pub rules: Vec<Arc<Rule>>,
+    pub crosswalks: Vec<Crosswalk>,
+}

@@ -1,0 +1,234 @@
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::diag::{PackDiagnostic, PackErrors};
+use crate::load::{Ctx, Draft, SchemaStore, load_pack};
+use crate::model::*;
+use crate::PackFiles;
+
+/// Which packs to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    /// Built-in packs to load, with an optional semver requirement each.
+    pub builtin: Vec<(String, Option<semver::VersionReq>)>,
+    /// Pack directories.
+    pub dirs: Vec<std::path::PathBuf>,
+}
+
+impl LoadRequest {
+    /// The non-optional built-in packs, plus the optional ones named.
+    pub fn defaults_with(optional: &[String]) -> LoadRequest {
+        let mut builtin = Vec::new();
+        for id in crate::builtin_pack_ids() {
+            let files = crate::builtin_pack_files(&id);
+            let is_optional = files
+                .as_ref()
+                .and_then(|f| f.text("pack.toml").map(|t| t.contains("optional = true")))
+                .unwrap_or(false);
+            if !is_optional || optional.contains(&id) {
+                builtin.push((id, None));
+            }
+        }
+        LoadRequest { builtin, dirs: Vec::new() }
+    }
+
+    /// Every built-in pack.
+    pub fn all_builtin() -> LoadRequest {
+        LoadRequest {
+            builtin: crate::builtin_pack_ids().into_iter().map(|id| (id, None)).collect(),
+            dirs: Vec::new(),
+        }
+    }
+}
+
+/// The loaded packs with indexes over their controls, kinds and rules.
+#[derive(Debug, Clone, Default)]
+pub struct PackSet {
+    pub packs: Vec<Pack>,
+    controls: HashMap<String, (usize, usize)>,
+}
+
+impl PackSet {
+    /// Load and cross-check packs. Every problem in every pack is collected before returning.
+    pub fn load(req: &LoadRequest, tool_version: &semver::Version) -> Result<PackSet, PackErrors> {
+        let mut errors = Vec::new();
+        let mut sources: Vec<(PackFiles, Option<semver::VersionReq>)> = Vec::new();
+        for (id, reqv) in &req.builtin {
+            match crate::builtin_pack_files(id) {
+                Some(f) => sources.push((f, reqv.clone())),
+                None => errors.push(PackDiagnostic::new(
+                    "aimslint.toml",
+                    "",
+                    None,
+                    format!(
+                        "no built-in pack `{id}` (built-in packs: {})",
+                        crate::builtin_pack_ids().join(", ")
+                    ),
+                )),
+            }
+        }
+        for dir in &req.dirs {
+            match PackFiles::from_dir(dir) {
+                Ok(f) => sources.push((f, None)),
+                Err(e) => errors.push(PackDiagnostic::new(&dir.display().to_string(), "", None, e)),
+            }
+        }
+        let mut schemas = SchemaStore::default();
+        let mut drafts: Vec<Draft> = Vec::new();
+        for (files, reqv) in &sources {
+            let mut ctx = Ctx {
+                files,
+                errors: &mut errors,
+                schemas: &mut schemas,
+            };
+            if let Some(d) = load_pack(&mut ctx, tool_version) {
+                if let Some(r) = reqv
+                    && !r.matches(&d.pack.manifest.version)
+                {
+                    errors.push(PackDiagnostic::new(
+                        "aimslint.toml",
+                        "",
+                        None,
+                        format!(
+                            "pack {} is version {}, which does not satisfy `{r}`",
+                            d.pack.manifest.id, d.pack.manifest.version
+                        ),
+                    ));
+                }
+                drafts.push(d);
+            }
+        }
+        // A directory pack with the id of a built-in one replaces it.
+        let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, d) in drafts.iter().enumerate() {
+            by_id.insert(d.pack.manifest.id.clone(), i);
+        }
+        let mut drafts: Vec<Draft> = drafts
+            .into_iter()
+            .enumerate()
+            .filter(|(i, d)| by_id.get(&d.pack.manifest.id) == Some(i))
+            .map(|(_, d)| d)
+            .collect();
+        drafts.sort_by(|a, b| a.pack.manifest.id.cmp(&b.pack.manifest.id));
+
+        let mut set = PackSet::default();
+        for (pi, d) in drafts.iter().enumerate() {
+            for (ci, c) in d.pack.controls.iter().enumerate() {
+                set.controls.insert(c.qualified(), (pi, ci));
+            }
+        }
+        // Cross-pack checks: control ids, kind ids, duplicate rule ids and kinds.
+        let kind_ids: HashMap<String, String> = drafts
+            .iter()
+            .flat_map(|d| d.pack.kinds.iter().map(|k| (k.id.clone(), k.pack.clone())))
+            .collect();
+        let mut seen_kinds: HashMap<&str, &str> = HashMap::new();
+        let mut seen_rules: HashMap<&str, &str> = HashMap::new();
+        for d in &drafts {
+            let files = &d.pack.files;
+            let err = |rel: &str, span: std::ops::Range<usize>, msg: String| {
+                PackDiagnostic::new(&files.display_path(rel), files.text(rel).unwrap_or_default(), Some(span), msg)
+            };
+            for (rel, span, q) in &d.control_refs {
+                if !set.controls.contains_key(q) {
+                    let pack = q.split(':').next().unwrap_or_default();
+                    let known = drafts.iter().any(|x| x.pack.manifest.id == pack);
+                    let msg = if known {
+                        format!("unknown control `{q}`: pack {pack} has no control with that id")
+                    } else {
+                        format!("unknown control `{q}`: no loaded pack is called `{pack}`")
+                    };
+                    errors.push(err(rel, span.clone(), msg));
+                }
+            }
+            for (rel, span, k) in &d.kind_refs {
+                if !kind_ids.contains_key(k) {
+                    let mut known: Vec<&String> = kind_ids.keys().collect();
+                    known.sort();
+                    errors.push(
+                        err(rel, span.clone(), format!("unknown artifact kind `{k}`"))
+                            .with_help(format!("known kinds: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
+                    );
+                }
+            }
+            for k in &d.pack.kinds {
+                if let Some(other) = seen_kinds.insert(&k.id, &k.pack)
+                    && other != k.pack
+                {
+                    errors.push(PackDiagnostic::new(
+                        &files.display_path(&format!("kinds/{}.toml", k.id)),
+                        "",
+                        None,
+                        format!("kind `{}` is declared by both {other} and {}", k.id, k.pack),
+                    ));
+                }
+            }
+            for r in &d.pack.rules {
+                if let Some(other) = seen_rules.insert(&r.id, &r.pack) {
+                    errors.push(PackDiagnostic::new(
+                        &files.display_path(&r.file),
+                        files.text(&r.file).unwrap_or_default(),
+                        None,
+                        format!("duplicate rule id `{}` (also in pack {other})", r.id),
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(PackErrors(errors));
+        }
+        set.packs = drafts.into_iter().map(|d| d.pack).collect();
+        Ok(set)
+    }
+
+    pub fn pack(&self, id: &str) -> Option<&Pack> {
+        self.packs.iter().find(|p| p.manifest.id == id)
+    }
+
+    /// A control by qualified id.
+    pub fn control(&self, qualified: &str) -> Option<&Control> {
+        let (p, c) = self.controls.get(qualified)?;
+        self.packs.get(*p)?.controls.get(*c)
+    }
+
+    /// Find a control by qualified id, or by a bare id in any pack (`A.7.5`).
+    pub fn find_control(&self, id: &str) -> Option<&Control> {
+        if let Some(c) = self.control(id) {
+            return Some(c);
+        }
+        let norm = id.replace(' ', "-");
+        self.packs
+            .iter()
+            .flat_map(|p| p.controls.iter())
+            .find(|c| c.id.eq_ignore_ascii_case(&norm))
+    }
+
+    pub fn controls(&self) -> impl Iterator<Item = &Control> {
+        self.packs.iter().flat_map(|p| p.controls.iter())
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Arc<Rule>> {
+        self.packs.iter().flat_map(|p| p.rules.iter())
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
+        self.rules().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn kinds(&self) -> impl Iterator<Item = &Kind> {
+        self.packs.iter().flat_map(|p| p.kinds.iter())
+    }
+
+    pub fn kind(&self, id: &str) -> Option<&Kind> {
+        self.kinds().find(|k| k.id == id)
+    }
+
+    pub fn crosswalks(&self) -> impl Iterator<Item = &Crosswalk> {
+        self.packs.iter().flat_map(|p| p.crosswalks.iter())
+    }
+
+    /// Rules that cite a control.
+    pub fn rules_for_control(&self, qualified: &str) -> Vec<&Arc<Rule>> {
+        self.rules().filter(|r| r.controls.iter().any(|c| c == qualified)).collect()
+    }
+}

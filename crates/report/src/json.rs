@@ -1,0 +1,46 @@
+use std::io::{self, Write};
+
+use aimslint_engine::{Artifact, Finding, Outcome, Summary};
+use serde::Serialize;
+
+use crate::{Meta, PackInfo, Reporter};
+
+/// The JSON report; its shape is `schemas/report.schema.json`.
+#[derive(Debug)]
+pub struct Json;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    tool: Tool<'a>,
+    as_of: &'a str,
+    source: &'a str,
+    packs: Vec<PackInfo>,
+    summary: Summary,
+    findings: &'a [Finding],
+    artifacts: &'a [Artifact],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+impl Reporter for Json {
+    fn report(&self, outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let report = Report {
+            tool: Tool {
+                name: "aimslint",
+                version: meta.tool_version,
+            },
+            as_of: &meta.as_of,
+            source: &meta.source,
+            packs: meta.pack_infos(),
+            summary: outcome.summary(),
+            findings: &outcome.findings,
+            artifacts: &outcome.artifacts,
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)
+    }
+}
