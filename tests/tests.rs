@@ -1,1 +1,9 @@
+//! Integration tests of the aimslint binary.
 
+mod util;
+
+mod bad_input;
+mod check_example;
+mod corpus;
+mod explain;
+mod packs;

@@ -51,12 +51,17 @@ impl From<std::io::Error> for CliError {
 }
 
 pub fn tool_version() -> semver::Version {
-    semver::Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or_else(|_| semver::Version::new(0, 0, 0))
+    semver::Version::parse(env!("CARGO_PKG_VERSION"))
+        .unwrap_or_else(|_| semver::Version::new(0, 0, 0))
 }
 
 /// Load the packs the config and options ask for: built-in non-optional packs, the optional ones
 /// enabled by `[packs]` or `--frameworks`, and pack directories.
-pub fn load_packs(config: &Config, opts: &PackOptions, all_builtin: bool) -> Result<Arc<PackSet>, CliError> {
+pub fn load_packs(
+    config: &Config,
+    opts: &PackOptions,
+    all_builtin: bool,
+) -> Result<Arc<PackSet>, CliError> {
     let mut optional: Vec<String> = config.packs.iter().map(|(id, _)| id.clone()).collect();
     optional.extend(opts.frameworks.iter().cloned());
     let mut req = if all_builtin {
@@ -91,7 +96,10 @@ pub fn find_root(paths: &[PathBuf], explicit: Option<&Path>) -> Result<PathBuf, 
     }
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     if !first.exists() {
-        return Err(CliError::usage(format!("{}: no such file or directory", first.display())));
+        return Err(CliError::usage(format!(
+            "{}: no such file or directory",
+            first.display()
+        )));
     }
     if first.is_dir() {
         return Ok(first);
@@ -104,7 +112,9 @@ pub fn find_root(paths: &[PathBuf], explicit: Option<&Path>) -> Result<PathBuf, 
         }
         dir = d.parent();
     }
-    Ok(abs.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf))
+    Ok(abs
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf))
 }
 
 pub fn today() -> jiff::civil::Date {

@@ -13,7 +13,9 @@ fn main() {
     let cli = args::Cli::parse();
     if let Some(jobs) = cli.jobs() {
         // Only fails if a pool already exists; the default pool is then used.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
     }
     let code = match commands::run(cli) {
         Ok(code) => code,

@@ -48,8 +48,14 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
 }
 
 enum Frame {
-    Obj { ptr: String, key: Option<(String, usize)> },
-    Arr { ptr: String, idx: usize },
+    Obj {
+        ptr: String,
+        key: Option<(String, usize)>,
+    },
+    Arr {
+        ptr: String,
+        idx: usize,
+    },
 }
 
 fn spans(text: &str, base: usize) -> Spans {
@@ -104,7 +110,9 @@ fn spans(text: &str, base: usize) -> Spans {
             }
             _ => {
                 let start = i;
-                while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                while i < bytes.len()
+                    && !matches!(bytes[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
                     i += 1;
                 }
                 if let Some((p, from)) = target(&mut stack, start) {
@@ -140,7 +148,10 @@ mod tests {
         let line = |ptr: &str| idx.line_col(text, p.spans.locate(ptr).unwrap().0).0;
         assert_eq!(line("/a/b/1/c"), 2);
         assert_eq!(line("/d~1e"), 3);
-        assert_eq!(&text[p.spans.exact("/a/b/1/c").unwrap().0..p.spans.exact("/a/b/1/c").unwrap().1], "\"c\": \"x\\\"y\"");
+        assert_eq!(
+            &text[p.spans.exact("/a/b/1/c").unwrap().0..p.spans.exact("/a/b/1/c").unwrap().1],
+            "\"c\": \"x\\\"y\""
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::fmt;
 pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
-pub use text::{content_words, is_placeholder, is_placeholder_value, PLACEHOLDERS};
+pub use text::{PLACEHOLDERS, content_words, is_placeholder, is_placeholder_value};
 
 /// The largest file read as evidence; larger files are reported, never silently dropped.
 pub const DEFAULT_MAX_FILE_BYTES: usize = 8 * 1024 * 1024;

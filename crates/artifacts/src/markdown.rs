@@ -210,7 +210,11 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Spans) {
         let text = body[h.end.min(text_end)..text_end].trim();
         let title = h.title.trim().to_string();
         let base_slug = slug(&title);
-        let base_slug = if base_slug.is_empty() { "section".to_string() } else { base_slug };
+        let base_slug = if base_slug.is_empty() {
+            "section".to_string()
+        } else {
+            base_slug
+        };
         let mut key = base_slug.clone();
         let mut n = 1;
         while map.contains_key(&key) {
@@ -220,7 +224,11 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Spans) {
         let ptr = join_pointer("/sections", &key);
         spans.insert(ptr.clone(), base + h.start, base + h.end);
         spans.insert(format!("{ptr}/title"), base + h.start, base + h.end);
-        spans.insert(format!("{ptr}/text"), base + h.end.min(text_end), base + text_end);
+        spans.insert(
+            format!("{ptr}/text"),
+            base + h.end.min(text_end),
+            base + text_end,
+        );
         map.insert(
             key,
             json!({ "title": title, "level": h.level, "text": text }),
@@ -246,7 +254,9 @@ mod tests {
     use crate::LineIndex;
 
     fn line(text: &str, p: &Parsed, ptr: &str) -> usize {
-        LineIndex::new(text).line_col(text, p.spans.locate(ptr).unwrap().0).0
+        LineIndex::new(text)
+            .line_col(text, p.spans.locate(ptr).unwrap().0)
+            .0
     }
 
     #[test]
@@ -256,7 +266,10 @@ mod tests {
         assert_eq!(p.value["meta"]["license"], "mit");
         assert_eq!(line(text, &p, "/meta/datasets/0"), 4);
         assert_eq!(line(text, &p, "/meta/missing"), 2);
-        assert_eq!(p.value["sections"]["uses"]["text"], "### Direct Use\nScoring.");
+        assert_eq!(
+            p.value["sections"]["uses"]["text"],
+            "### Direct Use\nScoring."
+        );
         assert_eq!(line(text, &p, "/sections/bias-risks-and-limitations"), 13);
         assert!(p.notices.is_empty());
     }
@@ -296,8 +309,14 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Bias, Risks, and Limitations"), "bias-risks-and-limitations");
+        assert_eq!(
+            slug("Bias, Risks, and Limitations"),
+            "bias-risks-and-limitations"
+        );
         assert_eq!(slug("Out-of-Scope Use"), "out-of-scope-use");
-        assert_eq!(slug("  Intended uses & limitations "), "intended-uses-limitations");
+        assert_eq!(
+            slug("  Intended uses & limitations "),
+            "intended-uses-limitations"
+        );
     }
 }

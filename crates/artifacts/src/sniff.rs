@@ -135,24 +135,33 @@ pub(crate) fn sniff_raw(path: &str, text: &str) -> Option<Flavor> {
     if name == "mlmodel" || name.ends_with("__mlmodel") {
         return Some(Flavor::Mlflow);
     }
-    if name == "dvc.yaml" || name == "dvc.lock" || name.ends_with(".dvc") || name.ends_with("__dvc.yaml") || name.ends_with("__dvc.lock") {
+    if name == "dvc.yaml"
+        || name == "dvc.lock"
+        || name.ends_with(".dvc")
+        || name.ends_with("__dvc.yaml")
+        || name.ends_with("__dvc.lock")
+    {
         return Some(Flavor::Dvc);
     }
     let head = &text[..floor_char_boundary(text, 65536)];
+    // A schema describes a format; it is not an instance of it.
+    let start = &head[..floor_char_boundary(head, 512)];
+    if start.contains("\"$schema\"") && start.contains("json-schema.org") {
+        return Some(Flavor::JsonSchema);
+    }
     if head.contains("\"bomFormat\"") && head.contains("CycloneDX") {
         return Some(Flavor::CycloneDx);
     }
     if head.contains("spdx.org/rdf/3") || head.contains("\"spdxVersion\": \"SPDX-3") {
         return Some(Flavor::Spdx3);
     }
-    if head.contains("mlcommons.org/croissant") || head.contains("\"cr:") && head.contains("\"@context\"") {
+    if head.contains("\"@context\"") && (head.contains("mlcommons.org") || head.contains("\"cr:")) {
         return Some(Flavor::Croissant);
     }
-    if head.contains("\"model_details\"") || head.contains("\"model_parameters\"") && head.contains("\"schema_version\"") {
+    if head.contains("\"model_details\"")
+        || head.contains("\"model_parameters\"") && head.contains("\"schema_version\"")
+    {
         return Some(Flavor::Mct);
-    }
-    if head.contains("json-schema.org") && head.contains("\"$schema\"") {
-        return Some(Flavor::JsonSchema);
     }
     None
 }

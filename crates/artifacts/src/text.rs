@@ -25,7 +25,9 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// Is this string, on its own, a placeholder rather than content?
 pub fn is_placeholder(s: &str) -> bool {
     let t = strip_noise(s);
-    let t = t.trim().trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '_');
+    let t = t
+        .trim()
+        .trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '_');
     if t.is_empty() {
         return true;
     }
@@ -55,9 +57,23 @@ fn strip_noise(s: &str) -> String {
         let next_comment = rest.find("<!--");
         let next_jinja = rest.find("{{").into_iter().chain(rest.find("{%")).min();
         let (start, close) = match (next_comment, next_jinja) {
-            (Some(c), Some(j)) if j < c => (j, if rest[j..].starts_with("{{") { "}}" } else { "%}" }),
+            (Some(c), Some(j)) if j < c => (
+                j,
+                if rest[j..].starts_with("{{") {
+                    "}}"
+                } else {
+                    "%}"
+                },
+            ),
             (Some(c), _) => (c, "-->"),
-            (None, Some(j)) => (j, if rest[j..].starts_with("{{") { "}}" } else { "%}" }),
+            (None, Some(j)) => (
+                j,
+                if rest[j..].starts_with("{{") {
+                    "}}"
+                } else {
+                    "%}"
+                },
+            ),
             (None, None) => {
                 out.push_str(rest);
                 break;
@@ -110,8 +126,14 @@ mod tests {
         assert!(is_placeholder("<!-- Provide a summary -->"));
         assert!(is_placeholder("{{ model_summary | default(\"\", true) }}"));
         assert!(!is_placeholder("Retail credit scoring"));
-        assert_eq!(content_words("<!-- hi there -->\n[More Information Needed]\n"), 0);
-        assert_eq!(content_words("### Sub\nThe model is biased against thin files."), 7);
+        assert_eq!(
+            content_words("<!-- hi there -->\n[More Information Needed]\n"),
+            0
+        );
+        assert_eq!(
+            content_words("### Sub\nThe model is biased against thin files."),
+            7
+        );
         assert!(is_placeholder_value(&serde_json::json!([])));
         assert!(is_placeholder_value(&serde_json::json!(["TODO"])));
         assert!(!is_placeholder_value(&serde_json::json!(false)));

@@ -1,8 +1,8 @@
 //! TOML evidence files, with spans from toml's own spanned document tree.
 
 use serde_json::{Map, Number, Value};
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::pointer::{Spans, join_pointer};
 use crate::{Format, ParseError, ParseErrorKind, Parsed};

@@ -109,7 +109,8 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let byte = |m: &serde_saphyr::granit_parser::Marker| -> usize {
-        m.byte_offset().unwrap_or_else(|| char_to_byte(text, m.index()))
+        m.byte_offset()
+            .unwrap_or_else(|| char_to_byte(text, m.index()))
     };
     while let Some(Ok((event, span))) = parser.next_event() {
         let (start, end) = (byte(&span.start), byte(&span.end));
@@ -186,7 +187,9 @@ fn advance(stack: &mut [Frame]) {
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]

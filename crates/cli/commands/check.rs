@@ -24,7 +24,9 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let mut ignore = config.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
     let limits = aimslint_artifacts::Limits {
-        max_file_bytes: config.max_file_bytes.unwrap_or(aimslint_artifacts::DEFAULT_MAX_FILE_BYTES),
+        max_file_bytes: config
+            .max_file_bytes
+            .unwrap_or(aimslint_artifacts::DEFAULT_MAX_FILE_BYTES),
     };
     let engine = Engine::new(
         packs.clone(),
@@ -40,34 +42,41 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         max_file_bytes: limits.max_file_bytes,
     };
     let want = |p: &str| engine.is_candidate(p);
+    let explicit = if args.staged {
+        HashSet::new()
+    } else {
+        explicit_paths(&root, &args.paths)?
+    };
     let (snapshot, source) = if args.staged {
-        let tree = aimslint_git::index(&root, &read, &want).map_err(|e| CliError::usage(e.to_string()))?;
+        let tree =
+            aimslint_git::index(&root, &read, &want).map_err(|e| CliError::usage(e.to_string()))?;
         (to_snapshot(tree, &HashSet::new()), "index".to_string())
     } else {
-        let explicit = explicit_paths(&root, &args.paths)?;
-        let tree = if explicit.is_empty() {
-            aimslint_git::worktree(&root, &read, &want).map_err(|e| CliError::usage(e.to_string()))?
-        } else {
-            let all = aimslint_git::worktree(&root, &read, &|p: &str| explicit.contains(p))
+        // Named files are judged in the context of their repository (references resolve against
+        // the other evidence), but only their findings are reported.
+        let mut tree =
+            aimslint_git::worktree(&root, &read, &|p: &str| explicit.contains(p) || want(p))
                 .map_err(|e| CliError::usage(e.to_string()))?;
-            let mut tree = all;
-            // Files named on the command line are read even if .gitignore or the excludes hide them.
-            for p in &explicit {
-                if !tree.files.iter().any(|f| &f.path == p) {
-                    let bytes = std::fs::read(root.join(p)).map_err(|e| CliError::usage(format!("{p}: {e}")))?;
-                    tree.files.push(aimslint_git::SourceFile {
-                        path: p.clone(),
-                        blob_id: aimslint_git::blob_id(&bytes),
-                        content: Ok(bytes.into()),
-                    });
-                    tree.paths.insert(p.clone());
-                }
+        // Files named on the command line are read even if .gitignore or the excludes hide them.
+        for p in &explicit {
+            if !tree.files.iter().any(|f| &f.path == p) {
+                let bytes = std::fs::read(root.join(p))
+                    .map_err(|e| CliError::usage(format!("{p}: {e}")))?;
+                tree.files.push(aimslint_git::SourceFile {
+                    path: p.clone(),
+                    blob_id: aimslint_git::blob_id(&bytes),
+                    content: Ok(bytes.into()),
+                });
+                tree.paths.insert(p.clone());
             }
-            tree
-        };
+        }
         (to_snapshot(tree, &explicit), "worktree".to_string())
     };
-    let outcome = engine.check(&snapshot);
+    let mut outcome = engine.check(&snapshot);
+    if !explicit.is_empty() {
+        outcome.findings.retain(|f| explicit.contains(&f.path));
+        outcome.artifacts.retain(|a| explicit.contains(&a.path));
+    }
 
     let color = args.output.is_none()
         && !args.no_color
@@ -87,7 +96,8 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let mut buf = Vec::new();
     format.reporter().report(&outcome, &meta, &mut buf)?;
     match &args.output {
-        Some(path) => std::fs::write(path, &buf).map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?,
+        Some(path) => std::fs::write(path, &buf)
+            .map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?,
         None => {
             let mut out = std::io::stdout().lock();
             if let Err(e) = out.write_all(&buf).and_then(|()| out.flush())
@@ -103,7 +113,12 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failing = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.waived.is_none() && f.severity >= t));
+    let failing = threshold.is_some_and(|t| {
+        outcome
+            .findings
+            .iter()
+            .any(|f| f.waived.is_none() && f.severity >= t)
+    });
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
 
@@ -132,16 +147,22 @@ fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<S
     for p in paths {
         if p.is_dir() {
             if paths.len() > 1 {
-                return Err(CliError::usage("give either one directory or a list of files"));
+                return Err(CliError::usage(
+                    "give either one directory or a list of files",
+                ));
             }
             continue;
         }
         let abs = p
             .canonicalize()
             .map_err(|e| CliError::usage(format!("{}: {e}", p.display())))?;
-        let rel = abs
-            .strip_prefix(&canon_root)
-            .map_err(|_| CliError::usage(format!("{} is outside the repository root {}", p.display(), root.display())))?;
+        let rel = abs.strip_prefix(&canon_root).map_err(|_| {
+            CliError::usage(format!(
+                "{} is outside the repository root {}",
+                p.display(),
+                root.display()
+            ))
+        })?;
         out.insert(rel.to_string_lossy().replace('\\', "/"));
     }
     Ok(out)

@@ -38,18 +38,28 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     println!("{q}: {}", control.title);
     println!();
     if let Some(pack) = packs.pack(&control.pack) {
-        println!("framework: {} {}", pack.manifest.framework, pack.manifest.edition);
+        println!(
+            "framework: {} {}",
+            pack.manifest.framework, pack.manifest.edition
+        );
     }
     println!("kind:      {}", control.kind);
     if let Some(p) = &control.parent {
-        let title = packs.control(&format!("{}:{p}", control.pack)).map(|c| c.title.as_str()).unwrap_or("");
+        let title = packs
+            .control(&format!("{}:{p}", control.pack))
+            .map(|c| c.title.as_str())
+            .unwrap_or("");
         println!("part of:   {}:{p} {title}", control.pack);
     }
     if let Some(d) = &control.applies_from {
         println!(
             "applies from: {d} ({}{})",
             control.applies_source.as_deref().unwrap_or(""),
-            control.applies_status.as_deref().map(|s| format!(", {s}")).unwrap_or_default()
+            control
+                .applies_status
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default()
         );
     }
     println!();
@@ -86,9 +96,20 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     for cw in packs.crosswalks() {
         for p in &cw.pairs {
             if p.to == q {
-                mapped.push(format!("  {} {} ({})", p.from, p.relation.as_str(), p.source));
+                mapped.push(format!(
+                    "  {} {} ({})",
+                    p.from,
+                    p.relation.as_str(),
+                    p.source
+                ));
             } else if p.from == q {
-                mapped.push(format!("  {} {} {} ({})", q, p.relation.as_str(), p.to, p.source));
+                mapped.push(format!(
+                    "  {} {} {} ({})",
+                    q,
+                    p.relation.as_str(),
+                    p.to,
+                    p.source
+                ));
             }
         }
     }

@@ -8,7 +8,10 @@ use crate::exit;
 
 pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
     let packs = load_packs(&Config::default(), opts, true)?;
-    println!("{:<12} {:<8} {:<9} {:>8} {:>6} {:>6}  {:<16} framework", "pack", "version", "optional", "controls", "rules", "pairs", "sha256");
+    println!(
+        "{:<12} {:<8} {:<9} {:>8} {:>6} {:>6}  {:<16} framework",
+        "pack", "version", "optional", "controls", "rules", "pairs", "sha256"
+    );
     for p in &packs.packs {
         let pairs: usize = p.crosswalks.iter().map(|c| c.pairs.len()).sum();
         println!(
@@ -44,5 +47,9 @@ pub fn test(only: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
     }
     let passed = results.len() - failed;
     println!("fixtures: {passed} passed, {failed} failed");
-    Ok(if failed == 0 { exit::CLEAN } else { exit::FINDINGS })
+    Ok(if failed == 0 {
+        exit::CLEAN
+    } else {
+        exit::FINDINGS
+    })
 }

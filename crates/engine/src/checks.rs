@@ -18,7 +18,11 @@ pub(crate) struct Hit {
 
 impl Hit {
     fn at(pointer: String, message: String) -> Hit {
-        Hit { pointer, message, at_top: false }
+        Hit {
+            pointer,
+            message,
+            at_top: false,
+        }
     }
 }
 
@@ -52,13 +56,22 @@ fn describe(v: &Value) -> String {
         Value::Object(o) if o.is_empty() => "an empty mapping".into(),
         other => {
             let s = other.to_string();
-            if s.len() > 60 { format!("{}…", &s[..57.min(s.len())]) } else { s }
+            if s.len() > 60 {
+                format!("{}…", &s[..57.min(s.len())])
+            } else {
+                s
+            }
         }
     }
 }
 
 fn key_name(pointer: &str) -> String {
-    pointer.rsplit('/').next().unwrap_or(pointer).replace("~1", "/").replace("~0", "~")
+    pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or(pointer)
+        .replace("~1", "/")
+        .replace("~0", "~")
 }
 
 /// Strings at a pointer: the value itself, or each string of a list, with its pointer.
@@ -85,7 +98,13 @@ fn norm_title(s: &str) -> String {
     let mut out = String::new();
     for w in s
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
     {
@@ -159,13 +178,20 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 }
             }
         }
-        Check::Pattern { pointer, regex, message } => {
+        Check::Pattern {
+            pointer,
+            regex,
+            message,
+        } => {
             for (ptr, s) in strings_at(subject, base, pointer) {
                 if !regex.is_match(&s) {
                     let m = message
                         .clone()
                         .unwrap_or_else(|| format!("does not match /{}/", regex.as_str()));
-                    hits.push(Hit::at(ptr, format!("`{}` = \"{s}\": {m}", key_name(pointer))));
+                    hits.push(Hit::at(
+                        ptr,
+                        format!("`{}` = \"{s}\": {m}", key_name(pointer)),
+                    ));
                 }
             }
         }
@@ -174,7 +200,11 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 if !values.iter().any(|v| v == &s) {
                     hits.push(Hit::at(
                         ptr,
-                        format!("`{}` = \"{s}\" is not one of: {}", key_name(pointer), values.join(", ")),
+                        format!(
+                            "`{}` = \"{s}\" is not one of: {}",
+                            key_name(pointer),
+                            values.join(", ")
+                        ),
                     ));
                 }
             }
@@ -182,7 +212,9 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
         Check::MinLength { pointer, min } => {
             if let Some(v) = subject.pointer(pointer) {
                 let (have, need, unit) = match (min, v) {
-                    (MinLength::Chars(n), Value::String(s)) => (s.trim().chars().count(), *n, "characters"),
+                    (MinLength::Chars(n), Value::String(s)) => {
+                        (s.trim().chars().count(), *n, "characters")
+                    }
                     (MinLength::Words(n), Value::String(s)) => (content_words(s), *n, "words"),
                     (MinLength::Items(n), Value::Array(a)) => (a.len(), *n, "items"),
                     (MinLength::Items(n), _) => (0, *n, "items"),
@@ -191,7 +223,10 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 if have < need {
                     hits.push(Hit::at(
                         format!("{base}{pointer}"),
-                        format!("`{}` has {have} {unit}; at least {need} needed", key_name(pointer)),
+                        format!(
+                            "`{}` has {have} {unit}; at least {need} needed",
+                            key_name(pointer)
+                        ),
                     ));
                 }
             }
@@ -205,7 +240,11 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 match parse_date(&text) {
                     None => hits.push(Hit::at(
                         format!("{base}{pointer}"),
-                        format!("`{}` = {} is not a date (YYYY-MM-DD)", key_name(pointer), describe(v)),
+                        format!(
+                            "`{}` = {} is not a date (YYYY-MM-DD)",
+                            key_name(pointer),
+                            describe(v)
+                        ),
                     )),
                     Some(d) => {
                         let age = (ctx.today - d).get_days();
@@ -223,7 +262,11 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 }
             }
         }
-        Check::Section { any, min_words, or_pointers } => {
+        Check::Section {
+            any,
+            min_words,
+            or_pointers,
+        } => {
             if or_pointers
                 .iter()
                 .any(|p| subject.pointer(p).is_some_and(|v| !is_placeholder_value(v)))
@@ -236,7 +279,9 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 for (slug, sec) in sections {
                     let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
                     let nt = norm_title(title);
-                    let matched = wanted.iter().any(|w| nt == *w || (!w.is_empty() && contains_words(&nt, w)));
+                    let matched = wanted
+                        .iter()
+                        .any(|w| nt == *w || (!w.is_empty() && contains_words(&nt, w)));
                     if !matched {
                         continue;
                     }
@@ -260,23 +305,37 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 }),
             }
         }
-        Check::Reference { pointer, kind, by, optional } => {
+        Check::Reference {
+            pointer,
+            kind,
+            by,
+            optional,
+        } => {
             let values = strings_at(subject, base, pointer);
             if values.is_empty() {
                 if !optional {
-                    hits.push(Hit::at(format!("{base}{pointer}"), format!("`{}` is missing", key_name(pointer))));
+                    hits.push(Hit::at(
+                        format!("{base}{pointer}"),
+                        format!("`{}` is missing", key_name(pointer)),
+                    ));
                 }
                 return hits;
             }
             for (ptr, value) in values {
                 if aimslint_artifacts::is_placeholder(&value) {
                     if !optional {
-                        hits.push(Hit::at(ptr, format!("`{}` holds no content", key_name(pointer))));
+                        hits.push(Hit::at(
+                            ptr,
+                            format!("`{}` holds no content", key_name(pointer)),
+                        ));
                     }
                     continue;
                 }
                 if let (Some(k), Some(b)) = (kind, by)
-                    && ctx.keys.get(&(k.clone(), b.clone())).is_some_and(|s| s.contains(value.trim()))
+                    && ctx
+                        .keys
+                        .get(&(k.clone(), b.clone()))
+                        .is_some_and(|s| s.contains(value.trim()))
                 {
                     continue;
                 }
@@ -298,19 +357,29 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                         if let Some(Some(actual)) = ctx.kinds.get(&t)
                             && actual != k
                         {
-                            hits.push(Hit::at(ptr, format!("\"{value}\" is a {actual}, not a {k}")));
+                            hits.push(Hit::at(
+                                ptr,
+                                format!("\"{value}\" is a {actual}, not a {k}"),
+                            ));
                         }
                     }
                     (true, None) => {}
                 }
             }
         }
-        Check::Expr { expr, pointer, message } => {
+        Check::Expr {
+            expr,
+            pointer,
+            message,
+        } => {
             let at = format!("{base}{}", pointer.as_deref().unwrap_or(""));
             match eval_bool(expr, subject, ctx) {
                 Ok(true) => {}
                 Ok(false) => hits.push(Hit::at(at, message.clone())),
-                Err(e) => hits.push(Hit::at(at, format!("{message} (the check could not be evaluated: {e})"))),
+                Err(e) => hits.push(Hit::at(
+                    at,
+                    format!("{message} (the check could not be evaluated: {e})"),
+                )),
             }
         }
     }
@@ -362,10 +431,19 @@ mod tests {
 
     #[test]
     fn paths_resolve() {
-        assert_eq!(resolve_path("models/a/README.md", "../../data/x.yaml").as_deref(), Some("data/x.yaml"));
-        assert_eq!(resolve_path("aims/systems.yaml", "models/a/README.md").as_deref(), Some("models/a/README.md"));
+        assert_eq!(
+            resolve_path("models/a/README.md", "../../data/x.yaml").as_deref(),
+            Some("data/x.yaml")
+        );
+        assert_eq!(
+            resolve_path("aims/systems.yaml", "models/a/README.md").as_deref(),
+            Some("models/a/README.md")
+        );
         assert_eq!(resolve_path("a.yaml", "../../etc/passwd"), None);
         assert!(contains_words("intended uses limitations", "intended uses"));
-        assert_eq!(norm_title("Bias, Risks, and Limitations"), "bias risks and limitations");
+        assert_eq!(
+            norm_title("Bias, Risks, and Limitations"),
+            "bias risks and limitations"
+        );
     }
 }

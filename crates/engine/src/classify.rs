@@ -21,7 +21,9 @@ pub struct Classifier {
 
 impl std::fmt::Debug for Classifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Classifier").field("entries", &self.entries.len()).finish()
+        f.debug_struct("Classifier")
+            .field("entries", &self.entries.len())
+            .finish()
     }
 }
 

@@ -137,17 +137,29 @@ pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, PackE
         .to_string_lossy()
         .replace('\\', "/");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        PackErrors(vec![PackDiagnostic::new(&display, "", None, format!("cannot read: {e}"))])
+        PackErrors(vec![PackDiagnostic::new(
+            &display,
+            "",
+            None,
+            format!("cannot read: {e}"),
+        )])
     })?;
     parse_config(&display, &text, path.parent().unwrap_or(root))
 }
 
 pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackErrors> {
     let mut errors = Vec::new();
-    let err = |span: Option<std::ops::Range<usize>>, msg: String| PackDiagnostic::new(file, text, span, msg);
+    let err = |span: Option<std::ops::Range<usize>>, msg: String| {
+        PackDiagnostic::new(file, text, span, msg)
+    };
     let raw: RawConfig = match toml::from_str(text) {
         Ok(r) => r,
-        Err(e) => return Err(PackErrors(vec![err(e.span(), e.message().trim().to_string())])),
+        Err(e) => {
+            return Err(PackErrors(vec![err(
+                e.span(),
+                e.message().trim().to_string(),
+            )]));
+        }
     };
     let mut cfg = Config {
         file: Some(file.to_string()),
@@ -164,7 +176,10 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
             Some(v) => match semver::VersionReq::parse(&v) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    errors.push(err(Some(span.clone()), format!("invalid version requirement for {id}: {e}")));
+                    errors.push(err(
+                        Some(span.clone()),
+                        format!("invalid version requirement for {id}: {e}"),
+                    ));
                     None
                 }
             },
@@ -181,16 +196,30 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
                 errors.push(err(Some(g.span()), format!("invalid glob: {e}")));
             }
         }
-        cfg.artifacts.insert(kind, globs.into_iter().map(Spanned::into_inner).collect());
+        cfg.artifacts
+            .insert(kind, globs.into_iter().map(Spanned::into_inner).collect());
     }
-    cfg.select = raw.rules.select.into_iter().map(Spanned::into_inner).collect();
-    cfg.ignore = raw.rules.ignore.into_iter().map(Spanned::into_inner).collect();
+    cfg.select = raw
+        .rules
+        .select
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    cfg.ignore = raw
+        .rules
+        .ignore
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
     for (rule, sev) in raw.rules.severity {
         match aimslint_packs::Severity::parse(sev.get_ref()) {
             Some(s) => {
                 cfg.severity.insert(rule, s);
             }
-            None => errors.push(err(Some(sev.span()), "severity must be error, warning or info".into())),
+            None => errors.push(err(
+                Some(sev.span()),
+                "severity must be error, warning or info".into(),
+            )),
         }
     }
     for (control, just) in raw.soa.exclude {
@@ -207,12 +236,18 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         let expires = match jiff::civil::Date::strptime("%Y-%m-%d", w.expires.get_ref()) {
             Ok(d) => d,
             Err(_) => {
-                errors.push(err(Some(w.expires.span()), "expires must be a date YYYY-MM-DD".into()));
+                errors.push(err(
+                    Some(w.expires.span()),
+                    "expires must be a date YYYY-MM-DD".into(),
+                ));
                 continue;
             }
         };
         if w.reason.trim().is_empty() || w.owner.trim().is_empty() {
-            errors.push(err(Some(span.clone()), "a waiver needs a reason and an owner".into()));
+            errors.push(err(
+                Some(span.clone()),
+                "a waiver needs a reason and an owner".into(),
+            ));
         }
         let mut b = globset::GlobSetBuilder::new();
         for p in &w.paths {
@@ -236,7 +271,11 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
     }
     cfg.exclude = raw.files.exclude;
     cfg.max_file_bytes = raw.files.max_file_bytes;
-    if errors.is_empty() { Ok(cfg) } else { Err(PackErrors(errors)) }
+    if errors.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(PackErrors(errors))
+    }
 }
 
 #[cfg(test)]
@@ -256,6 +295,12 @@ mod tests {
         assert_eq!(c.soa_exclude[0].line, 2);
         assert_eq!(c.waivers[0].line, 5);
         let bad = text.replace("2027-01-31", "soon");
-        assert_eq!(parse_config("aimslint.toml", &bad, Path::new(".")).unwrap_err().0[0].line(), Some(9));
+        assert_eq!(
+            parse_config("aimslint.toml", &bad, Path::new("."))
+                .unwrap_err()
+                .0[0]
+                .line(),
+            Some(9)
+        );
     }
 }

@@ -114,12 +114,19 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                     .filter(|f| f.rule.starts_with("AL00") && f.rule.as_str() < "AL008")
                     .collect();
                 for f in &others {
-                    problems.push(format!("fixture {}:{} does not read cleanly: {} {}", f.path, f.line, f.rule, f.message));
+                    problems.push(format!(
+                        "fixture {}:{} does not read cleanly: {} {}",
+                        f.path, f.line, f.rule, f.message
+                    ));
                 }
                 let checked: BTreeSet<&str> = outcome
                     .artifacts
                     .iter()
-                    .filter(|a| a.kind.as_deref().is_some_and(|k| rule.kinds.iter().any(|r| r == k)))
+                    .filter(|a| {
+                        a.kind
+                            .as_deref()
+                            .is_some_and(|k| rule.kinds.iter().any(|r| r == k))
+                    })
                     .map(|a| a.path.as_str())
                     .collect();
                 if checked.is_empty() {
@@ -130,13 +137,22 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                 }
                 if case == "pass" {
                     for f in &mine {
-                        problems.push(format!("unexpected finding {}:{} {}: {}", f.path, f.line, f.pointer.as_deref().unwrap_or(""), f.message));
+                        problems.push(format!(
+                            "unexpected finding {}:{} {}: {}",
+                            f.path,
+                            f.line,
+                            f.pointer.as_deref().unwrap_or(""),
+                            f.message
+                        ));
                     }
                 } else if mine.is_empty() {
                     problems.push("the rule reported nothing on its fail fixtures".into());
-                } else if let Some(text) = pack.files.text(&format!("tests/{id}/fail/expect.toml")) {
+                } else if let Some(text) = pack.files.text(&format!("tests/{id}/fail/expect.toml"))
+                {
                     match toml::from_str::<Expect>(text) {
-                        Err(e) => problems.push(format!("tests/{id}/fail/expect.toml: {}", e.message())),
+                        Err(e) => {
+                            problems.push(format!("tests/{id}/fail/expect.toml: {}", e.message()))
+                        }
                         Ok(exp) => {
                             let mut got: Vec<(String, usize, Option<String>)> = mine
                                 .iter()
@@ -144,7 +160,9 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                                 .collect();
                             for e in &exp.finding {
                                 let pos = got.iter().position(|(p, l, ptr)| {
-                                    p == &e.path && *l == e.line && (e.pointer.is_none() || e.pointer == *ptr)
+                                    p == &e.path
+                                        && *l == e.line
+                                        && (e.pointer.is_none() || e.pointer == *ptr)
                                 });
                                 match pos {
                                     Some(i) => {
@@ -154,12 +172,18 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                                         "expected a finding at {}:{}{}, got none",
                                         e.path,
                                         e.line,
-                                        e.pointer.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+                                        e.pointer
+                                            .as_deref()
+                                            .map(|p| format!(" ({p})"))
+                                            .unwrap_or_default()
                                     )),
                                 }
                             }
                             for (p, l, ptr) in got {
-                                problems.push(format!("unexpected finding at {p}:{l} ({})", ptr.as_deref().unwrap_or("-")));
+                                problems.push(format!(
+                                    "unexpected finding at {p}:{l} ({})",
+                                    ptr.as_deref().unwrap_or("-")
+                                ));
                             }
                         }
                     }

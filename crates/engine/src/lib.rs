@@ -8,8 +8,8 @@
 mod checks;
 mod classify;
 mod config;
-pub mod fixtures;
 mod finding;
+pub mod fixtures;
 mod run;
 mod select;
 

@@ -1,17 +1,17 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use aimslint_artifacts::{Flavor, Format, LineIndex, Limits, ParseError, Parsed};
+use aimslint_artifacts::{Flavor, Format, Limits, LineIndex, ParseError, Parsed};
 use aimslint_packs::{Check, PackSet, Rule, Severity};
 use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::checks::{Ctx, Hit, eval_bool, run_check};
 use crate::classify::Classifier;
+use crate::codes;
 use crate::config::{Config, Waiver};
 use crate::finding::{Artifact, ArtifactStatus, Finding, Outcome, WaiverState};
 use crate::select::Selection;
-use crate::codes;
 
 /// One file handed to the engine.
 #[derive(Debug, Clone)]
@@ -53,6 +53,14 @@ struct ParsedFile {
     raw_flavor: Option<Flavor>,
 }
 
+/// A core diagnostic (parse errors, unreadable files), as opposed to a pack rule.
+struct CoreDiag<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: String,
+    help: &'a str,
+}
+
 struct ActiveRule {
     rule: Arc<Rule>,
     severity: Severity,
@@ -72,7 +80,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("rules", &self.rules.len()).finish()
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.len())
+            .finish()
     }
 }
 
@@ -140,7 +150,10 @@ impl Engine {
                 };
                 (Arc::<str>::from(text), result)
             }
-            Err(e) => (Arc::<str>::from(String::from_utf8_lossy(bytes).as_ref()), Err(e)),
+            Err(e) => (
+                Arc::<str>::from(String::from_utf8_lossy(bytes).as_ref()),
+                Err(e),
+            ),
         };
         let raw_flavor = aimslint_artifacts::sniff_text(&input.path, &text);
         let pf = Arc::new(ParsedFile {
@@ -178,11 +191,18 @@ impl Engine {
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Indexes for cross-document checks.
-        let kinds: HashMap<String, Option<String>> =
-            docs.iter().map(|d| (d.path.clone(), d.kind.clone())).collect();
+        let kinds: HashMap<String, Option<String>> = docs
+            .iter()
+            .map(|d| (d.path.clone(), d.kind.clone()))
+            .collect();
         let mut keys: HashMap<(String, String), HashSet<String>> = HashMap::new();
         for a in &self.rules {
-            if let Check::Reference { kind: Some(k), by: Some(b), .. } = &a.rule.check {
+            if let Check::Reference {
+                kind: Some(k),
+                by: Some(b),
+                ..
+            } = &a.rule.check
+            {
                 let entry = keys.entry((k.clone(), b.clone())).or_default();
                 for d in docs.iter().filter(|d| d.kind.as_deref() == Some(k)) {
                     if let Ok(p) = &d.parsed.result
@@ -208,8 +228,12 @@ impl Engine {
         let evaluated: Vec<Finding> = docs
             .par_iter()
             .flat_map_iter(|doc| {
-                let Some(kind) = doc.kind.as_deref() else { return Vec::new() };
-                let Ok(parsed) = &doc.parsed.result else { return Vec::new() };
+                let Some(kind) = doc.kind.as_deref() else {
+                    return Vec::new();
+                };
+                let Ok(parsed) = &doc.parsed.result else {
+                    return Vec::new();
+                };
                 let kdecl = self.packs.kind(kind);
                 let ctx = Ctx {
                     root: &parsed.value,
@@ -222,7 +246,11 @@ impl Engine {
                     keys: &keys,
                 };
                 let mut out = Vec::new();
-                for a in self.rules.iter().filter(|a| a.rule.kinds.iter().any(|k| k == kind)) {
+                for a in self
+                    .rules
+                    .iter()
+                    .filter(|a| a.rule.kinds.iter().any(|k| k == kind))
+                {
                     for (hit, severity) in self.eval_rule(a, &ctx) {
                         out.push(self.finding(a, severity, doc, parsed, hit, commit.as_deref()));
                     }
@@ -292,9 +320,19 @@ impl Engine {
         hit: Hit,
         commit: Option<&str>,
     ) -> Finding {
-        let span = if hit.at_top { Some((0, 0)) } else { parsed.spans.locate(&hit.pointer) };
-        let (line, column) = span.map_or((1, 1), |(s, _)| doc.parsed.lines.line_col(&doc.parsed.text, s));
-        let value = parsed.value.pointer(&hit.pointer).map(normalise).unwrap_or_default();
+        let span = if hit.at_top {
+            Some((0, 0))
+        } else {
+            parsed.spans.locate(&hit.pointer)
+        };
+        let (line, column) = span.map_or((1, 1), |(s, _)| {
+            doc.parsed.lines.line_col(&doc.parsed.text, s)
+        });
+        let value = parsed
+            .value
+            .pointer(&hit.pointer)
+            .map(normalise)
+            .unwrap_or_default();
         Finding {
             rule: a.rule.id.clone(),
             severity,
@@ -304,7 +342,11 @@ impl Engine {
             line,
             column,
             commit: commit.map(str::to_string),
-            pointer: Some(hit.pointer.clone()),
+            pointer: if hit.at_top {
+                None
+            } else {
+                Some(hit.pointer.clone())
+            },
             help: a.rule.help.clone(),
             fingerprint: fingerprint(&a.rule.id, &doc.path, &hit.pointer, &value),
             waived: None,
@@ -314,15 +356,18 @@ impl Engine {
 
     fn core_finding(
         &self,
-        code: &str,
-        severity: Severity,
+        d: CoreDiag<'_>,
         path: &str,
         pf: Option<&ParsedFile>,
         offset: usize,
-        message: String,
-        help: &str,
         commit: Option<&str>,
     ) -> Finding {
+        let CoreDiag {
+            code,
+            severity,
+            message,
+            help,
+        } = d;
         let (line, column) = pf.map_or((1, 1), |p| p.lines.line_col(&p.text, offset));
         let span = pf.map(|p| {
             let end = p.text[offset.min(p.text.len())..]
@@ -347,10 +392,17 @@ impl Engine {
         }
     }
 
-    fn prepare(&self, input: &FileInput, commit: Option<&str>) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
+    fn prepare(
+        &self,
+        input: &FileInput,
+        commit: Option<&str>,
+    ) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
         let path_kind = self.classifier.classify(&input.path, None);
         let relevant_path = self.classifier.path_matches(&input.path);
-        let artifact = |kind: Option<String>, format: Option<Format>, flavor: Option<Flavor>, status| Artifact {
+        let artifact = |kind: Option<String>,
+                        format: Option<Format>,
+                        flavor: Option<Flavor>,
+                        status| Artifact {
             path: input.path.clone(),
             kind,
             format: format.map(|f| f.as_str().to_string()),
@@ -364,17 +416,18 @@ impl Engine {
                 if !(input.explicit || relevant_path) {
                     return (None, None, Vec::new());
                 }
-                let f = self.core_finding(
-                    codes::UNREADABLE,
-                    Severity::Error,
-                    &input.path,
+                let d = CoreDiag {
+                    code: codes::UNREADABLE,
+                    severity: Severity::Error,
+                    message: msg.clone(),
+                    help: "Make the file readable inside the repository, or exclude it in aimslint.toml [files] exclude.",
+                };
+                let f = self.core_finding(d, &input.path, None, 0, commit);
+                return (
                     None,
-                    0,
-                    msg.clone(),
-                    "Make the file readable inside the repository, or exclude it in aimslint.toml [files] exclude.",
-                    commit,
+                    Some(artifact(path_kind, None, None, ArtifactStatus::Error)),
+                    vec![f],
                 );
-                return (None, Some(artifact(path_kind, None, None, ArtifactStatus::Error)), vec![f]);
             }
         };
         let pf = self.parse(input, bytes);
@@ -388,18 +441,18 @@ impl Engine {
                         Severity::Warning,
                         "Fetch LFS content before linting (`git lfs pull`), or keep evidence files out of LFS.",
                     ),
-                    _ => (Severity::Error, "Fix the file so it parses; evidence that cannot be read cannot be checked."),
+                    _ => (
+                        Severity::Error,
+                        "Fix the file so it parses; evidence that cannot be read cannot be checked.",
+                    ),
                 };
-                let f = self.core_finding(
-                    e.kind.code(),
+                let d = CoreDiag {
+                    code: e.kind.code(),
                     severity,
-                    &input.path,
-                    Some(&pf),
-                    e.offset,
-                    e.message.clone(),
+                    message: e.message.clone(),
                     help,
-                    commit,
-                );
+                };
+                let f = self.core_finding(d, &input.path, Some(&pf), e.offset, commit);
                 let a = artifact(
                     path_kind,
                     Format::from_path(&input.path),
@@ -414,11 +467,29 @@ impl Engine {
                 if let Some(f) = flavor
                     && !f.supported()
                 {
-                    return (None, Some(artifact(kind, Some(parsed.format), Some(f), ArtifactStatus::Unsupported)), Vec::new());
+                    return (
+                        None,
+                        Some(artifact(
+                            kind,
+                            Some(parsed.format),
+                            Some(f),
+                            ArtifactStatus::Unsupported,
+                        )),
+                        Vec::new(),
+                    );
                 }
                 let Some(kind) = kind else {
                     if input.explicit {
-                        return (None, Some(artifact(None, Some(parsed.format), flavor, ArtifactStatus::Unclassified)), Vec::new());
+                        return (
+                            None,
+                            Some(artifact(
+                                None,
+                                Some(parsed.format),
+                                flavor,
+                                ArtifactStatus::Unclassified,
+                            )),
+                            Vec::new(),
+                        );
                     }
                     return (None, None, Vec::new());
                 };
@@ -426,19 +497,25 @@ impl Engine {
                     .notices
                     .iter()
                     .map(|n| {
-                        self.core_finding(
-                            codes::FRONT_MATTER,
-                            if n.code == "front-matter-not-mapping" { Severity::Error } else { Severity::Warning },
-                            &input.path,
-                            Some(&pf),
-                            n.offset,
-                            n.message.clone(),
-                            "Start the file with `---`, then `key: value` lines, then `---`.",
-                            commit,
-                        )
+                        let d = CoreDiag {
+                            code: codes::FRONT_MATTER,
+                            severity: if n.code == "front-matter-not-mapping" {
+                                Severity::Error
+                            } else {
+                                Severity::Warning
+                            },
+                            message: n.message.clone(),
+                            help: "Start the file with `---`, then `key: value` lines, then `---`.",
+                        };
+                        self.core_finding(d, &input.path, Some(&pf), n.offset, commit)
                     })
                     .collect();
-                let a = artifact(Some(kind.clone()), Some(parsed.format), flavor, ArtifactStatus::Checked);
+                let a = artifact(
+                    Some(kind.clone()),
+                    Some(parsed.format),
+                    flavor,
+                    ArtifactStatus::Checked,
+                );
                 let doc = Doc {
                     path: input.path.clone(),
                     parsed: pf.clone(),
@@ -495,7 +572,12 @@ impl Engine {
                     format!("waiver for {} (owner {}) expired on {}; the findings it covered are reported again", w.rule, w.owner, w.expires),
                     "Fix the findings, or renew the waiver with a new `expires` date and a reason that still holds.",
                 ));
-            } else if !used[i] {
+            } else if !used[i]
+                && self
+                    .rules
+                    .iter()
+                    .any(|a| a.rule.id.eq_ignore_ascii_case(&w.rule))
+            {
                 findings.push(mk(
                     codes::WAIVER_UNUSED,
                     Severity::Warning,

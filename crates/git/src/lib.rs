@@ -82,13 +82,19 @@ fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, String> {
     let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut buf = Vec::new();
     let limit = if max == 0 { u64::MAX } else { max as u64 + 1 };
-    f.take(limit).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    f.take(limit)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
     Ok(buf)
 }
 
 /// Walk the working tree under `root` (honouring .gitignore), keeping files `want` accepts.
 /// Symlinks are followed only while they stay inside the repository.
-pub fn worktree(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + Sync)) -> Result<Tree, SourceError> {
+pub fn worktree(
+    root: &Path,
+    opts: &ReadOptions,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Tree, SourceError> {
     let canon_root = root.canonicalize().map_err(|e| SourceError::Io {
         path: root.display().to_string(),
         message: e.to_string(),
@@ -114,7 +120,9 @@ pub fn worktree(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + 
                 });
             }
         };
-        let Some(ft) = entry.file_type() else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         if ft.is_dir() {
             continue;
         }
@@ -140,7 +148,9 @@ pub fn worktree(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + 
     for (rel, path, is_link) in candidates {
         let content = if is_link {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&canon_root) => read_limited(&target, opts.max_file_bytes),
+                Ok(target) if target.starts_with(&canon_root) => {
+                    read_limited(&target, opts.max_file_bytes)
+                }
                 Ok(target) => Err(format!(
                     "symlink points outside the repository (to {}); it is not read",
                     target.display()
@@ -164,7 +174,11 @@ pub fn worktree(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + 
 }
 
 /// Read exactly what is staged: the git index of the repository at `root`.
-pub fn index(root: &Path, opts: &ReadOptions, want: &(dyn Fn(&str) -> bool + Sync)) -> Result<Tree, SourceError> {
+pub fn index(
+    root: &Path,
+    opts: &ReadOptions,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Tree, SourceError> {
     let repo = open(root)?;
     let idx = repo.index()?;
     let exclude = glob_set(&opts.exclude);
@@ -211,12 +225,19 @@ pub fn open(path: &Path) -> Result<git2::Repository, SourceError> {
                 path: path.display().to_string(),
             }
         } else {
-            SourceError::Git(format!("{}: not a git repository ({})", path.display(), e.message()))
+            SourceError::Git(format!(
+                "{}: not a git repository ({})",
+                path.display(),
+                e.message()
+            ))
         }
     })
 }
 
 /// The root of the working tree holding `path`, if it is in a git repository.
 pub fn workdir_of(path: &Path) -> Option<PathBuf> {
-    git2::Repository::discover(path).ok()?.workdir().map(Path::to_path_buf)
+    git2::Repository::discover(path)
+        .ok()?
+        .workdir()
+        .map(Path::to_path_buf)
 }

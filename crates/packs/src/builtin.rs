@@ -33,7 +33,10 @@ pub fn builtin_pack_files(id: &str) -> Option<PackFiles> {
 fn collect(dir: &Dir<'_>, root: &std::path::Path, out: &mut BTreeMap<String, Vec<u8>>) {
     for f in dir.files() {
         if let Ok(rel) = f.path().strip_prefix(root) {
-            out.insert(rel.to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                f.contents().to_vec(),
+            );
         }
     }
     for d in dir.dirs() {

@@ -26,7 +26,12 @@ impl fmt::Display for PackDiagnostic {
 impl std::error::Error for PackDiagnostic {}
 
 impl PackDiagnostic {
-    pub fn new(file: &str, text: &str, span: Option<std::ops::Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: &str,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         PackDiagnostic {
             file: file.to_string(),
@@ -57,7 +62,11 @@ pub struct PackErrors(pub Vec<PackDiagnostic>);
 
 impl fmt::Display for PackErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} problem(s) in policy packs or configuration", self.0.len())
+        write!(
+            f,
+            "{} problem(s) in policy packs or configuration",
+            self.0.len()
+        )
     }
 }
 

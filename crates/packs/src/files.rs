@@ -22,7 +22,9 @@ impl PackFiles {
             for entry in entries {
                 let entry = entry.map_err(|e| format!("{}: {e}", d.display()))?;
                 let path = entry.path();
-                let ft = entry.file_type().map_err(|e| format!("{}: {e}", path.display()))?;
+                let ft = entry
+                    .file_type()
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
                 if ft.is_dir() {
                     stack.push(path);
                 } else if ft.is_file() {
@@ -31,13 +33,17 @@ impl PackFiles {
                         .map_err(|e| e.to_string())?
                         .to_string_lossy()
                         .replace('\\', "/");
-                    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    let bytes =
+                        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                     files.insert(rel, bytes);
                 }
             }
         }
         if !files.contains_key("pack.toml") {
-            return Err(format!("{}: not a policy pack (no pack.toml)", dir.display()));
+            return Err(format!(
+                "{}: not a policy pack (no pack.toml)",
+                dir.display()
+            ));
         }
         Ok(PackFiles {
             origin: dir.display().to_string(),
@@ -47,7 +53,9 @@ impl PackFiles {
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {
-        self.files.get(path).and_then(|b| std::str::from_utf8(b).ok())
+        self.files
+            .get(path)
+            .and_then(|b| std::str::from_utf8(b).ok())
     }
 
     /// The name a diagnostic shows for one of this pack's files.

@@ -10,7 +10,7 @@ mod load;
 mod model;
 mod set;
 
-pub use builtin::{builtin_pack_ids, builtin_pack_files, builtin_schemas};
+pub use builtin::{builtin_pack_files, builtin_pack_ids, builtin_schemas};
 pub use diag::{PackDiagnostic, PackErrors};
 pub use files::PackFiles;
 pub use model::*;

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::PackFiles;
 use crate::diag::PackDiagnostic;
 use crate::model::*;
-use crate::PackFiles;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,8 +183,12 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&mut self, rel: &str, span: Option<std::ops::Range<usize>>, msg: impl Into<String>) {
         let text = self.files.text(rel).unwrap_or_default().to_string();
-        self.errors
-            .push(PackDiagnostic::new(&self.files.display_path(rel), &text, span, msg));
+        self.errors.push(PackDiagnostic::new(
+            &self.files.display_path(rel),
+            &text,
+            span,
+            msg,
+        ));
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, rel: &str) -> Option<T> {
@@ -218,13 +222,12 @@ impl SchemaStore {
         let builtin = crate::builtin_schemas();
         let bytes: &[u8] = match files.files.get(&format!("schemas/{name}")) {
             Some(b) => b,
-            None => builtin
-                .get(name)
-                .copied()
-                .ok_or_else(|| format!("no schema named `{name}` in the pack's schemas/ or the built-in schemas"))?,
+            None => builtin.get(name).copied().ok_or_else(|| {
+                format!("no schema named `{name}` in the pack's schemas/ or the built-in schemas")
+            })?,
         };
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("schema `{name}` is not valid JSON: {e}"))?;
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| format!("schema `{name}` is not valid JSON: {e}"))?;
         let validator = jsonschema::options()
             .should_validate_formats(true)
             .with_pattern_options(jsonschema::PatternOptions::regex())
@@ -261,14 +264,26 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
     let raw: RawManifest = ctx.parse("pack.toml")?;
     let mut ok = true;
     let id = raw.id.get_ref().clone();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        ctx.err("pack.toml", Some(raw.id.span()), format!("pack id `{id}` must be lower-case letters, digits and `-`"));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        ctx.err(
+            "pack.toml",
+            Some(raw.id.span()),
+            format!("pack id `{id}` must be lower-case letters, digits and `-`"),
+        );
         ok = false;
     }
     let version = match semver::Version::parse(raw.version.get_ref()) {
         Ok(v) => v,
         Err(e) => {
-            ctx.err("pack.toml", Some(raw.version.span()), format!("version is not semver: {e}"));
+            ctx.err(
+                "pack.toml",
+                Some(raw.version.span()),
+                format!("version is not semver: {e}"),
+            );
             semver::Version::new(0, 0, 0)
         }
     };
@@ -285,7 +300,11 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
                 Some(r)
             }
             Err(e) => {
-                ctx.err("pack.toml", Some(req.span()), format!("invalid version requirement: {e}"));
+                ctx.err(
+                    "pack.toml",
+                    Some(req.span()),
+                    format!("invalid version requirement: {e}"),
+                );
                 None
             }
         },
@@ -315,29 +334,52 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         let mut seen: HashMap<String, ()> = HashMap::new();
         for c in &rc.control {
             if seen.insert(c.id.get_ref().clone(), ()).is_some() {
-                ctx.err("controls.toml", Some(c.id.span()), format!("duplicate control id `{}`", c.id.get_ref()));
+                ctx.err(
+                    "controls.toml",
+                    Some(c.id.span()),
+                    format!("duplicate control id `{}`", c.id.get_ref()),
+                );
             }
         }
         for c in rc.control {
             if let Some(p) = &c.parent
                 && !seen.contains_key(p.get_ref())
             {
-                ctx.err("controls.toml", Some(p.span()), format!("parent `{}` is not a control of this pack", p.get_ref()));
+                ctx.err(
+                    "controls.toml",
+                    Some(p.span()),
+                    format!("parent `{}` is not a control of this pack", p.get_ref()),
+                );
             }
             if let Some(s) = &c.source
                 && !source_ids.contains(s.get_ref())
             {
-                ctx.err("controls.toml", Some(s.span()), format!("source `{}` is not declared in pack.toml [[sources]]", s.get_ref()));
+                ctx.err(
+                    "controls.toml",
+                    Some(s.span()),
+                    format!(
+                        "source `{}` is not declared in pack.toml [[sources]]",
+                        s.get_ref()
+                    ),
+                );
             }
             if let Some(d) = &c.applies_from
                 && jiff::civil::Date::strptime("%Y-%m-%d", d.get_ref()).is_err()
             {
-                ctx.err("controls.toml", Some(d.span()), "applies_from must be a date YYYY-MM-DD");
+                ctx.err(
+                    "controls.toml",
+                    Some(d.span()),
+                    "applies_from must be a date YYYY-MM-DD",
+                );
             }
             if let Some(s) = &c.applies_status
                 && !["in-force", "amended", "pending"].contains(&s.get_ref().as_str())
             {
-                ctx.err("controls.toml", Some(s.span()), "applies_status must be in-force, amended or pending");
+                ctx.err(
+                    "controls.toml",
+                    Some(s.span()),
+                    "applies_status must be in-force, amended or pending",
+                );
             }
             for e in &c.evidence {
                 kind_refs.push(("controls.toml".to_string(), e.span(), e.get_ref().clone()));
@@ -360,15 +402,28 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
 
     // Kinds.
     let mut kinds = Vec::new();
-    let kind_files: Vec<String> = ctx.files.under("kinds/").map(|(p, _)| format!("kinds/{p}")).collect();
+    let kind_files: Vec<String> = ctx
+        .files
+        .under("kinds/")
+        .map(|(p, _)| format!("kinds/{p}"))
+        .collect();
     for rel in kind_files {
         if !rel.ends_with(".toml") {
             continue;
         }
-        let Some(rk) = ctx.parse::<RawKind>(&rel) else { continue };
+        let Some(rk) = ctx.parse::<RawKind>(&rel) else {
+            continue;
+        };
         let stem = rel.trim_start_matches("kinds/").trim_end_matches(".toml");
         if rk.id.get_ref() != stem {
-            ctx.err(&rel, Some(rk.id.span()), format!("kind id `{}` must match its file name `{stem}.toml`", rk.id.get_ref()));
+            ctx.err(
+                &rel,
+                Some(rk.id.span()),
+                format!(
+                    "kind id `{}` must match its file name `{stem}.toml`",
+                    rk.id.get_ref()
+                ),
+            );
         }
         let schema = match &rk.schema {
             Some(s) => match ctx.schemas.get(ctx.files, s.get_ref()) {
@@ -384,7 +439,10 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         for d in rk.detect {
             let mut builder = globset::GlobSetBuilder::new();
             for p in &d.paths {
-                match globset::GlobBuilder::new(p.get_ref()).literal_separator(true).build() {
+                match globset::GlobBuilder::new(p.get_ref())
+                    .literal_separator(true)
+                    .build()
+                {
                     Ok(g) => {
                         builder.add(g);
                     }
@@ -393,12 +451,20 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             }
             for s in &d.sniff {
                 if aimslint_artifacts::Flavor::parse(s.get_ref()).is_none() {
-                    ctx.err(&rel, Some(s.span()), format!("unknown sniff `{}`", s.get_ref()))
+                    ctx.err(
+                        &rel,
+                        Some(s.span()),
+                        format!("unknown sniff `{}`", s.get_ref()),
+                    )
                 }
             }
             detect.push(Detect {
                 patterns: d.paths.iter().map(|p| p.get_ref().clone()).collect(),
-                paths: if d.paths.is_empty() { None } else { builder.build().ok() },
+                paths: if d.paths.is_empty() {
+                    None
+                } else {
+                    builder.build().ok()
+                },
                 sniff: d.sniff.into_iter().map(Spanned::into_inner).collect(),
             });
         }
@@ -414,7 +480,11 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
 
     // Rules.
     let mut rules = Vec::new();
-    let rule_files: Vec<String> = ctx.files.under("rules/").map(|(p, _)| format!("rules/{p}")).collect();
+    let rule_files: Vec<String> = ctx
+        .files
+        .under("rules/")
+        .map(|(p, _)| format!("rules/{p}"))
+        .collect();
     for rel in rule_files {
         if !rel.ends_with(".toml") {
             continue;
@@ -437,32 +507,59 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         .collect();
     for f in fixture_rules {
         if !rules.iter().any(|r| r.id == f) {
-            ctx.err("pack.toml", None, format!("tests/{f}/ holds fixtures for `{f}`, which is not a rule of this pack"));
+            ctx.err(
+                "pack.toml",
+                None,
+                format!("tests/{f}/ holds fixtures for `{f}`, which is not a rule of this pack"),
+            );
         }
     }
 
     // Crosswalks.
     let mut crosswalks = Vec::new();
-    let cw_files: Vec<String> = ctx.files.under("crosswalk/").map(|(p, _)| format!("crosswalk/{p}")).collect();
+    let cw_files: Vec<String> = ctx
+        .files
+        .under("crosswalk/")
+        .map(|(p, _)| format!("crosswalk/{p}"))
+        .collect();
     for rel in cw_files {
         if !rel.ends_with(".toml") {
             continue;
         }
-        let Some(rc) = ctx.parse::<RawCrosswalk>(&rel) else { continue };
+        let Some(rc) = ctx.parse::<RawCrosswalk>(&rel) else {
+            continue;
+        };
         let target = rc.target.get_ref().clone();
         let mut pairs = Vec::new();
         let mut seen = BTreeMap::new();
         for p in rc.pair {
             if !source_ids.contains(p.source.get_ref()) {
-                ctx.err(&rel, Some(p.source.span()), format!("source `{}` is not declared in pack.toml [[sources]]", p.source.get_ref()));
+                ctx.err(
+                    &rel,
+                    Some(p.source.span()),
+                    format!(
+                        "source `{}` is not declared in pack.toml [[sources]]",
+                        p.source.get_ref()
+                    ),
+                );
             }
-            if p.source.get_ref() == "aimslint-editorial" && p.rationale.as_deref().is_none_or(str::is_empty) {
-                ctx.err(&rel, Some(p.source.span()), "an editorial pair needs a rationale");
+            if p.source.get_ref() == "aimslint-editorial"
+                && p.rationale.as_deref().is_none_or(str::is_empty)
+            {
+                ctx.err(
+                    &rel,
+                    Some(p.source.span()),
+                    "an editorial pair needs a rationale",
+                );
             }
             let from = format!("{id}:{}", p.from.get_ref());
             let to = format!("{target}:{}", p.to.get_ref());
             if seen.insert((from.clone(), to.clone()), ()).is_some() {
-                ctx.err(&rel, Some(p.from.span()), format!("duplicate pair {from} → {to}"));
+                ctx.err(
+                    &rel,
+                    Some(p.from.span()),
+                    format!("duplicate pair {from} → {to}"),
+                );
             }
             control_refs.push((rel.clone(), p.from.span(), from.clone()));
             control_refs.push((rel.clone(), p.to.span(), to.clone()));
@@ -510,18 +607,30 @@ fn compile_rule(
     let stem = rel.trim_start_matches("rules/").trim_end_matches(".toml");
     let id = rr.id.get_ref().clone();
     if id != stem {
-        ctx.err(rel, Some(rr.id.span()), format!("rule id `{id}` must match its file name `{stem}.toml`"));
+        ctx.err(
+            rel,
+            Some(rr.id.span()),
+            format!("rule id `{id}` must match its file name `{stem}.toml`"),
+        );
     }
     let severity = match Severity::parse(rr.severity.get_ref()) {
         Some(s) => s,
         None => {
-            ctx.err(rel, Some(rr.severity.span()), "severity must be error, warning or info");
+            ctx.err(
+                rel,
+                Some(rr.severity.span()),
+                "severity must be error, warning or info",
+            );
             ok = false;
             Severity::Error
         }
     };
     if rr.kinds.is_empty() {
-        ctx.err(rel, Some(rr.id.span()), "a rule needs `kinds`: the artifact kinds it applies to");
+        ctx.err(
+            rel,
+            Some(rr.id.span()),
+            "a rule needs `kinds`: the artifact kinds it applies to",
+        );
         ok = false;
     }
     for k in &rr.kinds {
@@ -560,7 +669,11 @@ fn compile_rule(
     };
     let each = match &rr.each {
         Some(e) if !valid_pointer(e.get_ref()) => {
-            ctx.err(rel, Some(e.span()), "`each` must be a JSON Pointer starting with `/`");
+            ctx.err(
+                rel,
+                Some(e.span()),
+                "`each` must be a JSON Pointer starting with `/`",
+            );
             None
         }
         Some(e) => Some(e.get_ref().clone()),
@@ -569,7 +682,11 @@ fn compile_rule(
     let check_span = rr.check.span();
     let bad_pointer = |ctx: &mut Ctx<'_>, p: &str| {
         if !valid_pointer(p) {
-            ctx.err(rel, Some(check_span.clone()), format!("`{p}` is not a JSON Pointer (it must start with `/`)"));
+            ctx.err(
+                rel,
+                Some(check_span.clone()),
+                format!("`{p}` is not a JSON Pointer (it must start with `/`)"),
+            );
         }
     };
     let check = match rr.check.into_inner() {
@@ -586,10 +703,18 @@ fn compile_rule(
             }
             Some(Check::Required { pointers })
         }
-        RawCheck::Pattern { pointer, regex, message } => {
+        RawCheck::Pattern {
+            pointer,
+            regex,
+            message,
+        } => {
             bad_pointer(ctx, &pointer);
             match regex::Regex::new(&regex) {
-                Ok(re) => Some(Check::Pattern { pointer, regex: re, message }),
+                Ok(re) => Some(Check::Pattern {
+                    pointer,
+                    regex: re,
+                    message,
+                }),
                 Err(e) => {
                     ctx.err(rel, Some(check_span.clone()), format!("invalid regex: {e}"));
                     None
@@ -600,14 +725,32 @@ fn compile_rule(
             bad_pointer(ctx, &pointer);
             Some(Check::Enum { pointer, values })
         }
-        RawCheck::MinLength { pointer, min_chars, min_words, min_items } => {
+        RawCheck::MinLength {
+            pointer,
+            min_chars,
+            min_words,
+            min_items,
+        } => {
             bad_pointer(ctx, &pointer);
             match (min_chars, min_words, min_items) {
-                (Some(n), None, None) => Some(Check::MinLength { pointer, min: MinLength::Chars(n) }),
-                (None, Some(n), None) => Some(Check::MinLength { pointer, min: MinLength::Words(n) }),
-                (None, None, Some(n)) => Some(Check::MinLength { pointer, min: MinLength::Items(n) }),
+                (Some(n), None, None) => Some(Check::MinLength {
+                    pointer,
+                    min: MinLength::Chars(n),
+                }),
+                (None, Some(n), None) => Some(Check::MinLength {
+                    pointer,
+                    min: MinLength::Words(n),
+                }),
+                (None, None, Some(n)) => Some(Check::MinLength {
+                    pointer,
+                    min: MinLength::Items(n),
+                }),
                 _ => {
-                    ctx.err(rel, Some(check_span.clone()), "min-length needs exactly one of min_chars, min_words, min_items");
+                    ctx.err(
+                        rel,
+                        Some(check_span.clone()),
+                        "min-length needs exactly one of min_chars, min_words, min_items",
+                    );
                     None
                 }
             }
@@ -616,16 +759,33 @@ fn compile_rule(
             bad_pointer(ctx, &pointer);
             Some(Check::MaxAge { pointer, days })
         }
-        RawCheck::Section { any, min_words, or_pointers } => {
+        RawCheck::Section {
+            any,
+            min_words,
+            or_pointers,
+        } => {
             if any.is_empty() {
-                ctx.err(rel, Some(check_span.clone()), "section needs at least one title in `any`");
+                ctx.err(
+                    rel,
+                    Some(check_span.clone()),
+                    "section needs at least one title in `any`",
+                );
             }
             for p in &or_pointers {
                 bad_pointer(ctx, p);
             }
-            Some(Check::Section { any, min_words: min_words.unwrap_or(1), or_pointers })
+            Some(Check::Section {
+                any,
+                min_words: min_words.unwrap_or(1),
+                or_pointers,
+            })
         }
-        RawCheck::Reference { pointer, kind, by, optional } => {
+        RawCheck::Reference {
+            pointer,
+            kind,
+            by,
+            optional,
+        } => {
             bad_pointer(ctx, &pointer);
             if let Some(b) = &by {
                 bad_pointer(ctx, b);
@@ -633,14 +793,27 @@ fn compile_rule(
             if let Some(k) = &kind {
                 kind_refs.push((rel.to_string(), check_span.clone(), k.clone()));
             }
-            Some(Check::Reference { pointer, kind, by, optional: optional.unwrap_or(true) })
+            Some(Check::Reference {
+                pointer,
+                kind,
+                by,
+                optional: optional.unwrap_or(true),
+            })
         }
-        RawCheck::Expr { expr, pointer, message } => {
+        RawCheck::Expr {
+            expr,
+            pointer,
+            message,
+        } => {
             if let Some(p) = &pointer {
                 bad_pointer(ctx, p);
             }
             match compile_expr(&expr) {
-                Ok(e) => Some(Check::Expr { expr: e, pointer, message }),
+                Ok(e) => Some(Check::Expr {
+                    expr: e,
+                    pointer,
+                    message,
+                }),
                 Err(e) => {
                     ctx.err(rel, Some(check_span.clone()), e);
                     None

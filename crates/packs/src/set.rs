@@ -1,10 +1,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::PackFiles;
 use crate::diag::{PackDiagnostic, PackErrors};
 use crate::load::{Ctx, Draft, SchemaStore, load_pack};
 use crate::model::*;
-use crate::PackFiles;
 
 /// Which packs to load.
 #[derive(Debug, Clone, Default)]
@@ -29,13 +29,19 @@ impl LoadRequest {
                 builtin.push((id, None));
             }
         }
-        LoadRequest { builtin, dirs: Vec::new() }
+        LoadRequest {
+            builtin,
+            dirs: Vec::new(),
+        }
     }
 
     /// Every built-in pack.
     pub fn all_builtin() -> LoadRequest {
         LoadRequest {
-            builtin: crate::builtin_pack_ids().into_iter().map(|id| (id, None)).collect(),
+            builtin: crate::builtin_pack_ids()
+                .into_iter()
+                .map(|id| (id, None))
+                .collect(),
             dirs: Vec::new(),
         }
     }
@@ -127,7 +133,12 @@ impl PackSet {
         for d in &drafts {
             let files = &d.pack.files;
             let err = |rel: &str, span: std::ops::Range<usize>, msg: String| {
-                PackDiagnostic::new(&files.display_path(rel), files.text(rel).unwrap_or_default(), Some(span), msg)
+                PackDiagnostic::new(
+                    &files.display_path(rel),
+                    files.text(rel).unwrap_or_default(),
+                    Some(span),
+                    msg,
+                )
             };
             for (rel, span, q) in &d.control_refs {
                 if !set.controls.contains_key(q) {
@@ -146,8 +157,16 @@ impl PackSet {
                     let mut known: Vec<&String> = kind_ids.keys().collect();
                     known.sort();
                     errors.push(
-                        err(rel, span.clone(), format!("unknown artifact kind `{k}`"))
-                            .with_help(format!("known kinds: {}", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))),
+                        err(rel, span.clone(), format!("unknown artifact kind `{k}`")).with_help(
+                            format!(
+                                "known kinds: {}",
+                                known
+                                    .iter()
+                                    .map(|s| s.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ),
                     );
                 }
             }
@@ -229,6 +248,8 @@ impl PackSet {
 
     /// Rules that cite a control.
     pub fn rules_for_control(&self, qualified: &str) -> Vec<&Arc<Rule>> {
-        self.rules().filter(|r| r.controls.iter().any(|c| c == qualified)).collect()
+        self.rules()
+            .filter(|r| r.controls.iter().any(|c| c == qualified))
+            .collect()
     }
 }

@@ -3,7 +3,9 @@ use std::io::{self, Write};
 
 use aimslint_engine::{Finding, Outcome};
 use aimslint_packs::Severity;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use crate::{Meta, Reporter};
 
@@ -45,7 +47,11 @@ impl Diagnostic for FindingDiag<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        if self.help.is_empty() { None } else { Some(Box::new(&self.help)) }
+        if self.help.is_empty() {
+            None
+        } else {
+            Some(Box::new(&self.help))
+        }
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -59,33 +65,58 @@ impl Diagnostic for FindingDiag<'_> {
             Some(c) => format!("{} @ {}", self.f.rule, &c[..c.len().min(12)]),
             None => self.f.rule.clone(),
         };
-        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), s, e.saturating_sub(s)))))
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label),
+            s,
+            e.saturating_sub(s),
+        ))))
     }
 }
 
 impl Reporter for Human {
     fn report(&self, outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let theme = if meta.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+        let theme = if meta.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false);
         for f in &outcome.findings {
             let mut help = String::new();
             if !f.help.is_empty() {
                 help.push_str(&f.help);
             }
             if !f.controls.is_empty() {
-                let labels: Vec<String> = f.controls.iter().map(|c| meta.control_label(c)).collect();
+                let labels: Vec<String> =
+                    f.controls.iter().map(|c| meta.control_label(c)).collect();
                 help.push_str(&format!("\ncontrols: {}", labels.join(", ")));
             }
             if let Some(w) = &f.waived {
-                help.push_str(&format!("\nwaived until {} (owner {}): {}", w.expires, w.owner, w.reason));
+                help.push_str(&format!(
+                    "\nwaived until {} (owner {}): {}",
+                    w.expires, w.owner, w.reason
+                ));
             }
             let src = outcome
                 .sources
                 .get(&f.path)
-                .map(|t| NamedSource::new(format!("{}:{}:{}", f.path, f.line, f.column), t.to_string()));
-            let title = if f.waived.is_some() { format!("[waived] {}", f.message) } else { f.message.clone() };
-            let shown = Finding { message: title, ..f.clone() };
-            let diag = FindingDiag { f: &shown, src, help };
+                .map(|t| NamedSource::new(f.path.clone(), t.to_string()));
+            let title = if f.waived.is_some() {
+                format!("[waived] {}", f.message)
+            } else {
+                f.message.clone()
+            };
+            let shown = Finding {
+                message: title,
+                ..f.clone()
+            };
+            let diag = FindingDiag {
+                f: &shown,
+                src,
+                help,
+            };
             let mut s = String::new();
             handler
                 .render_report(&mut s, &diag)
@@ -127,7 +158,11 @@ impl Reporter for Human {
             sum.artifacts,
             plural(sum.artifacts),
             meta.as_of,
-            if unsupported > 0 { format!(" ({unsupported} in formats not yet read: see --format json)") } else { String::new() }
+            if unsupported > 0 {
+                format!(" ({unsupported} in formats not yet read: see --format json)")
+            } else {
+                String::new()
+            }
         )
     }
 }

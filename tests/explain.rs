@@ -1,0 +1,63 @@
+use crate::util::*;
+
+#[test]
+fn explain_a_rule_prints_its_docs_and_controls() {
+    let o = run(&["explain", "MC-003"], &repo_root());
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("MC-003: "), "{out}");
+    assert!(
+        out.contains(
+            "iso42001:A.5.4  Assessing AI system impact on individuals or groups of individuals"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("## What it does"), "{out}");
+}
+
+#[test]
+fn explain_every_annex_a_control() {
+    let csv = std::fs::read_to_string(repo_root().join("policies/iso42001/controls.toml")).unwrap();
+    let ids: Vec<&str> = csv
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \"A."))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|l| l.contains('.'))
+        .collect();
+    assert_eq!(ids.len(), 38, "all 38 Annex A controls");
+    for id in ids {
+        let q = format!("iso42001:A.{id}");
+        let o = run(&["explain", &q], &repo_root());
+        assert_eq!(o.status.code(), Some(0), "{q}");
+        let out = stdout(&o);
+        assert!(out.starts_with(&q), "{q}: {out}");
+        assert!(
+            out.contains("rules:") || out.contains("process control: no file evidence"),
+            "{q}: {out}"
+        );
+    }
+}
+
+#[test]
+fn explain_a_7_5_snapshot() {
+    let o = run(&["explain", "iso42001:A.7.5"], &repo_root());
+    insta::assert_snapshot!("explain_a_7_5", stdout(&o));
+}
+
+#[test]
+fn explain_process_control_and_unknown_id() {
+    let out = stdout(&run(&["explain", "iso42001:9.2"], &repo_root()));
+    assert!(out.contains("process control: no file evidence"), "{out}");
+    let o = run(&["explain", "iso42001:A.6.10.2"], &repo_root());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn explain_nist_subcategory_shows_its_iso_mapping() {
+    let out = stdout(&run(&["explain", "nist-ai-rmf:GOVERN-1.1"], &repo_root()));
+    assert!(out.contains("Legal and regulatory requirements involving AI are understood, managed, and documented."), "{out}");
+    assert!(
+        out.contains("nist-ai-rmf:GOVERN-1.1 intersects-with iso42001:4.1"),
+        "{out}"
+    );
+}

@@ -1,0 +1,66 @@
+use crate::util::*;
+
+#[test]
+fn every_rule_passes_its_own_fixtures() {
+    let o = run(&["packs", "test"], &repo_root());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let ok = out.lines().filter(|l| l.starts_with("ok ")).count();
+    assert!(
+        ok >= 2 * 25,
+        "at least 25 rules with pass and fail fixtures: {ok}"
+    );
+}
+
+#[test]
+fn packs_list_shows_all_three() {
+    let out = stdout(&run(&["packs", "list"], &repo_root()));
+    for id in ["iso42001", "nist-ai-rmf", "eu-ai-act"] {
+        assert!(out.contains(id), "{out}");
+    }
+}
+
+#[test]
+fn catalogues_are_complete() {
+    let packs = aimslint_packs_via_cli();
+    assert!(
+        packs.contains("nist-ai-rmf  1.0.0    yes             72      0    280"),
+        "{packs}"
+    );
+    assert!(
+        packs.contains("iso42001     1.0.0    no              74"),
+        "{packs}"
+    );
+}
+
+fn aimslint_packs_via_cli() -> String {
+    stdout(&run(&["packs", "list"], &repo_root()))
+}
+
+#[test]
+fn a_broken_pack_reports_every_error_at_its_line() {
+    let dir = temp_repo(&[
+        ("pack.toml", b"id = \"broken\"\nname = \"Broken\"\nversion = \"1.0.0\"\nframework = \"Test\"\n"),
+        ("controls.toml", b"[[control]]\nid = \"C1\"\ntitle = \"One\"\nkind = \"control\"\n"),
+        (
+            "rules/X-001.toml",
+            b"id = \"X-001\"\ntitle = \"t\"\nseverity = \"error\"\nkinds = [\"model-card\"]\ncontrols = [\"broken:C1\", \"iso42001:A.6.10.2\"]\n[check.required]\npointers = [\"/a\"]\n",
+        ),
+        ("rules/X-002.toml", b"id = \"X-002\"\ntitle = \"t\"\nseverity = \"fatal\"\nkinds = [\"model-card\"]\nextra = 1\n[check.required]\npointers = [\"/a\"]\n"),
+        ("rules/MC-001.toml", b"id = \"MC-001\"\ntitle = \"dup\"\nseverity = \"error\"\nkinds = [\"nope\"]\n[check.pattern]\npointer = \"/a\"\nregex = \"(\"\n"),
+    ]);
+    let o = run(
+        &["packs", "list", "--pack", dir.path().to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for needle in [
+        "unknown control `iso42001:A.6.10.2`",
+        "unknown field `extra`",
+        "invalid regex",
+        "X-001.toml:5",
+    ] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+}
