@@ -684,6 +684,10 @@ def print_report(rows: list[Row], *, binary: Path, aimslint_version: str, peer: 
       f"Peak RSS is the largest over the runs, from "
       f"{'GNU time `%M`' if USE_GNU_TIME else 'wait4() rusage ru_maxrss'}.")
     p(f"- aimslint uses all cores by default (here {nproc()}); check-jsonschema is single-threaded.")
+    p("- check-jsonschema exits 1 on these repositories: two of the nine kinds of gap (an unknown "
+      "`legal_basis`, `quality.completeness` above 1) break the schema; the other seven are rules "
+      "that a schema does not express (missing legal basis for personal data, stale assessment dates, "
+      "collection ending before it starts, …), which only aimslint reports.")
     p(f"- Determinism (`--jobs 1` vs `--jobs 2`, smallest size, JSON output byte-compared): {det}")
     for line in sanity_lines:
         p(f"- Findings check, {line}")

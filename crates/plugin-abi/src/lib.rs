@@ -1,1 +1,132 @@
+//! The versioned C ABI between aimslint and native rule plugins.
+//!
+//! A plugin is a `cdylib` that exports one symbol, [`ENTRY_SYMBOL`], a function that receives the
+//! host's ABI version and returns a pointer to a static [`PluginV1`] vtable (or null to refuse).
+//! Data crosses the boundary as JSON in buffers owned by the side that allocated them: the plugin
+//! fills an [`OwnedBuf`] and the host gives it back through `free_buf`, because each side has its own
+//! allocator. The vtable starts with `abi_version` and `struct_size`, so later versions can append
+//! fields without breaking older hosts.
+//!
+//! Every exported function must catch its own panics: a panic unwinding out of an `extern "C"`
+//! function aborts the process.
 
+use std::ffi::c_char;
+
+/// The ABI major version this crate describes.
+pub const ABI_VERSION: u32 = 1;
+
+/// The symbol every plugin exports: `extern "C" fn(host_abi: u32) -> *const PluginV1`.
+pub const ENTRY_SYMBOL: &[u8] = b"aimslint_plugin_entry_v1\0";
+
+/// A byte buffer allocated by the plugin and released by its `free_buf`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct OwnedBuf {
+    pub ptr: *mut u8,
+    pub len: usize,
+    pub cap: usize,
+}
+
+impl OwnedBuf {
+    pub const fn empty() -> OwnedBuf {
+        OwnedBuf {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        }
+    }
+}
+
+/// Status codes of [`PluginV1::call`].
+pub mod status {
+    /// The call succeeded; the buffer holds the JSON result.
+    pub const OK: i32 = 0;
+    /// The input was not understood; the buffer holds an error message.
+    pub const BAD_INPUT: i32 = 1;
+    /// The plugin panicked; the panic was caught; the buffer holds its message.
+    pub const PANICKED: i32 = 2;
+}
+
+/// The vtable a plugin returns from its entry symbol.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PluginV1 {
+    /// Must equal [`ABI_VERSION`].
+    pub abi_version: u32,
+    /// `size_of::<PluginV1>()` as the plugin was built: the host reads only fields that fit.
+    pub struct_size: u32,
+    /// NUL-terminated, static: the plugin's name.
+    pub name: *const c_char,
+    /// NUL-terminated, static: the plugin's semver version.
+    pub version: *const c_char,
+    /// Evaluate: JSON in (`{"rule":…, "document":…, "path":…}`), JSON out (`[{"pointer":…, "message":…}]`).
+    pub call: unsafe extern "C" fn(input: *const u8, len: usize, out: *mut OwnedBuf) -> i32,
+    /// Release a buffer the plugin filled.
+    pub free_buf: unsafe extern "C" fn(buf: *mut OwnedBuf),
+}
+
+/// Why the host refuses a plugin, before calling it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The entry returned null: the plugin does not speak the host's ABI.
+    Declined,
+    /// The vtable claims another ABI version.
+    Version { plugin: u32, host: u32 },
+    /// The vtable is smaller than the fields this host needs.
+    TooSmall { size: u32, need: u32 },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Declined => write!(f, "the plugin declined ABI version {ABI_VERSION}"),
+            Refusal::Version { plugin, host } => {
+                write!(
+                    f,
+                    "the plugin speaks ABI version {plugin}, this aimslint speaks {host}"
+                )
+            }
+            Refusal::TooSmall { size, need } => {
+                write!(
+                    f,
+                    "the plugin's vtable is {size} bytes, at least {need} are needed"
+                )
+            }
+        }
+    }
+}
+
+/// Check a vtable's header as the host does before any call.
+pub fn check_header(abi_version: u32, struct_size: u32) -> Result<(), Refusal> {
+    if abi_version != ABI_VERSION {
+        return Err(Refusal::Version {
+            plugin: abi_version,
+            host: ABI_VERSION,
+        });
+    }
+    let need = u32::try_from(std::mem::size_of::<PluginV1>()).unwrap_or(u32::MAX);
+    if struct_size < need {
+        return Err(Refusal::TooSmall {
+            size: struct_size,
+            need,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_handshake() {
+        let size = std::mem::size_of::<PluginV1>() as u32;
+        assert_eq!(check_header(1, size), Ok(()));
+        assert_eq!(
+            check_header(2, size),
+            Err(Refusal::Version { plugin: 2, host: 1 })
+        );
+        assert!(matches!(check_header(1, 8), Err(Refusal::TooSmall { .. })));
+        assert!(ENTRY_SYMBOL.ends_with(b"_v1\0"));
+    }
+}
