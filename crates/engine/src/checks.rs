@@ -39,6 +39,8 @@ pub(crate) struct Ctx<'a> {
     pub kinds: &'a HashMap<String, Option<String>>,
     /// (kind, pointer) → values documents of that kind hold there, for `reference … by`.
     pub keys: &'a HashMap<(String, String), HashSet<String>>,
+    /// The document as a CEL value, converted once per document on first use.
+    pub root_cel: std::cell::OnceCell<cel::Value>,
 }
 
 fn describe(v: &Value) -> String {
@@ -129,8 +131,13 @@ pub(crate) fn cel_value(v: &Value) -> cel::Value {
 /// Evaluate a CEL expression; `Ok(None)` when it does not yield a boolean.
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
     let mut c = cel::Context::default();
-    c.add_variable_from_value("doc", cel_value(subject));
-    c.add_variable_from_value("root", cel_value(ctx.root));
+    let root = ctx.root_cel.get_or_init(|| cel_value(ctx.root)).clone();
+    if std::ptr::eq(subject, ctx.root) {
+        c.add_variable_from_value("doc", root.clone());
+    } else {
+        c.add_variable_from_value("doc", cel_value(subject));
+    }
+    c.add_variable_from_value("root", root);
     c.add_variable_from_value("path", ctx.path.to_string());
     c.add_variable_from_value("kind", ctx.kind.to_string());
     c.add_variable_from_value("today", ctx.today.to_string());

@@ -244,6 +244,7 @@ impl Engine {
                     paths: &paths,
                     kinds: &kinds,
                     keys: &keys,
+                    root_cel: std::cell::OnceCell::new(),
                 };
                 let mut out = Vec::new();
                 for a in self
@@ -266,8 +267,9 @@ impl Engine {
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
 
         let mut sources = BTreeMap::new();
+        let with_findings: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
         for d in &docs {
-            if findings.iter().any(|f| f.path == d.path) {
+            if with_findings.contains(d.path.as_str()) {
                 sources.insert(d.path.clone(), d.parsed.text.clone());
             }
         }
