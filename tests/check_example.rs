@@ -29,6 +29,7 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "INV-001 aims/systems.yaml:17 /systems/1/owner",
             "INV-004 aims/systems.yaml:23 /systems/1/impact_assessment",
             "CR-003 changes/CR-2026-021.yaml:1 /rollback",
+            "CH-003 changes/CR-2026-021.yaml:12 /approvals",
             "CR-006 changes/CR-2026-021.yaml:12 /approvals",
             "CR-004 changes/CR-2026-021.yaml:13 /approvals/0",
             "DP-005 data/bureau-scores/provenance.yaml:1 /legal_basis",
@@ -41,7 +42,7 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "MC-003 models/fraud-detection/README.md:74 /sections/bias-risks-and-limitations",
         ]
     );
-    let f = &report["findings"][10];
+    let f = &report["findings"][11];
     assert_eq!(
         f["controls"],
         serde_json::json!(["iso42001:A.7.2", "iso42001:A.7.5"])

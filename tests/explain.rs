@@ -67,12 +67,23 @@ fn init_writes_config_and_templates_that_check_cleanly() {
     let dir = temp_repo(&[]);
     let o = run(&["init", dir.path().to_str().unwrap()], dir.path());
     assert_eq!(o.status.code(), Some(0));
-    for f in ["aimslint.toml", "aims/templates/model-card.md", "aims/templates/provenance.yaml", "aims/templates/change-record.yaml"] {
+    for f in [
+        "aimslint.toml",
+        "aims/templates/model-card.md",
+        "aims/templates/provenance.yaml",
+        "aims/templates/change-record.yaml",
+    ] {
         assert!(dir.path().join(f).exists(), "{f}");
     }
     // Templates are excluded from checking by the generated config.
     let o = run(&["check", dir.path().to_str().unwrap()], dir.path());
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
     // A second init keeps what exists.
     let o = run(&["init", dir.path().to_str().unwrap()], dir.path());
     assert!(stdout(&o).contains("kept    aimslint.toml"));

@@ -6,4 +6,6 @@ mod bad_input;
 mod check_example;
 mod corpus;
 mod explain;
+mod history;
 mod packs;
+mod precommit;

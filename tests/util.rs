@@ -73,3 +73,114 @@ pub fn temp_repo(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A git repository built commit by commit, at chosen dates.
+pub struct GitRepo {
+    pub dir: tempfile::TempDir,
+    pub commits: Vec<String>,
+}
+
+impl GitRepo {
+    pub fn new() -> GitRepo {
+        let dir = tempfile::tempdir().expect("tempdir");
+        git2::Repository::init(dir.path()).expect("init");
+        GitRepo {
+            dir,
+            commits: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write (Some) or delete (None) files, stage everything and commit at noon UTC of `date`.
+    pub fn commit(&mut self, date: &str, message: &str, files: &[(&str, Option<&str>)]) -> String {
+        self.write(files);
+        let repo = git2::Repository::open(self.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let (y, m, d): (i32, u32, u32) = (
+            date[..4].parse().unwrap(),
+            date[5..7].parse().unwrap(),
+            date[8..10].parse().unwrap(),
+        );
+        let days = days_from_civil(y, m, d);
+        let sig = git2::Signature::new(
+            "Dev",
+            "dev@example.com",
+            &git2::Time::new(days * 86400 + 12 * 3600, 0),
+        )
+        .unwrap();
+        let parents: Vec<git2::Commit<'_>> = self
+            .commits
+            .last()
+            .map(|c| repo.find_commit(git2::Oid::from_str(c).unwrap()).unwrap())
+            .into_iter()
+            .collect();
+        let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let id = repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
+            .unwrap()
+            .to_string();
+        self.commits.push(id.clone());
+        id
+    }
+
+    pub fn write(&self, files: &[(&str, Option<&str>)]) {
+        for (path, content) in files {
+            let p = self.path().join(path);
+            match content {
+                Some(c) => {
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, c).unwrap();
+                }
+                None => std::fs::remove_file(&p).unwrap(),
+            }
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (rule, path, line, short commit, short fixed_in) of each finding.
+pub fn history_rows(report: &serde_json::Value, commits: &[String]) -> Vec<String> {
+    let name = |v: &serde_json::Value| -> String {
+        match v.as_str() {
+            Some(id) => commits
+                .iter()
+                .position(|c| c == id)
+                .map_or_else(|| id[..8].to_string(), |i| format!("c{}", i + 1)),
+            None => "-".into(),
+        }
+    };
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {} fixed:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"],
+                name(&f["commit"]),
+                name(&f["fixed_in"])
+            )
+        })
+        .collect()
+}

@@ -32,6 +32,14 @@ pub enum Command {
     },
     /// Write aimslint.toml and a template for each evidence kind.
     Init(InitArgs),
+    /// Reports over one lint run: the crosswalk to NIST AI RMF and the EU AI Act, the Statement of
+    /// Applicability, the posture change between two revisions.
+    Report(crate::report_args::ReportArgs),
+    /// Install aimslint as a plain git hook (for teams without the pre-commit framework).
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,8 +74,30 @@ pub struct CheckArgs {
     /// Directory (a repository) or files to check. Default: the current directory.
     pub paths: Vec<PathBuf>,
     /// Check exactly what is staged in the git index, not the working tree.
-    #[arg(long)]
+    #[arg(long, group = "source")]
     pub staged: bool,
+    /// Check the tree of one revision (judged as of the commit's date).
+    #[arg(long, value_name = "REV", group = "source")]
+    pub rev: Option<String>,
+    /// Check the commits of a range (`base..head`; `base` alone means `base..HEAD`). Only findings the
+    /// range introduced are reported, each with the commit that introduced it: the pull-request mode.
+    #[arg(long, value_name = "BASE..HEAD", group = "source")]
+    pub range: Option<String>,
+    /// Check the commits since a date (YYYY-MM-DD); findings already present before it are not reported.
+    #[arg(long, value_name = "DATE", group = "source")]
+    pub since: Option<String>,
+    /// Check every commit of HEAD's first-parent history: every finding with where it was introduced and fixed.
+    #[arg(long, group = "source")]
+    pub all_history: bool,
+    /// Check the range a pre-push hook is given (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, as pre-commit sets them).
+    #[arg(long, group = "source")]
+    pub pre_push: bool,
+    /// Only consider evidence files matching these globs (repeatable).
+    #[arg(long = "path", value_name = "GLOB")]
+    pub path_filter: Vec<String>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
@@ -121,6 +151,22 @@ pub enum PacksCommand {
         only: Option<String>,
         #[command(flatten)]
         packs: PackOptions,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write .git/hooks/pre-commit (checks the staged files), or pre-push with --pre-push.
+    Install {
+        /// Install the pre-push hook (checks the pushed commits) instead.
+        #[arg(long)]
+        pre_push: bool,
+        /// Replace a hook that exists.
+        #[arg(long)]
+        force: bool,
+        /// The repository (default: the current directory).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 

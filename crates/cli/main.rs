@@ -6,6 +6,8 @@ mod args;
 mod commands;
 mod common;
 mod exit;
+mod report_args;
+mod run;
 
 use clap::Parser;
 

@@ -40,23 +40,62 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let read = aimslint_git::ReadOptions {
         exclude: config.exclude.clone(),
         max_file_bytes: limits.max_file_bytes,
+        subdir: None,
     };
-    let want = |p: &str| engine.is_candidate(p);
-    let explicit = if args.staged {
+    let filter = path_filter(&args.path_filter)?;
+    let want = |p: &str| engine.is_candidate(p) && filter.as_ref().is_none_or(|f| f.is_match(p));
+    let git_err = |e: aimslint_git::SourceError| CliError::usage(e.to_string());
+    let explicit = if args.staged || args.rev.is_some() || history_walk(&args)?.is_some() {
         HashSet::new()
     } else {
         explicit_paths(&root, &args.paths)?
     };
-    let (snapshot, source) = if args.staged {
-        let tree =
-            aimslint_git::index(&root, &read, &want).map_err(|e| CliError::usage(e.to_string()))?;
-        (to_snapshot(tree, &HashSet::new()), "index".to_string())
+    // Git sources see the whole repository; a directory below its root narrows them to that folder.
+    let git_read = read.clone().within(&root);
+    let (mut outcome, source) = if let Some(walk) = history_walk(&args)? {
+        let history = aimslint_git::walk(&root, &walk, &git_read, &want).map_err(git_err)?;
+        if let Some(at) = &history.truncated_at {
+            eprintln!(
+                "warning: this is a shallow clone: history is truncated at {at}; findings before it are reported as found there (fetch more history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+            );
+        }
+        if history.commits.is_empty() && history.base.is_none() {
+            eprintln!("note: no commits to check (the repository or range is empty)");
+        }
+        let reader = aimslint_git::BlobReader::new(&root, &read).map_err(git_err)?;
+        let bar = progress_bar(args.no_progress);
+        let outcome = engine.check_history(&history, &reader, &|stage, n, total| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(n);
+                b.set_message(stage.to_string());
+            }
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        (outcome, walk_label(&walk))
+    } else if let Some(rev) = &args.rev {
+        let meta = aimslint_git::commit_meta(&root, rev).map_err(git_err)?;
+        let tree = aimslint_git::revision(&root, rev, &git_read, &want).map_err(git_err)?;
+        let mut snapshot = to_snapshot(tree, &HashSet::new());
+        snapshot.commit = Some(meta.id.clone());
+        if args.as_of.is_none() {
+            snapshot.as_of = jiff::civil::Date::strptime("%Y-%m-%d", &meta.date).ok();
+        }
+        (engine.check(&snapshot), format!("rev {}", meta.id))
+    } else if args.staged {
+        let tree = aimslint_git::index(&root, &git_read, &want).map_err(git_err)?;
+        (
+            engine.check(&to_snapshot(tree, &HashSet::new())),
+            "index".to_string(),
+        )
     } else {
         // Named files are judged in the context of their repository (references resolve against
         // the other evidence), but only their findings are reported.
         let mut tree =
             aimslint_git::worktree(&root, &read, &|p: &str| explicit.contains(p) || want(p))
-                .map_err(|e| CliError::usage(e.to_string()))?;
+                .map_err(git_err)?;
         // Files named on the command line are read even if .gitignore or the excludes hide them.
         for p in &explicit {
             if !tree.files.iter().any(|f| &f.path == p) {
@@ -70,12 +109,22 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
                 tree.paths.insert(p.clone());
             }
         }
-        (to_snapshot(tree, &explicit), "worktree".to_string())
+        (
+            engine.check(&to_snapshot(tree, &explicit)),
+            "worktree".to_string(),
+        )
     };
-    let mut outcome = engine.check(&snapshot);
     if !explicit.is_empty() {
         outcome.findings.retain(|f| explicit.contains(&f.path));
         outcome.artifacts.retain(|a| explicit.contains(&a.path));
+    }
+    if let Some(f) = &filter
+        && outcome.artifacts.is_empty()
+    {
+        eprintln!(
+            "warning: no evidence file matches --path {}",
+            f.patterns.join(", ")
+        );
     }
 
     let color = args.output.is_none()
@@ -113,11 +162,12 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
+    // In history mode a finding fixed before the head no longer fails the run.
     let failing = threshold.is_some_and(|t| {
         outcome
             .findings
             .iter()
-            .any(|f| f.waived.is_none() && f.severity >= t)
+            .any(|f| f.waived.is_none() && f.fixed_in.is_none() && f.severity >= t)
     });
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
@@ -166,4 +216,92 @@ fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<S
         out.insert(rel.to_string_lossy().replace('\\', "/"));
     }
     Ok(out)
+}
+
+/// The history walk the arguments ask for, if any.
+fn history_walk(args: &CheckArgs) -> Result<Option<aimslint_git::Walk>, CliError> {
+    use aimslint_git::Walk;
+    if let Some(r) = &args.range {
+        let (base, head) = match r.split_once("..") {
+            Some((b, h)) => (
+                b.trim_end_matches('.'),
+                if h.is_empty() { "HEAD" } else { h },
+            ),
+            None => (r.as_str(), "HEAD"),
+        };
+        if base.is_empty() {
+            return Err(CliError::usage(format!("`{r}`: a range is BASE..HEAD")));
+        }
+        return Ok(Some(Walk::Range {
+            base: base.to_string(),
+            head: head.to_string(),
+        }));
+    }
+    if let Some(d) = &args.since {
+        parse_date(d)?;
+        return Ok(Some(Walk::Since {
+            date: d.clone(),
+            head: "HEAD".into(),
+        }));
+    }
+    if args.all_history {
+        return Ok(Some(Walk::All {
+            head: "HEAD".into(),
+        }));
+    }
+    if args.pre_push {
+        let to = std::env::var("PRE_COMMIT_TO_REF").unwrap_or_else(|_| "HEAD".into());
+        let from = std::env::var("PRE_COMMIT_FROM_REF").unwrap_or_default();
+        if from.is_empty() || from.chars().all(|c| c == '0') {
+            // A new branch: no remote base to compare with; walk what is not on any remote.
+            return Ok(Some(Walk::All { head: to }));
+        }
+        return Ok(Some(Walk::Range {
+            base: from,
+            head: to,
+        }));
+    }
+    Ok(None)
+}
+
+fn walk_label(w: &aimslint_git::Walk) -> String {
+    match w {
+        aimslint_git::Walk::Range { base, head } => format!("range {base}..{head}"),
+        aimslint_git::Walk::Since { date, head } => format!("since {date} to {head}"),
+        aimslint_git::Walk::All { head } => format!("all history to {head}"),
+    }
+}
+
+/// A progress bar on stderr, only on a terminal and never in CI.
+fn progress_bar(disabled: bool) -> Option<indicatif::ProgressBar> {
+    if disabled || std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg:16} {bar:40} {pos}/{len} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+fn path_filter(globs: &[String]) -> Result<Option<aimslint_packs::GlobMatcher>, CliError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::GlobBuilder::new(g)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| CliError::usage(format!("--path {g}: {e}")))?;
+        b.add(glob);
+    }
+    let set = b.build().map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Some(aimslint_packs::GlobMatcher {
+        patterns: globs.to_vec(),
+        set,
+    }))
 }

@@ -1,9 +1,11 @@
 mod check;
 mod explain;
+mod hook;
 mod init;
 mod packs;
+mod report;
 
-use crate::args::{Cli, Command, PacksCommand};
+use crate::args::{Cli, Command, HookCommand, PacksCommand};
 use crate::common::CliError;
 
 pub fn run(cli: Cli) -> Result<i32, CliError> {
@@ -15,5 +17,13 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
             PacksCommand::Test { only, packs } => packs::test(only.as_deref(), &packs),
         },
         Command::Init(args) => init::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Hook { command } => match command {
+            HookCommand::Install {
+                pre_push,
+                force,
+                dir,
+            } => hook::install(&dir, pre_push, force),
+        },
     }
 }

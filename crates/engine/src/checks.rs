@@ -374,6 +374,49 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 }
             }
         }
+        Check::Approval { pointer, roles } => {
+            let at = format!("{base}{pointer}");
+            match subject.pointer(pointer) {
+                Some(Value::Array(items)) if !items.is_empty() => {
+                    let mut has_role = false;
+                    for (i, a) in items.iter().enumerate() {
+                        let role = a.get("role").and_then(Value::as_str).unwrap_or_default();
+                        let name = a.get("name").and_then(Value::as_str).unwrap_or_default();
+                        if roles.iter().any(|r| r == role)
+                            && !aimslint_artifacts::is_placeholder(name)
+                        {
+                            has_role = true;
+                        }
+                        if let Some(d) = a.get("date").and_then(Value::as_str).and_then(parse_date)
+                            && d > ctx.today
+                        {
+                            hits.push(Hit::at(
+                                format!("{at}/{i}/date"),
+                                format!(
+                                    "approval by {} is dated {d}, after the change was made ({})",
+                                    if name.is_empty() { "?" } else { name },
+                                    ctx.today
+                                ),
+                            ));
+                        }
+                    }
+                    if !has_role {
+                        hits.push(Hit::at(
+                            at,
+                            format!("no approval by a named {}", roles.join(" or ")),
+                        ));
+                    }
+                }
+                _ => hits.push(Hit::at(
+                    at,
+                    format!(
+                        "no approvals; one by a named {} is required",
+                        roles.join(" or ")
+                    ),
+                )),
+            }
+        }
+        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => {}
         Check::Expr {
             expr,
             pointer,

@@ -91,7 +91,10 @@ pub struct Waiver {
 pub struct SoaExclusion {
     pub control: String,
     pub justification: String,
+    /// The 1-based line of the exclusion in aimslint.toml.
     pub line: usize,
+    /// Byte range of the justification in aimslint.toml.
+    pub span: (usize, usize),
 }
 
 /// The parsed configuration.
@@ -223,11 +226,12 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         }
     }
     for (control, just) in raw.soa.exclude {
-        let line = line_of(text, just.span().start);
+        let span = just.span();
         cfg.soa_exclude.push(SoaExclusion {
             control,
             justification: just.into_inner(),
-            line,
+            line: line_of(text, span.start),
+            span: (span.start, span.end),
         });
     }
     for w in raw.waivers {

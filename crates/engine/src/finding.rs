@@ -20,8 +20,11 @@ pub struct Finding {
     pub path: String,
     pub line: usize,
     pub column: usize,
-    /// The commit that holds the finding; null on the working tree and the index.
+    /// The commit that introduced the finding (in history mode) or holds it (`--rev`); null on the
+    /// working tree and the index.
     pub commit: Option<String>,
+    /// History mode: the commit where the finding disappeared; null if still present.
+    pub fixed_in: Option<String>,
     pub pointer: Option<String>,
     pub help: String,
     pub fingerprint: String,
@@ -29,6 +32,9 @@ pub struct Finding {
     /// Byte range in the file, for rendering the snippet.
     #[serde(skip)]
     pub span: Option<(usize, usize)>,
+    /// The blob the span refers to (history mode), to find the right text for the snippet.
+    #[serde(skip)]
+    pub blob: Option<String>,
 }
 
 impl Finding {
@@ -82,9 +88,24 @@ pub struct Summary {
     pub waived: usize,
 }
 
+/// What a history run walked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryInfo {
+    /// The commit the walk started from (its findings are not reported), if any.
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub commits: usize,
+    /// Distinct (blob, path) pairs read and judged.
+    pub blobs: usize,
+    /// A shallow clone's boundary: history before this commit is not in the repository.
+    pub truncated_at: Option<String>,
+}
+
 /// The result of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
+    /// Set in history mode.
+    pub history: Option<HistoryInfo>,
     pub findings: Vec<Finding>,
     pub artifacts: Vec<Artifact>,
     /// Source text of each file with findings, for snippets.

@@ -92,6 +92,18 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                     limits: Default::default(),
                 },
             );
+            if rule.check.is_history() {
+                for case in ["pass", "fail"] {
+                    let problems = run_history_fixture(set, pack, id, case, as_of);
+                    results.push(FixtureResult {
+                        pack: pack.manifest.id.clone(),
+                        rule: id.clone(),
+                        case: case.into(),
+                        problems,
+                    });
+                }
+                continue;
+            }
             for case in ["pass", "fail"] {
                 let prefix = format!("tests/{id}/{case}/");
                 let snap = snapshot(pack, &prefix);
@@ -198,4 +210,181 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
         }
     }
     results
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryFixture {
+    #[serde(default)]
+    commit: Vec<FixtureCommit>,
+    #[serde(default)]
+    expect: Vec<ExpectedEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureCommit {
+    message: String,
+    date: String,
+    #[serde(default)]
+    files: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    delete: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedEvent {
+    /// 1-based index of the commit in the fixture.
+    commit: usize,
+    path: String,
+}
+
+/// Build the fixture's history as a real git repository and walk all of it.
+fn run_history_fixture(
+    set: &Arc<PackSet>,
+    pack: &Pack,
+    id: &str,
+    case: &str,
+    as_of: jiff::civil::Date,
+) -> Vec<String> {
+    let rel = format!("tests/{id}/{case}.toml");
+    let Some(text) = pack.files.text(&rel) else {
+        return vec![format!("no {case} history fixture ({rel})")];
+    };
+    let fixture: HistoryFixture = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => return vec![format!("{rel}: {}", e.message())],
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => return vec![format!("temporary directory: {e}")],
+    };
+    let ids = match build_history(dir.path(), &fixture.commit) {
+        Ok(ids) => ids,
+        Err(e) => return vec![format!("{rel}: building the history: {e}")],
+    };
+    let engine = Engine::new(
+        set.clone(),
+        &Config::default(),
+        EngineOptions {
+            as_of,
+            selection: Selection {
+                select: vec![id.to_string()],
+                ignore: Vec::new(),
+            },
+            limits: Default::default(),
+        },
+    );
+    let opts = aimslint_git::ReadOptions::default();
+    let want = |p: &str| engine.is_candidate(p);
+    let history = match aimslint_git::walk(
+        dir.path(),
+        &aimslint_git::Walk::All {
+            head: "HEAD".into(),
+        },
+        &opts,
+        &want,
+    ) {
+        Ok(h) => h,
+        Err(e) => return vec![e.to_string()],
+    };
+    let reader = match aimslint_git::BlobReader::new(dir.path(), &opts) {
+        Ok(r) => r,
+        Err(e) => return vec![e.to_string()],
+    };
+    let outcome = engine.check_history(&history, &reader, &|_, _, _| {});
+    let mine: Vec<(String, String)> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule == id)
+        .map(|f| (f.commit.clone().unwrap_or_default(), f.path.clone()))
+        .collect();
+    let mut problems = Vec::new();
+    if case == "pass" {
+        for (c, p) in &mine {
+            problems.push(format!("unexpected finding at {p} in commit {}", short(c)));
+        }
+    } else if mine.is_empty() {
+        problems.push("the rule reported nothing on its fail history".into());
+    } else if !fixture.expect.is_empty() {
+        let want: BTreeSet<(String, String)> = fixture
+            .expect
+            .iter()
+            .map(|e| {
+                (
+                    ids.get(e.commit.wrapping_sub(1))
+                        .cloned()
+                        .unwrap_or_default(),
+                    e.path.clone(),
+                )
+            })
+            .collect();
+        let got: BTreeSet<(String, String)> = mine.into_iter().collect();
+        for (c, p) in want.difference(&got) {
+            problems.push(format!(
+                "expected a finding at {p} in commit {}, got none",
+                short(c)
+            ));
+        }
+        for (c, p) in got.difference(&want) {
+            problems.push(format!("unexpected finding at {p} in commit {}", short(c)));
+        }
+    }
+    problems
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(10)]
+}
+
+/// Commit each fixture commit in order, at noon UTC of its date. Returns the commit ids.
+fn build_history(dir: &std::path::Path, commits: &[FixtureCommit]) -> Result<Vec<String>, String> {
+    let e = |e: git2::Error| e.message().to_string();
+    let repo = git2::Repository::init(dir).map_err(e)?;
+    let mut ids = Vec::new();
+    let mut parent: Option<git2::Oid> = None;
+    for c in commits {
+        for (path, content) in &c.files {
+            let p = dir.join(path);
+            if let Some(d) = p.parent() {
+                std::fs::create_dir_all(d).map_err(|x| x.to_string())?;
+            }
+            std::fs::write(&p, content).map_err(|x| x.to_string())?;
+        }
+        for path in &c.delete {
+            std::fs::remove_file(dir.join(path)).map_err(|x| format!("{path}: {x}"))?;
+        }
+        let mut index = repo.index().map_err(e)?;
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .map_err(e)?;
+        index.update_all(["*"], None).map_err(e)?;
+        index.write().map_err(e)?;
+        let tree_id = index.write_tree().map_err(e)?;
+        let tree = repo.find_tree(tree_id).map_err(e)?;
+        let date = jiff::civil::Date::strptime("%Y-%m-%d", &c.date)
+            .map_err(|x| format!("{}: {x}", c.date))?;
+        let secs = date
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_err(|x| x.to_string())?
+            .timestamp()
+            .as_second()
+            + 12 * 3600;
+        let sig = git2::Signature::new("Fixture", "fixture@example.com", &git2::Time::new(secs, 0))
+            .map_err(e)?;
+        let parents: Vec<git2::Commit<'_>> = parent
+            .map(|p| repo.find_commit(p))
+            .transpose()
+            .map_err(e)?
+            .into_iter()
+            .collect();
+        let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let id = repo
+            .commit(Some("HEAD"), &sig, &sig, &c.message, &tree, &refs)
+            .map_err(e)?;
+        parent = Some(id);
+        ids.push(id.to_string());
+    }
+    Ok(ids)
 }

@@ -10,12 +10,14 @@ mod classify;
 mod config;
 mod finding;
 pub mod fixtures;
+mod history;
 mod run;
 mod select;
+mod soa;
 
 pub use classify::Classifier;
-pub use config::{Config, SoaExclusion, Waiver, load_config};
-pub use finding::{Artifact, ArtifactStatus, Finding, Outcome, Summary, WaiverState};
+pub use config::{Config, SoaExclusion, Waiver, load_config, parse_config};
+pub use finding::{Artifact, ArtifactStatus, Finding, HistoryInfo, Outcome, Summary, WaiverState};
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};
 pub use select::Selection;
 
@@ -31,4 +33,6 @@ pub mod codes {
     pub const FRONT_MATTER: &str = "AL008";
     /// A rule's expression failed on this document.
     pub const EXPR_ERROR: &str = "AL009";
+    /// A `[soa.exclude]` entry with no justification, or naming no control that can be excluded.
+    pub const SOA_EXCLUSION: &str = "AL012";
 }

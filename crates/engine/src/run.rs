@@ -46,10 +46,10 @@ pub struct EngineOptions {
 
 /// A file once parsed, shared by every snapshot that holds the same blob at the same path.
 #[derive(Debug)]
-struct ParsedFile {
-    text: Arc<str>,
+pub(crate) struct ParsedFile {
+    pub(crate) text: Arc<str>,
     lines: LineIndex,
-    result: Result<Parsed, ParseError>,
+    pub(crate) result: Result<Parsed, ParseError>,
     raw_flavor: Option<Flavor>,
 }
 
@@ -61,20 +61,21 @@ struct CoreDiag<'a> {
     help: &'a str,
 }
 
-struct ActiveRule {
-    rule: Arc<Rule>,
-    severity: Severity,
+pub(crate) struct ActiveRule {
+    pub(crate) rule: Arc<Rule>,
+    pub(crate) severity: Severity,
 }
 
 /// Compiled packs and configuration, ready to check any number of snapshots.
 pub struct Engine {
-    packs: Arc<PackSet>,
-    rules: Vec<ActiveRule>,
-    classifier: Classifier,
-    options: EngineOptions,
+    pub(crate) packs: Arc<PackSet>,
+    pub(crate) rules: Vec<ActiveRule>,
+    pub(crate) classifier: Classifier,
+    pub(crate) options: EngineOptions,
     waivers: Vec<Waiver>,
-    config_file: Option<String>,
-    config_text: Arc<str>,
+    soa_exclude: Vec<crate::config::SoaExclusion>,
+    pub(crate) config_file: Option<String>,
+    pub(crate) config_text: Arc<str>,
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
 }
 
@@ -86,10 +87,20 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-struct Doc {
-    path: String,
-    parsed: Arc<ParsedFile>,
-    kind: Option<String>,
+pub(crate) struct Doc {
+    pub(crate) path: String,
+    pub(crate) parsed: Arc<ParsedFile>,
+    pub(crate) kind: Option<String>,
+    /// The blob id, in history mode (snippets are looked up by it).
+    pub(crate) blob: Option<String>,
+}
+
+/// What cross-document checks look at: every path of the tree, each document's kind, and key values.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Index {
+    pub(crate) paths: HashSet<String>,
+    pub(crate) kinds: HashMap<String, Option<String>>,
+    pub(crate) keys: HashMap<(String, String), HashSet<String>>,
 }
 
 impl Engine {
@@ -109,6 +120,7 @@ impl Engine {
             classifier,
             options,
             waivers: config.waivers.clone(),
+            soa_exclude: config.soa_exclude.clone(),
             config_file: config.file.clone(),
             config_text: Arc::from(config.text.as_str()),
             cache: Mutex::new(HashMap::new()),
@@ -191,77 +203,26 @@ impl Engine {
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Indexes for cross-document checks.
-        let kinds: HashMap<String, Option<String>> = docs
-            .iter()
-            .map(|d| (d.path.clone(), d.kind.clone()))
-            .collect();
-        let mut keys: HashMap<(String, String), HashSet<String>> = HashMap::new();
-        for a in &self.rules {
-            if let Check::Reference {
-                kind: Some(k),
-                by: Some(b),
-                ..
-            } = &a.rule.check
-            {
-                let entry = keys.entry((k.clone(), b.clone())).or_default();
-                for d in docs.iter().filter(|d| d.kind.as_deref() == Some(k)) {
-                    if let Ok(p) = &d.parsed.result
-                        && let Some(v) = p.value.pointer(b)
-                    {
-                        match v {
-                            Value::String(s) => {
-                                entry.insert(s.trim().to_string());
-                            }
-                            Value::Number(n) => {
-                                entry.insert(n.to_string());
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-        }
         let mut paths = snapshot.paths.clone();
         paths.extend(snapshot.files.iter().map(|f| f.path.clone()));
+        let idx = Index {
+            kinds: docs
+                .iter()
+                .map(|d| (d.path.clone(), d.kind.clone()))
+                .collect(),
+            keys: self.reference_keys(docs.iter()),
+            paths,
+        };
 
         // Evaluate documents × rules.
         let evaluated: Vec<Finding> = docs
             .par_iter()
-            .flat_map_iter(|doc| {
-                let Some(kind) = doc.kind.as_deref() else {
-                    return Vec::new();
-                };
-                let Ok(parsed) = &doc.parsed.result else {
-                    return Vec::new();
-                };
-                let kdecl = self.packs.kind(kind);
-                let ctx = Ctx {
-                    root: &parsed.value,
-                    path: &doc.path,
-                    kind,
-                    today: as_of,
-                    schema_pointer: kdecl.map_or("", |k| k.schema_pointer.as_str()),
-                    paths: &paths,
-                    kinds: &kinds,
-                    keys: &keys,
-                    root_cel: std::cell::OnceCell::new(),
-                };
-                let mut out = Vec::new();
-                for a in self
-                    .rules
-                    .iter()
-                    .filter(|a| a.rule.kinds.iter().any(|k| k == kind))
-                {
-                    for (hit, severity) in self.eval_rule(a, &ctx) {
-                        out.push(self.finding(a, severity, doc, parsed, hit, commit.as_deref()));
-                    }
-                }
-                out
-            })
+            .flat_map_iter(|doc| self.eval_doc(doc, as_of, &idx, &|_| true, commit.as_deref()))
             .collect();
         findings.extend(evaluated);
 
         self.apply_waivers(&mut findings, as_of);
+        findings.extend(self.soa_findings());
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
@@ -282,7 +243,82 @@ impl Engine {
             findings,
             artifacts,
             sources,
+            history: None,
         }
+    }
+
+    /// (kind, pointer) → the values documents of that kind hold there, for `reference … by`.
+    pub(crate) fn reference_keys<'d>(
+        &self,
+        docs: impl Iterator<Item = &'d Doc> + Clone,
+    ) -> HashMap<(String, String), HashSet<String>> {
+        let mut keys: HashMap<(String, String), HashSet<String>> = HashMap::new();
+        for a in &self.rules {
+            if let Check::Reference {
+                kind: Some(k),
+                by: Some(b),
+                ..
+            } = &a.rule.check
+            {
+                let entry = keys.entry((k.clone(), b.clone())).or_default();
+                for d in docs.clone().filter(|d| d.kind.as_deref() == Some(k)) {
+                    if let Ok(p) = &d.parsed.result
+                        && let Some(v) = p.value.pointer(b)
+                    {
+                        match v {
+                            Value::String(s) => {
+                                entry.insert(s.trim().to_string());
+                            }
+                            Value::Number(n) => {
+                                entry.insert(n.to_string());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    /// Evaluate the rules `filter` accepts on one document.
+    pub(crate) fn eval_doc(
+        &self,
+        doc: &Doc,
+        as_of: jiff::civil::Date,
+        idx: &Index,
+        filter: &dyn Fn(&Rule) -> bool,
+        commit: Option<&str>,
+    ) -> Vec<Finding> {
+        let Some(kind) = doc.kind.as_deref() else {
+            return Vec::new();
+        };
+        let Ok(parsed) = &doc.parsed.result else {
+            return Vec::new();
+        };
+        let kdecl = self.packs.kind(kind);
+        let ctx = Ctx {
+            root: &parsed.value,
+            path: &doc.path,
+            kind,
+            today: as_of,
+            schema_pointer: kdecl.map_or("", |k| k.schema_pointer.as_str()),
+            paths: &idx.paths,
+            kinds: &idx.kinds,
+            keys: &idx.keys,
+            root_cel: std::cell::OnceCell::new(),
+        };
+        let mut out = Vec::new();
+        for a in self.rules.iter().filter(|a| {
+            !a.rule.check.is_history() && a.rule.kinds.iter().any(|k| k == kind) && filter(&a.rule)
+        }) {
+            for (hit, severity) in self.eval_rule(a, &ctx) {
+                let mut f = self.finding(a, severity, doc, parsed, hit, commit);
+                f.blob.clone_from(&doc.blob);
+                out.push(f);
+            }
+        }
+        out
     }
 
     fn eval_rule(&self, a: &ActiveRule, ctx: &Ctx<'_>) -> Vec<(Hit, Severity)> {
@@ -344,6 +380,8 @@ impl Engine {
             line,
             column,
             commit: commit.map(str::to_string),
+            fixed_in: None,
+            blob: None,
             pointer: if hit.at_top {
                 None
             } else {
@@ -387,6 +425,8 @@ impl Engine {
             line,
             column,
             commit: commit.map(str::to_string),
+            fixed_in: None,
+            blob: None,
             pointer: None,
             help: help.to_string(),
             waived: None,
@@ -394,7 +434,7 @@ impl Engine {
         }
     }
 
-    fn prepare(
+    pub(crate) fn prepare(
         &self,
         input: &FileInput,
         commit: Option<&str>,
@@ -522,13 +562,27 @@ impl Engine {
                     path: input.path.clone(),
                     parsed: pf.clone(),
                     kind: Some(kind),
+                    blob: None,
                 };
                 (Some(doc), Some(a), findings)
             }
         }
     }
 
-    fn apply_waivers(&self, findings: &mut Vec<Finding>, as_of: jiff::civil::Date) {
+    /// AL012: `[soa.exclude]` entries without a justification or naming no excludable control.
+    pub(crate) fn soa_findings(&self) -> Vec<Finding> {
+        match &self.config_file {
+            Some(cfg) => crate::soa::exclusion_findings(
+                &self.packs,
+                cfg,
+                &self.config_text,
+                &self.soa_exclude,
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    pub(crate) fn apply_waivers(&self, findings: &mut Vec<Finding>, as_of: jiff::civil::Date) {
         let Some(cfg) = &self.config_file else { return };
         let mut used = vec![false; self.waivers.len()];
         for f in findings.iter_mut() {
@@ -562,6 +616,8 @@ impl Engine {
                 line,
                 column,
                 commit: None,
+                fixed_in: None,
+                blob: None,
                 pointer: None,
                 help: help.to_string(),
                 waived: None,

@@ -8,6 +8,13 @@ use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+mod history;
+
+pub use history::{
+    BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta, revision,
+    walk,
+};
+
 /// A file from a source, or why it could not be read.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -50,6 +57,31 @@ pub struct ReadOptions {
     pub exclude: Vec<String>,
     /// Read at most this many bytes (+1, so the reader can tell the file is too large).
     pub max_file_bytes: usize,
+    /// Only this folder of the repository (`examples/credit-scoring`), with paths made relative to
+    /// it: set when the directory checked is below the repository's root.
+    pub subdir: Option<String>,
+}
+
+impl ReadOptions {
+    /// A repository path as the run sees it: relative to `subdir`, or none if outside it.
+    pub fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+        match &self.subdir {
+            None => Some(path),
+            Some(d) => path.strip_prefix(d.as_str())?.strip_prefix('/'),
+        }
+    }
+
+    /// Set `subdir` from the directory checked, when it lies below the repository's work tree.
+    pub fn within(mut self, dir: &Path) -> ReadOptions {
+        if let (Some(work), Ok(dir)) = (workdir_of(dir), dir.canonicalize())
+            && let Ok(work) = work.canonicalize()
+            && let Ok(rel) = dir.strip_prefix(&work)
+            && !rel.as_os_str().is_empty()
+        {
+            self.subdir = Some(rel.to_string_lossy().replace('\\', "/"));
+        }
+        self
+    }
 }
 
 fn glob_set(patterns: &[String]) -> GlobSet {
@@ -184,12 +216,15 @@ pub fn index(
     let exclude = glob_set(&opts.exclude);
     let mut tree = Tree::default();
     for entry in idx.iter() {
-        let Ok(path) = String::from_utf8(entry.path.clone()) else {
+        let Ok(full) = String::from_utf8(entry.path.clone()) else {
             tree.files.push(SourceFile {
                 path: String::from_utf8_lossy(&entry.path).into_owned(),
                 blob_id: String::new(),
                 content: Err("file name is not valid UTF-8".into()),
             });
+            continue;
+        };
+        let Some(path) = opts.relative(&full).map(str::to_string) else {
             continue;
         };
         if exclude.is_match(&path) {
@@ -240,4 +275,90 @@ pub fn workdir_of(path: &Path) -> Option<PathBuf> {
         .ok()?
         .workdir()
         .map(Path::to_path_buf)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Revision stamps for reports: which commit a working-tree file is at. A file is at HEAD when it is
+// tracked and neither modified nor staged; anything else is only in the working tree.
+
+/// The short id of HEAD's commit in the repository holding `root`, if there is one.
+pub fn head_commit(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    let short = commit.as_object().short_id().ok()?;
+    short.as_str().ok().map(str::to_string)
+}
+
+/// Where `root` sits inside its repository's working tree, as a `/`-terminated prefix (`""` at the
+/// top, `examples/credit-scoring/` below it); `None` outside a repository.
+pub fn repo_prefix(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let rel = rel_path(&workdir, &root)?;
+    Some(if rel.is_empty() {
+        rel
+    } else {
+        format!("{rel}/")
+    })
+}
+
+/// Which of `paths` (relative to `root`) are exactly as HEAD has them: tracked, unmodified and not
+/// staged. Empty outside a repository or before the first commit.
+pub fn clean_paths(root: &Path, paths: &[&str]) -> HashSet<String> {
+    let mut clean = HashSet::new();
+    let (Some(prefix), Ok(repo)) = (repo_prefix(root), git2::Repository::discover(root)) else {
+        return clean;
+    };
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return clean;
+    };
+    for path in paths {
+        let in_repo = format!("{prefix}{path}");
+        let tracked = head.get_path(Path::new(&in_repo)).is_ok();
+        if tracked
+            && repo
+                .status_file(Path::new(&in_repo))
+                .is_ok_and(|s| s.is_empty())
+        {
+            clean.insert((*path).to_string());
+        }
+    }
+    clean
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    use super::*;
+
+    fn commit_all(repo: &git2::Repository, msg: &str) {
+        let mut idx = repo.index().unwrap();
+        idx.add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        idx.write().unwrap();
+        let tree = repo.find_tree(idx.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new("t", "t@example.org", &git2::Time::new(0, 0)).unwrap();
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_file_is_at_head_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("a.yaml"), "a: 1\n").unwrap();
+        std::fs::write(sub.join("b.yaml"), "b: 1\n").unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        assert_eq!(head_commit(&sub), None);
+        commit_all(&repo, "first");
+        assert_eq!(head_commit(&sub).map(|h| h.len()), Some(7));
+        assert_eq!(repo_prefix(&sub).as_deref(), Some("sub/"));
+        std::fs::write(sub.join("b.yaml"), "b: 2\n").unwrap();
+        std::fs::write(sub.join("c.yaml"), "c: 1\n").unwrap();
+        let clean = clean_paths(&sub, &["a.yaml", "b.yaml", "c.yaml"]);
+        assert_eq!(clean, HashSet::from(["a.yaml".to_string()]));
+    }
 }

@@ -145,6 +145,42 @@ enum RawCheck {
         pointer: Option<String>,
         message: String,
     },
+    Approval {
+        #[serde(default = "default_approvals")]
+        pointer: String,
+        roles: Vec<String>,
+    },
+    CoChange {
+        when: Vec<String>,
+        require_any: Vec<String>,
+    },
+    Trailer {
+        #[serde(default)]
+        when: Vec<String>,
+        trailers: Vec<String>,
+    },
+    NoDelete {
+        unless: String,
+    },
+}
+
+fn default_approvals() -> String {
+    "/approvals".into()
+}
+
+fn glob_matcher(patterns: &[String]) -> Result<GlobMatcher, String> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let g = globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid glob `{p}`: {e}"))?;
+        b.add(g);
+    }
+    Ok(GlobMatcher {
+        patterns: patterns.to_vec(),
+        set: b.build().map_err(|e| e.to_string())?,
+    })
 }
 
 #[derive(Deserialize)]
@@ -625,7 +661,11 @@ fn compile_rule(
             Severity::Error
         }
     };
-    if rr.kinds.is_empty() {
+    let history_only = matches!(
+        rr.check.get_ref(),
+        RawCheck::CoChange { .. } | RawCheck::Trailer { .. }
+    );
+    if rr.kinds.is_empty() && !history_only {
         ctx.err(
             rel,
             Some(rr.id.span()),
@@ -800,6 +840,81 @@ fn compile_rule(
                 optional: optional.unwrap_or(true),
             })
         }
+        RawCheck::Approval { pointer, roles } => {
+            bad_pointer(ctx, &pointer);
+            if roles.is_empty() {
+                ctx.err(
+                    rel,
+                    Some(check_span.clone()),
+                    "approval needs at least one role",
+                );
+            }
+            Some(Check::Approval { pointer, roles })
+        }
+        RawCheck::CoChange { when, require_any } => {
+            let mut require_changed = Vec::new();
+            let mut require_trailer = None;
+            for r in &require_any {
+                if let Some(g) = r.strip_prefix("changed:") {
+                    require_changed.push(g.to_string());
+                } else if let Some(t) = r.strip_prefix("trailer:") {
+                    match t.split_once("->") {
+                        Some((name, kind)) => {
+                            kind_refs.push((
+                                rel.to_string(),
+                                check_span.clone(),
+                                kind.trim().to_string(),
+                            ));
+                            require_trailer =
+                                Some((name.trim().to_string(), kind.trim().to_string()));
+                        }
+                        None => ctx.err(
+                            rel,
+                            Some(check_span.clone()),
+                            format!("`{r}`: write trailer:<Name>-><kind>"),
+                        ),
+                    }
+                } else {
+                    ctx.err(
+                        rel,
+                        Some(check_span.clone()),
+                        format!("`{r}`: a requirement is changed:<glob> or trailer:<Name>-><kind>"),
+                    );
+                }
+            }
+            let when = glob_matcher(&when);
+            let changed = if require_changed.is_empty() {
+                Ok(None)
+            } else {
+                glob_matcher(&require_changed).map(Some)
+            };
+            match (when, changed) {
+                (Ok(when), Ok(require_changed)) => Some(Check::CoChange {
+                    when,
+                    require_changed,
+                    require_trailer,
+                }),
+                (Err(e), _) | (_, Err(e)) => {
+                    ctx.err(rel, Some(check_span.clone()), e);
+                    None
+                }
+            }
+        }
+        RawCheck::Trailer { when, trailers } => {
+            let when = if when.is_empty() {
+                Ok(None)
+            } else {
+                glob_matcher(&when).map(Some)
+            };
+            match when {
+                Ok(when) => Some(Check::Trailer { when, trailers }),
+                Err(e) => {
+                    ctx.err(rel, Some(check_span.clone()), e);
+                    None
+                }
+            }
+        }
+        RawCheck::NoDelete { unless } => Some(Check::NoDelete { unless }),
         RawCheck::Expr {
             expr,
             pointer,

@@ -177,9 +177,53 @@ pub enum Check {
         pointer: Option<String>,
         message: String,
     },
+    /// A change record's approvals name a role the pack demands, dated no later than the
+    /// judgement date (the commit's date in history).
+    Approval {
+        pointer: String,
+        roles: Vec<String>,
+    },
+    /// History: a commit touching `when` must also touch one of `require_any`'s paths, or carry a
+    /// trailer naming a change record that covers the change.
+    CoChange {
+        when: GlobMatcher,
+        require_changed: Option<GlobMatcher>,
+        require_trailer: Option<(String, String)>,
+    },
+    /// History: a commit touching `when` (or any commit) carries these trailers.
+    Trailer {
+        when: Option<GlobMatcher>,
+        trailers: Vec<String>,
+    },
+    /// History: files of the rule's kinds may not disappear without a change record of type `unless`
+    /// in the same commit that covers them.
+    NoDelete {
+        unless: String,
+    },
+}
+
+/// Compiled path globs with their source text.
+#[derive(Debug, Clone)]
+pub struct GlobMatcher {
+    pub patterns: Vec<String>,
+    pub set: GlobSet,
+}
+
+impl GlobMatcher {
+    pub fn is_match(&self, path: &str) -> bool {
+        self.set.is_match(path)
+    }
 }
 
 impl Check {
+    /// Checks that need commits (a diff, trailers) rather than one tree.
+    pub fn is_history(&self) -> bool {
+        matches!(
+            self,
+            Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. }
+        )
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Check::Schema { .. } => "schema",
@@ -191,6 +235,10 @@ impl Check {
             Check::Section { .. } => "section",
             Check::Reference { .. } => "reference",
             Check::Expr { .. } => "expr",
+            Check::Approval { .. } => "approval",
+            Check::CoChange { .. } => "co-change",
+            Check::Trailer { .. } => "trailer",
+            Check::NoDelete { .. } => "no-delete",
         }
     }
 }

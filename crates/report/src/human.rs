@@ -99,9 +99,11 @@ impl Reporter for Human {
                     w.expires, w.owner, w.reason
                 ));
             }
-            let src = outcome
-                .sources
-                .get(&f.path)
+            let src = f
+                .blob
+                .as_ref()
+                .and_then(|b| outcome.sources.get(b))
+                .or_else(|| outcome.sources.get(&f.path))
                 .map(|t| NamedSource::new(f.path.clone(), t.to_string()));
             let title = if f.waived.is_some() {
                 format!("[waived] {}", f.message)

@@ -1,6 +1,6 @@
 use std::io::{self, Write};
 
-use aimslint_engine::{Artifact, Finding, Outcome, Summary};
+use aimslint_engine::{Artifact, Finding, HistoryInfo, Outcome, Summary};
 use serde::Serialize;
 
 use crate::{Meta, PackInfo, Reporter};
@@ -16,6 +16,7 @@ struct Report<'a> {
     source: &'a str,
     packs: Vec<PackInfo>,
     summary: Summary,
+    history: Option<&'a HistoryInfo>,
     findings: &'a [Finding],
     artifacts: &'a [Artifact],
 }
@@ -37,6 +38,7 @@ impl Reporter for Json {
             source: &meta.source,
             packs: meta.pack_infos(),
             summary: outcome.summary(),
+            history: outcome.history.as_ref(),
             findings: &outcome.findings,
             artifacts: &outcome.artifacts,
         };

@@ -1,8 +1,16 @@
 //! Reporters: one file per format behind one trait. Reporters see findings and metadata, never the
 //! engine.
 
+mod crosswalk_csv;
+mod crosswalk_json;
+mod crosswalk_md;
+mod diff;
+mod html;
 mod human;
 mod json;
+mod oscal;
+pub mod posture;
+mod soa;
 
 use std::io::{self, Write};
 
@@ -10,8 +18,10 @@ use aimslint_engine::Outcome;
 use aimslint_packs::PackSet;
 use serde::Serialize;
 
+pub use diff::{DiffFormat, Revision, StatusChange, status_changes, write_diff};
 pub use human::Human;
 pub use json::Json;
+pub use posture::{Posture, Status};
 
 /// A loaded pack as reports show it.
 #[derive(Debug, Clone, Serialize)]
@@ -75,5 +85,78 @@ impl Format {
             Format::Human => Box::new(Human),
             Format::Json => Box::new(Json),
         }
+    }
+}
+
+/// What a posture report (crosswalk, Statement of Applicability, OSCAL) says about its run.
+#[derive(Debug, Clone)]
+pub struct RunInfo<'a> {
+    pub tool_version: &'a str,
+    pub packs: &'a PackSet,
+    /// The date rules were judged at, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// HEAD's short commit id, when the root is in a git repository.
+    pub head: Option<String>,
+}
+
+impl RunInfo<'_> {
+    /// "the working tree at 1a2b3c4" or "the working tree" outside git.
+    pub fn source(&self) -> String {
+        match &self.head {
+            Some(h) => format!("the working tree at {h}"),
+            None => "the working tree".to_string(),
+        }
+    }
+
+    pub fn pack_list(&self) -> String {
+        self.packs
+            .packs
+            .iter()
+            .map(|p| format!("{} {}", p.manifest.id, p.manifest.version))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The formats of `report crosswalk` and `report soa`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostureFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+    /// OSCAL 1.1.2 assessment results (Statement of Applicability only).
+    Oscal,
+}
+
+/// Write the crosswalk report.
+pub fn write_crosswalk(
+    posture: &Posture,
+    info: &RunInfo<'_>,
+    format: PostureFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        PostureFormat::Md => crosswalk_md::write(posture, info, out),
+        PostureFormat::Html => html::write_crosswalk(posture, info, out),
+        PostureFormat::Csv => crosswalk_csv::write(posture, out),
+        PostureFormat::Json => crosswalk_json::write(posture, info, out),
+        PostureFormat::Oscal => oscal::write(posture, info, out),
+    }
+}
+
+/// Write the Statement of Applicability.
+pub fn write_soa(
+    posture: &Posture,
+    info: &RunInfo<'_>,
+    format: PostureFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        PostureFormat::Md => soa::write_md(posture, info, out),
+        PostureFormat::Html => html::write_soa(posture, info, out),
+        PostureFormat::Csv => soa::write_csv(posture, out),
+        PostureFormat::Json => soa::write_json(posture, info, out),
+        PostureFormat::Oscal => oscal::write(posture, info, out),
     }
 }

@@ -1,0 +1,96 @@
+//! Arguments of `aimslint report`: the crosswalk, the Statement of Applicability, and the posture
+//! change between two revisions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::args::PackOptions;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: ReportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// ISO/IEC 42001 controls mapped to NIST AI RMF subcategories and EU AI Act obligations, with
+    /// each one's status, evidence (path@commit) and failing rules.
+    Crosswalk(CrosswalkArgs),
+    /// The Statement of Applicability: all 38 Annex A controls, applicable or excluded with the
+    /// justification, implementation status, evidence and rules.
+    Soa(SoaArgs),
+    /// Which controls and framework items changed status between two revisions.
+    Diff(DiffArgs),
+}
+
+/// What every report reads: the repository, the date of judgement, where to write.
+#[derive(Debug, Args)]
+pub struct ReportCommon {
+    /// The repository (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Judge dates (max-age, waiver expiry, EU dates of application) as of this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", env = "AIMSLINT_AS_OF")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub packs: PackOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CrosswalkFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SoaFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+    /// OSCAL 1.1.2 assessment results (JSON).
+    Oscal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CrosswalkArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: CrosswalkFormat,
+    #[command(flatten)]
+    pub common: ReportCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct SoaArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: SoaFormat,
+    #[command(flatten)]
+    pub common: ReportCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier revision (a commit, tag or branch).
+    pub from: String,
+    /// The later revision.
+    pub to: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub common: ReportCommon,
+}

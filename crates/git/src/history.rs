@@ -1,0 +1,418 @@
+//! Commits, their changes, and their trees: what history mode walks.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{
+    DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult,
+};
+use rayon::prelude::*;
+
+use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
+
+/// One commit as rules and reports see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitMeta {
+    pub id: String,
+    /// Committer date, `YYYY-MM-DD` in UTC.
+    pub date: String,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+    pub author: String,
+    pub email: String,
+    pub summary: String,
+    pub message: String,
+    /// Commit trailers (`Change-Record: CR-2026-014`), in order.
+    pub trailers: Vec<(String, String)>,
+    pub parents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+/// One changed path of a commit, against its first parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: String,
+    /// The path before a rename.
+    pub old_path: Option<String>,
+    pub kind: ChangeKind,
+    /// The new blob (none for a deletion).
+    pub blob: Option<String>,
+    /// A symlink, a submodule or a name that is not UTF-8: not read as evidence.
+    pub unreadable: Option<String>,
+}
+
+/// A commit and what it changed.
+#[derive(Debug, Clone)]
+pub struct CommitDelta {
+    pub meta: CommitMeta,
+    pub changes: Vec<Change>,
+}
+
+/// Which commits to walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Walk {
+    /// `base..head`: commits reachable from head and not from base, judged against base's tree.
+    Range { base: String, head: String },
+    /// Commits of head's first-parent line committed on or after a date (`YYYY-MM-DD`).
+    Since { date: String, head: String },
+    /// Every commit of head's first-parent line.
+    All { head: String },
+}
+
+/// The walked history: the starting tree, then each commit oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The commit the walk starts from (its tree is the state before the first walked commit).
+    pub base: Option<CommitMeta>,
+    pub base_tree: Tree,
+    pub commits: Vec<CommitDelta>,
+    /// Set when the repository is a shallow clone and the walk reached its boundary: the oldest
+    /// commit available, whose parents are missing.
+    pub truncated_at: Option<String>,
+}
+
+/// Reads blobs by id from any thread (one repository handle per thread).
+#[derive(Debug, Clone)]
+pub struct BlobReader {
+    root: PathBuf,
+    max_bytes: usize,
+}
+
+thread_local! {
+    static REPO: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
+}
+
+fn with_repo<T>(
+    root: &Path,
+    f: impl FnOnce(&Repository) -> Result<T, String>,
+) -> Result<T, String> {
+    REPO.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let fresh = !matches!(&*slot, Some((p, _)) if p == root);
+        if fresh {
+            let repo = Repository::open(root).map_err(|e| e.message().to_string())?;
+            *slot = Some((root.to_path_buf(), repo));
+        }
+        let (_, repo) = slot.as_ref().ok_or("repository not open")?;
+        f(repo)
+    })
+}
+
+impl BlobReader {
+    pub fn new(root: &Path, opts: &ReadOptions) -> Result<BlobReader, SourceError> {
+        let repo = open(root)?;
+        let root = repo.path().to_path_buf();
+        Ok(BlobReader {
+            root,
+            max_bytes: opts.max_file_bytes,
+        })
+    }
+
+    /// The content of a blob, cut at the size limit (+1 byte so the reader can tell).
+    pub fn read(&self, blob: &str) -> Result<Arc<[u8]>, String> {
+        let oid = Oid::from_str(blob).map_err(|e| e.message().to_string())?;
+        with_repo(&self.root, |repo| {
+            let b = repo
+                .find_blob(oid)
+                .map_err(|e| format!("blob {blob}: {}", e.message()))?;
+            let content = b.content();
+            let n = if self.max_bytes == 0 {
+                content.len()
+            } else {
+                content.len().min(self.max_bytes + 1)
+            };
+            Ok(Arc::from(&content[..n]))
+        })
+    }
+}
+
+fn meta_of(commit: &git2::Commit<'_>) -> CommitMeta {
+    let message = commit.message().unwrap_or_default().to_string();
+    let trailers = git2::message_trailers_strs(&message)
+        .map(|t| {
+            t.iter()
+                .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let time = commit.committer().when().seconds();
+    let date = jiff::Timestamp::from_second(time)
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default();
+    CommitMeta {
+        id: commit.id().to_string(),
+        date,
+        time,
+        author: commit.author().name().unwrap_or_default().to_string(),
+        email: commit.author().email().unwrap_or_default().to_string(),
+        summary: commit
+            .summary()
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .to_string(),
+        message,
+        trailers,
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn resolve<'r>(repo: &'r Repository, rev: &str) -> Result<git2::Commit<'r>, SourceError> {
+    let obj = repo.revparse_single(rev).map_err(|e| {
+        if e.code() == git2::ErrorCode::UnbornBranch || repo.is_empty().unwrap_or(false) {
+            SourceError::Git("the repository has no commits yet".into())
+        } else {
+            SourceError::Git(format!("unknown revision `{rev}`: {}", e.message()))
+        }
+    })?;
+    obj.peel_to_commit()
+        .map_err(|e| SourceError::Git(format!("`{rev}` is not a commit: {}", e.message())))
+}
+
+/// The metadata of one commit.
+pub fn commit_meta(root: &Path, rev: &str) -> Result<CommitMeta, SourceError> {
+    let repo = open(root)?;
+    let c = resolve(&repo, rev)?;
+    Ok(meta_of(&c))
+}
+
+/// Every file of a commit's tree, with the content of those `want` accepts.
+pub fn revision(
+    root: &Path,
+    rev: &str,
+    opts: &ReadOptions,
+    want: &dyn Fn(&str) -> bool,
+) -> Result<Tree, SourceError> {
+    let repo = open(root)?;
+    let commit = resolve(&repo, rev)?;
+    tree_files(&repo, &commit.tree()?, opts, want, true)
+}
+
+fn tree_files(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    opts: &ReadOptions,
+    want: &dyn Fn(&str) -> bool,
+    with_content: bool,
+) -> Result<Tree, SourceError> {
+    let exclude = glob_set(&opts.exclude);
+    let mut out = Tree::default();
+    let mut entries: Vec<(String, Oid, i32)> = Vec::new();
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(ObjectType::Blob) || entry.filemode() == 0o160000 {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            entries.push((format!("{dir}{name}"), entry.id(), entry.filemode()));
+        }
+        TreeWalkResult::Ok
+    })?;
+    for (full, oid, mode) in entries {
+        let Some(path) = opts.relative(&full).map(str::to_string) else {
+            continue;
+        };
+        if exclude.is_match(&path) || mode == 0o160000 {
+            continue;
+        }
+        out.paths.insert(path.clone());
+        if !want(&path) {
+            continue;
+        }
+        let content = if mode == 0o120000 {
+            Err("a symlink in the commit; not followed".to_string())
+        } else if with_content {
+            repo.find_blob(oid)
+                .map(|b| {
+                    let c = b.content();
+                    let n = if opts.max_file_bytes == 0 {
+                        c.len()
+                    } else {
+                        c.len().min(opts.max_file_bytes + 1)
+                    };
+                    Arc::<[u8]>::from(&c[..n])
+                })
+                .map_err(|e| e.message().to_string())
+        } else {
+            Ok(Arc::from(&[][..]))
+        };
+        out.files.push(SourceFile {
+            path,
+            blob_id: oid.to_string(),
+            content,
+        });
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Walk history: resolve the commits, then diff each against its first parent in parallel.
+/// `want` picks the files whose blobs are evidence candidates; every path is still tracked.
+pub fn walk(
+    root: &Path,
+    walk: &Walk,
+    opts: &ReadOptions,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<History, SourceError> {
+    let repo = open(root)?;
+    if repo.is_empty().unwrap_or(false) {
+        return Ok(History::default());
+    }
+    let head_rev = match walk {
+        Walk::Range { head, .. } | Walk::Since { head, .. } | Walk::All { head } => head.as_str(),
+    };
+    let head = resolve(&repo, head_rev)?;
+    let mut rw = repo.revwalk()?;
+    rw.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    rw.simplify_first_parent()?;
+    rw.push(head.id())?;
+    let mut base: Option<Oid> = None;
+    if let Walk::Range { base: b, .. } = walk {
+        let bc = resolve(&repo, b)?;
+        rw.hide(bc.id())?;
+        base = Some(bc.id());
+    }
+    let mut oids: Vec<Oid> = rw.collect::<Result<Vec<_>, _>>()?;
+    if let Walk::Since { date, .. } = walk {
+        let since = jiff::civil::Date::strptime("%Y-%m-%d", date)
+            .map_err(|_| SourceError::Git(format!("`{date}` is not a date (YYYY-MM-DD)")))?;
+        let start = since
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(i64::MIN);
+        let mut keep = Vec::new();
+        for oid in oids {
+            let c = repo.find_commit(oid)?;
+            if c.committer().when().seconds() >= start {
+                keep.push(oid);
+            } else {
+                base = Some(oid);
+            }
+        }
+        oids = keep;
+    }
+    // A shallow clone's oldest commit has parents that are not in the repository.
+    let mut truncated_at = None;
+    if repo.is_shallow()
+        && let Some(first) = oids.first()
+    {
+        // libgit2 shows a shallow boundary commit as parentless; `.git/shallow` lists them.
+        let boundary = std::fs::read_to_string(repo.path().join("shallow")).unwrap_or_default();
+        let c = repo.find_commit(*first)?;
+        if boundary.lines().any(|l| l.trim() == first.to_string())
+            || (c.parent_count() > 0 && c.parent(0).is_err())
+        {
+            truncated_at = Some(first.to_string());
+        }
+    }
+    // At a shallow boundary the oldest available commit is the starting state, not a change.
+    if truncated_at.is_some() && base.is_none() && !oids.is_empty() {
+        base = Some(oids.remove(0));
+    }
+    let (base_meta, base_tree) = match base {
+        Some(b) => {
+            let c = repo.find_commit(b)?;
+            (
+                Some(meta_of(&c)),
+                tree_files(&repo, &c.tree()?, opts, want, false)?,
+            )
+        }
+        None => (None, Tree::default()),
+    };
+    let git_dir = repo.path().to_path_buf();
+    let exclude = glob_set(&opts.exclude);
+    let commits: Result<Vec<CommitDelta>, String> = oids
+        .par_iter()
+        .map(|oid| {
+            with_repo(&git_dir, |repo| {
+                let c = repo
+                    .find_commit(*oid)
+                    .map_err(|e| e.message().to_string())?;
+                let meta = meta_of(&c);
+                let tree = c.tree().map_err(|e| e.message().to_string())?;
+                let parent_tree = match c.parent(0) {
+                    Ok(p) => Some(p.tree().map_err(|e| e.message().to_string())?),
+                    Err(_) => None,
+                };
+                let mut dopts = DiffOptions::new();
+                dopts.ignore_submodules(false);
+                let mut diff = repo
+                    .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut dopts))
+                    .map_err(|e| e.message().to_string())?;
+                let mut find = DiffFindOptions::new();
+                find.renames(true).exact_match_only(true);
+                diff.find_similar(Some(&mut find))
+                    .map_err(|e| e.message().to_string())?;
+                let mut changes = Vec::new();
+                for d in diff.deltas() {
+                    let new = d.new_file();
+                    let old = d.old_file();
+                    let kind = match d.status() {
+                        git2::Delta::Added | git2::Delta::Copied => ChangeKind::Added,
+                        git2::Delta::Deleted => ChangeKind::Deleted,
+                        git2::Delta::Renamed => ChangeKind::Renamed,
+                        _ => ChangeKind::Modified,
+                    };
+                    let file = if kind == ChangeKind::Deleted {
+                        d.old_file()
+                    } else {
+                        d.new_file()
+                    };
+                    let raw = file.path_bytes().unwrap_or_default();
+                    let (full, mut unreadable) = match std::str::from_utf8(raw) {
+                        Ok(p) => (p.to_string(), None),
+                        Err(_) => (
+                            String::from_utf8_lossy(raw).into_owned(),
+                            Some("file name is not valid UTF-8".to_string()),
+                        ),
+                    };
+                    let Some(path) = opts.relative(&full).map(str::to_string) else {
+                        continue;
+                    };
+                    if exclude.is_match(&path) {
+                        continue;
+                    }
+                    let mode = u32::from(file.mode());
+                    if mode == 0o120000 {
+                        unreadable = Some("a symlink in the commit; not followed".into());
+                    } else if mode == 0o160000 {
+                        unreadable =
+                            Some("a submodule; its content is another repository's".into());
+                    }
+                    let old_path = (kind == ChangeKind::Renamed)
+                        .then(|| {
+                            old.path_bytes()
+                                .map(|b| String::from_utf8_lossy(b).into_owned())
+                        })
+                        .flatten()
+                        .and_then(|p| opts.relative(&p).map(str::to_string));
+                    changes.push(Change {
+                        blob: (kind != ChangeKind::Deleted).then(|| new.id().to_string()),
+                        path,
+                        old_path,
+                        kind,
+                        unreadable,
+                    });
+                }
+                changes.sort_by(|a, b| a.path.cmp(&b.path));
+                Ok(CommitDelta { meta, changes })
+            })
+        })
+        .collect();
+    let commits = commits.map_err(SourceError::Git)?;
+    Ok(History {
+        base: base_meta,
+        base_tree,
+        commits,
+        truncated_at,
+    })
+}

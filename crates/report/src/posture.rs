@@ -1,0 +1,616 @@
+//! Control status: what one lint run and the Statement of Applicability say about each ISO/IEC 42001
+//! control, and, through the crosswalks, about each NIST AI RMF subcategory and EU AI Act item.
+//!
+//! Pure functions over the outcome, the packs and the SoA exclusions. A status is a statement about
+//! the evidence in the repository, never about compliance.
+//!
+//! An ISO/IEC 42001 control is, in this order:
+//! 1. `not-applicable`: excluded in `[soa.exclude]` with a justification;
+//! 2. `manual`: a process control, with no evidence kinds and no rule that cites it;
+//! 3. `failing`: a finding that is not waived, of a rule that cites it, or a file of the kinds it
+//!    reads that cannot be parsed;
+//! 4. `waived`: findings exist, and all are waived;
+//! 5. `no-evidence`: no checked file of the kinds its rules read (of its evidence kinds, when no rule
+//!    cites it);
+//! 6. `satisfied`: otherwise: the rules ran on at least one file and found nothing.
+//!
+//! A framework item (a NIST subcategory, an EU article or Annex IV point) takes the most severe status
+//! of the ISO controls it maps to, in the order of [`Status`]: failing > no-evidence > waived >
+//! satisfied > manual > not-applicable. An item that maps to no control is `manual`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aimslint_engine::{ArtifactStatus, Outcome, SoaExclusion};
+use aimslint_packs::{Control, PackSet, Relation, Severity};
+use serde::Serialize;
+
+/// The pack whose controls the rules cite and the crosswalks map to.
+pub const BASE_PACK: &str = "iso42001";
+
+/// A control's or framework item's status. Ordered from least to most severe: an item takes the
+/// maximum of its controls' statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    NotApplicable,
+    Manual,
+    Satisfied,
+    Waived,
+    NoEvidence,
+    Failing,
+}
+
+impl Status {
+    /// Most severe first: the order of columns and legends.
+    pub const ALL: [Status; 6] = [
+        Status::Failing,
+        Status::NoEvidence,
+        Status::Waived,
+        Status::Satisfied,
+        Status::Manual,
+        Status::NotApplicable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NotApplicable => "not-applicable",
+            Status::Manual => "manual",
+            Status::Satisfied => "satisfied",
+            Status::Waived => "waived",
+            Status::NoEvidence => "no-evidence",
+            Status::Failing => "failing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// One line for legends.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Status::Failing => "a rule citing the control found a gap that is not waived",
+            Status::NoEvidence => "no evidence file of the kinds its rules read exists",
+            Status::Waived => "every finding is covered by a waiver that has not expired",
+            Status::Satisfied => "its rules ran on evidence and found nothing",
+            Status::Manual => "a process control no repository file can show: check it by hand",
+            Status::NotApplicable => {
+                "excluded in the Statement of Applicability, with its justification"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the status of one control is derived from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub excluded: bool,
+    pub has_rules: bool,
+    pub has_evidence_kinds: bool,
+    /// Findings that are not waived (including files of its kinds that could not be parsed).
+    pub open_findings: usize,
+    pub waived_findings: usize,
+    /// Checked files of the kinds its rules read (its evidence kinds when it has no rules).
+    pub checked_files: usize,
+}
+
+/// The status of one ISO/IEC 42001 control (see the module documentation for the order).
+pub fn control_status(f: &Facts) -> Status {
+    if f.excluded {
+        Status::NotApplicable
+    } else if !f.has_rules && !f.has_evidence_kinds {
+        Status::Manual
+    } else if f.open_findings > 0 {
+        Status::Failing
+    } else if f.waived_findings > 0 {
+        Status::Waived
+    } else if f.checked_files == 0 {
+        Status::NoEvidence
+    } else {
+        Status::Satisfied
+    }
+}
+
+/// The status of a framework item from the statuses of the controls it maps to: the most severe;
+/// `manual` when it maps to none.
+pub fn item_status(mapped: impl IntoIterator<Item = Status>) -> Status {
+    mapped.into_iter().max().unwrap_or(Status::Manual)
+}
+
+/// Which commit each evidence file is at: a file tracked and unchanged since HEAD is at HEAD's short
+/// id; a file read from a commit is at that commit; anything else is only in the working tree.
+#[derive(Debug, Clone, Default)]
+pub struct Stamps {
+    pub head: Option<String>,
+    /// Paths (relative to the root) exactly as HEAD has them.
+    pub clean: BTreeSet<String>,
+}
+
+impl Stamps {
+    pub fn at(&self, path: &str, commit: Option<&str>) -> String {
+        if let Some(c) = commit {
+            return c.chars().take(7).collect();
+        }
+        match &self.head {
+            Some(h) if self.clean.contains(path) => h.clone(),
+            _ => "worktree".to_string(),
+        }
+    }
+}
+
+/// Everything the posture is derived from.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub outcome: &'a Outcome,
+    pub packs: &'a PackSet,
+    pub exclusions: &'a [SoaExclusion],
+    /// Ids of the rules that ran (after `select` and `ignore`).
+    pub active_rules: &'a BTreeSet<String>,
+    pub stamps: &'a Stamps,
+    /// Crosswalk packs to report on, in the order to show them.
+    pub frameworks: &'a [String],
+    /// The date of judgement, `YYYY-MM-DD`: whether each EU item applies yet.
+    pub as_of: &'a str,
+}
+
+/// A finding as the posture cites it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FindingRef {
+    pub rule: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub message: String,
+    pub waived: bool,
+}
+
+/// One ISO/IEC 42001 control with its status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlPosture {
+    /// Qualified: `iso42001:A.7.5`.
+    pub id: String,
+    pub title: String,
+    /// `clause` or `annex-a`.
+    pub kind: String,
+    /// The group it belongs to (`A.7`, `6`), unqualified.
+    pub parent: Option<String>,
+    pub status: Status,
+    /// The exclusion's justification, when not applicable.
+    pub justification: Option<String>,
+    /// Artifact kinds whose files decide the status.
+    pub kinds: Vec<String>,
+    /// Rules that cite it and ran.
+    pub rules: Vec<String>,
+    /// Rules with a finding here that is not waived.
+    pub failing_rules: Vec<String>,
+    /// `path@commit`, or `path@worktree`.
+    pub evidence: Vec<String>,
+    pub findings: Vec<FindingRef>,
+}
+
+/// A crosswalk pair from a framework item, with the status of its ISO control.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mapping {
+    pub control: String,
+    pub title: String,
+    pub relation: Relation,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    pub status: Status,
+}
+
+/// One target item of a framework (a NIST subcategory, an EU article or Annex IV point).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPosture {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    /// The top-level group: a NIST function, an EU chapter or Annex IV (unqualified).
+    pub group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_source: Option<String>,
+    /// Whether the obligation applies at the date of judgement (items with a date only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_effect: Option<bool>,
+    pub status: Status,
+    pub controls: Vec<Mapping>,
+    pub failing_rules: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+/// Counts per status, every status present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts(pub BTreeMap<&'static str, usize>);
+
+impl Counts {
+    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Counts {
+        let mut m: BTreeMap<&'static str, usize> =
+            Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        for s in statuses {
+            *m.entry(s.as_str()).or_default() += 1;
+        }
+        Counts(m)
+    }
+
+    pub fn get(&self, s: Status) -> usize {
+        self.0.get(s.as_str()).copied().unwrap_or(0)
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+}
+
+/// Coverage of one top-level group (a NIST function, an EU chapter).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCoverage {
+    pub id: String,
+    pub title: String,
+    pub items: usize,
+    /// Items with at least one crosswalk pair.
+    pub mapped: usize,
+    pub counts: Counts,
+}
+
+/// One crosswalk pack's items with their statuses.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkPosture {
+    pub id: String,
+    pub name: String,
+    pub framework: String,
+    pub edition: String,
+    pub version: String,
+    /// The pack the crosswalk maps to.
+    pub target: String,
+    pub pairs: usize,
+    pub counts: Counts,
+    pub coverage: Vec<GroupCoverage>,
+    pub items: Vec<ItemPosture>,
+}
+
+/// The whole posture: every ISO/IEC 42001 control and every item of each framework.
+#[derive(Debug, Clone, Serialize)]
+pub struct Posture {
+    pub base: String,
+    pub counts: Counts,
+    pub controls: Vec<ControlPosture>,
+    pub frameworks: Vec<FrameworkPosture>,
+}
+
+impl Posture {
+    pub fn control(&self, id: &str) -> Option<&ControlPosture> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// The Annex A controls, in catalogue order: the rows of the Statement of Applicability.
+    pub fn annex_a(&self) -> impl Iterator<Item = &ControlPosture> {
+        self.controls.iter().filter(|c| c.kind == "annex-a")
+    }
+}
+
+/// Derive the posture of every control and framework item.
+pub fn derive(input: &Input<'_>) -> Posture {
+    let packs = input.packs;
+    let excluded: BTreeMap<&str, &str> = input
+        .exclusions
+        .iter()
+        .filter(|e| !e.justification.trim().is_empty())
+        .map(|e| (e.control.as_str(), e.justification.as_str()))
+        .collect();
+    let controls: Vec<ControlPosture> = packs
+        .pack(BASE_PACK)
+        .map(|p| p.controls.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| !c.is_group())
+        .map(|c| control_posture(input, c, excluded.get(c.qualified().as_str()).copied()))
+        .collect();
+    let by_id: BTreeMap<&str, &ControlPosture> =
+        controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    let frameworks = input
+        .frameworks
+        .iter()
+        .filter_map(|f| framework_posture(input, f, &by_id))
+        .collect();
+    Posture {
+        base: BASE_PACK.to_string(),
+        counts: Counts::of(controls.iter().map(|c| c.status)),
+        controls,
+        frameworks,
+    }
+}
+
+fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) -> ControlPosture {
+    let q = c.qualified();
+    let rules: Vec<&str> = input
+        .packs
+        .rules_for_control(&q)
+        .into_iter()
+        .filter(|r| input.active_rules.contains(&r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    let kinds: BTreeSet<String> = if rules.is_empty() {
+        c.evidence.iter().cloned().collect()
+    } else {
+        rules
+            .iter()
+            .filter_map(|r| input.packs.rule(r))
+            .flat_map(|r| r.kinds.iter().cloned())
+            .collect()
+    };
+    let of_kind = |kind: &Option<String>| kind.as_ref().is_some_and(|k| kinds.contains(k));
+    let checked: Vec<_> = input
+        .outcome
+        .artifacts
+        .iter()
+        .filter(|a| a.status == ArtifactStatus::Checked && of_kind(&a.kind))
+        .collect();
+    let broken: BTreeSet<&str> = input
+        .outcome
+        .artifacts
+        .iter()
+        .filter(|a| a.status == ArtifactStatus::Error && of_kind(&a.kind))
+        .map(|a| a.path.as_str())
+        .collect();
+    let mut findings: Vec<FindingRef> = input
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            f.controls.contains(&q) || (f.controls.is_empty() && broken.contains(f.path.as_str()))
+        })
+        .map(|f| FindingRef {
+            rule: f.rule.clone(),
+            severity: f.severity,
+            path: f.path.clone(),
+            line: f.line,
+            message: f.message.clone(),
+            waived: f.waived.is_some(),
+        })
+        .collect();
+    findings.sort();
+    let open = findings.iter().filter(|f| !f.waived).count();
+    let status = control_status(&Facts {
+        excluded: justification.is_some(),
+        has_rules: !rules.is_empty(),
+        has_evidence_kinds: !c.evidence.is_empty(),
+        open_findings: open,
+        waived_findings: findings.len() - open,
+        checked_files: checked.len(),
+    });
+    let failing_rules: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| !f.waived)
+        .map(|f| f.rule.clone())
+        .collect();
+    let mut evidence: Vec<String> = checked
+        .iter()
+        .map(|a| {
+            format!(
+                "{}@{}",
+                a.path,
+                input.stamps.at(&a.path, a.commit.as_deref())
+            )
+        })
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    ControlPosture {
+        id: q,
+        title: c.title.clone(),
+        kind: c.kind.clone(),
+        parent: c.parent.clone(),
+        status,
+        justification: justification.map(str::to_string),
+        kinds: kinds.into_iter().collect(),
+        rules: rules.into_iter().map(str::to_string).collect(),
+        failing_rules: failing_rules.into_iter().collect(),
+        evidence,
+        findings,
+    }
+}
+
+fn framework_posture(
+    input: &Input<'_>,
+    id: &str,
+    controls: &BTreeMap<&str, &ControlPosture>,
+) -> Option<FrameworkPosture> {
+    let pack = input.packs.pack(id)?;
+    let pairs: Vec<_> = pack
+        .crosswalks
+        .iter()
+        .filter(|cw| cw.target == BASE_PACK)
+        .flat_map(|cw| cw.pairs.iter())
+        .collect();
+    let top = |c: &Control| -> String {
+        let mut cur = c;
+        while let Some(parent) = cur
+            .parent
+            .as_ref()
+            .and_then(|p| input.packs.control(&format!("{}:{p}", c.pack)))
+        {
+            cur = parent;
+        }
+        cur.id.clone()
+    };
+    let items: Vec<ItemPosture> = pack
+        .controls
+        .iter()
+        .filter(|c| !c.is_group())
+        .map(|c| {
+            let q = c.qualified();
+            let mappings: Vec<Mapping> = pairs
+                .iter()
+                .filter(|p| p.from == q)
+                .map(|p| {
+                    let target = controls.get(p.to.as_str());
+                    Mapping {
+                        control: p.to.clone(),
+                        title: target.map(|t| t.title.clone()).unwrap_or_default(),
+                        relation: p.relation,
+                        source: p.source.clone(),
+                        rationale: p.rationale.clone(),
+                        status: target.map_or(Status::Manual, |t| t.status),
+                    }
+                })
+                .collect();
+            let mapped: Vec<&&ControlPosture> = mappings
+                .iter()
+                .filter_map(|m| controls.get(m.control.as_str()))
+                .collect();
+            let failing_rules: BTreeSet<String> = mapped
+                .iter()
+                .flat_map(|c| c.failing_rules.iter().cloned())
+                .collect();
+            let evidence: BTreeSet<String> = mapped
+                .iter()
+                .flat_map(|c| c.evidence.iter().cloned())
+                .collect();
+            ItemPosture {
+                id: q,
+                title: c.title.clone(),
+                kind: c.kind.clone(),
+                parent: c.parent.clone(),
+                group: top(c),
+                in_effect: c.applies_from.as_ref().map(|d| d.as_str() <= input.as_of),
+                applies_from: c.applies_from.clone(),
+                applies_status: c.applies_status.clone(),
+                applies_source: c.applies_source.clone(),
+                status: item_status(mappings.iter().map(|m| m.status)),
+                controls: mappings,
+                failing_rules: failing_rules.into_iter().collect(),
+                evidence: evidence.into_iter().collect(),
+            }
+        })
+        .collect();
+    let mut coverage: Vec<GroupCoverage> = Vec::new();
+    for item in &items {
+        if !coverage.iter().any(|g| g.id == item.group) {
+            let in_group: Vec<&ItemPosture> =
+                items.iter().filter(|i| i.group == item.group).collect();
+            coverage.push(GroupCoverage {
+                id: item.group.clone(),
+                title: input
+                    .packs
+                    .control(&format!("{id}:{}", item.group))
+                    .map(|g| g.title.clone())
+                    .unwrap_or_default(),
+                items: in_group.len(),
+                mapped: in_group.iter().filter(|i| !i.controls.is_empty()).count(),
+                counts: Counts::of(in_group.iter().map(|i| i.status)),
+            });
+        }
+    }
+    Some(FrameworkPosture {
+        id: pack.manifest.id.clone(),
+        name: pack.manifest.name.clone(),
+        framework: pack.manifest.framework.clone(),
+        edition: pack.manifest.edition.clone(),
+        version: pack.manifest.version.to_string(),
+        target: BASE_PACK.to_string(),
+        pairs: pairs.len(),
+        counts: Counts::of(items.iter().map(|i| i.status)),
+        coverage,
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Facts {
+        Facts {
+            has_rules: true,
+            has_evidence_kinds: true,
+            checked_files: 1,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn control_status_follows_the_documented_order() {
+        assert_eq!(control_status(&facts()), Status::Satisfied);
+        let excluded = Facts {
+            excluded: true,
+            open_findings: 3,
+            ..facts()
+        };
+        assert_eq!(control_status(&excluded), Status::NotApplicable);
+        let process = Facts {
+            has_rules: false,
+            has_evidence_kinds: false,
+            ..Facts::default()
+        };
+        assert_eq!(control_status(&process), Status::Manual);
+        let failing = Facts {
+            open_findings: 1,
+            waived_findings: 2,
+            ..facts()
+        };
+        assert_eq!(control_status(&failing), Status::Failing);
+        let waived = Facts {
+            waived_findings: 2,
+            ..facts()
+        };
+        assert_eq!(control_status(&waived), Status::Waived);
+        let nothing = Facts {
+            checked_files: 0,
+            ..facts()
+        };
+        assert_eq!(control_status(&nothing), Status::NoEvidence);
+        // Evidence kinds and no rules: the presence of evidence decides.
+        let kinds_only = Facts {
+            has_rules: false,
+            ..facts()
+        };
+        assert_eq!(control_status(&kinds_only), Status::Satisfied);
+        assert_eq!(
+            control_status(&Facts {
+                checked_files: 0,
+                ..kinds_only
+            }),
+            Status::NoEvidence
+        );
+    }
+
+    #[test]
+    fn an_item_takes_its_most_severe_control() {
+        use Status::*;
+        assert_eq!(item_status([]), Manual);
+        assert_eq!(item_status([NotApplicable]), NotApplicable);
+        assert_eq!(item_status([NotApplicable, Manual]), Manual);
+        assert_eq!(item_status([Manual, Satisfied]), Satisfied);
+        assert_eq!(item_status([Satisfied, Waived, Manual]), Waived);
+        assert_eq!(item_status([Waived, NoEvidence]), NoEvidence);
+        assert_eq!(item_status([NoEvidence, Failing, Satisfied]), Failing);
+        // The documented order, most severe first, is the order of Status::ALL.
+        let mut sorted = Status::ALL;
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(sorted, Status::ALL);
+    }
+
+    #[test]
+    fn stamps() {
+        let s = Stamps {
+            head: Some("abc1234".into()),
+            clean: BTreeSet::from(["a.yaml".to_string()]),
+        };
+        assert_eq!(s.at("a.yaml", None), "abc1234");
+        assert_eq!(s.at("b.yaml", None), "worktree");
+        assert_eq!(s.at("b.yaml", Some("0123456789abcdef")), "0123456");
+        assert_eq!(Stamps::default().at("a.yaml", None), "worktree");
+    }
+}

@@ -1,0 +1,352 @@
+//! History mode on histories built in code: each finding with the commit that introduced it and the
+//! commit that fixed it.
+
+use crate::util::*;
+
+const PROVENANCE: &str = "dataset: a\nsource: { name: Core banking, origin: internal }\npersonal_data: true\nlegal_basis: contract\nquality: { assessed: 2026-01-05 }\n";
+const PROVENANCE_NO_BASIS: &str = "dataset: a\nsource: { name: Core banking, origin: internal }\npersonal_data: true\nquality: { assessed: 2026-01-05 }\n";
+const CARD: &str = "---\nlicense: mit\ndatasets:\n  - a\n---\n# Model m\n";
+const RECORD: &str = "id: CR-1\ndate: 2026-01-09\ntype: model-update\nsummary: Tune m.\npaths: [models/m/**]\napprovals:\n  - { name: Dana Whit, role: model-risk-officer, date: 2026-01-09 }\n";
+const SELECT: &str = "CH,DP-005,DP-006,MC-006";
+
+fn story() -> GitRepo {
+    let mut g = GitRepo::new();
+    g.commit(
+        "2026-01-10",
+        "Add model, data and change record",
+        &[
+            ("data/a/provenance.yaml", Some(PROVENANCE)),
+            ("models/m/README.md", Some(CARD)),
+            ("models/m/config.yaml", Some("lr: 0.1\n")),
+            ("changes/CR-1.yaml", Some(RECORD)),
+        ],
+    );
+    g.commit(
+        "2026-02-01",
+        "Tune",
+        &[("models/m/config.yaml", Some("lr: 0.05\n"))],
+    );
+    g.commit(
+        "2026-02-15",
+        "Tune again\n\nChange-Record: CR-1",
+        &[("models/m/config.yaml", Some("lr: 0.04\n"))],
+    );
+    g.commit(
+        "2026-03-01",
+        "Drop the legal basis",
+        &[("data/a/provenance.yaml", Some(PROVENANCE_NO_BASIS))],
+    );
+    g.commit(
+        "2026-04-01",
+        "Restore the legal basis",
+        &[("data/a/provenance.yaml", Some(PROVENANCE))],
+    );
+    g.commit(
+        "2027-02-01",
+        "Docs",
+        &[("docs/notes.md", Some("# Notes\n"))],
+    );
+    g.commit(
+        "2027-03-01",
+        "Remove the dataset",
+        &[("data/a/provenance.yaml", None)],
+    );
+    g
+}
+
+fn check(g: &GitRepo, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = vec!["check", "--format", "json", "--select", SELECT];
+    all.extend_from_slice(args);
+    all.push(g.path().to_str().unwrap());
+    let o = run(&all, g.path());
+    (o.status.code(), json(&o))
+}
+
+#[test]
+fn all_history_gives_introduced_and_fixed() {
+    let g = story();
+    let (code, report) = check(&g, &["--all-history"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec![
+            "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
+            "DP-005 data/a/provenance.yaml:1 c4 fixed:c5",
+            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "MC-006 models/m/README.md:4 c7 fixed:-",
+            "CH-001 models/m/config.yaml:1 c2 fixed:-",
+        ]
+    );
+    assert_eq!(report["history"]["commits"], 7);
+    assert_eq!(report["findings"][4]["controls"][0], "iso42001:A.6.2.5");
+}
+
+#[test]
+fn range_reports_only_what_the_range_introduced() {
+    let g = story();
+    let base = g.commits[4].clone();
+    let (code, report) = check(&g, &["--range", &format!("{base}..HEAD")]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec![
+            "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
+            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "MC-006 models/m/README.md:4 c7 fixed:-",
+        ]
+    );
+    // A range whose only finding was fixed inside it passes.
+    let (code, report) = check(
+        &g,
+        &["--range", &format!("{}..{}", g.commits[2], g.commits[4])],
+    );
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec!["DP-005 data/a/provenance.yaml:1 c4 fixed:c5"]
+    );
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn since_a_date_matches_the_range_from_the_last_commit_before_it() {
+    let g = story();
+    let (_, since) = check(&g, &["--since", "2027-01-01"]);
+    let (_, range) = check(&g, &["--range", &format!("{}..HEAD", g.commits[4])]);
+    assert_eq!(
+        history_rows(&since, &g.commits),
+        history_rows(&range, &g.commits)
+    );
+}
+
+#[test]
+fn one_revision_is_judged_at_its_date() {
+    let g = story();
+    let (_, report) = check(&g, &["--rev", &g.commits[3]]);
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec!["DP-005 data/a/provenance.yaml:1 c4 fixed:-"]
+    );
+}
+
+#[test]
+fn history_output_is_identical_whatever_the_jobs() {
+    let g = story();
+    let a = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--jobs",
+            "1",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    let b = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--jobs",
+            "2",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+#[test]
+fn staged_checks_the_index_not_the_working_tree() {
+    let mut g = GitRepo::new();
+    g.commit(
+        "2026-01-10",
+        "Add data",
+        &[("data/a/provenance.yaml", Some(PROVENANCE))],
+    );
+    // Stage a broken version, then fix the working tree without staging.
+    g.write(&[("data/a/provenance.yaml", Some(PROVENANCE_NO_BASIS))]);
+    let repo = git2::Repository::open(g.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_path(std::path::Path::new("data/a/provenance.yaml"))
+        .unwrap();
+    index.write().unwrap();
+    g.write(&[("data/a/provenance.yaml", Some(PROVENANCE))]);
+    let o = run(
+        &[
+            "check",
+            "--staged",
+            "--format",
+            "json",
+            "--select",
+            "DP-005",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        finding_rows(&json(&o)),
+        vec!["DP-005 data/a/provenance.yaml:1 /legal_basis"]
+    );
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "DP-005",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "the working tree is fixed");
+}
+
+#[test]
+fn shallow_clone_says_history_is_truncated() {
+    let g = story();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", g.path().display());
+    let st = std::process::Command::new("git")
+        .args([
+            "clone",
+            "-q",
+            "--depth",
+            "3",
+            &url,
+            clone.path().join("c").to_str().unwrap(),
+        ])
+        .status()
+        .expect("git is installed");
+    assert!(st.success());
+    let dir = clone.path().join("c");
+    let o = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--select",
+            SELECT,
+            "--as-of",
+            "2027-06-01",
+            dir.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("shallow clone: history is truncated at"),
+        "{err}"
+    );
+    let report = json(&o);
+    let boundary = report["history"]["truncated_at"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(boundary, g.commits[4], "depth 3 keeps c5..c7");
+    assert_eq!(report["history"]["commits"], 2);
+    // What stood at the boundary is reported as found there, never as clean history.
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec![
+            "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
+            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "MC-006 models/m/README.md:4 c7 fixed:-",
+        ]
+    );
+}
+
+#[test]
+fn empty_repository_and_a_path_filter_that_matches_nothing() {
+    let g = GitRepo::new();
+    let o = run(
+        &["check", "--all-history", g.path().to_str().unwrap()],
+        g.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no commits to check"));
+    let g = story();
+    let o = run(
+        &["check", "--path", "nothing/**", g.path().to_str().unwrap()],
+        g.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no evidence file matches --path nothing/**")
+    );
+}
+
+#[test]
+fn renames_lfs_pointers_and_binary_files_in_history() {
+    let mut g = GitRepo::new();
+    g.commit("2026-01-10", "Add", &[
+        ("data/a/provenance.yaml", Some(PROVENANCE)),
+        ("models/m/model.safetensors", Some("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")),
+        ("models/m/README.md", Some(CARD)),
+    ]);
+    // A rename is not a deletion; an LFS weights update without a card change is a co-change finding.
+    g.commit(
+        "2026-01-11",
+        "Move data",
+        &[
+            ("data/a/provenance.yaml", None),
+            ("data/b/provenance.yaml", Some(PROVENANCE)),
+        ],
+    );
+    g.commit("2026-01-12", "New weights", &[("models/m/model.safetensors", Some("version https://git-lfs.github.com/spec/v1\noid sha256:5d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12346\n"))]);
+    let o = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--select",
+            "CH",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    assert_eq!(
+        history_rows(&json(&o), &g.commits),
+        vec!["CH-001 models/m/model.safetensors:1 c3 fixed:-"]
+    );
+}
+
+#[test]
+fn hook_install_writes_an_executable_hook() {
+    let g = story();
+    let o = run(&["hook", "install", g.path().to_str().unwrap()], g.path());
+    assert_eq!(o.status.code(), Some(0));
+    let hook = g.path().join(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("aimslint check --staged"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111,
+            0o111
+        );
+    }
+    let o = run(&["hook", "install", g.path().to_str().unwrap()], g.path());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an existing hook is kept without --force"
+    );
+    let o = run(
+        &["hook", "install", "--pre-push", g.path().to_str().unwrap()],
+        g.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(g.path().join(".git/hooks/pre-push"))
+            .unwrap()
+            .contains("--range")
+    );
+}

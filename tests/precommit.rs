@@ -1,0 +1,118 @@
+//! The hooks of .pre-commit-hooks.yaml, run by the real pre-commit framework (PyPI), which .ci/run
+//! installs. Outside CI the test says it is skipped when the framework is absent; in CI it fails.
+
+use std::process::Command;
+
+use crate::util::*;
+
+fn pre_commit() -> Option<String> {
+    let ok = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        return Some("pre-commit".into());
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "pre-commit is not installed; .ci/run installs it (pip install pre-commit)"
+    );
+    eprintln!("skipped: the pre-commit framework is not installed (pip install pre-commit)");
+    None
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_real_pre_commit_framework_runs_our_hooks() {
+    let Some(pc) = pre_commit() else { return };
+    // A hook repository holding our manifest, with `language: system` so the framework runs the
+    // binary just built instead of compiling a release build of its own.
+    let hooks = tempfile::tempdir().unwrap();
+    let manifest = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    std::fs::write(
+        hooks.path().join(".pre-commit-hooks.yaml"),
+        manifest.replace("language: rust", "language: system"),
+    )
+    .unwrap();
+    assert!(git(hooks.path(), &["init", "-q"]).status.success());
+    assert!(git(hooks.path(), &["add", "."]).status.success());
+    assert!(
+        git(hooks.path(), &["commit", "-q", "-m", "hooks"])
+            .status
+            .success()
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    assert!(git(work.path(), &["init", "-q"]).status.success());
+    let bin_dir = assert_cmd::cargo::cargo_bin("aimslint")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let try_repo = |extra: &[&str]| {
+        Command::new(&pc)
+            .args([
+                "try-repo",
+                hooks.path().to_str().unwrap(),
+                "aimslint",
+                "--verbose",
+            ])
+            .args(extra)
+            .current_dir(work.path())
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", cache.path())
+            .env_remove("AIMSLINT_AS_OF")
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        work.path().join("aimslint.toml"),
+        "[rules]\nselect = [\"DP-005\"]\n",
+    )
+    .unwrap();
+    // A staged provenance record without its legal basis fails the hook...
+    std::fs::create_dir_all(work.path().join("data/a")).unwrap();
+    std::fs::write(
+        work.path().join("data/a/provenance.yaml"),
+        "dataset: a\nsource: { name: Core, origin: internal }\npersonal_data: true\n",
+    )
+    .unwrap();
+    assert!(git(work.path(), &["add", "."]).status.success());
+    let o = try_repo(&[]);
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("DP-005"), "{out}");
+    // ...and passes once the staged version is fixed.
+    std::fs::write(
+        work.path().join("data/a/provenance.yaml"),
+        "dataset: a\nsource: { name: Core, origin: internal }\nlicense: proprietary\npersonal_data: true\nlegal_basis: contract\n",
+    )
+    .unwrap();
+    assert!(git(work.path(), &["add", "."]).status.success());
+    let o = try_repo(&[]);
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{out}");
+    assert!(!out.contains("DP-005"), "{out}");
+}
