@@ -38,8 +38,8 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "MC-002 models/fraud-detection/README.md:1 -",
             "MC-007 models/fraud-detection/README.md:2 /meta/license",
             "MC-006 models/fraud-detection/README.md:10 /meta/datasets/1",
-            "MC-010 models/fraud-detection/README.md:33 /body",
             "MC-003 models/fraud-detection/README.md:74 /sections/bias-risks-and-limitations",
+            "MC-010 models/fraud-detection/README.md:76 /body",
         ]
     );
     let f = &report["findings"][11];

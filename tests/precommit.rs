@@ -18,7 +18,10 @@ fn pre_commit() -> Option<String> {
         std::env::var_os("CI").is_none(),
         "pre-commit is not installed; .ci/run installs it (pip install pre-commit)"
     );
-    eprintln!("skipped: the pre-commit framework is not installed (pip install pre-commit)");
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("skipped: the pre-commit framework is not installed (pip install pre-commit)");
+    }
     None
 }
 

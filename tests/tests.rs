@@ -9,3 +9,4 @@ mod explain;
 mod history;
 mod packs;
 mod precommit;
+mod report;

@@ -34,6 +34,7 @@ pub struct ReportCommon {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Judge dates (max-age, waiver expiry, EU dates of application) as of this day (YYYY-MM-DD).
+    /// Default: today; for `diff`, each revision's commit date.
     #[arg(long, value_name = "DATE", env = "AIMSLINT_AS_OF")]
     pub as_of: Option<String>,
     #[command(flatten)]

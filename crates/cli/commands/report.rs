@@ -29,14 +29,7 @@ pub fn run(args: ReportArgs) -> Result<i32, CliError> {
 
 fn root_of(common: &ReportCommon) -> Result<PathBuf, CliError> {
     let paths: Vec<PathBuf> = common.path.iter().cloned().collect();
-    let root = find_root(&paths, None)?;
-    if !root.is_dir() {
-        return Err(CliError::usage(format!(
-            "{}: a report needs a directory (the repository), not a file",
-            root.display()
-        )));
-    }
-    Ok(root)
+    find_root(&paths, None)
 }
 
 fn as_of(common: &ReportCommon) -> Result<Option<jiff::civil::Date>, CliError> {
@@ -49,8 +42,7 @@ fn default_frameworks(common: &ReportCommon, config: &Config) -> Vec<String> {
         || config
             .packs
             .iter()
-            .any(|(id, _)| DEFAULT_FRAMEWORKS.contains(&id.as_str()))
-        || !config.pack_dirs.is_empty();
+            .any(|(id, _)| DEFAULT_FRAMEWORKS.contains(&id.as_str()));
     if named {
         Vec::new()
     } else {
@@ -130,6 +122,12 @@ fn lint_worktree(
 fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
     let (lint, outcome) = lint_worktree(&args.common, true)?;
     let frameworks = frameworks(&lint, &args.common);
+    if frameworks.is_empty() {
+        return Err(CliError::usage(format!(
+            "no loaded pack has a crosswalk to {BASE_PACK}; name one with --frameworks (built-in: {})",
+            DEFAULT_FRAMEWORKS.join(", ")
+        )));
+    }
     let stamps = stamps(&lint, &outcome);
     let as_of = lint.as_of.to_string();
     let posture = derive(&lint, &outcome, &frameworks, &stamps, &as_of);

@@ -14,6 +14,8 @@ pub(crate) struct Hit {
     pub message: String,
     /// Place the finding at the top of the file rather than at the pointer.
     pub at_top: bool,
+    /// A byte offset inside the string value, where the value is the file's text verbatim (`/body`).
+    pub offset: Option<usize>,
 }
 
 impl Hit {
@@ -22,6 +24,7 @@ impl Hit {
             pointer,
             message,
             at_top: false,
+            offset: None,
         }
     }
 }
@@ -124,13 +127,20 @@ pub(crate) fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     jiff::civil::Date::strptime("%Y-%m-%d", head).ok()
 }
 
+/// The CEL standard environment, built once: building it per evaluation dominated rule time.
+fn cel_env() -> std::sync::Arc<cel::Env> {
+    static ENV: std::sync::OnceLock<std::sync::Arc<cel::Env>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| std::sync::Arc::new(cel::Env::stdlib()))
+        .clone()
+}
+
 pub(crate) fn cel_value(v: &Value) -> cel::Value {
     cel::to_value(v).unwrap_or(cel::Value::Null)
 }
 
 /// Evaluate a CEL expression; `Ok(None)` when it does not yield a boolean.
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
-    let mut c = cel::Context::default();
+    let mut c = cel::Context::with_env(cel_env());
     let root = ctx.root_cel.get_or_init(|| cel_value(ctx.root)).clone();
     if std::ptr::eq(subject, ctx.root) {
         c.add_variable_from_value("doc", root.clone());
@@ -189,6 +199,33 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             pointer,
             regex,
             message,
+            forbid: true,
+        } => {
+            for (ptr, s) in strings_at(subject, base, pointer) {
+                let found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
+                if let Some(first) = found.first() {
+                    let m = message
+                        .clone()
+                        .unwrap_or_else(|| format!("matches /{}/", regex.as_str()));
+                    let more = if found.len() > 1 {
+                        format!(" ({} places; the first is shown)", found.len())
+                    } else {
+                        String::new()
+                    };
+                    hits.push(Hit {
+                        pointer: ptr,
+                        message: format!("{m}{more}"),
+                        at_top: false,
+                        offset: Some(first.start()),
+                    });
+                }
+            }
+        }
+        Check::Pattern {
+            pointer,
+            regex,
+            message,
+            forbid: false,
         } => {
             for (ptr, s) in strings_at(subject, base, pointer) {
                 if !regex.is_match(&s) {
@@ -309,6 +346,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                     pointer: base.to_string(),
                     message: format!("no section titled {}", quote_list(any)),
                     at_top: true,
+                    offset: None,
                 }),
             }
         }

@@ -175,7 +175,7 @@ impl Engine {
             .map(|(b, p)| {
                 let j = Arc::new(self.judge(reader, &b, &p));
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 64 == 0 || n == total {
+                if n.is_multiple_of(64) || n == total {
                     progress("parsing blobs", n, total);
                 }
                 ((b, p), j)
@@ -230,7 +230,7 @@ impl Engine {
         for (i, c) in history.commits.iter().enumerate() {
             pass.apply(c, &judged, last_date);
             last_date = date_of(&c.meta);
-            if (i as u64 + 1) % 256 == 0 || i as u64 + 1 == n {
+            if (i as u64 + 1).is_multiple_of(256) || i as u64 + 1 == n {
                 progress("walking commits", i as u64 + 1, n);
             }
         }
@@ -292,6 +292,9 @@ impl Engine {
     }
 }
 
+/// A path with its fresh reference and date-rule findings (`None`: not re-run).
+type Reevaluated = (String, Option<Vec<Finding>>, Option<Vec<Finding>>);
+
 struct Pass<'e> {
     engine: &'e Engine,
     state: BTreeMap<String, PathState>,
@@ -343,7 +346,7 @@ impl Pass<'_> {
     ) {
         let engine = self.engine;
         let idx = &self.idx;
-        let results: Vec<(String, Option<Vec<Finding>>, Option<Vec<Finding>>)> = paths
+        let results: Vec<Reevaluated> = paths
             .par_iter()
             .filter_map(|p| {
                 let s = self.state.get(p)?;

@@ -358,11 +358,26 @@ impl Engine {
         hit: Hit,
         commit: Option<&str>,
     ) -> Finding {
-        let span = if hit.at_top {
+        let mut span = if hit.at_top {
             Some((0, 0))
         } else {
             parsed.spans.locate(&hit.pointer)
         };
+        // A match inside a value that is the file's text verbatim (the Markdown body) lands on its line.
+        if let (Some(off), Some((start, _)), Some(Value::String(v))) =
+            (hit.offset, span, parsed.value.pointer(&hit.pointer))
+            && doc
+                .parsed
+                .text
+                .get(start..)
+                .is_some_and(|t| t.starts_with(v.as_str()))
+        {
+            let at = start + off;
+            let end = doc.parsed.text[at..]
+                .find('\n')
+                .map_or(doc.parsed.text.len(), |i| at + i);
+            span = Some((at, end));
+        }
         let (line, column) = span.map_or((1, 1), |(s, _)| {
             doc.parsed.lines.line_col(&doc.parsed.text, s)
         });

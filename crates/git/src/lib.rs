@@ -313,14 +313,25 @@ pub fn clean_paths(root: &Path, paths: &[&str]) -> HashSet<String> {
     let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
         return clean;
     };
+    // One status pass over the root's folder: tracked files modified, staged or deleted.
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(false)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    if !prefix.is_empty() {
+        opts.pathspec(&prefix);
+    }
+    let Ok(statuses) = repo.statuses(Some(&mut opts)) else {
+        return clean;
+    };
+    let changed: HashSet<String> = statuses
+        .iter()
+        .filter(|e| !e.status().is_empty())
+        .filter_map(|e| e.path().ok().map(str::to_string))
+        .collect();
     for path in paths {
         let in_repo = format!("{prefix}{path}");
-        let tracked = head.get_path(Path::new(&in_repo)).is_ok();
-        if tracked
-            && repo
-                .status_file(Path::new(&in_repo))
-                .is_ok_and(|s| s.is_empty())
-        {
+        if head.get_path(Path::new(&in_repo)).is_ok() && !changed.contains(&in_repo) {
             clean.insert((*path).to_string());
         }
     }
@@ -351,6 +362,7 @@ mod stamp_tests {
         std::fs::create_dir_all(&sub).unwrap();
         std::fs::write(sub.join("a.yaml"), "a: 1\n").unwrap();
         std::fs::write(sub.join("b.yaml"), "b: 1\n").unwrap();
+        std::fs::write(sub.join("d.yaml"), "d: 1\n").unwrap();
         let repo = git2::Repository::init(dir.path()).unwrap();
         assert_eq!(head_commit(&sub), None);
         commit_all(&repo, "first");
@@ -358,7 +370,12 @@ mod stamp_tests {
         assert_eq!(repo_prefix(&sub).as_deref(), Some("sub/"));
         std::fs::write(sub.join("b.yaml"), "b: 2\n").unwrap();
         std::fs::write(sub.join("c.yaml"), "c: 1\n").unwrap();
-        let clean = clean_paths(&sub, &["a.yaml", "b.yaml", "c.yaml"]);
+        // Staged but not committed is not at HEAD either.
+        std::fs::write(sub.join("d.yaml"), "d: 2\n").unwrap();
+        let mut idx = repo.index().unwrap();
+        idx.add_path(Path::new("sub/d.yaml")).unwrap();
+        idx.write().unwrap();
+        let clean = clean_paths(&sub, &["a.yaml", "b.yaml", "c.yaml", "d.yaml"]);
         assert_eq!(clean, HashSet::from(["a.yaml".to_string()]));
     }
 }

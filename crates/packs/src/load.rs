@@ -113,6 +113,8 @@ enum RawCheck {
         pointer: String,
         regex: String,
         message: Option<String>,
+        #[serde(default)]
+        forbid: bool,
     },
     Enum {
         pointer: String,
@@ -747,6 +749,7 @@ fn compile_rule(
             pointer,
             regex,
             message,
+            forbid,
         } => {
             bad_pointer(ctx, &pointer);
             match regex::Regex::new(&regex) {
@@ -754,6 +757,7 @@ fn compile_rule(
                     pointer,
                     regex: re,
                     message,
+                    forbid,
                 }),
                 Err(e) => {
                     ctx.err(rel, Some(check_span.clone()), format!("invalid regex: {e}"));

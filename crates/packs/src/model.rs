@@ -148,6 +148,8 @@ pub enum Check {
         pointer: String,
         regex: regex::Regex,
         message: Option<String>,
+        /// Report a match instead of a mismatch (text that must not appear).
+        forbid: bool,
     },
     Enum {
         pointer: String,

@@ -14,7 +14,8 @@
 //!    cites it);
 //! 6. `satisfied`: otherwise: the rules ran on at least one file and found nothing.
 //!
-//! A framework item (a NIST subcategory, an EU article or Annex IV point) takes the most severe status
+//! A framework item (a NIST subcategory, an EU article or Annex IV point, or a group the crosswalk maps
+//! as a whole, such as Annex IV) takes the most severe status
 //! of the ISO controls it maps to, in the order of [`Status`]: failing > no-evidence > waived >
 //! satisfied > manual > not-applicable. An item that maps to no control is `manual`.
 
@@ -60,10 +61,6 @@ impl Status {
             Status::NoEvidence => "no-evidence",
             Status::Failing => "failing",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// One line for legends.
@@ -185,7 +182,7 @@ pub struct ControlPosture {
     pub justification: Option<String>,
     /// Artifact kinds whose files decide the status.
     pub kinds: Vec<String>,
-    /// Rules that cite it and ran.
+    /// Rules that cite it and ran on the tree (history rules, which judge commits, are left out).
     pub rules: Vec<String>,
     /// Rules with a finding here that is not waived.
     pub failing_rules: Vec<String>,
@@ -338,7 +335,8 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         .packs
         .rules_for_control(&q)
         .into_iter()
-        .filter(|r| input.active_rules.contains(&r.id))
+        // History rules judge commits, not a tree: they never ran on the files shown here.
+        .filter(|r| input.active_rules.contains(&r.id) && !r.check.is_history())
         .map(|r| r.id.as_str())
         .collect();
     let kinds: BTreeSet<String> = if rules.is_empty() {
@@ -390,6 +388,10 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         waived_findings: findings.len() - open,
         checked_files: checked.len(),
     });
+    if status == Status::NotApplicable {
+        // Excluded: what its rules found is reported under the other controls they cite.
+        findings.clear();
+    }
     let failing_rules: BTreeSet<String> = findings
         .iter()
         .filter(|f| !f.waived)
@@ -397,6 +399,7 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         .collect();
     let mut evidence: Vec<String> = checked
         .iter()
+        .filter(|_| status != Status::NotApplicable)
         .map(|a| {
             format!(
                 "{}@{}",
@@ -448,7 +451,8 @@ fn framework_posture(
     let items: Vec<ItemPosture> = pack
         .controls
         .iter()
-        .filter(|c| !c.is_group())
+        // A group is an item too when the crosswalk maps it as a whole (Annex IV).
+        .filter(|c| !c.is_group() || pairs.iter().any(|p| p.from == c.qualified()))
         .map(|c| {
             let q = c.qualified();
             let mappings: Vec<Mapping> = pairs
@@ -600,6 +604,94 @@ mod tests {
         let mut sorted = Status::ALL;
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(sorted, Status::ALL);
+    }
+
+    fn artifact(path: &str, kind: &str, status: ArtifactStatus) -> aimslint_engine::Artifact {
+        aimslint_engine::Artifact {
+            path: path.into(),
+            kind: Some(kind.into()),
+            format: None,
+            flavor: None,
+            status,
+            commit: None,
+        }
+    }
+
+    #[test]
+    fn derive_over_the_built_in_packs() {
+        let packs = PackSet::load(
+            &aimslint_packs::LoadRequest::all_builtin(),
+            &semver::Version::new(0, 1, 0),
+        )
+        .unwrap();
+        let mut outcome = Outcome {
+            artifacts: vec![
+                artifact("aims/policy.md", "ai-policy", ArtifactStatus::Checked),
+                artifact(
+                    "data/a/provenance.yaml",
+                    "data-provenance",
+                    ArtifactStatus::Error,
+                ),
+            ],
+            ..Outcome::default()
+        };
+        outcome.findings.push(aimslint_engine::Finding {
+            rule: "AL001".into(),
+            severity: Severity::Error,
+            message: "syntax error".into(),
+            controls: Vec::new(),
+            path: "data/a/provenance.yaml".into(),
+            line: 3,
+            column: 1,
+            commit: None,
+            fixed_in: None,
+            pointer: None,
+            help: String::new(),
+            fingerprint: String::new(),
+            waived: None,
+            span: None,
+            blob: None,
+        });
+        let active: BTreeSet<String> = packs.rules().map(|r| r.id.clone()).collect();
+        let exclusions = [SoaExclusion {
+            control: "iso42001:A.10.4".into(),
+            justification: "No customers.".into(),
+            line: 2,
+            span: (0, 0),
+        }];
+        let frameworks = ["eu-ai-act".to_string()];
+        let stamps = Stamps::default();
+        let p = derive(&Input {
+            outcome: &outcome,
+            packs: &packs,
+            exclusions: &exclusions,
+            active_rules: &active,
+            stamps: &stamps,
+            frameworks: &frameworks,
+            as_of: "2026-11-01",
+        });
+        let status = |id: &str| p.control(id).unwrap().status;
+        assert_eq!(status("iso42001:A.2.2"), Status::Satisfied);
+        assert_eq!(
+            p.control("iso42001:A.2.2").unwrap().evidence,
+            vec!["aims/policy.md@worktree"]
+        );
+        // A provenance record that does not parse fails every control that reads provenance.
+        assert_eq!(status("iso42001:A.7.6"), Status::Failing);
+        assert_eq!(status("iso42001:A.8.4"), Status::NoEvidence);
+        assert_eq!(status("iso42001:A.4.6"), Status::Manual);
+        assert_eq!(status("iso42001:A.10.4"), Status::NotApplicable);
+        assert_eq!(p.annex_a().count(), 38);
+        let eu = &p.frameworks[0];
+        let item = |id: &str| eu.items.iter().find(|i| i.id == id).unwrap();
+        // No ISO/IEC 42001 counterpart: manual. Dates of application are judged at as_of.
+        assert_eq!(item("eu-ai-act:AnnexIV.7").status, Status::Manual);
+        assert_eq!(item("eu-ai-act:Art.50").in_effect, Some(true));
+        assert_eq!(item("eu-ai-act:Art.10").in_effect, Some(false));
+        assert_eq!(
+            item("eu-ai-act:Art.10").status,
+            item_status(item("eu-ai-act:Art.10").controls.iter().map(|m| m.status))
+        );
     }
 
     #[test]

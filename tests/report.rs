@@ -1,0 +1,713 @@
+//! `aimslint report crosswalk|soa|diff`: golden reports of the example repository, every framework
+//! item and crosswalk pair present, statuses derived as documented, evidence stamped `path@commit`,
+//! the JSON against its schema, OSCAL against NIST's schema and compliance-trestle, the HTML in
+//! headless Chromium.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::*;
+
+const AS_OF: &str = "2026-11-01";
+
+fn report(args: &[&str], dir: &Path) -> std::process::Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let o = run(&all, &repo_root());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// A report of the example repository, as of the date its gaps are documented at.
+fn example_report(kind: &str, format: &str) -> std::process::Output {
+    let ex = example();
+    report(
+        &[
+            kind,
+            ex.to_str().unwrap(),
+            "--format",
+            format,
+            "--as-of",
+            AS_OF,
+        ],
+        &ex,
+    )
+}
+
+/// Commit ids depend on the checkout; everything else must not.
+macro_rules! with_stable_revisions {
+    ($body:block) => {
+        insta::with_settings!({filters => vec![
+            (r"@[0-9a-f]{7,40}\b", "@[rev]"),
+            (r"@worktree\b", "@[rev]"),
+            (r"working tree at [0-9a-f]{7,40}", "working tree at [rev]"),
+            (r#""head": "[0-9a-f]{7,40}""#, r#""head": "[rev]""#),
+            (r"aimslint \d+\.\d+\.\d+", "aimslint [version]"),
+        ]}, $body)
+    };
+}
+
+fn schema_errors(schema_path: &Path, doc: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+fn report_schema_errors(doc: &serde_json::Value) -> Vec<String> {
+    schema_errors(
+        &repo_root().join("schemas/crosswalk-report.schema.json"),
+        doc,
+    )
+}
+
+#[test]
+fn crosswalk_markdown_snapshot() {
+    let o = example_report("crosswalk", "md");
+    with_stable_revisions!({
+        insta::assert_snapshot!("crosswalk_md", stdout(&o));
+    });
+}
+
+#[test]
+fn soa_markdown_snapshot() {
+    let o = example_report("soa", "md");
+    with_stable_revisions!({
+        insta::assert_snapshot!("soa_md", stdout(&o));
+    });
+}
+
+#[test]
+fn soa_json_snapshot_and_schema() {
+    let soa = json(&example_report("soa", "json"));
+    assert!(
+        report_schema_errors(&soa).is_empty(),
+        "{:#?}",
+        report_schema_errors(&soa)
+    );
+    assert_eq!(soa["summary"]["controls"], 38);
+    let a104 = soa["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "iso42001:A.10.4")
+        .unwrap();
+    assert_eq!(a104["applicable"], false);
+    assert_eq!(a104["status"], "not-applicable");
+    assert!(
+        a104["justification"]
+            .as_str()
+            .unwrap()
+            .contains("no AI system to customers")
+    );
+    with_stable_revisions!({
+        insta::assert_json_snapshot!("soa_json", soa, {
+            ".packs[].sha256" => "[sha256]",
+            ".tool.version" => "[version]",
+        });
+    });
+}
+
+#[test]
+fn crosswalk_json_has_every_item_and_pair_and_every_id_resolves() {
+    let cw = json(&example_report("crosswalk", "json"));
+    let errors = report_schema_errors(&cw);
+    assert!(errors.is_empty(), "{errors:#?}");
+    with_stable_revisions!({
+        insta::assert_json_snapshot!("crosswalk_json_summary", cw["summary"]);
+    });
+
+    let controls: BTreeSet<&str> = cw["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    // ISO/IEC 42001: clauses 4.1-10.2 and the 38 Annex A controls.
+    assert_eq!(controls.len(), 74);
+    assert_eq!(
+        controls
+            .iter()
+            .filter(|c| c.starts_with("iso42001:A."))
+            .count(),
+        38
+    );
+    let fw = |id: &str| {
+        cw["frameworks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("framework {id}"))
+            .clone()
+    };
+    // EU: 17 articles, 25 Annex IV points, and Annex IV as a whole (2 pairs map it).
+    for (id, items, pairs) in [("nist-ai-rmf", 72, 280), ("eu-ai-act", 43, 87)] {
+        let f = fw(id);
+        let list = f["items"].as_array().unwrap();
+        assert_eq!(list.len(), items, "{id} items");
+        assert_eq!(f["pairs"], pairs);
+        let mut seen = BTreeSet::new();
+        for item in list {
+            let item_id = item["id"].as_str().unwrap();
+            assert!(item_id.starts_with(&format!("{id}:")), "{item_id}");
+            for m in item["controls"].as_array().unwrap() {
+                let c = m["control"].as_str().unwrap();
+                assert!(
+                    controls.contains(c),
+                    "{item_id} → {c} resolves to no control"
+                );
+                // The item's status is the most severe of its controls'.
+                assert!(seen.insert((item_id, c)), "duplicate pair {item_id} → {c}");
+            }
+        }
+        assert_eq!(seen.len(), pairs, "{id} pairs");
+        let coverage: u64 = f["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["items"].as_u64().unwrap())
+            .sum();
+        assert_eq!(coverage, items as u64);
+    }
+    // The 72 subcategories are exactly those of NIST AI 100-1 (GOVERN 1.1 … MANAGE 4.3).
+    let nist = fw("nist-ai-rmf");
+    let groups: BTreeSet<&str> = nist["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        groups,
+        BTreeSet::from(["GOVERN", "MANAGE", "MAP", "MEASURE"])
+    );
+    // EU items carry their date of application and whether it applies at as_of.
+    let art9 = fw("eu-ai-act")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "eu-ai-act:Art.9")
+        .unwrap()
+        .clone();
+    assert_eq!(art9["applies_from"], "2027-12-02");
+    assert_eq!(art9["applies_status"], "amended");
+    assert_eq!(art9["in_effect"], false);
+}
+
+#[test]
+fn statuses_follow_the_documented_precedence_on_the_example() {
+    let cw = json(&example_report("crosswalk", "json"));
+    let status = |id: &str| -> String {
+        cw["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Excluded in [soa.exclude]; a process control; a gap; a waived gap only; no incident files.
+    assert_eq!(status("iso42001:A.10.4"), "not-applicable");
+    assert_eq!(status("iso42001:A.4.6"), "manual");
+    assert_eq!(status("iso42001:A.7.3"), "failing");
+    assert_eq!(status("iso42001:A.7.4"), "waived");
+    assert_eq!(status("iso42001:A.8.4"), "no-evidence");
+    assert_eq!(status("iso42001:A.2.2"), "satisfied");
+    let order = [
+        "not-applicable",
+        "manual",
+        "satisfied",
+        "waived",
+        "no-evidence",
+        "failing",
+    ];
+    let rank = |s: &str| order.iter().position(|o| *o == s).unwrap();
+    for f in cw["frameworks"].as_array().unwrap() {
+        for item in f["items"].as_array().unwrap() {
+            let mapped: Vec<&str> = item["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["status"].as_str().unwrap())
+                .collect();
+            let expected = mapped
+                .iter()
+                .copied()
+                .max_by_key(|s| rank(s))
+                .unwrap_or("manual");
+            assert_eq!(item["status"], expected, "{}", item["id"]);
+            for m in item["controls"].as_array().unwrap() {
+                assert_eq!(
+                    m["status"].as_str().unwrap(),
+                    status(m["control"].as_str().unwrap())
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_has_one_row_per_pair_or_unmapped_item() {
+    let o = example_report("crosswalk", "csv");
+    let text = stdout(&o);
+    let rows: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(rows[0].starts_with("framework,item,item_title,"));
+    let nist = rows
+        .iter()
+        .filter(|r| r.starts_with("nist-ai-rmf,"))
+        .count();
+    assert_eq!(nist, 280);
+    // 87 EU pairs, plus one row for each of the 7 items with no ISO/IEC 42001 counterpart.
+    let eu = rows.iter().filter(|r| r.starts_with("eu-ai-act,")).count();
+    assert_eq!(eu, 87 + 7);
+    let soa = stdout(&example_report("soa", "csv"));
+    assert_eq!(soa.split("\r\n").filter(|l| !l.is_empty()).count(), 39);
+}
+
+#[test]
+fn evidence_is_stamped_with_the_commit_or_worktree() {
+    let mut g = GitRepo::new();
+    let head = g.commit(
+        "2026-10-01",
+        "evidence",
+        &[
+            ("aims/policy.md", Some(POLICY)),
+            ("data/a/provenance.yaml", Some("dataset: a\n")),
+        ],
+    );
+    g.write(&[(
+        "data/a/provenance.yaml",
+        Some("dataset: a\nversion: \"2\"\n"),
+    )]);
+    let soa = json(&report(
+        &[
+            "soa",
+            g.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ],
+        g.path(),
+    ));
+    let short = &head[..7];
+    assert_eq!(soa["head"], short);
+    let evidence = |id: &str| -> Vec<String> {
+        soa["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        evidence("iso42001:A.2.2"),
+        vec![format!("aims/policy.md@{short}")]
+    );
+    assert_eq!(
+        evidence("iso42001:A.7.6"),
+        vec!["data/a/provenance.yaml@worktree".to_string()]
+    );
+    // Outside git everything is only in the working tree.
+    let plain = temp_repo(&[("aims/policy.md", POLICY.as_bytes())]);
+    let soa = json(&report(
+        &[
+            "soa",
+            plain.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ],
+        plain.path(),
+    ));
+    assert_eq!(soa["head"], serde_json::Value::Null);
+    assert_eq!(soa["controls"][0]["evidence"][0], "aims/policy.md@worktree");
+}
+
+const POLICY: &str = "# AI policy\n\n## Purpose\n\nThis policy sets how the bank builds, buys and runs AI systems and who answers for them.\n";
+
+#[test]
+fn reports_work_on_a_repository_with_no_config_and_no_evidence() {
+    let dir = temp_repo(&[("README.md", b"# nothing here\n")]);
+    let p = dir.path().to_str().unwrap();
+    let cw = json(&report(
+        &["crosswalk", p, "--format", "json", "--as-of", AS_OF],
+        dir.path(),
+    ));
+    assert!(report_schema_errors(&cw).is_empty());
+    let ids: Vec<&str> = cw["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["nist-ai-rmf", "eu-ai-act"]);
+    assert_eq!(cw["summary"]["controls"]["satisfied"], 0);
+    // --frameworks narrows the report to the packs named.
+    let cw = json(&report(
+        &[
+            "crosswalk",
+            p,
+            "--format",
+            "json",
+            "--frameworks",
+            "eu-ai-act",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(cw["frameworks"].as_array().unwrap().len(), 1);
+    let o = run(
+        &["report", "crosswalk", p, "--frameworks", "iso42001"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no loaded pack has a crosswalk"));
+    let o = run(
+        &["report", "crosswalk", p, "--frameworks", "no-such-pack"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown pack `no-such-pack`"));
+}
+
+#[test]
+fn an_unjustified_or_unknown_exclusion_is_al012_at_its_line() {
+    let dir = temp_repo(&[(
+        "aimslint.toml",
+        b"[soa.exclude]\n\"iso42001:A.10.4\" = \"\"\n\"iso42001:A.6.10.2\" = \"Not ours.\"\n",
+    )]);
+    let p = dir.path().to_str().unwrap();
+    let o = run(
+        &[
+            "check",
+            p,
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--fail-on",
+            "error",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rows: Vec<String> = finding_rows(&json(&o))
+        .into_iter()
+        .filter(|r| r.starts_with("AL012"))
+        .collect();
+    assert_eq!(
+        rows,
+        vec!["AL012 aimslint.toml:2 -", "AL012 aimslint.toml:3 -"]
+    );
+    // An exclusion without a justification does not make the control not applicable.
+    let soa = json(&report(
+        &["soa", p, "--format", "json", "--as-of", AS_OF],
+        dir.path(),
+    ));
+    assert_eq!(soa["summary"]["excluded"], 0);
+}
+
+#[test]
+fn diff_shows_what_a_commit_did_to_the_posture() {
+    let mut g = GitRepo::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    collect_files(&example(), &example(), &mut files);
+    let refs: Vec<(&str, Option<&str>)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), Some(c.as_str())))
+        .collect();
+    g.commit("2026-10-01", "the example as it is", &refs);
+    let prov =
+        std::fs::read_to_string(example().join("data/bureau-scores/provenance.yaml")).unwrap();
+    let fixed = prov
+        .replacen(
+            "personal_data: true",
+            "personal_data: true\nlegal_basis: contract",
+            1,
+        )
+        .replacen(
+            "start: 2021-01-01,",
+            "start: 2021-01-01, end: 2026-09-30,",
+            1,
+        );
+    g.commit(
+        "2026-11-01",
+        "provenance: legal basis and end of collection",
+        &[("data/bureau-scores/provenance.yaml", Some(&fixed))],
+    );
+    let p = g.path().to_str().unwrap();
+    let d = json(&report(
+        &[
+            "diff",
+            "HEAD~1",
+            "HEAD",
+            p,
+            "--format",
+            "json",
+            "--frameworks",
+            "nist-ai-rmf",
+        ],
+        g.path(),
+    ));
+    let errors = report_schema_errors(&d);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(d["from"]["commit"], &g.commits[0][..7]);
+    // Each revision is judged as of its commit's date.
+    assert_eq!(d["from"]["as_of"], "2026-10-01");
+    assert_eq!(d["to"]["as_of"], "2026-11-01");
+    let change = |id: &str| {
+        d["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} did not change: {:#}", d["changes"]))
+    };
+    let a73 = change("iso42001:A.7.3");
+    assert_eq!(
+        (a73["from"].as_str(), a73["to"].as_str()),
+        (Some("failing"), Some("satisfied"))
+    );
+    assert_eq!(a73["fixed"], serde_json::json!(["DP-004", "DP-005"]));
+    // A.7.5 still fails (MC-006) but DP-004 no longer does.
+    let a75 = change("iso42001:A.7.5");
+    assert_eq!(a75["to"], "failing");
+    assert_eq!(a75["fixed"], serde_json::json!(["DP-004"]));
+    assert!(
+        d["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["framework"] != "eu-ai-act")
+    );
+    let md = stdout(&report(&["diff", "HEAD~1", "HEAD", p], g.path()));
+    assert!(
+        md.contains(
+            "| A.7.3 | Acquisition of data | **failing** | satisfied | DP-004, DP-005 | – |"
+        ),
+        "{md}"
+    );
+    let o = run(&["report", "diff", "HEAD~1", "no-such-rev", p], g.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-rev"));
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_files(root, &p, out);
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+    out.sort();
+}
+
+/// A tool the test needs; in CI (`CI` set) its absence fails the test, elsewhere it skips it.
+#[allow(clippy::print_stderr)] // the reason a test is skipped is for the person running it
+fn tool_available(what: &str, probe: &mut Command, install: &str) -> bool {
+    if probe.output().map(|o| o.status.success()).unwrap_or(false) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is not available; .ci/run installs it ({install})"
+    );
+    eprintln!("skipped: {what} is not available ({install})");
+    false
+}
+
+#[test]
+fn oscal_matches_nists_schema() {
+    let doc = json(&example_report("soa", "oscal"));
+    let errors = schema_errors(
+        &repo_root().join("tests/data/oscal/oscal_assessment-results_schema.json"),
+        &doc,
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    let ar = &doc["assessment-results"];
+    assert_eq!(ar["metadata"]["oscal-version"], "1.1.2");
+    let result = &ar["results"][0];
+    let findings = result["findings"].as_array().unwrap();
+    // 38 Annex A controls, less the excluded A.10.4 and the 2 process controls.
+    assert_eq!(findings.len(), 35);
+    assert_eq!(
+        result["reviewed-controls"]["control-selections"][0]["exclude-controls"],
+        serde_json::json!([{ "control-id": "A.10.4" }])
+    );
+    let state = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["target"]["target-id"] == id)
+            .unwrap()["target"]["status"]["state"]
+            .clone()
+    };
+    assert_eq!(state("A.2.2"), "satisfied");
+    assert_eq!(state("A.7.3"), "not-satisfied");
+    // The same input gives the same document, UUIDs included.
+    assert_eq!(doc, json(&example_report("soa", "oscal")));
+}
+
+#[test]
+fn oscal_loads_in_compliance_trestle() {
+    let probe = "from trestle.oscal.assessment_results import AssessmentResults";
+    if !tool_available(
+        "python3 with compliance-trestle",
+        Command::new("python3").args(["-c", probe]),
+        "pip install compliance-trestle==3.12.4",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("assessment-results.json");
+    let ex = example();
+    report(
+        &[
+            "soa",
+            ex.to_str().unwrap(),
+            "--format",
+            "oscal",
+            "--as-of",
+            AS_OF,
+            "--output",
+            file.to_str().unwrap(),
+        ],
+        &ex,
+    );
+    let script = "import pathlib, sys\nfrom trestle.oscal.assessment_results import AssessmentResults\nar = AssessmentResults.oscal_read(pathlib.Path(sys.argv[1]))\nprint(ar.metadata.oscal_version.__root__, len(ar.results[0].findings))\n";
+    let o = Command::new("python3")
+        .args(["-c", script, file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "trestle rejects the document: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "1.1.2 35");
+}
+
+fn chromium(args: &[&str], user_data: &Path) -> std::process::Output {
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", user_data.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn html_reports_render_in_headless_chromium() {
+    if !tool_available(
+        "chromium",
+        Command::new("chromium").arg("--version"),
+        "apt-get install chromium",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ex = example();
+    for (kind, rows) in [("crosswalk", 72 + 43), ("soa", 38)] {
+        let page = dir.path().join(format!("{kind}.html"));
+        report(
+            &[
+                kind,
+                ex.to_str().unwrap(),
+                "--format",
+                "html",
+                "--as-of",
+                AS_OF,
+                "--output",
+                page.to_str().unwrap(),
+            ],
+            &ex,
+        );
+        let html = std::fs::read_to_string(&page).unwrap();
+        for external in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
+            assert!(
+                !html.contains(external),
+                "{kind}: external asset `{external}`"
+            );
+        }
+        let url = format!("file://{}", page.display());
+        let o = chromium(
+            &["--dump-dom", &url],
+            &dir.path().join(format!("{kind}-dom")),
+        );
+        let dom = String::from_utf8_lossy(&o.stdout);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !stderr.contains("Uncaught"),
+            "{kind}: console error:\n{stderr}"
+        );
+        assert_eq!(
+            dom.matches("<tr class=\"item\"").count(),
+            rows,
+            "{kind} rows"
+        );
+        // The script ran: it counted the rows.
+        assert!(
+            dom.contains(&format!("{rows} of {rows} shown")),
+            "{kind}: filters did not run"
+        );
+        let shot = dir.path().join(format!("{kind}.png"));
+        let o = chromium(
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1400,2000",
+                &url,
+            ],
+            &dir.path().join(format!("{kind}-shot")),
+        );
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("Uncaught"));
+        let png = std::fs::read(&shot).expect("a screenshot");
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+            "{kind}: PNG"
+        );
+    }
+}
