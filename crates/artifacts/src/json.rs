@@ -37,14 +37,8 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
             offset: base + offset.min(body.len()),
         }
     })?;
-    let spans = spans(body, base);
-    Ok(Parsed {
-        format: Format::Json,
-        value,
-        spans,
-        flavor: None,
-        notices: Vec::new(),
-    })
+    Ok(Parsed::new(Format::Json, value, Spans::default())
+        .defer(crate::Deferred::Json { start: base }))
 }
 
 enum Frame {
@@ -58,7 +52,7 @@ enum Frame {
     },
 }
 
-fn spans(text: &str, base: usize) -> Spans {
+pub(crate) fn spans(text: &str, base: usize) -> Spans {
     let bytes = text.as_bytes();
     let mut spans = Spans::default();
     let mut stack: Vec<Frame> = Vec::new();
@@ -145,11 +139,12 @@ mod tests {
         let text = "{\n  \"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]},\n  \"d/e\": true\n}";
         let p = parse(text).unwrap();
         let idx = LineIndex::new(text);
-        let line = |ptr: &str| idx.line_col(text, p.spans.locate(ptr).unwrap().0).0;
+        let line = |ptr: &str| idx.line_col(text, p.spans(text).locate(ptr).unwrap().0).0;
         assert_eq!(line("/a/b/1/c"), 2);
         assert_eq!(line("/d~1e"), 3);
         assert_eq!(
-            &text[p.spans.exact("/a/b/1/c").unwrap().0..p.spans.exact("/a/b/1/c").unwrap().1],
+            &text[p.spans(text).exact("/a/b/1/c").unwrap().0
+                ..p.spans(text).exact("/a/b/1/c").unwrap().1],
             "\"c\": \"x\\\"y\""
         );
     }

@@ -75,13 +75,73 @@ pub struct Notice {
 }
 
 /// A file parsed into a value with its spans.
+///
+/// Most files have no finding, so the full pointer → span table is built only when first asked for
+/// (`spans`): parts of it (YAML, JSON) are recorded here as work to do over the file's text.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub format: Format,
     pub value: serde_json::Value,
-    pub spans: Spans,
+    /// Spans known at parse time (Markdown sections, the document root).
+    eager: Spans,
+    deferred: Vec<Deferred>,
+    full: std::sync::OnceLock<Spans>,
     pub flavor: Option<Flavor>,
     pub notices: Vec<Notice>,
+}
+
+/// Span work left for later: a YAML or JSON region of the file, with the pointer prefix it sits under.
+#[derive(Debug, Clone)]
+enum Deferred {
+    Yaml {
+        start: usize,
+        end: usize,
+        prefix: &'static str,
+    },
+    Json {
+        start: usize,
+    },
+}
+
+impl Parsed {
+    pub(crate) fn new(format: Format, value: serde_json::Value, eager: Spans) -> Parsed {
+        Parsed {
+            format,
+            value,
+            eager,
+            deferred: Vec::new(),
+            full: std::sync::OnceLock::new(),
+            flavor: None,
+            notices: Vec::new(),
+        }
+    }
+
+    fn defer(mut self, d: Deferred) -> Parsed {
+        self.deferred.push(d);
+        self
+    }
+
+    /// Where each JSON Pointer was written. `text` is the whole file the value was parsed from.
+    pub fn spans(&self, text: &str) -> &Spans {
+        self.full.get_or_init(|| {
+            // What the YAML or JSON says about a pointer is more precise than the eager fallbacks.
+            let mut all = Spans::default();
+            for d in &self.deferred {
+                let more = match *d {
+                    Deferred::Yaml { start, end, prefix } => {
+                        let s = yaml::spans(text.get(start..end).unwrap_or_default(), start);
+                        if prefix.is_empty() { s } else { s.nest(prefix) }
+                    }
+                    Deferred::Json { start } => {
+                        json::spans(text.get(start..).unwrap_or_default(), start)
+                    }
+                };
+                all.extend(more);
+            }
+            all.extend(self.eager.clone());
+            all
+        })
+    }
 }
 
 /// Why a file could not be read as evidence. Always carries the place, so it can be shown at a line.

@@ -87,13 +87,17 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut value = Map::new();
     let mut spans = Spans::default();
     let mut notices = Vec::new();
+    let mut deferred = None;
     spans.insert(String::new(), 0, 0);
     let body_start = match front_matter(text)? {
         Some(fm) => {
             let meta = crate::yaml::parse_value(fm.yaml, fm.yaml_start)?;
-            let mut meta_spans = crate::yaml::spans(fm.yaml, fm.yaml_start).nest("/meta");
-            meta_spans.insert("/meta".into(), fm.open, fm.open + 3);
-            spans.extend(meta_spans);
+            deferred = Some(crate::Deferred::Yaml {
+                start: fm.yaml_start,
+                end: fm.yaml_start + fm.yaml.len(),
+                prefix: "/meta",
+            });
+            spans.insert("/meta".into(), fm.open, fm.open + 3);
             if fm.not_first {
                 notices.push(Notice {
                     code: "front-matter-not-first",
@@ -128,13 +132,12 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     spans.insert("/body".into(), body_start, body_start);
     value.insert("sections".into(), Value::Object(sections));
     value.insert("body".into(), Value::String(body.to_string()));
-    Ok(Parsed {
-        format: Format::Markdown,
-        value: Value::Object(value),
-        spans,
-        flavor: None,
-        notices,
-    })
+    let mut parsed = Parsed::new(Format::Markdown, Value::Object(value), spans);
+    if let Some(d) = deferred {
+        parsed = parsed.defer(d);
+    }
+    parsed.notices = notices;
+    Ok(parsed)
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -255,7 +258,7 @@ mod tests {
 
     fn line(text: &str, p: &Parsed, ptr: &str) -> usize {
         LineIndex::new(text)
-            .line_col(text, p.spans.locate(ptr).unwrap().0)
+            .line_col(text, p.spans(text).locate(ptr).unwrap().0)
             .0
     }
 

@@ -16,13 +16,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut spans = Spans::default();
     spans.insert(String::new(), 0, 0);
     let value = table_to_json(table.get_ref(), "", &mut spans);
-    Ok(Parsed {
-        format: Format::Toml,
-        value,
-        spans,
-        flavor: None,
-        notices: Vec::new(),
-    })
+    Ok(Parsed::new(Format::Toml, value, spans))
 }
 
 fn table_to_json(table: &DeTable<'_>, ptr: &str, spans: &mut Spans) -> Value {
@@ -75,7 +69,7 @@ mod tests {
         let text = "dataset = \"x\"\n[quality]\nassessed = 2026-02-20\nscore = 0.9\n";
         let p = parse(text).unwrap();
         assert_eq!(p.value["quality"]["assessed"], "2026-02-20");
-        let s = p.spans.locate("/quality/assessed").unwrap().0;
+        let s = p.spans(text).locate("/quality/assessed").unwrap().0;
         assert_eq!(LineIndex::new(text).line_col(text, s).0, 3);
         let e = parse("a = \n").unwrap_err();
         assert!(e.message.starts_with("invalid TOML"));

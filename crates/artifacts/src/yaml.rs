@@ -30,14 +30,13 @@ fn options() -> serde_saphyr::Options {
 /// Parse YAML text. `base` is added to every span (the text's offset inside its file).
 pub(crate) fn parse(text: &str, base: usize) -> Result<Parsed, ParseError> {
     let value = parse_value(text, base)?;
-    let spans = spans(text, base);
-    Ok(Parsed {
-        format: Format::Yaml,
-        value,
-        spans,
-        flavor: None,
-        notices: Vec::new(),
-    })
+    Ok(
+        Parsed::new(Format::Yaml, value, Spans::default()).defer(crate::Deferred::Yaml {
+            start: base,
+            end: base + text.len(),
+            prefix: "",
+        }),
+    )
 }
 
 pub(crate) fn parse_value(text: &str, base: usize) -> Result<Value, ParseError> {
@@ -197,7 +196,7 @@ mod tests {
     use super::*;
 
     fn line_of(text: &str, parsed: &Parsed, ptr: &str) -> usize {
-        let (s, _) = parsed.spans.locate(ptr).unwrap();
+        let (s, _) = parsed.spans(text).locate(ptr).unwrap();
         LineIndex::new(text).line_col(text, s).0
     }
 

@@ -42,8 +42,9 @@ pub(crate) struct Ctx<'a> {
     pub kinds: &'a HashMap<String, Option<String>>,
     /// (kind, pointer) → values documents of that kind hold there, for `reference … by`.
     pub keys: &'a HashMap<(String, String), HashSet<String>>,
-    /// The document as a CEL value, converted once per document on first use.
-    pub root_cel: std::cell::OnceCell<cel::Value>,
+    /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
+    /// and shared by every expression on the document: converting the document is the costly part.
+    pub cel: std::cell::OnceCell<cel::Context<'static, 'static>>,
 }
 
 fn describe(v: &Value) -> String {
@@ -138,20 +139,26 @@ pub(crate) fn cel_value(v: &Value) -> cel::Value {
     cel::to_value(v).unwrap_or(cel::Value::Null)
 }
 
-/// Evaluate a CEL expression; `Ok(None)` when it does not yield a boolean.
+/// Evaluate a CEL expression to a boolean.
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
-    let mut c = cel::Context::with_env(cel_env());
-    let root = ctx.root_cel.get_or_init(|| cel_value(ctx.root)).clone();
-    if std::ptr::eq(subject, ctx.root) {
+    let base = ctx.cel.get_or_init(|| {
+        let mut c = cel::Context::with_env(cel_env());
+        let root = cel_value(ctx.root);
         c.add_variable_from_value("doc", root.clone());
+        c.add_variable_from_value("root", root);
+        c.add_variable_from_value("path", ctx.path.to_string());
+        c.add_variable_from_value("kind", ctx.kind.to_string());
+        c.add_variable_from_value("today", ctx.today.to_string());
+        c
+    });
+    let result = if std::ptr::eq(subject, ctx.root) {
+        expr.program.execute(base)
     } else {
-        c.add_variable_from_value("doc", cel_value(subject));
-    }
-    c.add_variable_from_value("root", root);
-    c.add_variable_from_value("path", ctx.path.to_string());
-    c.add_variable_from_value("kind", ctx.kind.to_string());
-    c.add_variable_from_value("today", ctx.today.to_string());
-    match expr.program.execute(&c) {
+        let mut inner = base.new_inner_scope();
+        inner.add_variable_from_value("doc", cel_value(subject));
+        expr.program.execute(&inner)
+    };
+    match result {
         Ok(cel::Value::Bool(b)) => Ok(b),
         Ok(other) => Err(format!("expression yields {other:?}, not a boolean")),
         Err(e) => Err(e.to_string()),

@@ -306,7 +306,7 @@ impl Engine {
             paths: &idx.paths,
             kinds: &idx.kinds,
             keys: &idx.keys,
-            root_cel: std::cell::OnceCell::new(),
+            cel: std::cell::OnceCell::new(),
         };
         let mut out = Vec::new();
         for a in self.rules.iter().filter(|a| {
@@ -361,7 +361,7 @@ impl Engine {
         let mut span = if hit.at_top {
             Some((0, 0))
         } else {
-            parsed.spans.locate(&hit.pointer)
+            parsed.spans(&doc.parsed.text).locate(&hit.pointer)
         };
         // A match inside a value that is the file's text verbatim (the Markdown body) lands on its line.
         if let (Some(off), Some((start, _)), Some(Value::String(v))) =

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 mod history;
 
@@ -177,31 +178,36 @@ pub fn worktree(
         }
     }
     candidates.sort();
-    for (rel, path, is_link) in candidates {
-        let content = if is_link {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canon_root) => {
-                    read_limited(&target, opts.max_file_bytes)
+    // Reading and hashing is the costly part of a large tree: do it in parallel, in path order.
+    let read: Vec<SourceFile> = candidates
+        .into_par_iter()
+        .map(|(rel, path, is_link)| {
+            let content = if is_link {
+                match path.canonicalize() {
+                    Ok(target) if target.starts_with(&canon_root) => {
+                        read_limited(&target, opts.max_file_bytes)
+                    }
+                    Ok(target) => Err(format!(
+                        "symlink points outside the repository (to {}); it is not read",
+                        target.display()
+                    )),
+                    Err(e) => Err(format!("broken symlink: {e}")),
                 }
-                Ok(target) => Err(format!(
-                    "symlink points outside the repository (to {}); it is not read",
-                    target.display()
-                )),
-                Err(e) => Err(format!("broken symlink: {e}")),
+            } else {
+                read_limited(&path, opts.max_file_bytes)
+            };
+            let (blob_id, content) = match content {
+                Ok(bytes) => (blob_id(&bytes), Ok(Arc::from(bytes))),
+                Err(e) => (String::new(), Err(e)),
+            };
+            SourceFile {
+                path: rel,
+                blob_id,
+                content,
             }
-        } else {
-            read_limited(&path, opts.max_file_bytes)
-        };
-        let (blob_id, content) = match content {
-            Ok(bytes) => (blob_id(&bytes), Ok(Arc::from(bytes))),
-            Err(e) => (String::new(), Err(e)),
-        };
-        tree.files.push(SourceFile {
-            path: rel,
-            blob_id,
-            content,
-        });
-    }
+        })
+        .collect();
+    tree.files.extend(read);
     Ok(tree)
 }
 
