@@ -45,6 +45,10 @@ pub(crate) struct Ctx<'a> {
     /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
     /// and shared by every expression on the document: converting the document is the costly part.
     pub cel: std::cell::OnceCell<cel::Context<'static, 'static>>,
+    /// Paths `reference` checks looked for, and whether they looked up key values: what the
+    /// results depend on, so history mode re-runs them only when one of those changes.
+    pub deps: std::cell::RefCell<Vec<String>>,
+    pub uses_keys: std::cell::Cell<bool>,
 }
 
 fn describe(v: &Value) -> String {
@@ -383,6 +387,9 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                     }
                     continue;
                 }
+                if kind.is_some() && by.is_some() {
+                    ctx.uses_keys.set(true);
+                }
                 if let (Some(k), Some(b)) = (kind, by)
                     && ctx
                         .keys
@@ -392,6 +399,9 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                     continue;
                 }
                 let target = resolve_path(ctx.path, value.trim());
+                if let Some(t) = &target {
+                    ctx.deps.borrow_mut().push(t.clone());
+                }
                 let exists = target.as_deref().is_some_and(|t| ctx.paths.contains(t));
                 match (exists, kind) {
                     (false, _) => {

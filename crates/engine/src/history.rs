@@ -21,6 +21,10 @@ use crate::checks::parse_date;
 use crate::finding::{Artifact, Finding, HistoryInfo, Outcome};
 use crate::run::{Doc, Engine, Index, fingerprint};
 
+/// Commits judged per window: large enough to keep both cores busy parsing, small enough that the
+/// blobs of superseded versions are dropped soon.
+const WINDOW: usize = 512;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     /// Depends on the document alone: judged once per blob.
@@ -55,6 +59,9 @@ struct Judged {
 struct PathState {
     judged: Arc<Judged>,
     reference: Vec<Finding>,
+    /// What the reference findings depend on: target paths, and key values.
+    ref_deps: Vec<String>,
+    uses_keys: bool,
     temporal: Vec<Finding>,
     judged_at: jiff::civil::Date,
 }
@@ -154,33 +161,32 @@ impl Engine {
         reader: &BlobReader,
         progress: &(dyn Fn(&str, u64, u64) + Sync),
     ) -> Outcome {
-        // 1. Every distinct candidate blob, judged once, in parallel.
-        let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
-        for f in &history.base_tree.files {
-            wanted.insert((f.blob_id.clone(), f.path.clone()));
-        }
-        for c in &history.commits {
-            for ch in &c.changes {
-                if let Some(b) = &ch.blob
-                    && self.is_candidate(&ch.path)
-                {
-                    wanted.insert((b.clone(), ch.path.clone()));
-                }
-            }
-        }
-        let total = wanted.len() as u64;
-        let done = std::sync::atomic::AtomicU64::new(0);
-        let judged: HashMap<(String, String), Arc<Judged>> = wanted
-            .into_par_iter()
-            .map(|(b, p)| {
-                let j = Arc::new(self.judge(reader, &b, &p));
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n.is_multiple_of(64) || n == total {
-                    progress("parsing blobs", n, total);
-                }
-                ((b, p), j)
-            })
-            .collect();
+        // 1. Distinct candidate blobs are judged once, in parallel, a window of commits at a time;
+        // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
+        let judged_total = std::sync::atomic::AtomicU64::new(0);
+        let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::new();
+        let judge_all = |cache: &mut HashMap<(String, String), Arc<Judged>>,
+                         wanted: BTreeSet<(String, String)>| {
+            let fresh: Vec<((String, String), Arc<Judged>)> = wanted
+                .into_par_iter()
+                .filter(|k| !cache.contains_key(k))
+                .map(|(b, p)| {
+                    let j = Arc::new(self.judge(reader, &b, &p));
+                    judged_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    ((b, p), j)
+                })
+                .collect();
+            cache.extend(fresh);
+        };
+        judge_all(
+            &mut cache,
+            history
+                .base_tree
+                .files
+                .iter()
+                .map(|f| (f.blob_id.clone(), f.path.clone()))
+                .collect(),
+        );
 
         // 2. The sequential pass.
         let mut pass = Pass {
@@ -190,6 +196,10 @@ impl Engine {
             open: BTreeMap::new(),
             closed: Vec::new(),
             events: Vec::new(),
+            texts: HashMap::new(),
+            dependents: HashMap::new(),
+            key_users: BTreeSet::new(),
+            agenda: BTreeMap::new(),
             by_kinds: self
                 .rules
                 .iter()
@@ -206,7 +216,7 @@ impl Engine {
         let base_date = history.base.as_ref().map_or(self.options.as_of, date_of);
         pass.idx.paths = history.base_tree.paths.clone();
         for f in &history.base_tree.files {
-            if let Some(j) = judged.get(&(f.blob_id.clone(), f.path.clone())) {
+            if let Some(j) = cache.get(&(f.blob_id.clone(), f.path.clone())) {
                 pass.insert(&f.path, j.clone(), base_date);
             }
         }
@@ -227,12 +237,27 @@ impl Engine {
 
         let n = history.commits.len() as u64;
         let mut last_date = base_date;
-        for (i, c) in history.commits.iter().enumerate() {
-            pass.apply(c, &judged, last_date);
-            last_date = date_of(&c.meta);
-            if (i as u64 + 1).is_multiple_of(256) || i as u64 + 1 == n {
-                progress("walking commits", i as u64 + 1, n);
+        let mut walked = 0u64;
+        for window in history.commits.chunks(WINDOW) {
+            let wanted: BTreeSet<(String, String)> = window
+                .iter()
+                .flat_map(|c| &c.changes)
+                .filter_map(|ch| match &ch.blob {
+                    Some(b) if ch.unreadable.is_none() && self.is_candidate(&ch.path) => {
+                        Some((b.clone(), ch.path.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            judge_all(&mut cache, wanted);
+            for c in window {
+                pass.apply(c, &cache, last_date);
+                last_date = date_of(&c.meta);
             }
+            walked += window.len() as u64;
+            progress("walking commits", walked, n);
+            cache.retain(|_, j| Arc::strong_count(j) > 1);
+            self.forget_parses();
         }
 
         // 3. Occurrences: closed ones, then those still open at the head.
@@ -261,15 +286,12 @@ impl Engine {
             })
             .collect();
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut sources = BTreeMap::new();
-        let by_blob: HashMap<&str, &Arc<Judged>> =
-            judged.iter().map(|((b, _), j)| (b.as_str(), j)).collect();
+        let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
         for f in &findings {
             if let Some(b) = &f.blob
-                && let Some(j) = by_blob.get(b.as_str())
-                && let Some(d) = &j.doc
+                && let Some(t) = pass.texts.get(b)
             {
-                sources.insert(b.clone(), d.parsed.text.clone());
+                sources.insert(b.clone(), t.clone());
             }
         }
         if let Some(cfg) = &self.config_file
@@ -283,7 +305,8 @@ impl Engine {
             sources,
             history: Some(HistoryInfo {
                 commits: history.commits.len(),
-                blobs: judged.len(),
+                blobs: usize::try_from(judged_total.load(std::sync::atomic::Ordering::Relaxed))
+                    .unwrap_or(usize::MAX),
                 base: base_id,
                 head,
                 truncated_at: history.truncated_at.clone(),
@@ -292,8 +315,13 @@ impl Engine {
     }
 }
 
-/// A path with its fresh reference and date-rule findings (`None`: not re-run).
-type Reevaluated = (String, Option<Vec<Finding>>, Option<Vec<Finding>>);
+/// A path with its fresh reference findings (and their dependencies) and date-rule findings
+/// (`None`: not re-run).
+type Reevaluated = (
+    String,
+    Option<(Vec<Finding>, Vec<String>, bool)>,
+    Option<Vec<Finding>>,
+);
 
 struct Pass<'e> {
     engine: &'e Engine,
@@ -306,17 +334,31 @@ struct Pass<'e> {
     events: Vec<Finding>,
     /// Kinds whose key values `reference … by` looks up.
     by_kinds: BTreeSet<String>,
+    /// The text of each blob a finding was found in, for snippets.
+    texts: HashMap<String, Arc<str>>,
+    /// Reference target path → documents whose reference findings looked at it.
+    dependents: HashMap<String, BTreeSet<String>>,
+    /// Documents whose reference findings looked up key values.
+    key_users: BTreeSet<String>,
+    /// Date → documents whose date rules may change when the judgement date crosses it.
+    agenda: BTreeMap<jiff::civil::Date, BTreeSet<String>>,
 }
 
 impl Pass<'_> {
     fn insert(&mut self, path: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
+        self.remove(path);
         let kind = judged.doc.as_ref().and_then(|d| d.kind.clone());
         self.idx.kinds.insert(path.to_string(), kind);
+        for d in &judged.critical {
+            self.agenda.entry(*d).or_default().insert(path.to_string());
+        }
         self.state.insert(
             path.to_string(),
             PathState {
                 judged,
                 reference: Vec::new(),
+                ref_deps: Vec::new(),
+                uses_keys: false,
                 temporal: Vec::new(),
                 judged_at: date,
             },
@@ -324,8 +366,49 @@ impl Pass<'_> {
     }
 
     fn remove(&mut self, path: &str) {
-        self.state.remove(path);
+        if let Some(old) = self.state.remove(path) {
+            for d in &old.judged.critical {
+                if let Some(set) = self.agenda.get_mut(d) {
+                    set.remove(path);
+                }
+            }
+            self.forget_deps(path, &old.ref_deps);
+        }
+        self.key_users.remove(path);
         self.idx.kinds.remove(path);
+    }
+
+    fn forget_deps(&mut self, path: &str, deps: &[String]) {
+        for t in deps {
+            if let Some(set) = self.dependents.get_mut(t) {
+                set.remove(path);
+            }
+        }
+    }
+
+    /// The values a document holds at the pointers `reference … by` looks up, for its kind.
+    fn key_values(&self, doc: Option<&Doc>) -> Vec<String> {
+        let Some(d) = doc else { return Vec::new() };
+        let Some(kind) = d.kind.as_deref() else {
+            return Vec::new();
+        };
+        if !self.by_kinds.contains(kind) {
+            return Vec::new();
+        }
+        let Ok(p) = &d.parsed.result else {
+            return Vec::new();
+        };
+        self.idx
+            .keys
+            .keys()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, by)| {
+                p.value
+                    .pointer(by)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
     }
 
     fn refresh_keys(&mut self) {
@@ -346,24 +429,42 @@ impl Pass<'_> {
     ) {
         let engine = self.engine;
         let idx = &self.idx;
-        let results: Vec<Reevaluated> = paths
-            .par_iter()
-            .filter_map(|p| {
-                let s = self.state.get(p)?;
-                let doc = s.judged.doc.as_ref()?;
-                let r = reference.then(|| {
-                    engine.eval_doc(doc, date, idx, &|r| class_of(r) == Class::Reference, None)
-                });
-                let t = temporal.then(|| {
-                    engine.eval_doc(doc, date, idx, &|r| class_of(r) == Class::Temporal, None)
-                });
-                Some((p.clone(), r, t))
-            })
-            .collect();
+        let eval = |p: &String| -> Option<Reevaluated> {
+            let s = self.state.get(p)?;
+            let doc = s.judged.doc.as_ref()?;
+            let r = reference.then(|| {
+                engine.eval_doc_deps(doc, date, idx, &|r| class_of(r) == Class::Reference, None)
+            });
+            let t = temporal.then(|| {
+                engine.eval_doc(doc, date, idx, &|r| class_of(r) == Class::Temporal, None)
+            });
+            Some((p.clone(), r, t))
+        };
+        // Most commits touch a file or two: waking the thread pool for those costs more than it saves.
+        let results: Vec<Reevaluated> = if paths.len() < 8 {
+            paths.iter().filter_map(eval).collect()
+        } else {
+            paths.par_iter().filter_map(eval).collect()
+        };
         for (p, r, t) in results {
             if let Some(s) = self.state.get_mut(&p) {
-                if let Some(r) = r {
+                if let Some((r, deps, keys)) = r {
                     s.reference = r;
+                    let old = std::mem::replace(&mut s.ref_deps, deps.clone());
+                    s.uses_keys = keys;
+                    for t in &old {
+                        if let Some(set) = self.dependents.get_mut(t) {
+                            set.remove(&p);
+                        }
+                    }
+                    for t in deps {
+                        self.dependents.entry(t).or_default().insert(p.clone());
+                    }
+                    if keys {
+                        self.key_users.insert(p.clone());
+                    } else {
+                        self.key_users.remove(&p);
+                    }
                 }
                 if let Some(t) = t {
                     s.temporal = t;
@@ -398,6 +499,12 @@ impl Pass<'_> {
             for (k, mut f) in current {
                 if let std::collections::btree_map::Entry::Vacant(e) = open.entry(k) {
                     f.commit = commit.map(str::to_string);
+                    if let Some(b) = &f.blob
+                        && !self.texts.contains_key(b)
+                        && let Some(d) = self.state.get(p).and_then(|s| s.judged.doc.as_ref())
+                    {
+                        self.texts.insert(b.clone(), d.parsed.text.clone());
+                    }
                     e.insert(f);
                 }
             }
@@ -416,16 +523,15 @@ impl Pass<'_> {
         let date = date_of(&c.meta);
         let id = c.meta.id.as_str();
         let mut touched: BTreeSet<String> = BTreeSet::new();
-        let mut paths_changed = false;
         let mut keys_changed = false;
         let mut deleted_kinds: Vec<(String, Option<String>)> = Vec::new();
         for ch in &c.changes {
-            if ch.kind != ChangeKind::Modified {
-                paths_changed = true;
-            }
             let mut gone = |this: &mut Self, p: &str| {
                 let kind = this.idx.kinds.get(p).cloned().flatten();
-                if kind.as_ref().is_some_and(|k| this.by_kinds.contains(k)) {
+                if !this
+                    .key_values(this.state.get(p).and_then(|s| s.judged.doc.as_ref()))
+                    .is_empty()
+                {
                     keys_changed = true;
                 }
                 deleted_kinds.push((p.to_string(), kind));
@@ -449,11 +555,10 @@ impl Pass<'_> {
             self.idx.paths.insert(ch.path.clone());
             let key = (ch.blob.clone().unwrap_or_default(), ch.path.clone());
             if let Some(j) = judged.get(&key) {
-                if j.doc
-                    .as_ref()
-                    .and_then(|d| d.kind.as_ref())
-                    .is_some_and(|k| self.by_kinds.contains(k))
-                {
+                // Only a change of the looked-up values (a dataset's name) moves references.
+                let before =
+                    self.key_values(self.state.get(&ch.path).and_then(|s| s.judged.doc.as_ref()));
+                if before != self.key_values(j.doc.as_ref()) {
                     keys_changed = true;
                 }
                 self.insert(&ch.path, j.clone(), date);
@@ -464,7 +569,7 @@ impl Pass<'_> {
                 touched.insert(ch.path.clone());
             }
         }
-        if keys_changed || paths_changed {
+        if keys_changed {
             self.refresh_keys();
         }
         // Which documents to judge again.
@@ -475,34 +580,41 @@ impl Pass<'_> {
             .collect();
         self.reevaluate(&changed, date, true, true);
         let judged_now: BTreeSet<String> = changed.iter().cloned().collect();
-        if keys_changed || paths_changed {
-            let others: Vec<String> = self
-                .state
-                .keys()
-                .filter(|p| !touched.contains(*p))
-                .cloned()
-                .collect();
-            self.reevaluate(&others, date, true, false);
-            touched.extend(others);
+        // Others only where what their references looked at changed.
+        let delta: std::collections::HashSet<&str> = c
+            .changes
+            .iter()
+            .flat_map(|ch| std::iter::once(ch.path.as_str()).chain(ch.old_path.as_deref()))
+            .collect();
+        let mut others: BTreeSet<String> = delta
+            .iter()
+            .filter_map(|d| self.dependents.get(*d))
+            .flatten()
+            .cloned()
+            .collect();
+        if keys_changed {
+            others.extend(self.key_users.iter().cloned());
         }
+        let others: Vec<String> = others
+            .into_iter()
+            .filter(|p| !judged_now.contains(p) && self.state.contains_key(p))
+            .collect();
+        self.reevaluate(&others, date, true, false);
+        touched.extend(others);
         if date != last_date {
             let (lo, hi) = if date > last_date {
                 (last_date, date)
             } else {
                 (date, last_date)
             };
-            let crossing: Vec<String> = self
-                .state
-                .iter()
-                .filter(|(p, s)| {
-                    !judged_now.contains(*p) && {
-                        let c = &s.judged.critical;
-                        let i = c.partition_point(|d| *d <= lo);
-                        i < c.len() && c[i] <= hi
-                    }
-                })
-                .map(|(p, _)| p.clone())
+            let crossing: BTreeSet<String> = self
+                .agenda
+                .range((std::ops::Bound::Excluded(lo), std::ops::Bound::Included(hi)))
+                .flat_map(|(_, paths)| paths.iter())
+                .filter(|p| !judged_now.contains(*p))
+                .cloned()
                 .collect();
+            let crossing: Vec<String> = crossing.into_iter().collect();
             self.reevaluate(&crossing, date, false, true);
             touched.extend(crossing);
         }

@@ -127,6 +127,13 @@ impl Engine {
         }
     }
 
+    /// Drop the parse cache: history mode keeps what the current tree needs itself.
+    pub(crate) fn forget_parses(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+    }
+
     pub fn packs(&self) -> &PackSet {
         &self.packs
     }
@@ -290,11 +297,23 @@ impl Engine {
         filter: &dyn Fn(&Rule) -> bool,
         commit: Option<&str>,
     ) -> Vec<Finding> {
+        self.eval_doc_deps(doc, as_of, idx, filter, commit).0
+    }
+
+    /// As `eval_doc`, with what the references consulted: target paths, and whether keys.
+    pub(crate) fn eval_doc_deps(
+        &self,
+        doc: &Doc,
+        as_of: jiff::civil::Date,
+        idx: &Index,
+        filter: &dyn Fn(&Rule) -> bool,
+        commit: Option<&str>,
+    ) -> (Vec<Finding>, Vec<String>, bool) {
         let Some(kind) = doc.kind.as_deref() else {
-            return Vec::new();
+            return (Vec::new(), Vec::new(), false);
         };
         let Ok(parsed) = &doc.parsed.result else {
-            return Vec::new();
+            return (Vec::new(), Vec::new(), false);
         };
         let kdecl = self.packs.kind(kind);
         let ctx = Ctx {
@@ -307,6 +326,8 @@ impl Engine {
             kinds: &idx.kinds,
             keys: &idx.keys,
             cel: std::cell::OnceCell::new(),
+            deps: std::cell::RefCell::new(Vec::new()),
+            uses_keys: std::cell::Cell::new(false),
         };
         let mut out = Vec::new();
         for a in self.rules.iter().filter(|a| {
@@ -318,7 +339,8 @@ impl Engine {
                 out.push(f);
             }
         }
-        out
+        let uses_keys = ctx.uses_keys.get();
+        (out, ctx.deps.into_inner(), uses_keys)
     }
 
     fn eval_rule(&self, a: &ActiveRule, ctx: &Ctx<'_>) -> Vec<(Hit, Severity)> {

@@ -1,12 +1,11 @@
 //! Commits, their changes, and their trees: what history mode walks.
 
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use git2::{
-    DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult,
-};
+use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
 
 use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
@@ -267,6 +266,9 @@ pub fn walk(
     if repo.is_empty().unwrap_or(false) {
         return Ok(History::default());
     }
+    // Objects are read many times over a walk; re-hashing each one to verify it doubled the cost.
+    // A corrupt object still fails to inflate or parse.
+    git2::opts::strict_hash_verification(false);
     let head_rev = match walk {
         Walk::Range { head, .. } | Walk::Since { head, .. } | Walk::All { head } => head.as_str(),
     };
@@ -343,35 +345,45 @@ pub fn walk(
                     Ok(p) => Some(p.tree().map_err(|e| e.message().to_string())?),
                     Err(_) => None,
                 };
-                let mut dopts = DiffOptions::new();
-                dopts.ignore_submodules(false);
-                let mut diff = repo
-                    .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut dopts))
+                // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
+                // diff walks every entry of both trees, which made each commit cost the tree's size.
+                let mut raw: Vec<RawChange> = Vec::new();
+                diff_trees(repo, parent_tree.as_ref(), Some(&tree), "", &mut raw)
                     .map_err(|e| e.message().to_string())?;
-                let mut find = DiffFindOptions::new();
-                find.renames(true).exact_match_only(true);
-                diff.find_similar(Some(&mut find))
-                    .map_err(|e| e.message().to_string())?;
+                // Exact renames: a deleted blob that reappears under a new path.
+                let mut deleted: HashMap<Oid, usize> = HashMap::new();
+                for (i, r) in raw.iter().enumerate() {
+                    if let (None, Some((oid, mode))) = (r.new, r.old)
+                        && mode != 0o160000
+                    {
+                        deleted.entry(oid).or_insert(i);
+                    }
+                }
+                let mut renamed_from: HashMap<usize, usize> = HashMap::new();
+                for (i, r) in raw.iter().enumerate() {
+                    if r.old.is_none()
+                        && let Some((oid, _)) = r.new
+                        && let Some(d) = deleted.remove(&oid)
+                    {
+                        renamed_from.insert(i, d);
+                    }
+                }
+                let consumed: HashSet<usize> = renamed_from.values().copied().collect();
                 let mut changes = Vec::new();
-                for d in diff.deltas() {
-                    let new = d.new_file();
-                    let old = d.old_file();
-                    let kind = match d.status() {
-                        git2::Delta::Added | git2::Delta::Copied => ChangeKind::Added,
-                        git2::Delta::Deleted => ChangeKind::Deleted,
-                        git2::Delta::Renamed => ChangeKind::Renamed,
+                for (i, r) in raw.iter().enumerate() {
+                    if consumed.contains(&i) {
+                        continue;
+                    }
+                    let kind = match (r.old, r.new, renamed_from.contains_key(&i)) {
+                        (_, Some(_), true) => ChangeKind::Renamed,
+                        (None, Some(_), false) => ChangeKind::Added,
+                        (Some(_), None, _) => ChangeKind::Deleted,
                         _ => ChangeKind::Modified,
                     };
-                    let file = if kind == ChangeKind::Deleted {
-                        d.old_file()
-                    } else {
-                        d.new_file()
-                    };
-                    let raw = file.path_bytes().unwrap_or_default();
-                    let (full, mut unreadable) = match std::str::from_utf8(raw) {
+                    let (full, mut unreadable) = match std::str::from_utf8(&r.path) {
                         Ok(p) => (p.to_string(), None),
                         Err(_) => (
-                            String::from_utf8_lossy(raw).into_owned(),
+                            String::from_utf8_lossy(&r.path).into_owned(),
                             Some("file name is not valid UTF-8".to_string()),
                         ),
                     };
@@ -381,22 +393,19 @@ pub fn walk(
                     if exclude.is_match(&path) {
                         continue;
                     }
-                    let mode = u32::from(file.mode());
+                    let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
                     if mode == 0o120000 {
                         unreadable = Some("a symlink in the commit; not followed".into());
                     } else if mode == 0o160000 {
                         unreadable =
                             Some("a submodule; its content is another repository's".into());
                     }
-                    let old_path = (kind == ChangeKind::Renamed)
-                        .then(|| {
-                            old.path_bytes()
-                                .map(|b| String::from_utf8_lossy(b).into_owned())
-                        })
-                        .flatten()
+                    let old_path = renamed_from
+                        .get(&i)
+                        .map(|d| String::from_utf8_lossy(&raw[*d].path).into_owned())
                         .and_then(|p| opts.relative(&p).map(str::to_string));
                     changes.push(Change {
-                        blob: (kind != ChangeKind::Deleted).then(|| new.id().to_string()),
+                        blob: r.new.map(|(o, _)| o.to_string()),
                         path,
                         old_path,
                         kind,
@@ -415,4 +424,117 @@ pub fn walk(
         commits,
         truncated_at,
     })
+}
+
+/// One changed entry between two trees: (blob id, file mode) before and after.
+struct RawChange {
+    path: Vec<u8>,
+    old: Option<(Oid, i32)>,
+    new: Option<(Oid, i32)>,
+}
+
+fn is_tree(mode: i32) -> bool {
+    mode == 0o040000
+}
+
+/// Merge-join two trees by entry name (git keeps them sorted), recursing only into subtrees
+/// whose ids differ.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+    prefix: &str,
+    out: &mut Vec<RawChange>,
+) -> Result<(), git2::Error> {
+    let entries = |t: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, i32)> {
+        t.map(|t| {
+            t.iter()
+                .map(|e| (e.name_bytes().to_vec(), e.id(), e.filemode()))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let (a, b) = (entries(old), entries(new));
+    // Git sorts tree entries as if directory names ended in '/'.
+    let key = |(name, _, mode): &(Vec<u8>, Oid, i32)| {
+        let mut k = name.clone();
+        if is_tree(*mode) {
+            k.push(b'/');
+        }
+        k
+    };
+    let (mut i, mut j) = (0, 0);
+    let join = |name: &[u8]| {
+        let mut p = prefix.as_bytes().to_vec();
+        p.extend_from_slice(name);
+        p
+    };
+    while i < a.len() || j < b.len() {
+        let ord = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => key(x).cmp(&key(y)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match ord {
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (&a[i], &b[j]);
+                if x.1 != y.1 || x.2 != y.2 {
+                    if is_tree(x.2) && is_tree(y.2) {
+                        let (ot, nt) = (repo.find_tree(x.1)?, repo.find_tree(y.1)?);
+                        let sub = format!("{prefix}{}/", String::from_utf8_lossy(&x.0));
+                        diff_trees(repo, Some(&ot), Some(&nt), &sub, out)?;
+                    } else {
+                        emit(repo, &join(&x.0), Some(x), Some(y), out)?;
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                emit(repo, &join(&a[i].0), Some(&a[i]), None, out)?;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                emit(repo, &join(&b[j].0), None, Some(&b[j]), out)?;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Record a changed entry; a whole subtree added or removed (or a file replaced by a folder)
+/// yields each of its files.
+fn emit(
+    repo: &Repository,
+    path: &[u8],
+    old: Option<&(Vec<u8>, Oid, i32)>,
+    new: Option<&(Vec<u8>, Oid, i32)>,
+    out: &mut Vec<RawChange>,
+) -> Result<(), git2::Error> {
+    let old_tree = old.filter(|o| is_tree(o.2));
+    let new_tree = new.filter(|n| is_tree(n.2));
+    if old_tree.is_some() || new_tree.is_some() {
+        let sub = format!("{}/", String::from_utf8_lossy(path));
+        let ot = old_tree.map(|o| repo.find_tree(o.1)).transpose()?;
+        let nt = new_tree.map(|n| repo.find_tree(n.1)).transpose()?;
+        diff_trees(repo, ot.as_ref(), nt.as_ref(), &sub, out)?;
+        // A file on the other side of a file/folder swap.
+        let old_file = old.filter(|o| !is_tree(o.2));
+        let new_file = new.filter(|n| !is_tree(n.2));
+        if old_file.is_some() || new_file.is_some() {
+            out.push(RawChange {
+                path: path.to_vec(),
+                old: old_file.map(|o| (o.1, o.2)),
+                new: new_file.map(|n| (n.1, n.2)),
+            });
+        }
+        return Ok(());
+    }
+    out.push(RawChange {
+        path: path.to_vec(),
+        old: old.map(|o| (o.1, o.2)),
+        new: new.map(|n| (n.1, n.2)),
+    });
+    Ok(())
 }
