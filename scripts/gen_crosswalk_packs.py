@@ -347,7 +347,7 @@ def nist_pairs():
                           source="nist-airc-crosswalk", rationale=rationale))
     if used != set(NIST_DEFECTS):
         sys.exit(f"defects not met in the CSV: {set(NIST_DEFECTS) - used}")
-    # A resolution must not silently collapse two pairs into one: flag duplicates (kept, per the brief).
+    # A resolution must not silently collapse two pairs into one: flag duplicates (both are kept, so the count stays at 280).
     dup = [k for k, n in Counter((p["from"], p["to"]) for p in pairs).items() if n > 1]
     for p in pairs:
         if (p["from"], p["to"]) in dup and p["rationale"]:

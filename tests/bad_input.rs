@@ -191,3 +191,29 @@ fn empty_repository_is_clean() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("No findings"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_selector_that_matches_no_rule_is_an_error_not_a_silent_pass() {
+    let o = run(
+        &["check", example().to_str().unwrap(), "--select", "NOPE-999"],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`NOPE-999` matches no rule"));
+    let dir = temp_repo(&[(
+        "aimslint.toml",
+        b"[rules]\nignore = [\"MC-010\", \"MX-1\"]\n\n[[waivers]]\nrule = \"ZZ-1\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2030-01-01\"\n",
+    )]);
+    let o = run(&["check", dir.path().to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("[rules] ignore: `MX-1` matches no rule"),
+        "{err}"
+    );
+    assert!(err.contains("aimslint.toml:2"), "{err}");
+    assert!(
+        err.contains("[[waivers]] rule: `ZZ-1` matches no rule"),
+        "{err}"
+    );
+}

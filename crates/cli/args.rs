@@ -13,7 +13,7 @@ pub struct Cli {
 impl Cli {
     pub fn jobs(&self) -> Option<usize> {
         match &self.command {
-            Command::Check(c) => c.jobs,
+            Command::Check(c) => c.jobs.map(usize::from),
             _ => None,
         }
     }
@@ -107,9 +107,9 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Threads to use (default: all cores). The output is the same whatever the number.
-    #[arg(long, short)]
-    pub jobs: Option<usize>,
+    /// Threads to use, 1 to 256 (default: all cores). The output is the same whatever the number.
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     /// Rules to run: rule id, id prefix, pack id, control glob (iso42001:A.7.*) or severity (repeatable, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,

@@ -44,6 +44,7 @@ impl Lint {
             frameworks: with,
         };
         let packs = load_packs(&config, &opts, false)?;
+        aimslint_engine::check_rule_refs(&packs, &config, &[])?;
         let limits = aimslint_artifacts::Limits {
             max_file_bytes: config
                 .max_file_bytes
@@ -133,7 +134,7 @@ pub fn to_snapshot(tree: aimslint_git::Tree, explicit: &HashSet<String>) -> Snap
 pub fn write_output(buf: &[u8], output: Option<&Path>) -> Result<(), CliError> {
     match output {
         Some(path) => std::fs::write(path, buf)
-            .map_err(|e| CliError::usage(format!("{}: {e}", path.display()))),
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display()))),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(buf).and_then(|()| out.flush()) {

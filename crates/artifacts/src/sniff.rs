@@ -9,6 +9,9 @@ use crate::Parsed;
 /// A recognised dialect of evidence file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Flavor {
+    /// Markdown with a front-matter mapping that says neither model nor dataset (a Hugging Face
+    /// repository's README with only `license:`, say).
+    HfCard,
     HfModelCard,
     HfDatasetCard,
     MarkdownModelCard,
@@ -24,6 +27,7 @@ pub enum Flavor {
 
 impl Flavor {
     pub const ALL: &'static [Flavor] = &[
+        Flavor::HfCard,
         Flavor::HfModelCard,
         Flavor::HfDatasetCard,
         Flavor::MarkdownModelCard,
@@ -39,6 +43,7 @@ impl Flavor {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Flavor::HfCard => "front-matter",
             Flavor::HfModelCard => "hf-model-card",
             Flavor::HfDatasetCard => "hf-dataset-card",
             Flavor::MarkdownModelCard => "markdown-model-card",
@@ -62,7 +67,8 @@ impl Flavor {
     pub fn supported(self) -> bool {
         matches!(
             self,
-            Flavor::HfModelCard
+            Flavor::HfCard
+                | Flavor::HfModelCard
                 | Flavor::HfDatasetCard
                 | Flavor::MarkdownModelCard
                 | Flavor::MarkdownDatasetCard
@@ -214,6 +220,8 @@ pub(crate) fn sniff(path: &str, text: &str, parsed: &Parsed) -> Option<Flavor> {
         Some(Flavor::MarkdownDatasetCard)
     } else if ms >= 2 {
         Some(Flavor::MarkdownModelCard)
+    } else if matches!(v.get("meta"), Some(Value::Object(m)) if !m.is_empty()) {
+        Some(Flavor::HfCard)
     } else {
         None
     }

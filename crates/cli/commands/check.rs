@@ -1,5 +1,5 @@
 use std::collections::HashSet;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use aimslint_engine::{Engine, EngineOptions, FileInput, Selection, Snapshot, load_config};
@@ -17,6 +17,13 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         Some(d) => parse_date(d)?,
         None => today(),
     };
+    let cli_refs: Vec<(String, &'static str)> = args
+        .select
+        .iter()
+        .map(|s| (s.clone(), "--select"))
+        .chain(args.ignore.iter().map(|s| (s.clone(), "--ignore")))
+        .collect();
+    aimslint_engine::check_rule_refs(&packs, &config, &cli_refs)?;
     let mut select = config.select.clone();
     if !args.select.is_empty() {
         select = args.select.clone();
@@ -118,6 +125,15 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         outcome.findings.retain(|f| explicit.contains(&f.path));
         outcome.artifacts.retain(|a| explicit.contains(&a.path));
     }
+    if let Some(f) = &filter {
+        // History rules and sources see every path; what is reported is what the filter names
+        // (and the configuration's own findings).
+        let cfg = config.file.clone().unwrap_or_default();
+        outcome
+            .findings
+            .retain(|x| f.is_match(&x.path) || x.path == cfg);
+        outcome.artifacts.retain(|a| f.is_match(&a.path));
+    }
     if let Some(f) = &filter
         && outcome.artifacts.is_empty()
     {
@@ -144,18 +160,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     };
     let mut buf = Vec::new();
     format.reporter().report(&outcome, &meta, &mut buf)?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buf)
-            .map_err(|e| CliError::Internal(format!("{}: {e}", path.display())))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(&buf).and_then(|()| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(e.into());
-            }
-        }
-    }
+    crate::run::write_output(&buf, args.output.as_deref())?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -222,6 +227,11 @@ fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<S
 fn history_walk(args: &CheckArgs) -> Result<Option<aimslint_git::Walk>, CliError> {
     use aimslint_git::Walk;
     if let Some(r) = &args.range {
+        if r.contains("...") {
+            return Err(CliError::usage(format!(
+                "`{r}`: write the range with two dots (BASE..HEAD); history is judged along HEAD's first-parent line from BASE"
+            )));
+        }
         let (base, head) = match r.split_once("..") {
             Some((b, h)) => (
                 b.trim_end_matches('.'),

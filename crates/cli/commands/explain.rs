@@ -77,8 +77,10 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
         println!();
     }
     let rules = packs.rules_for_control(&q);
-    if control.evidence.is_empty() && !control.is_group() {
+    if control.evidence.is_empty() && !control.is_group() && rules.is_empty() {
         println!("evidence:  process control: no file evidence (shown as `manual` in reports)");
+    } else if control.evidence.is_empty() && !control.is_group() {
+        println!("evidence:  mostly a process; the rules below check what files can show of it");
     } else if !control.evidence.is_empty() {
         println!("evidence:  {}", control.evidence.join(", "));
     }

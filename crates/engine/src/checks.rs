@@ -143,11 +143,49 @@ pub(crate) fn cel_value(v: &Value) -> cel::Value {
     cel::to_value(v).unwrap_or(cel::Value::Null)
 }
 
+/// A document as CEL sees it. A Markdown document's body and section texts are left out:
+/// converting them dominated rule time, and text is what `section` and `pattern` checks are for.
+/// CEL still sees `meta` and each section's `title` and `level`.
+fn cel_document(v: &Value) -> cel::Value {
+    match v {
+        Value::Object(m) if m.contains_key("body") && m.contains_key("sections") => {
+            let mut slim = serde_json::Map::new();
+            for (k, x) in m {
+                match k.as_str() {
+                    "body" => {}
+                    "sections" => {
+                        let titles: serde_json::Map<String, Value> = x
+                            .as_object()
+                            .map(|secs| {
+                                secs.iter()
+                                    .map(|(slug, sec)| {
+                                        let mut t = sec.clone();
+                                        if let Value::Object(o) = &mut t {
+                                            o.remove("text");
+                                        }
+                                        (slug.clone(), t)
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        slim.insert(k.clone(), Value::Object(titles));
+                    }
+                    _ => {
+                        slim.insert(k.clone(), x.clone());
+                    }
+                }
+            }
+            cel_value(&Value::Object(slim))
+        }
+        _ => cel_value(v),
+    }
+}
+
 /// Evaluate a CEL expression to a boolean.
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
     let base = ctx.cel.get_or_init(|| {
         let mut c = cel::Context::with_env(cel_env());
-        let root = cel_value(ctx.root);
+        let root = cel_document(ctx.root);
         c.add_variable_from_value("doc", root.clone());
         c.add_variable_from_value("root", root);
         c.add_variable_from_value("path", ctx.path.to_string());

@@ -116,6 +116,17 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     pub exclude: Vec<String>,
     pub max_file_bytes: Option<usize>,
+    /// Every place the config names rules, to check against the loaded packs.
+    pub rule_refs: Vec<RuleRef>,
+}
+
+/// A rule selector written in the config, with where.
+#[derive(Debug, Clone)]
+pub struct RuleRef {
+    pub selector: String,
+    pub span: std::ops::Range<usize>,
+    /// `[rules] select`, `[[waivers]] rule`, …
+    pub place: &'static str,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -202,6 +213,18 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         cfg.artifacts
             .insert(kind, globs.into_iter().map(Spanned::into_inner).collect());
     }
+    for (list, what) in [
+        (&raw.rules.select, "[rules] select"),
+        (&raw.rules.ignore, "[rules] ignore"),
+    ] {
+        for v in list {
+            cfg.rule_refs.push(RuleRef {
+                selector: v.get_ref().clone(),
+                span: v.span(),
+                place: what,
+            });
+        }
+    }
     cfg.select = raw
         .rules
         .select
@@ -214,6 +237,13 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         .into_iter()
         .map(Spanned::into_inner)
         .collect();
+    for (rule, sev) in &raw.rules.severity {
+        cfg.rule_refs.push(RuleRef {
+            selector: rule.clone(),
+            span: sev.span(),
+            place: "[rules] severity",
+        });
+    }
     for (rule, sev) in raw.rules.severity {
         match aimslint_packs::Severity::parse(sev.get_ref()) {
             Some(s) => {
@@ -262,6 +292,11 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
                 Err(e) => errors.push(err(Some(span.clone()), format!("invalid glob `{p}`: {e}"))),
             }
         }
+        cfg.rule_refs.push(RuleRef {
+            selector: w.rule.clone(),
+            span: span.clone(),
+            place: "[[waivers]] rule",
+        });
         cfg.waivers.push(Waiver {
             rule: w.rule,
             paths: w.paths,
@@ -277,6 +312,47 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
     cfg.max_file_bytes = raw.files.max_file_bytes;
     if errors.is_empty() {
         Ok(cfg)
+    } else {
+        Err(PackErrors(errors))
+    }
+}
+
+/// Check that every rule selector of the config and of the command line names something: a rule,
+/// a rule-id prefix or glob, a pack, a control glob with rules, a severity or `all`. A typo that
+/// silently selects nothing would turn a gate off.
+pub fn check_rule_refs(
+    packs: &aimslint_packs::PackSet,
+    config: &Config,
+    cli: &[(String, &'static str)],
+) -> Result<(), PackErrors> {
+    let mut errors = Vec::new();
+    let file = config
+        .file
+        .clone()
+        .unwrap_or_else(|| "aimslint.toml".into());
+    for r in &config.rule_refs {
+        if !crate::select::selector_is_known(packs, &r.selector) {
+            errors.push(
+                PackDiagnostic::new(
+                    &file,
+                    &config.text,
+                    Some(r.span.clone()),
+                    format!("{}: `{}` matches no rule of the loaded packs", r.place, r.selector),
+                )
+                .with_help("write a rule id (MC-003), an id prefix (MC), a pack (iso42001), a control glob (iso42001:A.7.*) or a severity; `aimslint packs list` shows what is loaded"),
+            );
+        }
+    }
+    for (sel, flag) in cli {
+        if !crate::select::selector_is_known(packs, sel) {
+            errors.push(
+                PackDiagnostic::new(flag, "", None, format!("`{sel}` matches no rule of the loaded packs"))
+                    .with_help("write a rule id (MC-003), an id prefix (MC), a pack (iso42001), a control glob (iso42001:A.7.*) or a severity"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
     } else {
         Err(PackErrors(errors))
     }

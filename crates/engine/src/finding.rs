@@ -95,7 +95,8 @@ pub struct HistoryInfo {
     pub base: Option<String>,
     pub head: Option<String>,
     pub commits: usize,
-    /// Distinct (blob, path) pairs read and judged.
+    /// (blob, path) pairs read and judged: each distinct pair once, plus again for a version that
+    /// left the tree and came back (a revert), since what leaves the tree is dropped from memory.
     pub blobs: usize,
     /// A shallow clone's boundary: history before this commit is not in the repository.
     pub truncated_at: Option<String>,

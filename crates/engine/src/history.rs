@@ -569,6 +569,31 @@ impl Pass<'_> {
                 touched.insert(ch.path.clone());
             }
         }
+        // What a commit holds but cannot be read as evidence is said, not skipped.
+        for ch in &c.changes {
+            if let Some(why) = &ch.unreadable
+                && ch.kind != ChangeKind::Deleted
+                && (self.engine.is_candidate(&ch.path) || why.contains("UTF-8"))
+            {
+                self.events.push(Finding {
+                    rule: crate::codes::UNREADABLE.to_string(),
+                    severity: Severity::Error,
+                    fingerprint: fingerprint(crate::codes::UNREADABLE, &ch.path, "", id),
+                    message: format!("{}: {why}", ch.path),
+                    controls: Vec::new(),
+                    path: ch.path.clone(),
+                    line: 1,
+                    column: 1,
+                    commit: Some(id.to_string()),
+                    fixed_in: None,
+                    pointer: None,
+                    help: "Give the file a UTF-8 name inside the repository, or keep evidence out of symlinks and submodules.".into(),
+                    waived: None,
+                    span: None,
+                    blob: None,
+                });
+            }
+        }
         if keys_changed {
             self.refresh_keys();
         }

@@ -246,6 +246,25 @@ impl Engine {
         {
             sources.insert(cfg.clone(), self.config_text.clone());
         }
+        // Files that did not parse have no document, but their text still shows where.
+        let missing: HashSet<&str> = findings
+            .iter()
+            .filter(|f| f.span.is_some() && !sources.contains_key(&f.path))
+            .map(|f| f.path.as_str())
+            .collect();
+        if !missing.is_empty()
+            && let Ok(cache) = self.cache.lock()
+        {
+            for input in snapshot
+                .files
+                .iter()
+                .filter(|i| missing.contains(i.path.as_str()))
+            {
+                if let Some(pf) = cache.get(&(input.blob_id.clone(), input.path.clone())) {
+                    sources.insert(input.path.clone(), pf.text.clone());
+                }
+            }
+        }
         Outcome {
             findings,
             artifacts,
@@ -512,7 +531,11 @@ impl Engine {
         let pf = self.parse(input, bytes);
         match &pf.result {
             Err(e) => {
-                if !(input.explicit || relevant_path || pf.raw_flavor.is_some()) {
+                if !(input.explicit
+                    || relevant_path
+                    || pf.raw_flavor.is_some()
+                    || card_like(&input.path, &pf.text))
+                {
                     return (None, None, Vec::new());
                 }
                 let (severity, help) = match e.kind {
@@ -682,6 +705,17 @@ impl Engine {
             }
         }
     }
+}
+
+/// A Markdown file that opens with front matter and is named like a card (a repository's
+/// `README.md`, `*card*.md`): when it fails to parse it is reported, not taken for prose.
+fn card_like(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let opens_front_matter = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("---");
+    opens_front_matter && (name == "readme.md" || (name.contains("card") && name.ends_with(".md")))
 }
 
 /// Guess a format for files with no telling extension (e.g. `MLmodel`).

@@ -20,8 +20,22 @@ fn matches(rule: &Rule, sel: &str) -> bool {
         // A control or control glob: iso42001:A.7.*
         return rule.controls.iter().any(|c| glob_match(s, c));
     }
+    if s.contains(['*', '?', '[']) {
+        return glob_match(&s.to_ascii_uppercase(), &rule.id.to_ascii_uppercase());
+    }
     let up = s.to_ascii_uppercase();
     rule.id.to_ascii_uppercase().starts_with(&up)
+}
+
+/// Whether a selector names anything in the loaded packs.
+pub(crate) fn selector_is_known(packs: &aimslint_packs::PackSet, sel: &str) -> bool {
+    let s = sel.trim();
+    s.eq_ignore_ascii_case("all")
+        || s == "*"
+        || aimslint_packs::Severity::parse(s).is_some()
+        || packs.pack(s).is_some()
+        || (s.starts_with("AL") && s.len() == 5 && s[2..].chars().all(|c| c.is_ascii_digit()))
+        || packs.rules().any(|r| matches(r, s))
 }
 
 fn glob_match(pattern: &str, text: &str) -> bool {

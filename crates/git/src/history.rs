@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
@@ -208,15 +208,13 @@ fn tree_files(
 ) -> Result<Tree, SourceError> {
     let exclude = glob_set(&opts.exclude);
     let mut out = Tree::default();
-    let mut entries: Vec<(String, Oid, i32)> = Vec::new();
-    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-        if entry.kind() == Some(ObjectType::Blob) || entry.filemode() == 0o160000 {
-            let name = String::from_utf8_lossy(entry.name_bytes());
-            entries.push((format!("{dir}{name}"), entry.id(), entry.filemode()));
-        }
-        TreeWalkResult::Ok
-    })?;
-    for (full, oid, mode) in entries {
+    let mut entries: Vec<(Vec<u8>, Oid, i32)> = Vec::new();
+    collect_tree(repo, tree, b"", &mut entries)?;
+    for (raw, oid, mode) in entries {
+        let (full, bad_name) = match String::from_utf8(raw) {
+            Ok(p) => (p, false),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        };
         let Some(path) = opts.relative(&full).map(str::to_string) else {
             continue;
         };
@@ -227,7 +225,9 @@ fn tree_files(
         if !want(&path) {
             continue;
         }
-        let content = if mode == 0o120000 {
+        let content = if bad_name {
+            Err("file name is not valid UTF-8; not read".to_string())
+        } else if mode == 0o120000 {
             Err("a symlink in the commit; not followed".to_string())
         } else if with_content {
             repo.find_blob(oid)
@@ -348,7 +348,7 @@ pub fn walk(
                 // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
                 // diff walks every entry of both trees, which made each commit cost the tree's size.
                 let mut raw: Vec<RawChange> = Vec::new();
-                diff_trees(repo, parent_tree.as_ref(), Some(&tree), "", &mut raw)
+                diff_trees(repo, parent_tree.as_ref(), Some(&tree), b"", &mut raw)
                     .map_err(|e| e.message().to_string())?;
                 // Exact renames: a deleted blob that reappears under a new path.
                 let mut deleted: HashMap<Oid, usize> = HashMap::new();
@@ -426,6 +426,27 @@ pub fn walk(
     })
 }
 
+/// Every file of a tree with its path as bytes (names need not be UTF-8).
+fn collect_tree(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    prefix: &[u8],
+    out: &mut Vec<(Vec<u8>, Oid, i32)>,
+) -> Result<(), git2::Error> {
+    for e in tree.iter() {
+        let mut path = prefix.to_vec();
+        path.extend_from_slice(e.name_bytes());
+        if e.kind() == Some(ObjectType::Tree) {
+            path.push(b'/');
+            let sub = repo.find_tree(e.id())?;
+            collect_tree(repo, &sub, &path, out)?;
+        } else {
+            out.push((path, e.id(), e.filemode()));
+        }
+    }
+    Ok(())
+}
+
 /// One changed entry between two trees: (blob id, file mode) before and after.
 struct RawChange {
     path: Vec<u8>,
@@ -443,7 +464,7 @@ fn diff_trees(
     repo: &Repository,
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
-    prefix: &str,
+    prefix: &[u8],
     out: &mut Vec<RawChange>,
 ) -> Result<(), git2::Error> {
     let entries = |t: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, i32)> {
@@ -465,7 +486,7 @@ fn diff_trees(
     };
     let (mut i, mut j) = (0, 0);
     let join = |name: &[u8]| {
-        let mut p = prefix.as_bytes().to_vec();
+        let mut p = prefix.to_vec();
         p.extend_from_slice(name);
         p
     };
@@ -481,7 +502,8 @@ fn diff_trees(
                 if x.1 != y.1 || x.2 != y.2 {
                     if is_tree(x.2) && is_tree(y.2) {
                         let (ot, nt) = (repo.find_tree(x.1)?, repo.find_tree(y.1)?);
-                        let sub = format!("{prefix}{}/", String::from_utf8_lossy(&x.0));
+                        let mut sub = join(&x.0);
+                        sub.push(b'/');
                         diff_trees(repo, Some(&ot), Some(&nt), &sub, out)?;
                     } else {
                         emit(repo, &join(&x.0), Some(x), Some(y), out)?;
@@ -515,7 +537,8 @@ fn emit(
     let old_tree = old.filter(|o| is_tree(o.2));
     let new_tree = new.filter(|n| is_tree(n.2));
     if old_tree.is_some() || new_tree.is_some() {
-        let sub = format!("{}/", String::from_utf8_lossy(path));
+        let mut sub = path.to_vec();
+        sub.push(b'/');
         let ot = old_tree.map(|o| repo.find_tree(o.1)).transpose()?;
         let nt = new_tree.map(|n| repo.find_tree(n.1)).transpose()?;
         diff_trees(repo, ot.as_ref(), nt.as_ref(), &sub, out)?;
