@@ -350,3 +350,156 @@ fn hook_install_writes_an_executable_hook() {
             .contains("--range")
     );
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Dev",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_COMMITTER_DATE", "2026-03-01T12:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2026-03-01T12:00:00Z")
+        .output()
+        .expect("git is installed")
+}
+
+#[test]
+fn merge_commits_follow_the_first_parent_and_detached_head_works() {
+    let g = story();
+    let dir = g.path();
+    // A side branch from c4 that fixes the legal basis, merged into a branch from c4 that does not.
+    assert!(
+        git(dir, &["checkout", "-q", "-b", "side", &g.commits[3]])
+            .status
+            .success()
+    );
+    std::fs::write(dir.join("data/a/provenance.yaml"), PROVENANCE).unwrap();
+    assert!(
+        git(dir, &["commit", "-qam", "Fix on a side branch"])
+            .status
+            .success()
+    );
+    assert!(
+        git(dir, &["checkout", "-q", "-b", "trunk", &g.commits[3]])
+            .status
+            .success()
+    );
+    std::fs::write(dir.join("docs.md"), "# Docs\n").unwrap();
+    assert!(git(dir, &["add", "."]).status.success());
+    assert!(
+        git(dir, &["commit", "-qm", "Docs on trunk"])
+            .status
+            .success()
+    );
+    assert!(
+        git(dir, &["merge", "-q", "--no-ff", "-m", "Merge side", "side"])
+            .status
+            .success()
+    );
+    let o = run(
+        &[
+            "check",
+            "--range",
+            &format!("{}..HEAD", g.commits[3]),
+            "--format",
+            "json",
+            "--select",
+            "DP-005",
+            dir.to_str().unwrap(),
+        ],
+        dir,
+    );
+    let report = json(&o);
+    // First parent: the trunk commit, then the merge, which brings the fix: DP-005 was present at
+    // the base, so nothing is introduced, and the run passes.
+    assert_eq!(report["history"]["commits"], 2, "{report}");
+    assert_eq!(o.status.code(), Some(0));
+    // Detached HEAD.
+    assert!(
+        git(dir, &["checkout", "-q", "--detach", &g.commits[3]])
+            .status
+            .success()
+    );
+    let o = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--select",
+            "DP-005",
+            dir.to_str().unwrap(),
+        ],
+        dir,
+    );
+    assert_eq!(
+        history_rows(&json(&o), &g.commits),
+        vec!["DP-005 data/a/provenance.yaml:1 c4 fixed:-"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn submodules_and_non_utf8_names_are_reported_not_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let sub = GitRepo::new();
+    std::fs::write(sub.path().join("x.md"), "# x\n").unwrap();
+    assert!(git(sub.path(), &["add", "."]).status.success());
+    assert!(git(sub.path(), &["commit", "-qm", "x"]).status.success());
+    let g = GitRepo::new();
+    let dir = g.path();
+    let bad = dir.join(std::ffi::OsStr::from_bytes(b"data/caf\xe9"));
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("provenance.yaml"), "dataset: x\n").unwrap();
+    assert!(
+        git(
+            dir,
+            &[
+                "submodule",
+                "-q",
+                "add",
+                sub.path().to_str().unwrap(),
+                "vendor/sub"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(git(dir, &["add", "."]).status.success());
+    assert!(git(dir, &["commit", "-qm", "Add"]).status.success());
+    for mode in ["--all-history", "--rev=HEAD"] {
+        let o = run(
+            &[
+                "check",
+                mode,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                dir.to_str().unwrap(),
+            ],
+            dir,
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{mode}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let rows: Vec<String> = finding_rows(&json(&o))
+            .into_iter()
+            .filter(|r| r.starts_with("AL"))
+            .collect();
+        assert_eq!(
+            rows,
+            vec!["AL007 data/caf\u{fffd}/provenance.yaml:1 -"],
+            "{mode}"
+        );
+    }
+}

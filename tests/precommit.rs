@@ -120,3 +120,94 @@ fn the_real_pre_commit_framework_runs_our_hooks() {
     assert!(o.status.success(), "{out}");
     assert!(!out.contains("DP-005"), "{out}");
 }
+
+#[test]
+fn the_pre_push_hook_checks_the_pushed_range() {
+    let Some(pc) = pre_commit() else { return };
+    let hooks = tempfile::tempdir().unwrap();
+    let manifest = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    std::fs::write(
+        hooks.path().join(".pre-commit-hooks.yaml"),
+        manifest.replace("language: rust", "language: system"),
+    )
+    .unwrap();
+    assert!(git(hooks.path(), &["init", "-q"]).status.success());
+    assert!(git(hooks.path(), &["add", "."]).status.success());
+    assert!(
+        git(hooks.path(), &["commit", "-q", "-m", "hooks"])
+            .status
+            .success()
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    assert!(git(work.path(), &["init", "-q"]).status.success());
+    std::fs::write(
+        work.path().join("aimslint.toml"),
+        "[rules]\nselect = [\"CH-001\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(work.path().join("models/m")).unwrap();
+    std::fs::write(work.path().join("models/m/config.yaml"), "lr: 0.1\n").unwrap();
+    std::fs::write(
+        work.path().join("models/m/README.md"),
+        "---\nlicense: mit\n---\n# m\n",
+    )
+    .unwrap();
+    assert!(git(work.path(), &["add", "."]).status.success());
+    assert!(
+        git(work.path(), &["commit", "-q", "-m", "Add model"])
+            .status
+            .success()
+    );
+    let base = String::from_utf8(git(work.path(), &["rev-parse", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    std::fs::write(work.path().join("models/m/config.yaml"), "lr: 0.05\n").unwrap();
+    assert!(
+        git(
+            work.path(),
+            &["commit", "-q", "-am", "Retrain without a card update"]
+        )
+        .status
+        .success()
+    );
+    let head = String::from_utf8(git(work.path(), &["rev-parse", "HEAD"]).stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+
+    let bin_dir = assert_cmd::cargo::cargo_bin("aimslint")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let o = Command::new(&pc)
+        .args([
+            "try-repo",
+            hooks.path().to_str().unwrap(),
+            "aimslint-pre-push",
+            "--verbose",
+            "--hook-stage",
+            "pre-push",
+        ])
+        .args(["--from-ref", &base, "--to-ref", &head])
+        .current_dir(work.path())
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", cache.path())
+        .output()
+        .unwrap();
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("CH-001"), "{out}");
+    assert!(out.contains("Retrain without a card update"), "{out}");
+}
