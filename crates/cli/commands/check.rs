@@ -2,7 +2,9 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use aimslint_engine::{Engine, EngineOptions, FileInput, Selection, Snapshot, load_config};
+use aimslint_engine::{Engine, EngineOptions, Selection, load_config};
+
+use crate::run::to_snapshot;
 use aimslint_packs::Severity;
 
 use crate::args::{CheckArgs, FailOn, OutputFormat};
@@ -175,24 +177,6 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             .any(|f| f.waived.is_none() && f.fixed_in.is_none() && f.severity >= t)
     });
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
-}
-
-fn to_snapshot(tree: aimslint_git::Tree, explicit: &HashSet<String>) -> Snapshot {
-    Snapshot {
-        files: tree
-            .files
-            .into_iter()
-            .map(|f| FileInput {
-                explicit: explicit.contains(&f.path),
-                path: f.path,
-                blob_id: f.blob_id,
-                content: f.content,
-            })
-            .collect(),
-        paths: tree.paths,
-        commit: None,
-        as_of: None,
-    }
 }
 
 /// Files named on the command line, relative to the root. Empty when a directory was given.
