@@ -78,6 +78,28 @@ fn all_history_gives_introduced_and_fixed() {
         ]
     );
     assert_eq!(report["history"]["commits"], 7);
+    // The commits findings name come with who, when and why.
+    let c2 = &report["history"]["commits_named"][&g.commits[1]];
+    assert_eq!(c2["summary"], "Tune");
+    assert_eq!(c2["date"], "2026-02-01");
+    assert_eq!(
+        report["history"]["commits_named"][&g.commits[2]],
+        serde_json::Value::Null,
+        "c3 is named by no finding"
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["findings"][4]["controls"][0], "iso42001:A.6.2.5");
 }
 

@@ -100,6 +100,19 @@ pub struct HistoryInfo {
     pub blobs: usize,
     /// A shallow clone's boundary: history before this commit is not in the repository.
     pub truncated_at: Option<String>,
+    /// The commits findings name (introduced or fixed in), by id.
+    pub commits_named: std::collections::BTreeMap<String, CommitSummary>,
+}
+
+/// A commit as a report names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CommitSummary {
+    pub author: String,
+    pub email: String,
+    /// Committer date, `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub summary: String,
+    pub trailers: Vec<(String, String)>,
 }
 
 /// The result of a run.

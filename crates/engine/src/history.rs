@@ -299,11 +299,35 @@ impl Engine {
         {
             sources.insert(cfg.clone(), self.config_text.clone());
         }
+        let named: BTreeSet<&str> = findings
+            .iter()
+            .flat_map(|f| f.commit.as_deref().into_iter().chain(f.fixed_in.as_deref()))
+            .collect();
+        let commits_named = history
+            .commits
+            .iter()
+            .map(|c| &c.meta)
+            .chain(history.base.as_ref())
+            .filter(|m| named.contains(m.id.as_str()))
+            .map(|m| {
+                (
+                    m.id.clone(),
+                    crate::finding::CommitSummary {
+                        author: m.author.clone(),
+                        email: m.email.clone(),
+                        date: m.date.clone(),
+                        summary: m.summary.clone(),
+                        trailers: m.trailers.clone(),
+                    },
+                )
+            })
+            .collect();
         Outcome {
             findings,
             artifacts,
             sources,
             history: Some(HistoryInfo {
+                commits_named,
                 commits: history.commits.len(),
                 blobs: usize::try_from(judged_total.load(std::sync::atomic::Ordering::Relaxed))
                     .unwrap_or(usize::MAX),

@@ -19,7 +19,9 @@ pub use classify::Classifier;
 pub use config::{
     Config, RuleRef, SoaExclusion, Waiver, check_rule_refs, load_config, parse_config,
 };
-pub use finding::{Artifact, ArtifactStatus, Finding, HistoryInfo, Outcome, Summary, WaiverState};
+pub use finding::{
+    Artifact, ArtifactStatus, CommitSummary, Finding, HistoryInfo, Outcome, Summary, WaiverState,
+};
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};
 pub use select::Selection;
 
