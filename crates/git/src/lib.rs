@@ -21,7 +21,7 @@ pub use history::{
 pub struct SourceFile {
     /// Repository-relative, `/`-separated.
     pub path: String,
-    /// The git blob id of the content.
+    /// The git blob id of the content (empty for working-tree files, which are read once).
     pub blob_id: String,
     pub content: Result<Arc<[u8]>, String>,
 }
@@ -196,10 +196,10 @@ pub fn worktree(
             } else {
                 read_limited(&path, opts.max_file_bytes)
             };
-            let (blob_id, content) = match content {
-                Ok(bytes) => (blob_id(&bytes), Ok(Arc::from(bytes))),
-                Err(e) => (String::new(), Err(e)),
-            };
+            // A working tree holds each version once, so there is nothing to share by content id:
+            // hashing every file only to key a cache cost more than it saved.
+            let blob_id = String::new();
+            let content = content.map(Arc::from);
             SourceFile {
                 path: rel,
                 blob_id,
