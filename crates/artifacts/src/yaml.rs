@@ -43,6 +43,14 @@ pub(crate) fn parse_value(text: &str, base: usize) -> Result<Value, ParseError> 
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    if let Some(v) = fast::value(text) {
+        return Ok(v);
+    }
+    full_value(text, base)
+}
+
+/// serde-saphyr, with its budgets: for everything the fast reader leaves to it, and for every error.
+pub(crate) fn full_value(text: &str, base: usize) -> Result<Value, ParseError> {
     match serde_saphyr::from_str_with_options::<Value>(text, options()) {
         Ok(v) => Ok(v),
         Err(err) => Err(to_parse_error(text, base, &err)),
@@ -86,6 +94,172 @@ fn clean_message(s: &str) -> String {
     let first = s.lines().next().unwrap_or(s).trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
     cut.trim_end_matches(':').to_string()
+}
+
+/// A one-pass reader for the plain YAML evidence files are made of: mappings, sequences and
+/// scalars, without anchors, aliases, tags, merge keys, complex keys or several documents. It builds
+/// the value straight from the parser's events; whenever it meets anything else — or anything whose
+/// type it is not sure of — it gives up and serde-saphyr reads the text, so its answer is always
+/// serde-saphyr's. A test checks the two agree on every YAML file the project and its corpus hold.
+mod fast {
+    use serde_json::{Map, Number, Value};
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+
+    enum Frame {
+        Map(Map<String, Value>, Option<String>),
+        Seq(Vec<Value>),
+    }
+
+    const MAX_DEPTH: usize = 64;
+
+    pub(crate) fn value(text: &str) -> Option<Value> {
+        let mut parser = Parser::new_from_str(text);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root: Option<Value> = None;
+        let mut documents = 0;
+        while let Some(next) = parser.next_event() {
+            let (event, _) = next.ok()?;
+            let node = match event {
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return None;
+                    }
+                    continue;
+                }
+                Event::MappingStart(_, anchor, tag) | Event::SequenceStart(_, anchor, tag)
+                    if anchor != 0 || tag.is_some() =>
+                {
+                    return None;
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..)
+                    if stack.len() >= MAX_DEPTH
+                        || matches!(stack.last(), Some(Frame::Map(_, None))) =>
+                {
+                    // Too deep, or a collection used as a key.
+                    return None;
+                }
+                Event::MappingStart(..) => {
+                    stack.push(Frame::Map(Map::new(), None));
+                    continue;
+                }
+                Event::SequenceStart(..) => {
+                    stack.push(Frame::Seq(Vec::new()));
+                    continue;
+                }
+                Event::MappingEnd => match stack.pop()? {
+                    Frame::Map(m, None) => Value::Object(m),
+                    _ => return None,
+                },
+                Event::SequenceEnd => match stack.pop()? {
+                    Frame::Seq(v) => Value::Array(v),
+                    Frame::Map(..) => return None,
+                },
+                Event::Scalar(s, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    if let Some(Frame::Map(_, key @ None)) = stack.last_mut() {
+                        if style == ScalarStyle::Plain && !matches!(plain(&s)?, Value::String(_)) {
+                            return None;
+                        }
+                        if s.as_ref() == "<<" {
+                            return None;
+                        }
+                        *key = Some(s.into_owned());
+                        continue;
+                    }
+                    if style == ScalarStyle::Plain {
+                        plain(&s)?
+                    } else {
+                        Value::String(s.into_owned())
+                    }
+                }
+                Event::Alias(_) => return None,
+                _ => continue,
+            };
+            match stack.last_mut() {
+                None => {
+                    if root.replace(node).is_some() {
+                        return None;
+                    }
+                }
+                Some(Frame::Seq(v)) => v.push(node),
+                Some(Frame::Map(m, key)) => {
+                    let k = key.take()?;
+                    if m.insert(k, node).is_some() {
+                        // A duplicate key: serde-saphyr says where.
+                        return None;
+                    }
+                }
+            }
+        }
+        if !stack.is_empty() {
+            return None;
+        }
+        Some(root.unwrap_or(Value::Null))
+    }
+
+    /// The type of a plain scalar, where it is certain; `None` leaves the call to serde-saphyr.
+    fn plain(s: &str) -> Option<Value> {
+        match s {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        let lower = s.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "y" | "n" | "yes" | "no" | "on" | "off" | "nan" | "inf" | "infinity"
+        ) {
+            return None;
+        }
+        let b = s.as_bytes();
+        let first = b[0];
+        if first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.') {
+            if is_date(b) {
+                return Some(Value::String(s.to_string()));
+            }
+            return number(s);
+        }
+        Some(Value::String(s.to_string()))
+    }
+
+    fn is_date(b: &[u8]) -> bool {
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    }
+
+    /// `0`, `-12`, `3.25`: the plain decimal forms; anything else (exponents, leading zeros, hex,
+    /// underscores, versions) is left to serde-saphyr.
+    fn number(s: &str) -> Option<Value> {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let int_ok = int == "0" || (!int.is_empty() && !int.starts_with('0') && int.len() <= 17);
+        if !int_ok || !int.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        match frac {
+            None => s.parse::<i64>().ok().map(Value::from),
+            Some(f) if !f.is_empty() && f.len() <= 15 && f.bytes().all(|c| c.is_ascii_digit()) => s
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Value::Number),
+            Some(_) => None,
+        }
+    }
 }
 
 enum Frame {
@@ -240,6 +414,68 @@ mod tests {
         assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
         let (line, _) = LineIndex::new(text).line_col(text, err.offset);
         assert!(line >= 2, "line {line}");
+    }
+
+    /// The fast reader and serde-saphyr agree on every YAML file (and front matter) of the
+    /// repository, and on a sample of tricky scalars.
+    #[test]
+    fn fast_reader_agrees_with_serde_saphyr() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut stack = vec![
+            root.join("policies"),
+            root.join("examples"),
+            root.join("crates/cli/templates"),
+        ];
+        if let Some(c) = std::env::var_os("AIMSLINT_CORPUS") {
+            stack.push(c.into());
+        }
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let Ok(t) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                let name = p.display().to_string();
+                if name.ends_with(".yaml") || name.ends_with(".yml") {
+                    texts.push((name, t));
+                } else if name.ends_with(".md")
+                    && let Ok(Some(fm)) = crate::markdown::front_matter(&t)
+                {
+                    texts.push((name, fm.yaml.to_string()));
+                }
+            }
+        }
+        for tricky in [
+            "a: 1.10\nb: 0755\nc: yes\nd: 1e3\ne: 0x1F\nf: .inf\ng: 1_000\nh: -0\ni: 2026-01-05T10:00:00Z\n",
+            "v: 2026.1\nw: \"2026.1\"\nx: ~\ny: Null\nz: 12345678901234567890\n",
+            "k: [a, {b: c}, [d]]\nl: |\n  text\nm: >-\n  folded\n  text\n",
+        ] {
+            texts.push(("tricky".into(), tricky.to_string()));
+        }
+        assert!(texts.len() > 100, "found {} YAML texts", texts.len());
+        let mut fast_count = 0;
+        for (name, t) in &texts {
+            if let Some(v) = fast::value(t) {
+                fast_count += 1;
+                let full = full_value(t, 0).unwrap_or_else(|e| {
+                    panic!("{name}: fast read what serde-saphyr rejects: {}", e.message)
+                });
+                assert_eq!(v, full, "{name}");
+            }
+        }
+        assert!(
+            fast_count * 2 > texts.len(),
+            "the fast reader took {fast_count} of {}",
+            texts.len()
+        );
     }
 
     #[test]

@@ -53,6 +53,18 @@ pub(crate) struct ParsedFile {
     raw_flavor: Option<Flavor>,
 }
 
+/// What the first pass keeps of a file.
+#[derive(Default)]
+struct Prepared {
+    doc: Option<Doc>,
+    artifact: Option<Artifact>,
+    findings: Vec<Finding>,
+    /// (kind, pointer, value) for `reference … by` lookups.
+    keys: Vec<(String, String, String)>,
+    kind: Option<(String, Option<String>)>,
+    text: Option<(String, Arc<str>)>,
+}
+
 /// A core diagnostic (parse errors, unreadable files), as opposed to a pack rule.
 struct CoreDiag<'a> {
     code: &'a str,
@@ -193,38 +205,105 @@ impl Engine {
     pub fn check(&self, snapshot: &Snapshot) -> Outcome {
         let as_of = snapshot.as_of.unwrap_or(self.options.as_of);
         let commit = snapshot.commit.clone();
-        // Parse and classify.
-        let prepared: Vec<(Option<Doc>, Option<Artifact>, Vec<Finding>)> = snapshot
+        // Parse, classify and judge everything that needs no other document in one parallel pass.
+        // A document is kept only while a reference check still needs it: memory (and the kernel's
+        // zeroing of fresh pages, a large share of a big run) follows what is still needed.
+        let is_ref = |r: &Rule| matches!(r.check, Check::Reference { .. });
+        let ref_kinds: HashSet<&str> = self
+            .rules
+            .iter()
+            .filter(|a| is_ref(&a.rule))
+            .flat_map(|a| a.rule.kinds.iter().map(String::as_str))
+            .collect();
+        let by_pairs: Vec<(String, String)> = self
+            .rules
+            .iter()
+            .filter_map(|a| match &a.rule.check {
+                Check::Reference {
+                    kind: Some(k),
+                    by: Some(b),
+                    ..
+                } => Some((k.clone(), b.clone())),
+                _ => None,
+            })
+            .collect();
+        let empty = Index::default();
+        let prepared: Vec<Prepared> = snapshot
             .files
             .par_iter()
-            .map(|input| self.prepare(input, commit.as_deref()))
+            .map(|input| {
+                let (doc, artifact, mut found) = self.prepare(input, commit.as_deref());
+                let mut out = Prepared {
+                    artifact,
+                    ..Prepared::default()
+                };
+                if let Some(d) = doc {
+                    found.extend(self.eval_doc(
+                        &d,
+                        as_of,
+                        &empty,
+                        &|r| !is_ref(r),
+                        commit.as_deref(),
+                    ));
+                    if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
+                        for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
+                            match p.value.pointer(b) {
+                                Some(Value::String(v)) => {
+                                    out.keys.push((k.clone(), b.clone(), v.trim().to_string()))
+                                }
+                                Some(Value::Number(n)) => {
+                                    out.keys.push((k.clone(), b.clone(), n.to_string()))
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    out.kind = Some((d.path.clone(), d.kind.clone()));
+                    if !found.is_empty() {
+                        out.text = Some((d.path.clone(), d.parsed.text.clone()));
+                    }
+                    if d.kind.as_deref().is_some_and(|k| ref_kinds.contains(k)) {
+                        out.doc = Some(d);
+                    }
+                }
+                out.findings = found;
+                out
+            })
             .collect();
         let mut docs = Vec::new();
         let mut artifacts = Vec::new();
         let mut findings = Vec::new();
-        for (d, a, f) in prepared {
-            docs.extend(d);
-            artifacts.extend(a);
-            findings.extend(f);
+        let mut texts: BTreeMap<String, Arc<str>> = BTreeMap::new();
+        let mut kinds: HashMap<String, Option<String>> = HashMap::new();
+        let mut keys: HashMap<(String, String), HashSet<String>> = by_pairs
+            .iter()
+            .map(|p| (p.clone(), HashSet::new()))
+            .collect();
+        for p in prepared {
+            docs.extend(p.doc);
+            artifacts.extend(p.artifact);
+            findings.extend(p.findings);
+            if let Some((path, text)) = p.text {
+                texts.insert(path, text);
+            }
+            if let Some((path, kind)) = p.kind {
+                kinds.insert(path, kind);
+            }
+            for (k, b, v) in p.keys {
+                keys.entry((k, b)).or_default().insert(v);
+            }
         }
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Indexes for cross-document checks.
         let mut paths = snapshot.paths.clone();
         paths.extend(snapshot.files.iter().map(|f| f.path.clone()));
-        let idx = Index {
-            kinds: docs
-                .iter()
-                .map(|d| (d.path.clone(), d.kind.clone()))
-                .collect(),
-            keys: self.reference_keys(docs.iter()),
-            paths,
-        };
+        let idx = Index { kinds, keys, paths };
 
-        // Evaluate documents × rules.
+        // The reference checks, on the documents that have them.
         let evaluated: Vec<Finding> = docs
             .par_iter()
-            .flat_map_iter(|doc| self.eval_doc(doc, as_of, &idx, &|_| true, commit.as_deref()))
+            .flat_map_iter(|doc| self.eval_doc(doc, as_of, &idx, &is_ref, commit.as_deref()))
             .collect();
         findings.extend(evaluated);
 
@@ -234,7 +313,7 @@ impl Engine {
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
 
-        let mut sources = BTreeMap::new();
+        let mut sources = texts;
         let with_findings: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
         for d in &docs {
             if with_findings.contains(d.path.as_str()) {
