@@ -80,11 +80,18 @@ impl Classifier {
 
     /// The kind of a file. Content (sniff) beats a bare path match; then declaration order.
     pub fn classify(&self, path: &str, flavor: Option<Flavor>) -> Option<String> {
+        let candidate = globset::Candidate::new(path);
         let mut best: Option<(u8, usize, &str)> = None;
         for e in &self.entries {
-            let path_ok = e.paths.as_ref().is_none_or(|g| g.is_match(path));
             let sniff_ok = e.sniff.is_empty() || flavor.is_some_and(|f| e.sniff.contains(&f));
-            if !(path_ok && sniff_ok) {
+            if !sniff_ok {
+                continue;
+            }
+            if !e
+                .paths
+                .as_ref()
+                .is_none_or(|g| g.is_match_candidate(&candidate))
+            {
                 continue;
             }
             let score = u8::from(!e.sniff.is_empty()) * 2 + u8::from(e.paths.is_some());

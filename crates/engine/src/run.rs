@@ -574,8 +574,9 @@ impl Engine {
         input: &FileInput,
         commit: Option<&str>,
     ) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
-        let path_kind = self.classifier.classify(&input.path, None);
-        let relevant_path = self.classifier.path_matches(&input.path);
+        // Only files that fail to read need these; most files do not.
+        let path_kind = || self.classifier.classify(&input.path, None);
+        let relevant_path = || self.classifier.path_matches(&input.path);
         let artifact = |kind: Option<String>,
                         format: Option<Format>,
                         flavor: Option<Flavor>,
@@ -590,7 +591,7 @@ impl Engine {
         let bytes = match &input.content {
             Ok(b) => b,
             Err(msg) => {
-                if !(input.explicit || relevant_path) {
+                if !(input.explicit || relevant_path()) {
                     return (None, None, Vec::new());
                 }
                 let d = CoreDiag {
@@ -602,7 +603,7 @@ impl Engine {
                 let f = self.core_finding(d, &input.path, None, 0, commit);
                 return (
                     None,
-                    Some(artifact(path_kind, None, None, ArtifactStatus::Error)),
+                    Some(artifact(path_kind(), None, None, ArtifactStatus::Error)),
                     vec![f],
                 );
             }
@@ -611,7 +612,7 @@ impl Engine {
         match &pf.result {
             Err(e) => {
                 if !(input.explicit
-                    || relevant_path
+                    || relevant_path()
                     || pf.raw_flavor.is_some()
                     || card_like(&input.path, &pf.text))
                 {
@@ -635,7 +636,7 @@ impl Engine {
                 };
                 let f = self.core_finding(d, &input.path, Some(&pf), e.offset, commit);
                 let a = artifact(
-                    path_kind,
+                    path_kind(),
                     Format::from_path(&input.path),
                     pf.raw_flavor,
                     ArtifactStatus::Error,

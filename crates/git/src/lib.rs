@@ -134,47 +134,69 @@ pub fn worktree(
     })?;
     let exclude = glob_set(&opts.exclude);
     let mut tree = Tree::default();
-    let walker = ignore::WalkBuilder::new(root)
+    // The walk itself is mostly system calls (a directory listing per folder): two threads halve it.
+    enum Walked {
+        File(String, PathBuf, bool),
+        BadName(String),
+        Error(String),
+    }
+    let found: std::sync::Mutex<Vec<Walked>> = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let item = match entry {
+                    Err(e) => Some(Walked::Error(e.to_string())),
+                    Ok(entry) => match entry.file_type() {
+                        Some(ft) if !ft.is_dir() => Some(match rel_path(root, entry.path()) {
+                            Some(rel) => {
+                                Walked::File(rel, entry.path().to_path_buf(), ft.is_symlink())
+                            }
+                            None => Walked::BadName(entry.path().to_string_lossy().to_string()),
+                        }),
+                        _ => None,
+                    },
+                };
+                if let Some(item) = item
+                    && let Ok(mut f) = found.lock()
+                {
+                    f.push(item);
+                }
+                ignore::WalkState::Continue
+            })
+        });
     let mut candidates: Vec<(String, PathBuf, bool)> = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
+    for item in found.into_inner().unwrap_or_default() {
+        match item {
+            Walked::Error(message) => {
                 return Err(SourceError::Io {
                     path: root.display().to_string(),
-                    message: e.to_string(),
+                    message,
                 });
             }
-        };
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
-        if ft.is_dir() {
-            continue;
-        }
-        let Some(rel) = rel_path(root, entry.path()) else {
             // A name that is not UTF-8 cannot be a path in our reports; say so rather than skip it.
-            let shown = entry.path().to_string_lossy().to_string();
-            tree.files.push(SourceFile {
-                path: shown.clone(),
+            Walked::BadName(shown) => tree.files.push(SourceFile {
+                path: shown,
                 blob_id: String::new(),
                 content: Err("file name is not valid UTF-8".into()),
-            });
-            continue;
-        };
-        if exclude.is_match(&rel) {
-            continue;
-        }
-        tree.paths.insert(rel.clone());
-        if want(&rel) {
-            candidates.push((rel, entry.path().to_path_buf(), ft.is_symlink()));
+            }),
+            Walked::File(rel, path, is_link) => {
+                if exclude.is_match(&rel) {
+                    continue;
+                }
+                tree.paths.insert(rel.clone());
+                if want(&rel) {
+                    candidates.push((rel, path, is_link));
+                }
+            }
         }
     }
     candidates.sort();
