@@ -183,27 +183,87 @@ fn cel_document(v: &Value) -> cel::Value {
 
 /// Evaluate a CEL expression to a boolean.
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
-    let base = ctx.cel.get_or_init(|| {
+    // Most expressions read a field or two (`doc.personal_data`): converting only those fields is
+    // far cheaper than converting the document. An expression that uses `doc` or `root` any other
+    // way (`size(doc)`, `doc["x"]`) gets the whole document, converted once and shared.
+    let doc_fields = fields_used(&expr.source, "doc");
+    let root_fields = fields_used(&expr.source, "root");
+    let result = if let (Some(df), Some(rf)) = (&doc_fields, &root_fields) {
         let mut c = cel::Context::with_env(cel_env());
-        let root = cel_document(ctx.root);
-        c.add_variable_from_value("doc", root.clone());
-        c.add_variable_from_value("root", root);
+        c.add_variable_from_value("doc", cel_value(&project(subject, df)));
+        c.add_variable_from_value("root", cel_value(&project(ctx.root, rf)));
         c.add_variable_from_value("path", ctx.path.to_string());
         c.add_variable_from_value("kind", ctx.kind.to_string());
         c.add_variable_from_value("today", ctx.today.to_string());
-        c
-    });
-    let result = if std::ptr::eq(subject, ctx.root) {
-        expr.program.execute(base)
+        expr.program.execute(&c)
     } else {
-        let mut inner = base.new_inner_scope();
-        inner.add_variable_from_value("doc", cel_value(subject));
-        expr.program.execute(&inner)
+        let base = ctx.cel.get_or_init(|| {
+            let mut c = cel::Context::with_env(cel_env());
+            let root = cel_document(ctx.root);
+            c.add_variable_from_value("doc", root.clone());
+            c.add_variable_from_value("root", root);
+            c.add_variable_from_value("path", ctx.path.to_string());
+            c.add_variable_from_value("kind", ctx.kind.to_string());
+            c.add_variable_from_value("today", ctx.today.to_string());
+            c
+        });
+        if std::ptr::eq(subject, ctx.root) {
+            expr.program.execute(base)
+        } else {
+            let mut inner = base.new_inner_scope();
+            inner.add_variable_from_value("doc", cel_value(subject));
+            expr.program.execute(&inner)
+        }
     };
     match result {
         Ok(cel::Value::Bool(b)) => Ok(b),
         Ok(other) => Err(format!("expression yields {other:?}, not a boolean")),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The top-level fields an expression reads from a variable, when it only ever reads it as
+/// `var.field…`; `None` when it uses the variable any other way.
+fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String>> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut fields = std::collections::BTreeSet::new();
+    let mut rest = src;
+    let mut offset = 0;
+    while let Some(i) = rest.find(var) {
+        let at = offset + i;
+        let before = src[..at].chars().next_back();
+        let after_var = &src[at + var.len()..];
+        let is_token =
+            !before.is_some_and(|c| ident(c) || c == '.') && !after_var.starts_with(ident);
+        let in_string =
+            src[..at].matches('"').count() % 2 == 1 || src[..at].matches('\'').count() % 2 == 1;
+        if is_token && !in_string {
+            let field: String = after_var
+                .strip_prefix('.')?
+                .chars()
+                .take_while(|c| ident(*c))
+                .collect();
+            if field.is_empty() {
+                return None;
+            }
+            fields.insert(field);
+        }
+        offset = at + var.len();
+        rest = &src[offset..];
+    }
+    Some(fields)
+}
+
+/// Only these top-level fields of an object (other values as they are).
+fn project(v: &Value, fields: &std::collections::BTreeSet<String>) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            fields
+                .iter()
+                .filter_map(|f| m.get(f).map(|x| (f.clone(), x.clone())))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -571,6 +631,22 @@ pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_an_expression_reads() {
+        let f = |s: &str| fields_used(s, "doc").map(|f| f.into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            f("has(doc.personal_data) && doc.personal_data == true"),
+            Some(vec!["personal_data".into()])
+        );
+        assert_eq!(
+            f("doc.approvals.all(a, has(a.name)) && docs.x"),
+            Some(vec!["approvals".into()])
+        );
+        assert_eq!(f("size(doc) > 2"), None);
+        assert_eq!(f("doc[\"x\"] == 1"), None);
+        assert_eq!(f("\"doc\" == path"), Some(vec![]));
+    }
 
     #[test]
     fn paths_resolve() {
