@@ -35,11 +35,9 @@ fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-#[test]
-fn the_real_pre_commit_framework_runs_our_hooks() {
-    let Some(pc) = pre_commit() else { return };
-    // A hook repository holding our manifest, with `language: system` so the framework runs the
-    // binary just built instead of compiling a release build of its own.
+/// A hook repository holding our manifest, with `language: system` so the framework runs the
+/// binary just built instead of compiling a release build of its own.
+fn hook_repo() -> tempfile::TempDir {
     let hooks = tempfile::tempdir().unwrap();
     let manifest = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
     std::fs::write(
@@ -47,25 +45,36 @@ fn the_real_pre_commit_framework_runs_our_hooks() {
         manifest.replace("language: rust", "language: system"),
     )
     .unwrap();
-    assert!(git(hooks.path(), &["init", "-q"]).status.success());
-    assert!(git(hooks.path(), &["add", "."]).status.success());
-    assert!(
-        git(hooks.path(), &["commit", "-q", "-m", "hooks"])
-            .status
-            .success()
-    );
+    for args in [
+        &["init", "-q"][..],
+        &["add", "."],
+        &["commit", "-q", "-m", "hooks"],
+    ] {
+        assert!(git(hooks.path(), args).status.success());
+    }
+    hooks
+}
 
-    let work = tempfile::tempdir().unwrap();
-    assert!(git(work.path(), &["init", "-q"]).status.success());
+/// PATH with the binary just built first.
+fn path_with_binary() -> String {
     let bin_dir = assert_cmd::cargo::cargo_bin("aimslint")
         .parent()
         .unwrap()
         .to_path_buf();
-    let path = format!(
+    format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
-    );
+    )
+}
+
+#[test]
+fn the_real_pre_commit_framework_runs_our_hooks() {
+    let Some(pc) = pre_commit() else { return };
+    let hooks = hook_repo();
+    let work = tempfile::tempdir().unwrap();
+    assert!(git(work.path(), &["init", "-q"]).status.success());
+    let path = path_with_binary();
     let cache = tempfile::tempdir().unwrap();
     let try_repo = |extra: &[&str]| {
         Command::new(&pc)
@@ -124,21 +133,7 @@ fn the_real_pre_commit_framework_runs_our_hooks() {
 #[test]
 fn the_pre_push_hook_checks_the_pushed_range() {
     let Some(pc) = pre_commit() else { return };
-    let hooks = tempfile::tempdir().unwrap();
-    let manifest = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
-    std::fs::write(
-        hooks.path().join(".pre-commit-hooks.yaml"),
-        manifest.replace("language: rust", "language: system"),
-    )
-    .unwrap();
-    assert!(git(hooks.path(), &["init", "-q"]).status.success());
-    assert!(git(hooks.path(), &["add", "."]).status.success());
-    assert!(
-        git(hooks.path(), &["commit", "-q", "-m", "hooks"])
-            .status
-            .success()
-    );
-
+    let hooks = hook_repo();
     let work = tempfile::tempdir().unwrap();
     assert!(git(work.path(), &["init", "-q"]).status.success());
     std::fs::write(
@@ -177,15 +172,7 @@ fn the_pre_push_hook_checks_the_pushed_range() {
         .trim()
         .to_string();
 
-    let bin_dir = assert_cmd::cargo::cargo_bin("aimslint")
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_binary();
     let cache = tempfile::tempdir().unwrap();
     let o = Command::new(&pc)
         .args([

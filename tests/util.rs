@@ -184,3 +184,20 @@ pub fn history_rows(report: &serde_json::Value, commits: &[String]) -> Vec<Strin
         })
         .collect()
 }
+
+/// Fail with every violation if a report does not match schemas/report.schema.json.
+pub fn assert_matches_report_schema(report: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -11,7 +11,7 @@ use crate::Parsed;
 pub enum Flavor {
     /// Markdown with a front-matter mapping that says neither model nor dataset (a Hugging Face
     /// repository's README with only `license:`, say).
-    HfCard,
+    FrontMatter,
     HfModelCard,
     HfDatasetCard,
     MarkdownModelCard,
@@ -27,7 +27,7 @@ pub enum Flavor {
 
 impl Flavor {
     pub const ALL: &'static [Flavor] = &[
-        Flavor::HfCard,
+        Flavor::FrontMatter,
         Flavor::HfModelCard,
         Flavor::HfDatasetCard,
         Flavor::MarkdownModelCard,
@@ -43,7 +43,7 @@ impl Flavor {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Flavor::HfCard => "front-matter",
+            Flavor::FrontMatter => "front-matter",
             Flavor::HfModelCard => "hf-model-card",
             Flavor::HfDatasetCard => "hf-dataset-card",
             Flavor::MarkdownModelCard => "markdown-model-card",
@@ -67,7 +67,7 @@ impl Flavor {
     pub fn supported(self) -> bool {
         matches!(
             self,
-            Flavor::HfCard
+            Flavor::FrontMatter
                 | Flavor::HfModelCard
                 | Flavor::HfDatasetCard
                 | Flavor::MarkdownModelCard
@@ -221,7 +221,7 @@ pub(crate) fn sniff(path: &str, text: &str, parsed: &Parsed) -> Option<Flavor> {
     } else if ms >= 2 {
         Some(Flavor::MarkdownModelCard)
     } else if matches!(v.get("meta"), Some(Value::Object(m)) if !m.is_empty()) {
-        Some(Flavor::HfCard)
+        Some(Flavor::FrontMatter)
     } else {
         None
     }

@@ -94,7 +94,7 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
             );
             if rule.check.is_history() {
                 for case in ["pass", "fail"] {
-                    let problems = run_history_fixture(set, pack, id, case, as_of);
+                    let problems = run_history_fixture(&engine, pack, id, case);
                     results.push(FixtureResult {
                         pack: pack.manifest.id.clone(),
                         rule: id.clone(),
@@ -241,13 +241,7 @@ struct ExpectedEvent {
 }
 
 /// Build the fixture's history as a real git repository and walk all of it.
-fn run_history_fixture(
-    set: &Arc<PackSet>,
-    pack: &Pack,
-    id: &str,
-    case: &str,
-    as_of: jiff::civil::Date,
-) -> Vec<String> {
+fn run_history_fixture(engine: &Engine, pack: &Pack, id: &str, case: &str) -> Vec<String> {
     let rel = format!("tests/{id}/{case}.toml");
     let Some(text) = pack.files.text(&rel) else {
         return vec![format!("no {case} history fixture ({rel})")];
@@ -264,18 +258,6 @@ fn run_history_fixture(
         Ok(ids) => ids,
         Err(e) => return vec![format!("{rel}: building the history: {e}")],
     };
-    let engine = Engine::new(
-        set.clone(),
-        &Config::default(),
-        EngineOptions {
-            as_of,
-            selection: Selection {
-                select: vec![id.to_string()],
-                ignore: Vec::new(),
-            },
-            limits: Default::default(),
-        },
-    );
     let opts = aimslint_git::ReadOptions::default();
     let want = |p: &str| engine.is_candidate(p);
     let history = match aimslint_git::walk(
