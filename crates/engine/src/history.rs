@@ -165,9 +165,10 @@ impl Engine {
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
         let judged_total = std::sync::atomic::AtomicU64::new(0);
         let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::new();
-        let judge_all = |cache: &mut HashMap<(String, String), Arc<Judged>>,
-                         wanted: BTreeSet<(String, String)>| {
-            let fresh: Vec<((String, String), Arc<Judged>)> = wanted
+        let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
+                         wanted: BTreeSet<(String, String)>|
+         -> Vec<((String, String), Arc<Judged>)> {
+            wanted
                 .into_par_iter()
                 .filter(|k| !cache.contains_key(k))
                 .map(|(b, p)| {
@@ -175,18 +176,28 @@ impl Engine {
                     judged_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     ((b, p), j)
                 })
-                .collect();
-            cache.extend(fresh);
+                .collect()
         };
-        judge_all(
-            &mut cache,
-            history
-                .base_tree
-                .files
+        let wanted_in = |window: &[CommitDelta]| -> BTreeSet<(String, String)> {
+            window
                 .iter()
-                .map(|f| (f.blob_id.clone(), f.path.clone()))
-                .collect(),
-        );
+                .flat_map(|c| &c.changes)
+                .filter_map(|ch| match &ch.blob {
+                    Some(b) if ch.unreadable.is_none() && self.is_candidate(&ch.path) => {
+                        Some((b.clone(), ch.path.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let base_files = history
+            .base_tree
+            .files
+            .iter()
+            .map(|f| (f.blob_id.clone(), f.path.clone()))
+            .collect();
+        let fresh = judge_new(&cache, base_files);
+        cache.extend(fresh);
 
         // 2. The sequential pass.
         let mut pass = Pass {
@@ -238,26 +249,49 @@ impl Engine {
         let n = history.commits.len() as u64;
         let mut last_date = base_date;
         let mut walked = 0u64;
-        for window in history.commits.chunks(WINDOW) {
-            let wanted: BTreeSet<(String, String)> = window
-                .iter()
-                .flat_map(|c| &c.changes)
-                .filter_map(|ch| match &ch.blob {
-                    Some(b) if ch.unreadable.is_none() && self.is_candidate(&ch.path) => {
-                        Some((b.clone(), ch.path.clone()))
+        // While one window's commits are replayed (one thread), the next window's blobs are judged
+        // (the others): the replay is sequential by nature, the judging is not.
+        let windows: Vec<&[CommitDelta]> = history.commits.chunks(WINDOW).collect();
+        let mut next = windows
+            .first()
+            .map(|w| judge_new(&cache, wanted_in(w)))
+            .unwrap_or_default();
+        for (i, window) in windows.iter().enumerate() {
+            cache.extend(std::mem::take(&mut next));
+            let upcoming = windows.get(i + 1).map(|w| wanted_in(w));
+            let cache_ref = &cache;
+            let (fresh, ()) = rayon::join(
+                || {
+                    upcoming
+                        .map(|u| judge_new(cache_ref, u))
+                        .unwrap_or_default()
+                },
+                || {
+                    for c in window.iter() {
+                        pass.apply(c, cache_ref, last_date);
+                        last_date = date_of(&c.meta);
                     }
-                    _ => None,
-                })
-                .collect();
-            judge_all(&mut cache, wanted);
-            for c in window {
-                pass.apply(c, &cache, last_date);
-                last_date = date_of(&c.meta);
-            }
+                },
+            );
+            next = fresh;
             walked += window.len() as u64;
             progress("walking commits", walked, n);
+            // Drop what left the tree before the next window's blobs join the cache; a version the
+            // next window brings back (a revert) and that was just dropped is judged again.
             cache.retain(|_, j| Arc::strong_count(j) > 1);
             self.forget_parses();
+            if let Some(w) = windows.get(i + 1) {
+                let have: std::collections::HashSet<&(String, String)> =
+                    next.iter().map(|(k, _)| k).collect();
+                let missing: BTreeSet<(String, String)> = wanted_in(w)
+                    .into_iter()
+                    .filter(|k| !cache.contains_key(k) && !have.contains(k))
+                    .collect();
+                if !missing.is_empty() {
+                    let again = judge_new(&cache, missing);
+                    next.extend(again);
+                }
+            }
         }
 
         // 3. Occurrences: closed ones, then those still open at the head.
