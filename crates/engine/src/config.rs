@@ -166,13 +166,12 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
     let err = |span: Option<std::ops::Range<usize>>, msg: String| {
         PackDiagnostic::new(file, text, span, msg)
     };
-    let raw: RawConfig = match toml::from_str(text) {
+    let raw: RawConfig = match aimslint_packs::from_toml_all(text) {
         Ok(r) => r,
-        Err(e) => {
-            return Err(PackErrors(vec![err(
-                e.span(),
-                e.message().trim().to_string(),
-            )]));
+        Err(all) => {
+            return Err(PackErrors(
+                all.into_iter().map(|(span, msg)| err(span, msg)).collect(),
+            ));
         }
     };
     let mut cfg = Config {
@@ -366,6 +365,11 @@ mod tests {
     fn unknown_keys_point_at_their_line() {
         let e = parse_config("aimslint.toml", "[rules]\nselct = []\n", Path::new(".")).unwrap_err();
         assert_eq!(e.0[0].line(), Some(2));
+        // Every unknown key is reported, not only the first.
+        let text = "[rules]\nselct = []\nignroe = []\n\n[files]\nexclud = []\n";
+        let e = parse_config("aimslint.toml", text, Path::new(".")).unwrap_err();
+        let lines: Vec<Option<usize>> = e.0.iter().map(|d| d.line()).collect();
+        assert_eq!(lines, vec![Some(2), Some(3), Some(6)]);
     }
 
     #[test]

@@ -77,3 +77,57 @@ impl Diagnostic for PackErrors {
         Some(Box::new(self.0.iter().map(|d| d as &dyn Diagnostic)))
     }
 }
+
+/// A TOML problem: where (byte range) and what.
+pub type TomlError = (Option<std::ops::Range<usize>>, String);
+
+/// Deserialize TOML, collecting every unknown key, not only the first serde stops at: the key's
+/// line is blanked (spans elsewhere stay valid) and parsing is tried again, so a file with three
+/// unknown keys reports three problems. Gives up after 50 errors, or when blanking the
+/// line does not move past the error (a value spanning several lines).
+pub fn from_toml_all<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<TomlError>> {
+    let mut work = text.to_string();
+    let mut errors: Vec<TomlError> = Vec::new();
+    let done = |mut errors: Vec<TomlError>| {
+        errors.sort_by_key(|(span, _)| span.as_ref().map_or(0, |s| s.start));
+        errors
+    };
+    loop {
+        match toml::from_str::<T>(&work) {
+            Ok(v) if errors.is_empty() => return Ok(v),
+            Ok(_) => return Err(done(errors)),
+            Err(e) => {
+                let span = e.span();
+                let message = e.message().trim().to_string();
+                // Only an unknown key can be set aside without changing what the rest means.
+                let unknown = message.starts_with("unknown field");
+                errors.push((span.clone(), message));
+                if !unknown {
+                    return Err(done(errors));
+                }
+                let Some(span) = span else {
+                    return Err(done(errors));
+                };
+                if errors.len() >= 50 {
+                    return Err(done(errors));
+                }
+                let start = work[..span.start.min(work.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let end = work[span.start.min(work.len())..]
+                    .find('\n')
+                    .map_or(work.len(), |i| span.start + i);
+                let line = &work[start..end];
+                // Only a `key = value` line can be blanked without breaking what follows.
+                if !line.contains('=') || line.trim_start().starts_with('[') {
+                    return Err(done(errors));
+                }
+                let blank: String = line
+                    .chars()
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                work.replace_range(start..end, &blank);
+            }
+        }
+    }
+}

@@ -234,11 +234,12 @@ impl Ctx<'_> {
             self.err(rel, None, "not valid UTF-8");
             return None;
         };
-        match toml::from_str::<T>(text) {
+        match crate::diag::from_toml_all::<T>(text) {
             Ok(v) => Some(v),
-            Err(e) => {
-                let span = e.span();
-                self.err(rel, span, e.message().trim().to_string());
+            Err(errors) => {
+                for (span, message) in errors {
+                    self.err(rel, span, message);
+                }
                 None
             }
         }
