@@ -613,7 +613,7 @@ impl Engine {
             Err(e) => {
                 if !(input.explicit
                     || relevant_path()
-                    || pf.raw_flavor.is_some()
+                    || pf.raw_flavor.is_some_and(|f| f != Flavor::JsonSchema)
                     || card_like(&input.path, &pf.text))
                 {
                     return (None, None, Vec::new());
@@ -646,6 +646,10 @@ impl Engine {
             Ok(parsed) => {
                 let flavor = parsed.flavor;
                 let kind = self.classifier.classify(&input.path, flavor);
+                // A JSON Schema describes a format; it is evidence of nothing unless named.
+                if flavor == Some(Flavor::JsonSchema) && kind.is_none() && !input.explicit {
+                    return (None, None, Vec::new());
+                }
                 if let Some(f) = flavor
                     && !f.supported()
                 {
