@@ -64,3 +64,50 @@ fn a_broken_pack_reports_every_error_at_its_line() {
         assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
     }
 }
+
+#[test]
+fn a_directory_crosswalk_pack_is_enabled_by_frameworks() {
+    let dir = temp_repo(&[
+        (
+            "pack.toml",
+            b"id = \"cwx\"\nname = \"Test crosswalk\"\nversion = \"1.0.0\"\nframework = \"Test\"\noptional = true\n[[sources]]\nid = \"aimslint-editorial\"\ntitle = \"Ours\"\n",
+        ),
+        ("controls.toml", b"[[control]]\nid = \"T-1\"\ntitle = \"Provenance kept\"\nkind = \"item\"\nevidence = [\"data-provenance\"]\n"),
+        (
+            "crosswalk/iso42001.toml",
+            b"target = \"iso42001\"\n[[pair]]\nfrom = \"T-1\"\nto = \"A.7.5\"\nrelation = \"equal\"\nsource = \"aimslint-editorial\"\nrationale = \"Both ask for data provenance.\"\n",
+        ),
+    ]);
+    let ex = example();
+    let o = run(
+        &[
+            "report",
+            "crosswalk",
+            ex.to_str().unwrap(),
+            "--pack",
+            dir.path().to_str().unwrap(),
+            "--frameworks",
+            "cwx",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-01",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = json(&o);
+    let text = report.to_string();
+    assert!(text.contains("\"T-1\""), "{text}");
+    // A typo is still an error.
+    let o = run(
+        &["check", ex.to_str().unwrap(), "--frameworks", "cwy"],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

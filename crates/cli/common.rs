@@ -70,8 +70,10 @@ pub fn load_packs(
         LoadRequest::defaults_with(&optional)
     };
     let known = aimslint_packs::builtin_pack_ids();
+    let has_dirs = !config.pack_dirs.is_empty() || !opts.packs.is_empty();
+    // An id that is neither built in nor possibly a directory pack is a typo: say so before loading.
     for id in &optional {
-        if !known.contains(id) && !config.pack_dirs.iter().any(|d| d.ends_with(id)) {
+        if !known.contains(id) && !has_dirs {
             return Err(CliError::usage(format!(
                 "unknown pack `{id}`; built-in packs: {}",
                 known.join(", ")
@@ -85,7 +87,16 @@ pub fn load_packs(
     }
     req.dirs.extend(config.pack_dirs.iter().cloned());
     req.dirs.extend(opts.packs.iter().cloned());
-    Ok(Arc::new(PackSet::load(&req, &tool_version())?))
+    let set = PackSet::load(&req, &tool_version())?;
+    if let Some(id) = optional.iter().find(|id| set.pack(id).is_none()) {
+        let loaded: Vec<&str> = set.packs.iter().map(|p| p.manifest.id.as_str()).collect();
+        return Err(CliError::usage(format!(
+            "unknown pack `{id}`; built-in packs: {}; loaded: {}",
+            known.join(", "),
+            loaded.join(", ")
+        )));
+    }
+    Ok(Arc::new(set))
 }
 
 /// The repository root for a set of paths: `--root`, the directory given, or the nearest ancestor
