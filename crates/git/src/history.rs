@@ -476,13 +476,11 @@ fn diff_trees(
         .unwrap_or_default()
     };
     let (a, b) = (entries(old), entries(new));
-    // Git sorts tree entries as if directory names ended in '/'.
-    let key = |(name, _, mode): &(Vec<u8>, Oid, i32)| {
-        let mut k = name.clone();
-        if is_tree(*mode) {
-            k.push(b'/');
-        }
-        k
+    // Git sorts tree entries as if directory names ended in '/'; compare so without allocating.
+    let key_cmp = |x: &(Vec<u8>, Oid, i32), y: &(Vec<u8>, Oid, i32)| {
+        let xk = x.0.iter().copied().chain(is_tree(x.2).then_some(b'/'));
+        let yk = y.0.iter().copied().chain(is_tree(y.2).then_some(b'/'));
+        xk.cmp(yk)
     };
     let (mut i, mut j) = (0, 0);
     let join = |name: &[u8]| {
@@ -492,7 +490,7 @@ fn diff_trees(
     };
     while i < a.len() || j < b.len() {
         let ord = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => key(x).cmp(&key(y)),
+            (Some(x), Some(y)) => key_cmp(x, y),
             (Some(_), None) => std::cmp::Ordering::Less,
             _ => std::cmp::Ordering::Greater,
         };
