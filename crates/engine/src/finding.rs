@@ -38,6 +38,35 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding about a whole file (line 1), with no controls, pointer, commit or snippet: the base
+    /// that core diagnostics and commit-level findings adjust.
+    pub(crate) fn about_file(
+        rule: &str,
+        severity: Severity,
+        path: &str,
+        message: String,
+        help: &str,
+        fingerprint: String,
+    ) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            message,
+            controls: Vec::new(),
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            commit: None,
+            fixed_in: None,
+            pointer: None,
+            help: help.to_string(),
+            fingerprint,
+            waived: None,
+            span: None,
+            blob: None,
+        }
+    }
+
     /// The total order of output: path, line, column, rule, commit, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str, &str, &str) {
         (

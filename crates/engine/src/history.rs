@@ -634,21 +634,15 @@ impl Pass<'_> {
                 && (self.engine.is_candidate(&ch.path) || why.contains("UTF-8"))
             {
                 self.events.push(Finding {
-                    rule: crate::codes::UNREADABLE.to_string(),
-                    severity: Severity::Error,
-                    fingerprint: fingerprint(crate::codes::UNREADABLE, &ch.path, "", id),
-                    message: format!("{}: {why}", ch.path),
-                    controls: Vec::new(),
-                    path: ch.path.clone(),
-                    line: 1,
-                    column: 1,
                     commit: Some(id.to_string()),
-                    fixed_in: None,
-                    pointer: None,
-                    help: "Give the file a UTF-8 name inside the repository, or keep evidence out of symlinks and submodules.".into(),
-                    waived: None,
-                    span: None,
-                    blob: None,
+                    ..Finding::about_file(
+                        crate::codes::UNREADABLE,
+                        Severity::Error,
+                        &ch.path,
+                        format!("{}: {why}", ch.path),
+                        "Give the file a UTF-8 name inside the repository, or keep evidence out of symlinks and submodules.",
+                        fingerprint(crate::codes::UNREADABLE, &ch.path, "", id),
+                    )
                 });
             }
         }
@@ -715,21 +709,16 @@ impl Pass<'_> {
         message: String,
     ) {
         self.events.push(Finding {
-            rule: rule.id.clone(),
-            severity,
-            fingerprint: fingerprint(&rule.id, path, "", &c.meta.id),
-            message,
             controls: rule.controls.clone(),
-            path: path.to_string(),
-            line: 1,
-            column: 1,
             commit: Some(c.meta.id.clone()),
-            fixed_in: None,
-            pointer: None,
-            help: rule.help.clone(),
-            waived: None,
-            span: None,
-            blob: None,
+            ..Finding::about_file(
+                &rule.id,
+                severity,
+                path,
+                message,
+                &rule.help,
+                fingerprint(&rule.id, path, "", &c.meta.id),
+            )
         });
     }
 

@@ -550,22 +550,13 @@ impl Engine {
                 .map_or(p.text.len(), |i| offset + i);
             trim_span(&p.text, offset, end)
         });
+        let fp = fingerprint(code, path, "", &message);
         Finding {
-            rule: code.to_string(),
-            severity,
-            fingerprint: fingerprint(code, path, "", &message),
-            message,
-            controls: Vec::new(),
-            path: path.to_string(),
             line,
             column,
             commit: commit.map(str::to_string),
-            fixed_in: None,
-            blob: None,
-            pointer: None,
-            help: help.to_string(),
-            waived: None,
             span,
+            ..Finding::about_file(code, severity, path, message, help, fp)
         }
     }
 
@@ -751,21 +742,17 @@ impl Engine {
         for (i, w) in self.waivers.iter().enumerate() {
             let (line, column) = lines.line_col(text, w.span.0);
             let mk = |rule: &str, severity, message: String, help: &str| Finding {
-                rule: rule.to_string(),
-                severity,
-                fingerprint: fingerprint(rule, cfg, &w.rule, &w.paths.join(",")),
-                message,
-                controls: Vec::new(),
-                path: cfg.clone(),
                 line,
                 column,
-                commit: None,
-                fixed_in: None,
-                blob: None,
-                pointer: None,
-                help: help.to_string(),
-                waived: None,
                 span: Some(trim_span(text, w.span.0, w.span.1)),
+                ..Finding::about_file(
+                    rule,
+                    severity,
+                    cfg,
+                    message,
+                    help,
+                    fingerprint(rule, cfg, &w.rule, &w.paths.join(",")),
+                )
             };
             if w.expires < as_of {
                 findings.push(mk(

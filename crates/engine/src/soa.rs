@@ -25,22 +25,19 @@ pub(crate) fn exclusion_findings(
         let (start, end) = (ex.span.0.min(text.len()), ex.span.1.min(text.len()));
         let first_line_end = text[start..end].find('\n').map_or(end, |i| start + i);
         let (line, column) = lines.line_col(text, start);
+        let fp = fingerprint(codes::SOA_EXCLUSION, file, &ex.control, &message);
         out.push(Finding {
-            rule: codes::SOA_EXCLUSION.to_string(),
-            severity: Severity::Error,
-            fingerprint: fingerprint(codes::SOA_EXCLUSION, file, &ex.control, &message),
-            message,
-            controls: Vec::new(),
-            path: file.to_string(),
             line,
             column,
-            commit: None,
-            fixed_in: None,
-            blob: None,
-            pointer: None,
-            help: help.to_string(),
-            waived: None,
             span: Some((start, first_line_end)),
+            ..Finding::about_file(
+                codes::SOA_EXCLUSION,
+                Severity::Error,
+                file,
+                message,
+                help,
+                fp,
+            )
         });
     }
     out
