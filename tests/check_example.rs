@@ -80,33 +80,21 @@ fn human_snapshot() {
 
 #[test]
 fn output_is_identical_whatever_the_jobs() {
-    let one = stdout(&run(
-        &[
+    let ex = example();
+    let with_jobs = |jobs: &str| {
+        let args = [
             "check",
-            example().to_str().unwrap(),
+            ex.to_str().unwrap(),
             "--format",
             "json",
             "--as-of",
             "2026-11-01",
             "--jobs",
-            "1",
-        ],
-        &repo_root(),
-    ));
-    let eight = stdout(&run(
-        &[
-            "check",
-            example().to_str().unwrap(),
-            "--format",
-            "json",
-            "--as-of",
-            "2026-11-01",
-            "--jobs",
-            "8",
-        ],
-        &repo_root(),
-    ));
-    assert_eq!(one, eight);
+            jobs,
+        ];
+        stdout(&run(&args, &repo_root()))
+    };
+    assert_eq!(with_jobs("1"), with_jobs("8"));
 }
 
 #[test]

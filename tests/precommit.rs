@@ -99,34 +99,27 @@ fn the_real_pre_commit_framework_runs_our_hooks() {
     .unwrap();
     // A staged provenance record without its legal basis fails the hook...
     std::fs::create_dir_all(work.path().join("data/a")).unwrap();
-    std::fs::write(
-        work.path().join("data/a/provenance.yaml"),
+    let stage_and_run = |provenance: &str| {
+        std::fs::write(work.path().join("data/a/provenance.yaml"), provenance).unwrap();
+        assert!(git(work.path(), &["add", "."]).status.success());
+        let o = try_repo(&[]);
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.success(), out)
+    };
+    let (ok, out) = stage_and_run(
         "dataset: a\nsource: { name: Core, origin: internal }\npersonal_data: true\n",
-    )
-    .unwrap();
-    assert!(git(work.path(), &["add", "."]).status.success());
-    let o = try_repo(&[]);
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
     );
-    assert!(!o.status.success(), "{out}");
+    assert!(!ok, "{out}");
     assert!(out.contains("DP-005"), "{out}");
     // ...and passes once the staged version is fixed.
-    std::fs::write(
-        work.path().join("data/a/provenance.yaml"),
+    let (ok, out) = stage_and_run(
         "dataset: a\nsource: { name: Core, origin: internal }\nlicense: proprietary\npersonal_data: true\nlegal_basis: contract\n",
-    )
-    .unwrap();
-    assert!(git(work.path(), &["add", "."]).status.success());
-    let o = try_repo(&[]);
-    let out = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
     );
-    assert!(o.status.success(), "{out}");
+    assert!(ok, "{out}");
     assert!(!out.contains("DP-005"), "{out}");
 }
 

@@ -119,6 +119,24 @@ fn lint_worktree(
     Ok((lint, outcome))
 }
 
+/// The posture of a working-tree run, and what a report says about the run itself.
+fn posture_of_worktree<'a>(
+    lint: &'a Lint,
+    outcome: &Outcome,
+    frameworks: &[String],
+) -> (Posture, RunInfo<'a>) {
+    let stamps = stamps(lint, outcome);
+    let as_of = lint.as_of.to_string();
+    let posture = derive(lint, outcome, frameworks, &stamps, &as_of);
+    let info = RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        packs: &lint.packs,
+        as_of,
+        head: stamps.head,
+    };
+    (posture, info)
+}
+
 fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
     let (lint, outcome) = lint_worktree(&args.common, true)?;
     let frameworks = frameworks(&lint, &args.common);
@@ -128,15 +146,7 @@ fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
             DEFAULT_FRAMEWORKS.join(", ")
         )));
     }
-    let stamps = stamps(&lint, &outcome);
-    let as_of = lint.as_of.to_string();
-    let posture = derive(&lint, &outcome, &frameworks, &stamps, &as_of);
-    let info = RunInfo {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        packs: &lint.packs,
-        as_of,
-        head: stamps.head.clone(),
-    };
+    let (posture, info) = posture_of_worktree(&lint, &outcome, &frameworks);
     let format = match args.format {
         CrosswalkFormat::Md => PostureFormat::Md,
         CrosswalkFormat::Html => PostureFormat::Html,
@@ -151,15 +161,7 @@ fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
 
 fn soa(args: SoaArgs) -> Result<i32, CliError> {
     let (lint, outcome) = lint_worktree(&args.common, false)?;
-    let stamps = stamps(&lint, &outcome);
-    let as_of = lint.as_of.to_string();
-    let posture = derive(&lint, &outcome, &[], &stamps, &as_of);
-    let info = RunInfo {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        packs: &lint.packs,
-        as_of,
-        head: stamps.head.clone(),
-    };
+    let (posture, info) = posture_of_worktree(&lint, &outcome, &[]);
     let format = match args.format {
         SoaFormat::Md => PostureFormat::Md,
         SoaFormat::Html => PostureFormat::Html,

@@ -5,13 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::posture::{ControlPosture, Counts, FrameworkPosture, Posture};
-use crate::{PackInfo, RunInfo};
-
-#[derive(Serialize)]
-pub(crate) struct Tool<'a> {
-    pub name: &'static str,
-    pub version: &'a str,
-}
+use crate::{PackInfo, RunInfo, Tool, pack_infos};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -39,33 +33,13 @@ struct FrameworkSummary<'a> {
     counts: &'a Counts,
 }
 
-pub(crate) fn tool<'a>(info: &RunInfo<'a>) -> Tool<'a> {
-    Tool {
-        name: "aimslint",
-        version: info.tool_version,
-    }
-}
-
-pub(crate) fn packs(info: &RunInfo<'_>) -> Vec<PackInfo> {
-    info.packs
-        .packs
-        .iter()
-        .map(|p| PackInfo {
-            id: p.manifest.id.clone(),
-            version: p.manifest.version.to_string(),
-            sha256: p.digest.clone(),
-            origin: p.files.origin.clone(),
-        })
-        .collect()
-}
-
 pub fn write(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Result<()> {
     let report = Report {
         report: "crosswalk",
-        tool: tool(info),
+        tool: Tool::new(info.tool_version),
         as_of: &info.as_of,
         head: info.head.as_deref(),
-        packs: packs(info),
+        packs: pack_infos(info.packs),
         summary: Summary {
             controls: &p.counts,
             frameworks: p

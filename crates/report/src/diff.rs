@@ -113,7 +113,7 @@ pub fn status_changes(before: &Posture, after: &Posture) -> Vec<StatusChange> {
 #[derive(Serialize)]
 struct Report<'a> {
     report: &'static str,
-    tool: crate::crosswalk_json::Tool<'a>,
+    tool: crate::Tool<'a>,
     from: &'a Revision,
     to: &'a Revision,
     summary: Vec<SummaryRow<'a>>,
@@ -160,10 +160,7 @@ pub fn write_diff(
         DiffFormat::Json => {
             let report = Report {
                 report: "diff",
-                tool: crate::crosswalk_json::Tool {
-                    name: "aimslint",
-                    version: tool_version,
-                },
+                tool: crate::Tool::new(tool_version),
                 from,
                 to,
                 summary: summary(before, after),

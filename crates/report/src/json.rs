@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use aimslint_engine::{Artifact, Finding, HistoryInfo, Outcome, Summary};
 use serde::Serialize;
 
-use crate::{Meta, PackInfo, Reporter};
+use crate::{Meta, PackInfo, Reporter, Tool};
 
 /// The JSON report; its shape is `schemas/report.schema.json`.
 #[derive(Debug)]
@@ -21,19 +21,10 @@ struct Report<'a> {
     artifacts: &'a [Artifact],
 }
 
-#[derive(Serialize)]
-struct Tool<'a> {
-    name: &'static str,
-    version: &'a str,
-}
-
 impl Reporter for Json {
     fn report(&self, outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {
         let report = Report {
-            tool: Tool {
-                name: "aimslint",
-                version: meta.tool_version,
-            },
+            tool: Tool::new(meta.tool_version),
             as_of: &meta.as_of,
             source: &meta.source,
             packs: meta.pack_infos(),

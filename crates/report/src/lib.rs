@@ -44,18 +44,39 @@ pub struct Meta<'a> {
     pub color: bool,
 }
 
+/// The loaded packs as every JSON report lists them.
+pub(crate) fn pack_infos(packs: &PackSet) -> Vec<PackInfo> {
+    packs
+        .packs
+        .iter()
+        .map(|p| PackInfo {
+            id: p.manifest.id.clone(),
+            version: p.manifest.version.to_string(),
+            sha256: p.digest.clone(),
+            origin: p.files.origin.clone(),
+        })
+        .collect()
+}
+
+/// The tool as every JSON report names it.
+#[derive(Debug, Serialize)]
+pub(crate) struct Tool<'a> {
+    pub name: &'static str,
+    pub version: &'a str,
+}
+
+impl<'a> Tool<'a> {
+    pub(crate) fn new(version: &'a str) -> Tool<'a> {
+        Tool {
+            name: "aimslint",
+            version,
+        }
+    }
+}
+
 impl Meta<'_> {
     pub fn pack_infos(&self) -> Vec<PackInfo> {
-        self.packs
-            .packs
-            .iter()
-            .map(|p| PackInfo {
-                id: p.manifest.id.clone(),
-                version: p.manifest.version.to_string(),
-                sha256: p.digest.clone(),
-                origin: p.files.origin.clone(),
-            })
-            .collect()
+        pack_infos(self.packs)
     }
 
     /// `iso42001:A.7.5 (Data provenance)`.

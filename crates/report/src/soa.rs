@@ -7,10 +7,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::crosswalk_csv::row;
-use crate::crosswalk_json::{Tool, packs, tool};
 use crate::crosswalk_md::{cell, code_list, header, list, rules_cell, short, status_cell};
 use crate::posture::{ControlPosture, Counts, FindingRef, Posture, Status};
-use crate::{PackInfo, RunInfo};
+use crate::{PackInfo, RunInfo, Tool, pack_infos};
 
 /// One row of the Statement of Applicability.
 #[derive(Debug, Serialize)]
@@ -185,10 +184,10 @@ pub fn write_json(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::R
     let controls = rows(p, info);
     let report = Report {
         report: "soa",
-        tool: tool(info),
+        tool: Tool::new(info.tool_version),
         as_of: &info.as_of,
         head: info.head.as_deref(),
-        packs: packs(info),
+        packs: pack_infos(info.packs),
         summary: summary(&controls),
         controls,
     };
