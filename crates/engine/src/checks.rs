@@ -186,9 +186,7 @@ pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<b
     // Most expressions read a field or two (`doc.personal_data`): converting only those fields is
     // far cheaper than converting the document. An expression that uses `doc` or `root` any other
     // way (`size(doc)`, `doc["x"]`) gets the whole document, converted once and shared.
-    let doc_fields = fields_used(&expr.source, "doc");
-    let root_fields = fields_used(&expr.source, "root");
-    let result = if let (Some(df), Some(rf)) = (&doc_fields, &root_fields) {
+    let result = if let (Some(df), Some(rf)) = (&expr.doc_fields, &expr.root_fields) {
         let mut c = cel::Context::with_env(cel_env());
         c.add_variable_from_value("doc", cel_value(&project(subject, df)));
         c.add_variable_from_value("root", cel_value(&project(ctx.root, rf)));
@@ -220,38 +218,6 @@ pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<b
         Ok(other) => Err(format!("expression yields {other:?}, not a boolean")),
         Err(e) => Err(e.to_string()),
     }
-}
-
-/// The top-level fields an expression reads from a variable, when it only ever reads it as
-/// `var.field…`; `None` when it uses the variable any other way.
-fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String>> {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut fields = std::collections::BTreeSet::new();
-    let mut rest = src;
-    let mut offset = 0;
-    while let Some(i) = rest.find(var) {
-        let at = offset + i;
-        let before = src[..at].chars().next_back();
-        let after_var = &src[at + var.len()..];
-        let is_token =
-            !before.is_some_and(|c| ident(c) || c == '.') && !after_var.starts_with(ident);
-        let in_string =
-            src[..at].matches('"').count() % 2 == 1 || src[..at].matches('\'').count() % 2 == 1;
-        if is_token && !in_string {
-            let field: String = after_var
-                .strip_prefix('.')?
-                .chars()
-                .take_while(|c| ident(*c))
-                .collect();
-            if field.is_empty() {
-                return None;
-            }
-            fields.insert(field);
-        }
-        offset = at + var.len();
-        rest = &src[offset..];
-    }
-    Some(fields)
 }
 
 /// Only these top-level fields of an object (other values as they are).
@@ -631,22 +597,6 @@ pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fields_an_expression_reads() {
-        let f = |s: &str| fields_used(s, "doc").map(|f| f.into_iter().collect::<Vec<_>>());
-        assert_eq!(
-            f("has(doc.personal_data) && doc.personal_data == true"),
-            Some(vec!["personal_data".into()])
-        );
-        assert_eq!(
-            f("doc.approvals.all(a, has(a.name)) && docs.x"),
-            Some(vec!["approvals".into()])
-        );
-        assert_eq!(f("size(doc) > 2"), None);
-        assert_eq!(f("doc[\"x\"] == 1"), None);
-        assert_eq!(f("\"doc\" == path"), Some(vec![]));
-    }
 
     #[test]
     fn paths_resolve() {
