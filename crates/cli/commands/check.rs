@@ -68,7 +68,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
                 "warning: this is a shallow clone: history is truncated at {at}; findings before it are reported as found there (fetch more history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
             );
         }
-        if history.commits.is_empty() && history.base.is_none() {
+        if history.commit_ids.is_empty() && history.base.is_none() {
             eprintln!("note: no commits to check (the repository or range is empty)");
         }
         let reader = aimslint_git::BlobReader::new(&root, &read).map_err(git_err)?;
@@ -80,6 +80,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
                 b.set_message(stage.to_string());
             }
         });
+        let outcome = outcome.map_err(git_err)?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }

@@ -275,7 +275,10 @@ fn run_history_fixture(engine: &Engine, pack: &Pack, id: &str, case: &str) -> Ve
         Ok(r) => r,
         Err(e) => return vec![e.to_string()],
     };
-    let outcome = engine.check_history(&history, &reader, &|_, _, _| {});
+    let outcome = match engine.check_history(&history, &reader, &|_, _, _| {}) {
+        Ok(o) => o,
+        Err(e) => return vec![e.to_string()],
+    };
     let mine: Vec<(String, String)> = outcome
         .findings
         .iter()

@@ -21,6 +21,9 @@ use crate::checks::parse_date;
 use crate::finding::{Artifact, Finding, HistoryInfo, Outcome};
 use crate::run::{Doc, Engine, Index, fingerprint};
 
+/// A (blob, path) pair and its judgement.
+type JudgedPair = ((String, String), Arc<Judged>);
+
 /// Commits judged per window: large enough to keep both cores busy parsing, small enough that the
 /// blobs of superseded versions are dropped soon.
 const WINDOW: usize = 512;
@@ -73,6 +76,16 @@ impl PathState {
             .iter()
             .chain(&self.reference)
             .chain(&self.temporal)
+    }
+}
+
+fn summary(m: &CommitMeta) -> crate::finding::CommitSummary {
+    crate::finding::CommitSummary {
+        author: m.author.clone(),
+        email: m.email.clone(),
+        date: m.date.clone(),
+        summary: m.summary.clone(),
+        trailers: m.trailers.clone(),
     }
 }
 
@@ -160,7 +173,7 @@ impl Engine {
         history: &History,
         reader: &BlobReader,
         progress: &(dyn Fn(&str, u64, u64) + Sync),
-    ) -> Outcome {
+    ) -> Result<Outcome, aimslint_git::SourceError> {
         // 1. Distinct candidate blobs are judged once, in parallel, a window of commits at a time;
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
         let judged_total = std::sync::atomic::AtomicU64::new(0);
@@ -208,6 +221,7 @@ impl Engine {
             closed: Vec::new(),
             events: Vec::new(),
             texts: HashMap::new(),
+            named: std::collections::HashSet::new(),
             dependents: HashMap::new(),
             key_users: BTreeSet::new(),
             agenda: BTreeMap::new(),
@@ -246,52 +260,70 @@ impl Engine {
             });
         }
 
-        let n = history.commits.len() as u64;
+        let n = history.commit_ids.len() as u64;
         let mut last_date = base_date;
         let mut walked = 0u64;
-        // While one window's commits are replayed (one thread), the next window's blobs are judged
-        // (the others): the replay is sequential by nature, the judging is not.
-        let windows: Vec<&[CommitDelta]> = history.commits.chunks(WINDOW).collect();
-        let mut next = windows
-            .first()
-            .map(|w| judge_new(&cache, wanted_in(w)))
-            .unwrap_or_default();
-        for (i, window) in windows.iter().enumerate() {
+        let mut head_id = base_id.clone();
+        let mut commits_named: BTreeMap<String, crate::finding::CommitSummary> = BTreeMap::new();
+        // Commits are read a window at a time. While one window is replayed (one thread), the next
+        // window's changes are read and its blobs judged (the others): the replay is sequential by
+        // nature, the reading and judging are not.
+        let windows: Vec<&[String]> = history.commit_ids.chunks(WINDOW).collect();
+        let load_and_judge =
+            |cache: &HashMap<(String, String), Arc<Judged>>,
+             ids: &[String]|
+             -> Result<(Vec<CommitDelta>, Vec<JudgedPair>), aimslint_git::SourceError> {
+                let deltas = history.load(ids)?;
+                let fresh = judge_new(cache, wanted_in(&deltas));
+                Ok((deltas, fresh))
+            };
+        let (mut current, mut next) = match windows.first() {
+            Some(ids) => load_and_judge(&cache, ids)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        for i in 0..windows.len() {
             cache.extend(std::mem::take(&mut next));
-            let upcoming = windows.get(i + 1).map(|w| wanted_in(w));
             let cache_ref = &cache;
-            let (fresh, ()) = rayon::join(
+            let (upcoming, ()) = rayon::join(
+                || windows.get(i + 1).map(|ids| load_and_judge(cache_ref, ids)),
                 || {
-                    upcoming
-                        .map(|u| judge_new(cache_ref, u))
-                        .unwrap_or_default()
-                },
-                || {
-                    for c in window.iter() {
+                    for c in &current {
                         pass.apply(c, cache_ref, last_date);
                         last_date = date_of(&c.meta);
                     }
                 },
             );
-            next = fresh;
-            walked += window.len() as u64;
+            // The commits findings name keep their author, date and message; the others go.
+            for c in &current {
+                if pass.named.contains(&c.meta.id) {
+                    commits_named.insert(c.meta.id.clone(), summary(&c.meta));
+                }
+            }
+            head_id = current.last().map(|c| c.meta.id.clone()).or(head_id);
+            walked += current.len() as u64;
             progress("walking commits", walked, n);
+            let (deltas, fresh) = upcoming.transpose()?.unwrap_or_default();
+            next = fresh;
             // Drop what left the tree before the next window's blobs join the cache; a version the
             // next window brings back (a revert) and that was just dropped is judged again.
             cache.retain(|_, j| Arc::strong_count(j) > 1);
             self.forget_parses();
-            if let Some(w) = windows.get(i + 1) {
-                let have: std::collections::HashSet<&(String, String)> =
-                    next.iter().map(|(k, _)| k).collect();
-                let missing: BTreeSet<(String, String)> = wanted_in(w)
-                    .into_iter()
-                    .filter(|k| !cache.contains_key(k) && !have.contains(k))
-                    .collect();
-                if !missing.is_empty() {
-                    let again = judge_new(&cache, missing);
-                    next.extend(again);
-                }
+            let have: std::collections::HashSet<&(String, String)> =
+                next.iter().map(|(k, _)| k).collect();
+            let missing: BTreeSet<(String, String)> = wanted_in(&deltas)
+                .into_iter()
+                .filter(|k| !cache.contains_key(k) && !have.contains(k))
+                .collect();
+            if !missing.is_empty() {
+                let again = judge_new(&cache, missing);
+                next.extend(again);
             }
+            current = deltas;
+        }
+        if let Some(b) = &history.base
+            && pass.named.contains(&b.id)
+        {
+            commits_named.insert(b.id.clone(), summary(b));
         }
 
         // 3. Occurrences: closed ones, then those still open at the head.
@@ -305,11 +337,7 @@ impl Engine {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.fixed_in == b.fixed_in);
 
-        let head = history
-            .commits
-            .last()
-            .map(|c| c.meta.id.clone())
-            .or(base_id.clone());
+        let head = head_id;
         let mut artifacts: Vec<Artifact> = pass
             .state
             .values()
@@ -333,43 +361,20 @@ impl Engine {
         {
             sources.insert(cfg.clone(), self.config_text.clone());
         }
-        let named: BTreeSet<&str> = findings
-            .iter()
-            .flat_map(|f| f.commit.as_deref().into_iter().chain(f.fixed_in.as_deref()))
-            .collect();
-        let commits_named = history
-            .commits
-            .iter()
-            .map(|c| &c.meta)
-            .chain(history.base.as_ref())
-            .filter(|m| named.contains(m.id.as_str()))
-            .map(|m| {
-                (
-                    m.id.clone(),
-                    crate::finding::CommitSummary {
-                        author: m.author.clone(),
-                        email: m.email.clone(),
-                        date: m.date.clone(),
-                        summary: m.summary.clone(),
-                        trailers: m.trailers.clone(),
-                    },
-                )
-            })
-            .collect();
-        Outcome {
+        Ok(Outcome {
             findings,
             artifacts,
             sources,
             history: Some(HistoryInfo {
                 commits_named,
-                commits: history.commits.len(),
+                commits: history.commit_ids.len(),
                 blobs: usize::try_from(judged_total.load(std::sync::atomic::Ordering::Relaxed))
                     .unwrap_or(usize::MAX),
                 base: base_id,
                 head,
                 truncated_at: history.truncated_at.clone(),
             }),
-        }
+        })
     }
 }
 
@@ -394,6 +399,8 @@ struct Pass<'e> {
     by_kinds: BTreeSet<String>,
     /// The text of each blob a finding was found in, for snippets.
     texts: HashMap<String, Arc<str>>,
+    /// Commits a finding was introduced or fixed in.
+    named: std::collections::HashSet<String>,
     /// Reference target path → documents whose reference findings looked at it.
     dependents: HashMap<String, BTreeSet<String>>,
     /// Documents whose reference findings looked up key values.
@@ -551,12 +558,18 @@ impl Pass<'_> {
             for k in gone {
                 if let Some(mut f) = open.remove(&k) {
                     f.fixed_in = commit.map(str::to_string);
+                    if let Some(c) = commit {
+                        self.named.insert(c.to_string());
+                    }
                     self.closed.push(f);
                 }
             }
             for (k, mut f) in current {
                 if let std::collections::btree_map::Entry::Vacant(e) = open.entry(k) {
                     f.commit = commit.map(str::to_string);
+                    if let Some(c) = commit {
+                        self.named.insert(c.to_string());
+                    }
                     if let Some(b) = &f.blob
                         && !self.texts.contains_key(b)
                         && let Some(d) = self.state.get(p).and_then(|s| s.judged.doc.as_ref())
@@ -633,6 +646,7 @@ impl Pass<'_> {
                 && ch.kind != ChangeKind::Deleted
                 && (self.engine.is_candidate(&ch.path) || why.contains("UTF-8"))
             {
+                self.named.insert(id.to_string());
                 self.events.push(Finding {
                     commit: Some(id.to_string()),
                     ..Finding::about_file(
@@ -708,6 +722,7 @@ impl Pass<'_> {
         c: &CommitDelta,
         message: String,
     ) {
+        self.named.insert(c.meta.id.clone());
         self.events.push(Finding {
             controls: rule.controls.clone(),
             commit: Some(c.meta.id.clone()),

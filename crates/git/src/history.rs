@@ -66,13 +66,16 @@ pub enum Walk {
     All { head: String },
 }
 
-/// The walked history: the starting tree, then each commit oldest first.
+/// The walked history: the starting tree, then the ids of the commits oldest first. Their changes
+/// are read on demand (`load`), a window at a time, so a long history is never held whole.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     /// The commit the walk starts from (its tree is the state before the first walked commit).
     pub base: Option<CommitMeta>,
     pub base_tree: Tree,
-    pub commits: Vec<CommitDelta>,
+    pub commit_ids: Vec<String>,
+    git_dir: PathBuf,
+    opts: ReadOptions,
     /// Set when the repository is a shallow clone and the walk reached its boundary: the oldest
     /// commit available, whose parents are missing.
     pub truncated_at: Option<String>,
@@ -330,100 +333,113 @@ pub fn walk(
         }
         None => (None, Tree::default()),
     };
-    let git_dir = repo.path().to_path_buf();
-    let exclude = glob_set(&opts.exclude);
-    let commits: Result<Vec<CommitDelta>, String> = oids
-        .par_iter()
-        .map(|oid| {
-            with_repo(&git_dir, |repo| {
-                let c = repo
-                    .find_commit(*oid)
-                    .map_err(|e| e.message().to_string())?;
-                let meta = meta_of(&c);
-                let tree = c.tree().map_err(|e| e.message().to_string())?;
-                let parent_tree = match c.parent(0) {
-                    Ok(p) => Some(p.tree().map_err(|e| e.message().to_string())?),
-                    Err(_) => None,
-                };
-                // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
-                // diff walks every entry of both trees, which made each commit cost the tree's size.
-                let mut raw: Vec<RawChange> = Vec::new();
-                diff_trees(repo, parent_tree.as_ref(), Some(&tree), b"", &mut raw)
-                    .map_err(|e| e.message().to_string())?;
-                // Exact renames: a deleted blob that reappears under a new path.
-                let mut deleted: HashMap<Oid, usize> = HashMap::new();
-                for (i, r) in raw.iter().enumerate() {
-                    if let (None, Some((oid, mode))) = (r.new, r.old)
-                        && mode != 0o160000
-                    {
-                        deleted.entry(oid).or_insert(i);
-                    }
-                }
-                let mut renamed_from: HashMap<usize, usize> = HashMap::new();
-                for (i, r) in raw.iter().enumerate() {
-                    if r.old.is_none()
-                        && let Some((oid, _)) = r.new
-                        && let Some(d) = deleted.remove(&oid)
-                    {
-                        renamed_from.insert(i, d);
-                    }
-                }
-                let consumed: HashSet<usize> = renamed_from.values().copied().collect();
-                let mut changes = Vec::new();
-                for (i, r) in raw.iter().enumerate() {
-                    if consumed.contains(&i) {
-                        continue;
-                    }
-                    let kind = match (r.old, r.new, renamed_from.contains_key(&i)) {
-                        (_, Some(_), true) => ChangeKind::Renamed,
-                        (None, Some(_), false) => ChangeKind::Added,
-                        (Some(_), None, _) => ChangeKind::Deleted,
-                        _ => ChangeKind::Modified,
-                    };
-                    let (full, mut unreadable) = match std::str::from_utf8(&r.path) {
-                        Ok(p) => (p.to_string(), None),
-                        Err(_) => (
-                            String::from_utf8_lossy(&r.path).into_owned(),
-                            Some("file name is not valid UTF-8".to_string()),
-                        ),
-                    };
-                    let Some(path) = opts.relative(&full).map(str::to_string) else {
-                        continue;
-                    };
-                    if exclude.is_match(&path) {
-                        continue;
-                    }
-                    let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
-                    if mode == 0o120000 {
-                        unreadable = Some("a symlink in the commit; not followed".into());
-                    } else if mode == 0o160000 {
-                        unreadable =
-                            Some("a submodule; its content is another repository's".into());
-                    }
-                    let old_path = renamed_from
-                        .get(&i)
-                        .map(|d| String::from_utf8_lossy(&raw[*d].path).into_owned())
-                        .and_then(|p| opts.relative(&p).map(str::to_string));
-                    changes.push(Change {
-                        blob: r.new.map(|(o, _)| o.to_string()),
-                        path,
-                        old_path,
-                        kind,
-                        unreadable,
-                    });
-                }
-                changes.sort_by(|a, b| a.path.cmp(&b.path));
-                Ok(CommitDelta { meta, changes })
-            })
-        })
-        .collect();
-    let commits = commits.map_err(SourceError::Git)?;
     Ok(History {
         base: base_meta,
         base_tree,
-        commits,
+        commit_ids: oids.iter().map(Oid::to_string).collect(),
+        git_dir: repo.path().to_path_buf(),
+        opts: opts.clone(),
         truncated_at,
     })
+}
+
+impl History {
+    /// Each commit's changes against its first parent, for these commits (in parallel).
+    pub fn load(&self, ids: &[String]) -> Result<Vec<CommitDelta>, SourceError> {
+        let git_dir = &self.git_dir;
+        let opts = &self.opts;
+        let exclude = glob_set(&opts.exclude);
+        let oids: Vec<Oid> = ids
+            .iter()
+            .map(|i| Oid::from_str(i))
+            .collect::<Result<_, _>>()?;
+        let commits: Result<Vec<CommitDelta>, String> = oids
+            .par_iter()
+            .map(|oid| {
+                with_repo(git_dir, |repo| {
+                    let c = repo
+                        .find_commit(*oid)
+                        .map_err(|e| e.message().to_string())?;
+                    let meta = meta_of(&c);
+                    let tree = c.tree().map_err(|e| e.message().to_string())?;
+                    let parent_tree = match c.parent(0) {
+                        Ok(p) => Some(p.tree().map_err(|e| e.message().to_string())?),
+                        Err(_) => None,
+                    };
+                    // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
+                    // diff walks every entry of both trees, which made each commit cost the tree's size.
+                    let mut raw: Vec<RawChange> = Vec::new();
+                    diff_trees(repo, parent_tree.as_ref(), Some(&tree), b"", &mut raw)
+                        .map_err(|e| e.message().to_string())?;
+                    // Exact renames: a deleted blob that reappears under a new path.
+                    let mut deleted: HashMap<Oid, usize> = HashMap::new();
+                    for (i, r) in raw.iter().enumerate() {
+                        if let (None, Some((oid, mode))) = (r.new, r.old)
+                            && mode != 0o160000
+                        {
+                            deleted.entry(oid).or_insert(i);
+                        }
+                    }
+                    let mut renamed_from: HashMap<usize, usize> = HashMap::new();
+                    for (i, r) in raw.iter().enumerate() {
+                        if r.old.is_none()
+                            && let Some((oid, _)) = r.new
+                            && let Some(d) = deleted.remove(&oid)
+                        {
+                            renamed_from.insert(i, d);
+                        }
+                    }
+                    let consumed: HashSet<usize> = renamed_from.values().copied().collect();
+                    let mut changes = Vec::new();
+                    for (i, r) in raw.iter().enumerate() {
+                        if consumed.contains(&i) {
+                            continue;
+                        }
+                        let kind = match (r.old, r.new, renamed_from.contains_key(&i)) {
+                            (_, Some(_), true) => ChangeKind::Renamed,
+                            (None, Some(_), false) => ChangeKind::Added,
+                            (Some(_), None, _) => ChangeKind::Deleted,
+                            _ => ChangeKind::Modified,
+                        };
+                        let (full, mut unreadable) = match std::str::from_utf8(&r.path) {
+                            Ok(p) => (p.to_string(), None),
+                            Err(_) => (
+                                String::from_utf8_lossy(&r.path).into_owned(),
+                                Some("file name is not valid UTF-8".to_string()),
+                            ),
+                        };
+                        let Some(path) = opts.relative(&full).map(str::to_string) else {
+                            continue;
+                        };
+                        if exclude.is_match(&path) {
+                            continue;
+                        }
+                        let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
+                        if mode == 0o120000 {
+                            unreadable = Some("a symlink in the commit; not followed".into());
+                        } else if mode == 0o160000 {
+                            unreadable =
+                                Some("a submodule; its content is another repository's".into());
+                        }
+                        let old_path = renamed_from
+                            .get(&i)
+                            .map(|d| String::from_utf8_lossy(&raw[*d].path).into_owned())
+                            .and_then(|p| opts.relative(&p).map(str::to_string));
+                        changes.push(Change {
+                            blob: r.new.map(|(o, _)| o.to_string()),
+                            path,
+                            old_path,
+                            kind,
+                            unreadable,
+                        });
+                    }
+                    changes.sort_by(|a, b| a.path.cmp(&b.path));
+                    Ok(CommitDelta { meta, changes })
+                })
+            })
+            .collect();
+        commits.map_err(SourceError::Git)
+    }
 }
 
 /// Every file of a tree with its path as bytes (names need not be UTF-8).
