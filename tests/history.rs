@@ -513,3 +513,59 @@ fn submodules_and_non_utf8_names_are_reported_not_read() {
         );
     }
 }
+
+#[test]
+fn key_references_follow_the_values_as_documents_come_and_go() {
+    let card = "---\nlicense: mit\ndatasets:\n  - b\n---\n# Model m\n";
+    let named = |n: &str| format!("dataset: {n}\nsource: {{ name: Export, origin: internal }}\n");
+    let (a, b, c) = (named("a"), named("b"), named("c"));
+    let mut g = GitRepo::new();
+    g.commit(
+        "2026-01-10",
+        "Card before its data",
+        &[
+            ("models/m/README.md", Some(card)),
+            ("data/x/provenance.yaml", Some(&a)),
+        ],
+    );
+    g.commit(
+        "2026-01-11",
+        "Add b",
+        &[("data/y/provenance.yaml", Some(&b))],
+    );
+    g.commit(
+        "2026-01-12",
+        "A second b",
+        &[("data/z/provenance.yaml", Some(&b))],
+    );
+    g.commit(
+        "2026-01-13",
+        "Rename y to c",
+        &[("data/y/provenance.yaml", Some(&c))],
+    );
+    g.commit(
+        "2026-01-14",
+        "Drop the last b",
+        &[("data/z/provenance.yaml", None)],
+    );
+    let all = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "MC-006",
+        "--all-history",
+    ];
+    let o = run(
+        &[&all[..], &[g.path().to_str().unwrap()]].concat(),
+        g.path(),
+    );
+    // Resolved when the first `b` appears, still resolved while one remains, broken when the last goes.
+    assert_eq!(
+        history_rows(&json(&o), &g.commits),
+        vec![
+            "MC-006 models/m/README.md:4 c1 fixed:c2",
+            "MC-006 models/m/README.md:4 c5 fixed:-",
+        ]
+    );
+}

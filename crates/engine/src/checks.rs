@@ -1,6 +1,7 @@
 //! The declarative check kinds. Each takes the subject (the document or one `each` element) and
 //! returns the places where the rule does not hold, as (pointer, message).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use aimslint_artifacts::{content_words, is_placeholder_value};
@@ -45,10 +46,47 @@ pub(crate) struct Ctx<'a> {
     /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
     /// and shared by every expression on the document: converting the document is the costly part.
     pub cel: std::cell::OnceCell<cel::Context<'static, 'static>>,
-    /// Paths `reference` checks looked for, and whether they looked up key values: what the
+    /// Paths `reference` checks looked for, and key values they looked up (`key_dep`): what the
     /// results depend on, so history mode re-runs them only when one of those changes.
     pub deps: std::cell::RefCell<Vec<String>>,
-    pub uses_keys: std::cell::Cell<bool>,
+    /// The document's Markdown sections as `section` checks see them, worked out on first use and
+    /// shared by every such check on the document.
+    pub sections: std::cell::OnceCell<Vec<SectionView<'a>>>,
+}
+
+/// A Markdown section as `section` checks compare it: the title normalised once, the words of
+/// content counted on first need.
+pub(crate) struct SectionView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    norm: String,
+    text: &'a str,
+    words: std::cell::OnceCell<usize>,
+}
+
+impl SectionView<'_> {
+    fn words(&self) -> usize {
+        *self.words.get_or_init(|| content_words(self.text))
+    }
+}
+
+fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
+    let Some(Value::Object(sections)) = subject.get("sections") else {
+        return Vec::new();
+    };
+    sections
+        .iter()
+        .map(|(slug, sec)| {
+            let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
+            SectionView {
+                slug,
+                title,
+                norm: norm_title(title),
+                text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
+                words: std::cell::OnceCell::new(),
+            }
+        })
+        .collect()
 }
 
 fn describe(v: &Value) -> String {
@@ -85,21 +123,40 @@ fn key_name(pointer: &str) -> String {
 }
 
 /// Strings at a pointer: the value itself, or each string of a list, with its pointer.
-fn strings_at(subject: &Value, base: &str, pointer: &str) -> Vec<(String, String)> {
+/// The scalar values at `pointer`, each with its index when the pointer holds a list. Pointers are
+/// formatted only for values that fail (`at`), not for every value read.
+fn strings_at<'v>(subject: &'v Value, pointer: &str) -> Vec<(Option<usize>, Cow<'v, str>)> {
+    let scalar = |v: &'v Value| -> Option<Cow<'v, str>> {
+        match v {
+            Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+            Value::Number(n) => Some(Cow::Owned(n.to_string())),
+            Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            _ => None,
+        }
+    };
     match subject.pointer(pointer) {
-        Some(Value::String(s)) => vec![(format!("{base}{pointer}"), s.clone())],
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| match v {
-                Value::String(s) => Some((format!("{base}{pointer}/{i}"), s.clone())),
-                Value::Number(n) => Some((format!("{base}{pointer}/{i}"), n.to_string())),
-                _ => None,
-            })
+            .filter(|(_, v)| !v.is_boolean())
+            .filter_map(|(i, v)| scalar(v).map(|s| (Some(i), s)))
             .collect(),
-        Some(Value::Number(n)) => vec![(format!("{base}{pointer}"), n.to_string())],
-        Some(Value::Bool(b)) => vec![(format!("{base}{pointer}"), b.to_string())],
-        _ => Vec::new(),
+        Some(v) => scalar(v).map(|s| (None, s)).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// How a reference's dependency on a key value is recorded beside the paths it looked for: a
+/// document of `kind` holding `value` at `by` appearing or disappearing can change its result.
+pub(crate) fn key_dep(kind: &str, by: &str, value: &str) -> String {
+    format!("\0{kind}\0{by}\0{value}")
+}
+
+/// The pointer of a value `strings_at` returned.
+fn at(base: &str, pointer: &str, index: Option<usize>) -> String {
+    match index {
+        Some(i) => format!("{base}{pointer}/{i}"),
+        None => format!("{base}{pointer}"),
     }
 }
 
@@ -276,7 +333,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             message,
             forbid: true,
         } => {
-            for (ptr, s) in strings_at(subject, base, pointer) {
+            for (i, s) in strings_at(subject, pointer) {
                 let found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
                 if let Some(first) = found.first() {
                     let m = message
@@ -288,7 +345,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                         String::new()
                     };
                     hits.push(Hit {
-                        pointer: ptr,
+                        pointer: at(base, pointer, i),
                         message: format!("{m}{more}"),
                         at_top: false,
                         offset: Some(first.start()),
@@ -302,23 +359,23 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             message,
             forbid: false,
         } => {
-            for (ptr, s) in strings_at(subject, base, pointer) {
+            for (i, s) in strings_at(subject, pointer) {
                 if !regex.is_match(&s) {
                     let m = message
                         .clone()
                         .unwrap_or_else(|| format!("does not match /{}/", regex.as_str()));
                     hits.push(Hit::at(
-                        ptr,
+                        at(base, pointer, i),
                         format!("`{}` = \"{s}\": {m}", key_name(pointer)),
                     ));
                 }
             }
         }
         Check::Enum { pointer, values } => {
-            for (ptr, s) in strings_at(subject, base, pointer) {
-                if !values.iter().any(|v| v == &s) {
+            for (i, s) in strings_at(subject, pointer) {
+                if !values.iter().any(|v| v.as_str() == s) {
                     hits.push(Hit::at(
-                        ptr,
+                        at(base, pointer, i),
                         format!(
                             "`{}` = \"{s}\" is not one of: {}",
                             key_name(pointer),
@@ -393,28 +450,30 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 return hits;
             }
             let wanted: Vec<String> = any.iter().map(|t| norm_title(t)).collect();
-            let mut best: Option<(usize, String, String)> = None;
-            if let Some(Value::Object(sections)) = subject.get("sections") {
-                for (slug, sec) in sections {
-                    let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
-                    let nt = norm_title(title);
-                    let matched = wanted
-                        .iter()
-                        .any(|w| nt == *w || (!w.is_empty() && contains_words(&nt, w)));
-                    if !matched {
-                        continue;
-                    }
-                    let text = sec.get("text").and_then(Value::as_str).unwrap_or_default();
-                    let words = content_words(text);
-                    if best.as_ref().is_none_or(|b| words > b.0) {
-                        best = Some((words, slug.clone(), title.to_string()));
-                    }
+            let own;
+            let views: &[SectionView<'_>] = if std::ptr::eq(subject, ctx.root) {
+                ctx.sections.get_or_init(|| section_views(ctx.root))
+            } else {
+                own = section_views(subject);
+                &own
+            };
+            let mut best: Option<(usize, &str, &str)> = None;
+            for v in views {
+                let matched = wanted
+                    .iter()
+                    .any(|w| v.norm == *w || (!w.is_empty() && contains_words(&v.norm, w)));
+                if !matched {
+                    continue;
+                }
+                let words = v.words();
+                if best.as_ref().is_none_or(|b| words > b.0) {
+                    best = Some((words, v.slug, v.title));
                 }
             }
             match best {
                 Some((words, _, _)) if words >= *min_words => {}
                 Some((words, slug, title)) => hits.push(Hit::at(
-                    format!("{base}/sections/{}", aimslint_artifacts::escape_token(&slug)),
+                    format!("{base}/sections/{}", aimslint_artifacts::escape_token(slug)),
                     format!("section \"{title}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)"),
                 )),
                 None => hits.push(Hit {
@@ -431,7 +490,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             by,
             optional,
         } => {
-            let values = strings_at(subject, base, pointer);
+            let values = strings_at(subject, pointer);
             if values.is_empty() {
                 if !optional {
                     hits.push(Hit::at(
@@ -441,18 +500,18 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 }
                 return hits;
             }
-            for (ptr, value) in values {
+            for (i, value) in values {
                 if aimslint_artifacts::is_placeholder(&value) {
                     if !optional {
                         hits.push(Hit::at(
-                            ptr,
+                            at(base, pointer, i),
                             format!("`{}` holds no content", key_name(pointer)),
                         ));
                     }
                     continue;
                 }
-                if kind.is_some() && by.is_some() {
-                    ctx.uses_keys.set(true);
+                if let (Some(k), Some(b)) = (kind, by) {
+                    ctx.deps.borrow_mut().push(key_dep(k, b, value.trim()));
                 }
                 if let (Some(k), Some(b)) = (kind, by)
                     && ctx
@@ -476,7 +535,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                             ),
                             _ => format!("\"{value}\" does not exist in the repository"),
                         };
-                        hits.push(Hit::at(ptr, what));
+                        hits.push(Hit::at(at(base, pointer, i), what));
                     }
                     (true, Some(k)) => {
                         let t = target.unwrap_or_default();
@@ -484,7 +543,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                             && actual != k
                         {
                             hits.push(Hit::at(
-                                ptr,
+                                at(base, pointer, i),
                                 format!("\"{value}\" is a {actual}, not a {k}"),
                             ));
                         }
@@ -555,10 +614,13 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
     hits
 }
 
+/// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
 fn contains_words(haystack: &str, needle: &str) -> bool {
-    let h: Vec<&str> = haystack.split(' ').collect();
-    let n: Vec<&str> = needle.split(' ').collect();
-    h.windows(n.len()).any(|w| w == n.as_slice())
+    let h = haystack.as_bytes();
+    haystack.match_indices(needle).any(|(i, _)| {
+        let end = i + needle.len();
+        (i == 0 || h[i - 1] == b' ') && (end == h.len() || h[end] == b' ')
+    })
 }
 
 fn quote_list(items: &[String]) -> String {

@@ -64,7 +64,6 @@ struct PathState {
     reference: Vec<Finding>,
     /// What the reference findings depend on: target paths, and key values.
     ref_deps: Vec<String>,
-    uses_keys: bool,
     temporal: Vec<Finding>,
     judged_at: jiff::civil::Date,
 }
@@ -223,21 +222,27 @@ impl Engine {
             texts: HashMap::new(),
             named: std::collections::HashSet::new(),
             dependents: HashMap::new(),
-            key_users: BTreeSet::new(),
             agenda: BTreeMap::new(),
-            by_kinds: self
+            key_counts: HashMap::new(),
+            keys_flipped: Vec::new(),
+            by_pairs: self
                 .rules
                 .iter()
                 .filter_map(|a| match &a.rule.check {
                     Check::Reference {
                         kind: Some(k),
-                        by: Some(_),
+                        by: Some(b),
                         ..
-                    } => Some(k.clone()),
+                    } => Some((k.clone(), b.clone())),
                     _ => None,
                 })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
                 .collect(),
         };
+        for pair in &pass.by_pairs {
+            pass.idx.keys.insert(pair.clone(), Default::default());
+        }
         let base_date = history.base.as_ref().map_or(self.options.as_of, date_of);
         pass.idx.paths = history.base_tree.paths.clone();
         for f in &history.base_tree.files {
@@ -245,7 +250,7 @@ impl Engine {
                 pass.insert(&f.path, j.clone(), base_date);
             }
         }
-        pass.refresh_keys();
+        pass.keys_flipped.clear();
         let base_id = history.base.as_ref().map(|b| b.id.clone());
         let all: Vec<String> = pass.state.keys().cloned().collect();
         pass.reevaluate(&all, base_date, true, true);
@@ -382,7 +387,7 @@ impl Engine {
 /// (`None`: not re-run).
 type Reevaluated = (
     String,
-    Option<(Vec<Finding>, Vec<String>, bool)>,
+    Option<(Vec<Finding>, Vec<String>)>,
     Option<Vec<Finding>>,
 );
 
@@ -395,16 +400,19 @@ struct Pass<'e> {
     closed: Vec<Finding>,
     /// Commit-level findings (co-change, trailer, no-delete).
     events: Vec<Finding>,
-    /// Kinds whose key values `reference … by` looks up.
-    by_kinds: BTreeSet<String>,
+    /// The (kind, pointer) pairs whose values `reference … by` looks up.
+    by_pairs: Vec<(String, String)>,
+    /// How many documents of the tree hold each looked-up value: `idx.keys` holds those with one
+    /// or more, kept up to date as documents come and go rather than rebuilt.
+    key_counts: HashMap<(String, String), HashMap<String, usize>>,
+    /// Key values that appeared or disappeared since last drained (as `key_dep` strings).
+    keys_flipped: Vec<String>,
     /// The text of each blob a finding was found in, for snippets.
     texts: HashMap<String, Arc<str>>,
     /// Commits a finding was introduced or fixed in.
     named: std::collections::HashSet<String>,
     /// Reference target path → documents whose reference findings looked at it.
     dependents: HashMap<String, BTreeSet<String>>,
-    /// Documents whose reference findings looked up key values.
-    key_users: BTreeSet<String>,
     /// Date → documents whose date rules may change when the judgement date crosses it.
     agenda: BTreeMap<jiff::civil::Date, BTreeSet<String>>,
 }
@@ -412,6 +420,7 @@ struct Pass<'e> {
 impl Pass<'_> {
     fn insert(&mut self, path: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
         self.remove(path);
+        self.count_keys(judged.doc.as_ref(), true);
         let kind = judged.doc.as_ref().and_then(|d| d.kind.clone());
         self.idx.kinds.insert(path.to_string(), kind);
         for d in &judged.critical {
@@ -423,7 +432,6 @@ impl Pass<'_> {
                 judged,
                 reference: Vec::new(),
                 ref_deps: Vec::new(),
-                uses_keys: false,
                 temporal: Vec::new(),
                 judged_at: date,
             },
@@ -432,6 +440,7 @@ impl Pass<'_> {
 
     fn remove(&mut self, path: &str) {
         if let Some(old) = self.state.remove(path) {
+            self.count_keys(old.judged.doc.as_ref(), false);
             for d in &old.judged.critical {
                 if let Some(set) = self.agenda.get_mut(d) {
                     set.remove(path);
@@ -439,7 +448,6 @@ impl Pass<'_> {
             }
             self.forget_deps(path, &old.ref_deps);
         }
-        self.key_users.remove(path);
         self.idx.kinds.remove(path);
     }
 
@@ -451,38 +459,44 @@ impl Pass<'_> {
         }
     }
 
-    /// The values a document holds at the pointers `reference … by` looks up, for its kind.
-    fn key_values(&self, doc: Option<&Doc>) -> Vec<String> {
-        let Some(d) = doc else { return Vec::new() };
+    /// Count a document's looked-up key values in (or out), noting the values that appear in or
+    /// vanish from the tree: only references to those can change.
+    fn count_keys(&mut self, doc: Option<&Doc>, add: bool) {
+        let Some(d) = doc else { return };
         let Some(kind) = d.kind.as_deref() else {
-            return Vec::new();
+            return;
         };
-        if !self.by_kinds.contains(kind) {
-            return Vec::new();
+        let Ok(p) = &d.parsed.result else { return };
+        for (k, by) in self.by_pairs.iter().filter(|(k, _)| k == kind) {
+            let value = match p.value.pointer(by) {
+                Some(Value::String(s)) => s.trim().to_string(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => continue,
+            };
+            let pair = (k.clone(), by.clone());
+            let counts = self.key_counts.entry(pair.clone()).or_default();
+            let n = counts.entry(value.clone()).or_default();
+            let flipped = if add {
+                *n += 1;
+                *n == 1
+            } else {
+                *n = n.saturating_sub(1);
+                *n == 0
+            };
+            if *n == 0 {
+                counts.remove(&value);
+            }
+            if flipped {
+                self.keys_flipped
+                    .push(crate::checks::key_dep(k, by, &value));
+                let set = self.idx.keys.entry(pair).or_default();
+                if add {
+                    set.insert(value);
+                } else {
+                    set.remove(&value);
+                }
+            }
         }
-        let Ok(p) = &d.parsed.result else {
-            return Vec::new();
-        };
-        self.idx
-            .keys
-            .keys()
-            .filter(|(k, _)| k == kind)
-            .map(|(_, by)| {
-                p.value
-                    .pointer(by)
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-
-    fn refresh_keys(&mut self) {
-        let docs: Vec<&Doc> = self
-            .state
-            .values()
-            .filter_map(|s| s.judged.doc.as_ref())
-            .collect();
-        self.idx.keys = self.engine.reference_keys(docs.iter().copied());
     }
 
     fn reevaluate(
@@ -513,10 +527,9 @@ impl Pass<'_> {
         };
         for (p, r, t) in results {
             if let Some(s) = self.state.get_mut(&p) {
-                if let Some((r, deps, keys)) = r {
+                if let Some((r, deps)) = r {
                     s.reference = r;
                     let old = std::mem::replace(&mut s.ref_deps, deps.clone());
-                    s.uses_keys = keys;
                     for t in &old {
                         if let Some(set) = self.dependents.get_mut(t) {
                             set.remove(&p);
@@ -524,11 +537,6 @@ impl Pass<'_> {
                     }
                     for t in deps {
                         self.dependents.entry(t).or_default().insert(p.clone());
-                    }
-                    if keys {
-                        self.key_users.insert(p.clone());
-                    } else {
-                        self.key_users.remove(&p);
                     }
                 }
                 if let Some(t) = t {
@@ -594,17 +602,10 @@ impl Pass<'_> {
         let date = date_of(&c.meta);
         let id = c.meta.id.as_str();
         let mut touched: BTreeSet<String> = BTreeSet::new();
-        let mut keys_changed = false;
         let mut deleted_kinds: Vec<(String, Option<String>)> = Vec::new();
         for ch in &c.changes {
             let mut gone = |this: &mut Self, p: &str| {
                 let kind = this.idx.kinds.get(p).cloned().flatten();
-                if !this
-                    .key_values(this.state.get(p).and_then(|s| s.judged.doc.as_ref()))
-                    .is_empty()
-                {
-                    keys_changed = true;
-                }
                 deleted_kinds.push((p.to_string(), kind));
                 this.remove(p);
                 this.idx.paths.remove(p);
@@ -626,12 +627,6 @@ impl Pass<'_> {
             self.idx.paths.insert(ch.path.clone());
             let key = (ch.blob.clone().unwrap_or_default(), ch.path.clone());
             if let Some(j) = judged.get(&key) {
-                // Only a change of the looked-up values (a dataset's name) moves references.
-                let before =
-                    self.key_values(self.state.get(&ch.path).and_then(|s| s.judged.doc.as_ref()));
-                if before != self.key_values(j.doc.as_ref()) {
-                    keys_changed = true;
-                }
                 self.insert(&ch.path, j.clone(), date);
                 touched.insert(ch.path.clone());
             } else if self.state.contains_key(&ch.path) {
@@ -660,9 +655,6 @@ impl Pass<'_> {
                 });
             }
         }
-        if keys_changed {
-            self.refresh_keys();
-        }
         // Which documents to judge again.
         let changed: Vec<String> = touched
             .iter()
@@ -677,15 +669,16 @@ impl Pass<'_> {
             .iter()
             .flat_map(|ch| std::iter::once(ch.path.as_str()).chain(ch.old_path.as_deref()))
             .collect();
-        let mut others: BTreeSet<String> = delta
+        // Only a looked-up value (a dataset's name) appearing or vanishing moves key references.
+        let flipped = std::mem::take(&mut self.keys_flipped);
+        let others: BTreeSet<String> = delta
             .iter()
-            .filter_map(|d| self.dependents.get(*d))
+            .copied()
+            .chain(flipped.iter().map(String::as_str))
+            .filter_map(|d| self.dependents.get(d))
             .flatten()
             .cloned()
             .collect();
-        if keys_changed {
-            others.extend(self.key_users.iter().cloned());
-        }
         let others: Vec<String> = others
             .into_iter()
             .filter(|p| !judged_now.contains(p) && self.state.contains_key(p))

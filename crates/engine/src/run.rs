@@ -352,40 +352,6 @@ impl Engine {
         }
     }
 
-    /// (kind, pointer) → the values documents of that kind hold there, for `reference … by`.
-    pub(crate) fn reference_keys<'d>(
-        &self,
-        docs: impl Iterator<Item = &'d Doc> + Clone,
-    ) -> HashMap<(String, String), HashSet<String>> {
-        let mut keys: HashMap<(String, String), HashSet<String>> = HashMap::new();
-        for a in &self.rules {
-            if let Check::Reference {
-                kind: Some(k),
-                by: Some(b),
-                ..
-            } = &a.rule.check
-            {
-                let entry = keys.entry((k.clone(), b.clone())).or_default();
-                for d in docs.clone().filter(|d| d.kind.as_deref() == Some(k)) {
-                    if let Ok(p) = &d.parsed.result
-                        && let Some(v) = p.value.pointer(b)
-                    {
-                        match v {
-                            Value::String(s) => {
-                                entry.insert(s.trim().to_string());
-                            }
-                            Value::Number(n) => {
-                                entry.insert(n.to_string());
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-        }
-        keys
-    }
-
     /// Evaluate the rules `filter` accepts on one document.
     pub(crate) fn eval_doc(
         &self,
@@ -398,7 +364,7 @@ impl Engine {
         self.eval_doc_deps(doc, as_of, idx, filter, commit).0
     }
 
-    /// As `eval_doc`, with what the references consulted: target paths, and whether keys.
+    /// As `eval_doc`, with what the references consulted: target paths, and key values (`key_dep`).
     pub(crate) fn eval_doc_deps(
         &self,
         doc: &Doc,
@@ -406,12 +372,12 @@ impl Engine {
         idx: &Index,
         filter: &dyn Fn(&Rule) -> bool,
         commit: Option<&str>,
-    ) -> (Vec<Finding>, Vec<String>, bool) {
+    ) -> (Vec<Finding>, Vec<String>) {
         let Some(kind) = doc.kind.as_deref() else {
-            return (Vec::new(), Vec::new(), false);
+            return (Vec::new(), Vec::new());
         };
         let Ok(parsed) = &doc.parsed.result else {
-            return (Vec::new(), Vec::new(), false);
+            return (Vec::new(), Vec::new());
         };
         let kdecl = self.packs.kind(kind);
         let ctx = Ctx {
@@ -425,7 +391,7 @@ impl Engine {
             keys: &idx.keys,
             cel: std::cell::OnceCell::new(),
             deps: std::cell::RefCell::new(Vec::new()),
-            uses_keys: std::cell::Cell::new(false),
+            sections: std::cell::OnceCell::new(),
         };
         let mut out = Vec::new();
         for a in self.rules.iter().filter(|a| {
@@ -437,8 +403,7 @@ impl Engine {
                 out.push(f);
             }
         }
-        let uses_keys = ctx.uses_keys.get();
-        (out, ctx.deps.into_inner(), uses_keys)
+        (out, ctx.deps.into_inner())
     }
 
     fn eval_rule(&self, a: &ActiveRule, ctx: &Ctx<'_>) -> Vec<(Hit, Severity)> {
