@@ -238,55 +238,30 @@ fn cel_document(v: &Value) -> cel::Value {
     }
 }
 
-/// Evaluate a CEL expression to a boolean.
+/// Evaluate a CEL expression to a boolean. The document is converted for CEL once and shared by
+/// every expression on it (converting it per expression, even a few fields of it, cost more).
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
-    // Most expressions read a field or two (`doc.personal_data`): converting only those fields is
-    // far cheaper than converting the document. An expression that uses `doc` or `root` any other
-    // way (`size(doc)`, `doc["x"]`) gets the whole document, converted once and shared.
-    let result = if let (Some(df), Some(rf)) = (&expr.doc_fields, &expr.root_fields) {
+    let base = ctx.cel.get_or_init(|| {
         let mut c = cel::Context::with_env(cel_env());
-        c.add_variable_from_value("doc", cel_value(&project(subject, df)));
-        c.add_variable_from_value("root", cel_value(&project(ctx.root, rf)));
+        let root = cel_document(ctx.root);
+        c.add_variable_from_value("doc", root.clone());
+        c.add_variable_from_value("root", root);
         c.add_variable_from_value("path", ctx.path.to_string());
         c.add_variable_from_value("kind", ctx.kind.to_string());
         c.add_variable_from_value("today", ctx.today.to_string());
-        expr.program.execute(&c)
+        c
+    });
+    let result = if std::ptr::eq(subject, ctx.root) {
+        expr.program.execute(base)
     } else {
-        let base = ctx.cel.get_or_init(|| {
-            let mut c = cel::Context::with_env(cel_env());
-            let root = cel_document(ctx.root);
-            c.add_variable_from_value("doc", root.clone());
-            c.add_variable_from_value("root", root);
-            c.add_variable_from_value("path", ctx.path.to_string());
-            c.add_variable_from_value("kind", ctx.kind.to_string());
-            c.add_variable_from_value("today", ctx.today.to_string());
-            c
-        });
-        if std::ptr::eq(subject, ctx.root) {
-            expr.program.execute(base)
-        } else {
-            let mut inner = base.new_inner_scope();
-            inner.add_variable_from_value("doc", cel_value(subject));
-            expr.program.execute(&inner)
-        }
+        let mut inner = base.new_inner_scope();
+        inner.add_variable_from_value("doc", cel_value(subject));
+        expr.program.execute(&inner)
     };
     match result {
         Ok(cel::Value::Bool(b)) => Ok(b),
         Ok(other) => Err(format!("expression yields {other:?}, not a boolean")),
         Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Only these top-level fields of an object (other values as they are).
-fn project(v: &Value, fields: &std::collections::BTreeSet<String>) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            fields
-                .iter()
-                .filter_map(|f| m.get(f).map(|x| (f.clone(), x.clone())))
-                .collect(),
-        ),
-        other => other.clone(),
     }
 }
 

@@ -361,16 +361,17 @@ impl History {
                         .find_commit(*oid)
                         .map_err(|e| e.message().to_string())?;
                     let meta = meta_of(&c);
-                    let tree = c.tree().map_err(|e| e.message().to_string())?;
+                    let tree = c.tree_id();
                     let parent_tree = match c.parent(0) {
-                        Ok(p) => Some(p.tree().map_err(|e| e.message().to_string())?),
+                        Ok(p) => Some(p.tree_id()),
                         Err(_) => None,
                     };
                     // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
                     // diff walks every entry of both trees, which made each commit cost the tree's size.
                     let mut raw: Vec<RawChange> = Vec::new();
-                    diff_trees(repo, parent_tree.as_ref(), Some(&tree), b"", &mut raw)
-                        .map_err(|e| e.message().to_string())?;
+                    let diffed = diff_trees(repo, parent_tree, Some(tree), b"", &mut raw);
+                    memo_next_commit();
+                    diffed.map_err(|e| e.message().to_string())?;
                     // Exact renames: a deleted blob that reappears under a new path.
                     let mut deleted: HashMap<Oid, usize> = HashMap::new();
                     for (i, r) in raw.iter().enumerate() {
@@ -474,33 +475,128 @@ fn is_tree(mode: i32) -> bool {
     mode == 0o040000
 }
 
+/// One entry of a raw tree object.
+struct Entry<'t> {
+    name: &'t [u8],
+    mode: i32,
+    oid: Oid,
+}
+
+/// Entries of a raw tree object (`<octal mode> <name>\0<20-byte id>`, repeated), read in place.
+fn entries(data: &[u8]) -> Result<Vec<Entry<'_>>, git2::Error> {
+    let bad = || git2::Error::from_str("malformed tree object");
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let sp = rest.iter().position(|b| *b == b' ').ok_or_else(bad)?;
+        let mut mode = 0i32;
+        for d in &rest[..sp] {
+            if !(b'0'..=b'7').contains(d) {
+                return Err(bad());
+            }
+            mode = mode * 8 + i32::from(d - b'0');
+        }
+        let after = &rest[sp + 1..];
+        let nul = after.iter().position(|b| *b == 0).ok_or_else(bad)?;
+        let id = after.get(nul + 1..nul + 21).ok_or_else(bad)?;
+        out.push(Entry {
+            name: &after[..nul],
+            mode,
+            oid: Oid::from_bytes(id)?,
+        });
+        rest = &after[nul + 21..];
+    }
+    Ok(out)
+}
+
+/// Raw trees read lately by this thread. Consecutive commits share most of their trees (a commit's
+/// parent tree is the previous commit's tree), and libgit2 only caches trees under 4 KiB, so a
+/// folder of a few hundred entries would otherwise be inflated twice per commit touching it.
+#[derive(Default)]
+struct TreeMemo {
+    trees: HashMap<Oid, (Arc<[u8]>, u64)>,
+    tick: u64,
+}
+
+thread_local! {
+    static TREES: RefCell<TreeMemo> = RefCell::new(TreeMemo::default());
+}
+
+/// Trees kept per thread between commits; enough for the folders two commits touch.
+const MEMO_TREES: usize = 256;
+
+fn raw_tree(repo: &Repository, oid: Oid) -> Result<Arc<[u8]>, git2::Error> {
+    TREES.with(|cell| {
+        let mut memo = cell.borrow_mut();
+        let tick = memo.tick;
+        if let Some((data, used)) = memo.trees.get_mut(&oid) {
+            *used = tick;
+            return Ok(data.clone());
+        }
+        let odb = repo.odb()?;
+        let obj = odb.read(oid)?;
+        if obj.kind() != ObjectType::Tree {
+            return Err(git2::Error::from_str("expected a tree object"));
+        }
+        let data: Arc<[u8]> = Arc::from(obj.data());
+        memo.trees.insert(oid, (data.clone(), tick));
+        Ok(data)
+    })
+}
+
+/// A commit is done: forget trees not used by it or the one before.
+fn memo_next_commit() {
+    TREES.with(|cell| {
+        let mut memo = cell.borrow_mut();
+        memo.tick += 1;
+        if memo.trees.len() > MEMO_TREES {
+            let keep = memo.tick.saturating_sub(2);
+            memo.trees.retain(|_, (_, used)| *used >= keep);
+        }
+    });
+}
+
 /// Merge-join two trees by entry name (git keeps them sorted), recursing only into subtrees
 /// whose ids differ.
 fn diff_trees(
     repo: &Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
+    old: Option<Oid>,
+    new: Option<Oid>,
     prefix: &[u8],
     out: &mut Vec<RawChange>,
 ) -> Result<(), git2::Error> {
-    let entries = |t: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, i32)> {
-        t.map(|t| {
-            t.iter()
-                .map(|e| (e.name_bytes().to_vec(), e.id(), e.filemode()))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let (a, b) = (entries(old), entries(new));
+    let (old_data, new_data) = (
+        old.map(|o| raw_tree(repo, o)).transpose()?,
+        new.map(|n| raw_tree(repo, n)).transpose()?,
+    );
+    let a = old_data
+        .as_deref()
+        .map(entries)
+        .transpose()?
+        .unwrap_or_default();
+    let b = new_data
+        .as_deref()
+        .map(entries)
+        .transpose()?
+        .unwrap_or_default();
     // Git sorts tree entries as if directory names ended in '/'; compare so without allocating.
-    let key_cmp = |x: &(Vec<u8>, Oid, i32), y: &(Vec<u8>, Oid, i32)| {
-        let xk = x.0.iter().copied().chain(is_tree(x.2).then_some(b'/'));
-        let yk = y.0.iter().copied().chain(is_tree(y.2).then_some(b'/'));
+    let key_cmp = |x: &Entry<'_>, y: &Entry<'_>| {
+        let xk = x
+            .name
+            .iter()
+            .copied()
+            .chain(is_tree(x.mode).then_some(b'/'));
+        let yk = y
+            .name
+            .iter()
+            .copied()
+            .chain(is_tree(y.mode).then_some(b'/'));
         xk.cmp(yk)
     };
     let (mut i, mut j) = (0, 0);
     let join = |name: &[u8]| {
-        let mut p = prefix.to_vec();
+        let mut p = Vec::with_capacity(prefix.len() + name.len() + 1);
+        p.extend_from_slice(prefix);
         p.extend_from_slice(name);
         p
     };
@@ -513,25 +609,24 @@ fn diff_trees(
         match ord {
             std::cmp::Ordering::Equal => {
                 let (x, y) = (&a[i], &b[j]);
-                if x.1 != y.1 || x.2 != y.2 {
-                    if is_tree(x.2) && is_tree(y.2) {
-                        let (ot, nt) = (repo.find_tree(x.1)?, repo.find_tree(y.1)?);
-                        let mut sub = join(&x.0);
+                if x.oid != y.oid || x.mode != y.mode {
+                    if is_tree(x.mode) && is_tree(y.mode) {
+                        let mut sub = join(x.name);
                         sub.push(b'/');
-                        diff_trees(repo, Some(&ot), Some(&nt), &sub, out)?;
+                        diff_trees(repo, Some(x.oid), Some(y.oid), &sub, out)?;
                     } else {
-                        emit(repo, &join(&x.0), Some(x), Some(y), out)?;
+                        emit(repo, &join(x.name), Some(x), Some(y), out)?;
                     }
                 }
                 i += 1;
                 j += 1;
             }
             std::cmp::Ordering::Less => {
-                emit(repo, &join(&a[i].0), Some(&a[i]), None, out)?;
+                emit(repo, &join(a[i].name), Some(&a[i]), None, out)?;
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                emit(repo, &join(&b[j].0), None, Some(&b[j]), out)?;
+                emit(repo, &join(b[j].name), None, Some(&b[j]), out)?;
                 j += 1;
             }
         }
@@ -544,34 +639,38 @@ fn diff_trees(
 fn emit(
     repo: &Repository,
     path: &[u8],
-    old: Option<&(Vec<u8>, Oid, i32)>,
-    new: Option<&(Vec<u8>, Oid, i32)>,
+    old: Option<&Entry<'_>>,
+    new: Option<&Entry<'_>>,
     out: &mut Vec<RawChange>,
 ) -> Result<(), git2::Error> {
-    let old_tree = old.filter(|o| is_tree(o.2));
-    let new_tree = new.filter(|n| is_tree(n.2));
+    let old_tree = old.filter(|o| is_tree(o.mode));
+    let new_tree = new.filter(|n| is_tree(n.mode));
     if old_tree.is_some() || new_tree.is_some() {
         let mut sub = path.to_vec();
         sub.push(b'/');
-        let ot = old_tree.map(|o| repo.find_tree(o.1)).transpose()?;
-        let nt = new_tree.map(|n| repo.find_tree(n.1)).transpose()?;
-        diff_trees(repo, ot.as_ref(), nt.as_ref(), &sub, out)?;
+        diff_trees(
+            repo,
+            old_tree.map(|o| o.oid),
+            new_tree.map(|n| n.oid),
+            &sub,
+            out,
+        )?;
         // A file on the other side of a file/folder swap.
-        let old_file = old.filter(|o| !is_tree(o.2));
-        let new_file = new.filter(|n| !is_tree(n.2));
+        let old_file = old.filter(|o| !is_tree(o.mode));
+        let new_file = new.filter(|n| !is_tree(n.mode));
         if old_file.is_some() || new_file.is_some() {
             out.push(RawChange {
                 path: path.to_vec(),
-                old: old_file.map(|o| (o.1, o.2)),
-                new: new_file.map(|n| (n.1, n.2)),
+                old: old_file.map(|o| (o.oid, o.mode)),
+                new: new_file.map(|n| (n.oid, n.mode)),
             });
         }
         return Ok(());
     }
     out.push(RawChange {
         path: path.to_vec(),
-        old: old.map(|o| (o.1, o.2)),
-        new: new.map(|n| (n.1, n.2)),
+        old: old.map(|o| (o.oid, o.mode)),
+        new: new.map(|n| (n.oid, n.mode)),
     });
     Ok(())
 }

@@ -285,38 +285,6 @@ fn valid_pointer(p: &str) -> bool {
     p.is_empty() || p.starts_with('/')
 }
 
-/// The top-level fields an expression reads from a variable, when it only ever reads it as
-/// `var.field…`; `None` when it uses the variable any other way.
-pub(crate) fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String>> {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut fields = std::collections::BTreeSet::new();
-    let mut rest = src;
-    let mut offset = 0;
-    while let Some(i) = rest.find(var) {
-        let at = offset + i;
-        let before = src[..at].chars().next_back();
-        let after_var = &src[at + var.len()..];
-        let is_token =
-            !before.is_some_and(|c| ident(c) || c == '.') && !after_var.starts_with(ident);
-        let in_string =
-            src[..at].matches('"').count() % 2 == 1 || src[..at].matches('\'').count() % 2 == 1;
-        if is_token && !in_string {
-            let field: String = after_var
-                .strip_prefix('.')?
-                .chars()
-                .take_while(|c| ident(*c))
-                .collect();
-            if field.is_empty() {
-                return None;
-            }
-            fields.insert(field);
-        }
-        offset = at + var.len();
-        rest = &src[offset..];
-    }
-    Some(fields)
-}
-
 pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
     // The CEL parser is a generated one; guard against a panic inside it all the same.
     let compiled = std::panic::catch_unwind(|| cel::Program::compile(src));
@@ -324,8 +292,6 @@ pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
         Ok(Ok(program)) => Ok(Expr {
             source: src.to_string(),
             program: Arc::new(program),
-            doc_fields: fields_used(src, "doc"),
-            root_fields: fields_used(src, "root"),
         }),
         Ok(Err(e)) => Err(format!("invalid CEL expression: {e}")),
         Err(_) => Err("invalid CEL expression (the parser failed)".into()),
@@ -994,25 +960,4 @@ fn compile_rule(
         check,
         file: rel.to_string(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_an_expression_reads() {
-        let f = |s: &str| fields_used(s, "doc").map(|f| f.into_iter().collect::<Vec<_>>());
-        assert_eq!(
-            f("has(doc.personal_data) && doc.personal_data == true"),
-            Some(vec!["personal_data".into()])
-        );
-        assert_eq!(
-            f("doc.approvals.all(a, has(a.name)) && docs.x"),
-            Some(vec!["approvals".into()])
-        );
-        assert_eq!(f("size(doc) > 2"), None);
-        assert_eq!(f("doc[\"x\"] == 1"), None);
-        assert_eq!(f("\"doc\" == path"), Some(vec![]));
-    }
 }

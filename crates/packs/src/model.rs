@@ -126,10 +126,6 @@ pub struct Kind {
 pub struct Expr {
     pub source: String,
     pub program: Arc<cel::Program>,
-    /// The top-level fields the expression reads from `doc` and from `root`, when it reads them only
-    /// as `doc.field…`; `None` when it uses the variable whole. Worked out once, at load.
-    pub doc_fields: Option<std::collections::BTreeSet<String>>,
-    pub root_fields: Option<std::collections::BTreeSet<String>>,
 }
 
 #[derive(Debug, Clone)]
