@@ -45,7 +45,9 @@ pub(crate) struct Ctx<'a> {
     pub keys: &'a HashMap<(String, String), HashSet<String>>,
     /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
     /// and shared by every expression on the document: converting the document is the costly part.
-    pub cel: std::cell::OnceCell<cel::Context<'static, 'static>>,
+    pub cel: std::cell::OnceCell<DocVars>,
+    /// The top-level fields the expressions of this kind read (`None`: all of them).
+    pub cel_fields: Option<&'a std::collections::BTreeSet<String>>,
     /// Paths `reference` checks looked for, and key values they looked up (`key_dep`): what the
     /// results depend on, so history mode re-runs them only when one of those changes.
     pub deps: std::cell::RefCell<Vec<String>>,
@@ -200,60 +202,101 @@ pub(crate) fn cel_value(v: &Value) -> cel::Value {
     cel::to_value(v).unwrap_or(cel::Value::Null)
 }
 
-/// A document as CEL sees it. A Markdown document's body and section texts are left out:
-/// converting them dominated rule time, and text is what `section` and `pattern` checks are for.
-/// CEL still sees `meta` and each section's `title` and `level`.
-fn cel_document(v: &Value) -> cel::Value {
-    match v {
-        Value::Object(m) if m.contains_key("body") && m.contains_key("sections") => {
-            let mut slim = serde_json::Map::new();
-            for (k, x) in m {
-                match k.as_str() {
-                    "body" => {}
-                    "sections" => {
-                        let titles: serde_json::Map<String, Value> = x
-                            .as_object()
-                            .map(|secs| {
-                                secs.iter()
-                                    .map(|(slug, sec)| {
-                                        let mut t = sec.clone();
-                                        if let Value::Object(o) = &mut t {
-                                            o.remove("text");
-                                        }
-                                        (slug.clone(), t)
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        slim.insert(k.clone(), Value::Object(titles));
-                    }
-                    _ => {
-                        slim.insert(k.clone(), x.clone());
-                    }
-                }
-            }
-            cel_value(&Value::Object(slim))
+/// A document as CEL sees it: only the fields its kind's expressions read, when that is known. A
+/// Markdown document's body and section texts are left out: converting them dominated rule time,
+/// and text is what `section` and `pattern` checks are for. CEL still sees `meta` and each
+/// section's `title` and `level`.
+fn cel_document(v: &Value, fields: Option<&std::collections::BTreeSet<String>>) -> cel::Value {
+    let Value::Object(m) = v else {
+        return cel_value(v);
+    };
+    let markdown = m.contains_key("body") && m.contains_key("sections");
+    if fields.is_none() && !markdown {
+        return cel_value(v);
+    }
+    let mut out = HashMap::new();
+    for (k, x) in m {
+        if fields.is_some_and(|f| !f.contains(k)) {
+            continue;
         }
-        _ => cel_value(v),
+        let converted = match k.as_str() {
+            "body" if markdown => continue,
+            "sections" if markdown => {
+                let titles: serde_json::Map<String, Value> = x
+                    .as_object()
+                    .map(|secs| {
+                        secs.iter()
+                            .map(|(slug, sec)| {
+                                let mut t = sec.clone();
+                                if let Value::Object(o) = &mut t {
+                                    o.remove("text");
+                                }
+                                (slug.clone(), t)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                cel_value(&Value::Object(titles))
+            }
+            _ => cel_value(x),
+        };
+        out.insert(
+            cel::objects::Key::String(std::sync::Arc::new(k.clone())),
+            converted,
+        );
+    }
+    cel::Value::Map(cel::objects::Map {
+        map: std::sync::Arc::new(out),
+    })
+}
+
+/// A document's CEL variables, converted once and lent to every expression on it: `doc` and
+/// `root` are the same value, so it is converted once, not once per name.
+pub(crate) struct DocVars {
+    doc: Box<dyn cel::common::value::Val>,
+    path: Box<dyn cel::common::value::Val>,
+    kind: Box<dyn cel::common::value::Val>,
+    today: Box<dyn cel::common::value::Val>,
+}
+
+impl DocVars {
+    fn new(ctx: &Ctx<'_>) -> DocVars {
+        let val = |v: cel::Value| -> Box<dyn cel::common::value::Val> {
+            let null: Box<dyn cel::common::value::Val> = Box::new(cel::common::types::CelNull);
+            v.try_into().unwrap_or(null)
+        };
+        DocVars {
+            doc: val(cel_document(ctx.root, ctx.cel_fields)),
+            path: val(ctx.path.to_string().into()),
+            kind: val(ctx.kind.to_string().into()),
+            today: val(ctx.today.to_string().into()),
+        }
+    }
+}
+
+impl cel::context::VariableResolver for DocVars {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<cel::common::value::CowVal<'b, 'b>> {
+        let v = match variable {
+            "doc" | "root" => &self.doc,
+            "path" => &self.path,
+            "kind" => &self.kind,
+            "today" => &self.today,
+            _ => return None,
+        };
+        Some(cel::common::value::CowVal::Borrowed(v.as_ref()))
     }
 }
 
 /// Evaluate a CEL expression to a boolean. The document is converted for CEL once and shared by
 /// every expression on it (converting it per expression, even a few fields of it, cost more).
 pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
-    let base = ctx.cel.get_or_init(|| {
-        let mut c = cel::Context::with_env(cel_env());
-        let root = cel_document(ctx.root);
-        c.add_variable_from_value("doc", root.clone());
-        c.add_variable_from_value("root", root);
-        c.add_variable_from_value("path", ctx.path.to_string());
-        c.add_variable_from_value("kind", ctx.kind.to_string());
-        c.add_variable_from_value("today", ctx.today.to_string());
-        c
-    });
+    let vars = ctx.cel.get_or_init(|| DocVars::new(ctx));
+    let mut base = cel::Context::with_env(cel_env());
+    base.set_variable_resolver(vars);
     let result = if std::ptr::eq(subject, ctx.root) {
-        expr.program.execute(base)
+        expr.program.execute(&base)
     } else {
+        // An `each` element is `doc`; `root` stays the document.
         let mut inner = base.new_inner_scope();
         inner.add_variable_from_value("doc", cel_value(subject));
         expr.program.execute(&inner)

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use aimslint_artifacts::{Flavor, Format, Limits, LineIndex, ParseError, Parsed};
@@ -89,6 +89,9 @@ pub struct Engine {
     pub(crate) config_file: Option<String>,
     pub(crate) config_text: Arc<str>,
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
+    /// Per kind, the top-level fields its rules' expressions read (`None`: the whole document):
+    /// only those are converted for CEL.
+    cel_fields: HashMap<String, Option<BTreeSet<String>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -124,9 +127,38 @@ impl Engine {
                 severity: config.severity.get(&r.id).copied().unwrap_or(r.severity),
                 rule: r.clone(),
             })
-            .collect();
+            .collect::<Vec<ActiveRule>>();
         let classifier = Classifier::new(&packs, &config.artifacts);
+        let mut cel_fields: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
+        for a in &rules {
+            let exprs = a.rule.when.iter().chain(match &a.rule.check {
+                Check::Expr { expr, .. } => Some(expr),
+                _ => None,
+            });
+            for e in exprs {
+                let read = match (
+                    a.rule.each.is_some(),
+                    e.fields_read("doc"),
+                    e.fields_read("root"),
+                ) {
+                    // With `each`, `doc` is the element and converted on its own.
+                    (true, _, Some(r)) => Some(r),
+                    (false, Some(d), Some(r)) => Some(d.into_iter().chain(r).collect()),
+                    _ => None,
+                };
+                for k in &a.rule.kinds {
+                    let entry = cel_fields
+                        .entry(k.clone())
+                        .or_insert_with(|| Some(BTreeSet::new()));
+                    match (entry.as_mut(), &read) {
+                        (Some(set), Some(r)) => set.extend(r.iter().cloned()),
+                        _ => *entry = None,
+                    }
+                }
+            }
+        }
         Engine {
+            cel_fields,
             packs,
             rules,
             classifier,
@@ -390,6 +422,7 @@ impl Engine {
             kinds: &idx.kinds,
             keys: &idx.keys,
             cel: std::cell::OnceCell::new(),
+            cel_fields: self.cel_fields.get(kind).and_then(Option::as_ref),
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
         };

@@ -128,6 +128,68 @@ pub struct Expr {
     pub program: Arc<cel::Program>,
 }
 
+impl Expr {
+    /// The top-level fields the expression reads from `var` (`doc` or `root`), when it only ever
+    /// reads it as `var.field…`; `None` when it uses the variable whole (`size(doc)`, `doc["x"]`).
+    pub fn fields_read(&self, var: &str) -> Option<std::collections::BTreeSet<String>> {
+        fields_used(&self.source, var)
+    }
+}
+
+/// The top-level fields an expression reads from a variable, when it only ever reads it as
+/// `var.field…`; `None` when it uses the variable any other way.
+fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String>> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut fields = std::collections::BTreeSet::new();
+    let mut rest = src;
+    let mut offset = 0;
+    while let Some(i) = rest.find(var) {
+        let at = offset + i;
+        let before = src[..at].chars().next_back();
+        let after_var = &src[at + var.len()..];
+        let is_token =
+            !before.is_some_and(|c| ident(c) || c == '.') && !after_var.starts_with(ident);
+        let in_string =
+            src[..at].matches('"').count() % 2 == 1 || src[..at].matches('\'').count() % 2 == 1;
+        if is_token && !in_string {
+            let field: String = after_var
+                .strip_prefix('.')?
+                .chars()
+                .take_while(|c| ident(*c))
+                .collect();
+            if field.is_empty() {
+                return None;
+            }
+            fields.insert(field);
+        }
+        offset = at + var.len();
+        rest = &src[offset..];
+    }
+    Some(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_an_expression_reads() {
+        let f = |s: &str| fields_used(s, "doc").map(|f| f.into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            f("has(doc.personal_data) && doc.personal_data == true"),
+            Some(vec!["personal_data".into()])
+        );
+        assert_eq!(
+            f("doc.approvals.all(a, has(a.name)) && docs.x"),
+            Some(vec!["approvals".into()])
+        );
+        assert_eq!(f("size(doc) > 2"), None);
+        assert_eq!(f("doc[\"x\"] == 1"), None);
+        assert_eq!(f("\"doc\" == path"), Some(vec![]));
+        assert_eq!(f("rootish && root.x"), Some(vec![]));
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum MinLength {
     Chars(usize),
