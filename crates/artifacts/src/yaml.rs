@@ -1,6 +1,9 @@
 //! YAML with a JSON Pointer → span table.
 //!
-//! Values come from serde-saphyr (budgets on: alias bombs, deep nesting and event storms are errors).
+//! Values come from a line reader for the plainest YAML (most evidence), else a one-pass reader over
+//! granit-parser's events, else serde-saphyr (budgets on: alias bombs, deep nesting and event storms
+//! are errors); the first two give up on anything they are not sure of, so the answer is always
+//! serde-saphyr's.
 //! Positions come from a second, cheap walk over granit-parser's event stream, which never expands
 //! aliases, so the span table is linear in the text whatever the document does.
 
@@ -43,7 +46,7 @@ pub(crate) fn parse_value(text: &str, base: usize) -> Result<Value, ParseError> 
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    if let Some(v) = fast::value(text) {
+    if let Some(v) = lines::value(text).or_else(|| fast::value(text)) {
         return Ok(v);
     }
     full_value(text, base)
@@ -95,6 +98,9 @@ fn clean_message(s: &str) -> String {
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
     cut.trim_end_matches(':').to_string()
 }
+
+#[path = "yaml_lines.rs"]
+mod lines;
 
 /// A one-pass reader for the plain YAML evidence files are made of: mappings, sequences and
 /// scalars, without anchors, aliases, tags, merge keys, complex keys or several documents. It builds
@@ -202,18 +208,18 @@ mod fast {
     }
 
     /// The type of a plain scalar, where it is certain; `None` leaves the call to serde-saphyr.
-    fn plain(s: &str) -> Option<Value> {
+    pub(super) fn plain(s: &str) -> Option<Value> {
         match s {
             "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
             "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
             "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
             _ => {}
         }
-        let lower = s.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "nan" | "inf" | "infinity"
-        ) {
+        if s.len() <= 8
+            && ["y", "n", "yes", "no", "on", "off", "nan", "inf", "infinity"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w))
+        {
             return None;
         }
         let b = s.as_bytes();
@@ -540,6 +546,64 @@ mod tests {
         ] {
             texts.push(("tricky".into(), tricky.to_string()));
         }
+        for block in [
+            "a: |\n  one\n  two\n",
+            "a: |-\n  one\n\n  two\n\n\nb: 1\n",
+            "a: >\n  one\n  two\n\n  three\n",
+            "a: >-\n  folded\n  text\n# after\nb: x\n",
+            "a: |\n    indented\n      more\n    back\n",
+            "a: >\n  one\n    more\n",
+            "a: |+\n  keep\n\n",
+            "a: |2\n   x\n",
+            "a: |\n  # not a comment\n  x\n",
+            "- |\n  in a list\n- >-\n  folded\n  item\n",
+            "a:\n- x\n- z\nb: z\n",
+            "a:\n  - b: 1\n    c: [x, 'y', \"z\"]\n  - d\n",
+            "a:\n  plain below\n",
+            "a: multi\n  line plain\n",
+            "a: 'multi\n  line quoted'\n",
+            "a: \"esc \\\" \\\\ \\n \\t\"\n",
+            "a: \"\\u00e9\"\n",
+            "a: 'it''s'\n",
+            "a: { name: Dana Whit, role: model-owner, date: 2026-01-09 }\n",
+            "a: {}\nb: []\n",
+            "a: [a, b,]\n",
+            "a: [[x]]\n",
+            "a: {b: {c: d}}\n",
+            "a: sha256:abc\nb: http://x.y/z # c\nc: a#b\n",
+            "a: b: c\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "a: 1\n a2: 2\n",
+            "a: 1\na: 2\n",
+            "\"q\": 1\n",
+            "? a\n: b\n",
+            "a: &x 1\nb: *x\n",
+            "a: !tag 1\n",
+            "a: 1\n...\n",
+            "---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "- - a\n",
+            "-\n  a: 1\n",
+            "- \n- x\n",
+            "a:\tb\n",
+            "plain scalar\n",
+            "a: 1\r\nb: 2\r\n",
+            "a:\n\n  # comment\n  b: 1\n",
+            "a: - b\n",
+            "a: @x\n",
+            "a: yes\n",
+            "a: -1 day\nb: -x\n",
+            "a: [1, -2, 3.5, true, null, ~]\n",
+            "a: [2026-01-05, \"x, y\"]\n",
+            "a: { k: [x] }\n",
+            "a: [a: b]\n",
+            "a:   spaced   # c\nb:\n",
+            "list:\n  - one # c\n  -   two\n",
+            "a: |\n  x\n\nb: 1\n",
+            "a: >\n\n  leading blank\n",
+        ] {
+            texts.push(("block".into(), block.to_string()));
+        }
         // Common in evidence, and read without falling back.
         for common in [
             "lr: 5e-5",
@@ -548,10 +612,22 @@ mod tests {
             "s: [DE, FR]",
         ] {
             assert!(fast::value(common).is_some(), "{common}");
+            assert!(lines::value(common).is_some(), "{common}");
         }
         assert!(texts.len() > 100, "found {} YAML texts", texts.len());
         let mut fast_count = 0;
+        let mut lines_count = 0;
         for (name, t) in &texts {
+            if let Some(v) = lines::value(t) {
+                lines_count += 1;
+                let full = full_value(t, 0).unwrap_or_else(|e| {
+                    panic!(
+                        "{name}: the line reader read what serde-saphyr rejects: {}\n{t}",
+                        e.message
+                    )
+                });
+                assert_eq!(v, full, "{name}\n{t}");
+            }
             if let Some(v) = fast::value(t) {
                 fast_count += 1;
                 let full = full_value(t, 0).unwrap_or_else(|e| {
@@ -563,6 +639,11 @@ mod tests {
         assert!(
             fast_count * 2 > texts.len(),
             "the fast reader took {fast_count} of {}",
+            texts.len()
+        );
+        assert!(
+            lines_count * 2 > texts.len(),
+            "the line reader took {lines_count} of {}",
             texts.len()
         );
     }
