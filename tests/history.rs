@@ -149,6 +149,7 @@ fn history_output_is_identical_whatever_the_jobs() {
             "json",
             "--jobs",
             "1",
+            "--no-cache",
             g.path().to_str().unwrap(),
         ],
         g.path(),
@@ -161,6 +162,7 @@ fn history_output_is_identical_whatever_the_jobs() {
             "json",
             "--jobs",
             "2",
+            "--no-cache",
             g.path().to_str().unwrap(),
         ],
         g.path(),
@@ -568,4 +570,76 @@ fn key_references_follow_the_values_as_documents_come_and_go() {
             "MC-006 models/m/README.md:4 c5 fixed:-",
         ]
     );
+}
+
+#[test]
+fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
+    let g = story();
+    let all = |extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--format",
+            "json",
+            "--select",
+            SELECT,
+            "--all-history",
+        ];
+        a.extend_from_slice(extra);
+        a.push(g.path().to_str().unwrap());
+        stdout(&run(&a, g.path()))
+    };
+    let first = all(&[]);
+    let dir = g.path().join(".git/aimslint/history");
+    let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(kept.len(), 1, "one entry kept");
+    assert_eq!(all(&[]), first, "the second run gives the same report");
+
+    // What the entry says is what the next identical run reports (so it was read, not recomputed)...
+    let entry = kept[0].path();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(text.contains("legal_basis"), "{text}");
+    std::fs::write(&entry, text.replace("legal_basis", "LEGAL_BASIS")).unwrap();
+    assert!(all(&[]).contains("LEGAL_BASIS"));
+    // ...but not with --no-cache, other options, or a history with one more commit.
+    assert_eq!(all(&["--no-cache"]), first);
+    assert!(!all(&["--jobs", "1", "--ignore", "CH-004"]).contains("LEGAL_BASIS"));
+    let mut g2 = g;
+    g2.commit(
+        "2027-04-01",
+        "More docs",
+        &[("docs/more.md", Some("# More\n"))],
+    );
+    let after = {
+        let a = [
+            "check",
+            "--format",
+            "json",
+            "--select",
+            SELECT,
+            "--all-history",
+        ];
+        stdout(&run(
+            &[&a[..], &[g2.path().to_str().unwrap()]].concat(),
+            g2.path(),
+        ))
+    };
+    assert!(!after.contains("LEGAL_BASIS"));
+
+    // An entry that cannot be read is ignored, and replaced.
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        std::fs::write(e.path(), "{ not json").unwrap();
+    }
+    let a = [
+        "check",
+        "--format",
+        "json",
+        "--select",
+        SELECT,
+        "--all-history",
+    ];
+    let again = stdout(&run(
+        &[&a[..], &[g2.path().to_str().unwrap()]].concat(),
+        g2.path(),
+    ));
+    assert_eq!(again, after);
 }

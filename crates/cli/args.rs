@@ -98,6 +98,10 @@ pub struct CheckArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// History modes: neither read nor write the result cache under `.git/aimslint/` (a run over
+    /// the same commits with the same packs, configuration and options reads its result from there).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,

@@ -72,18 +72,39 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             eprintln!("note: no commits to check (the repository or range is empty)");
         }
         let reader = aimslint_git::BlobReader::new(&root, &read).map_err(git_err)?;
-        let bar = progress_bar(args.no_progress);
-        let outcome = engine.check_history(&history, &reader, &|stage, n, total| {
-            if let Some(b) = &bar {
-                b.set_length(total);
-                b.set_position(n);
-                b.set_message(stage.to_string());
-            }
+        let cache = (!args.no_cache).then(|| {
+            let mut parts = engine.fingerprint();
+            parts.push(walk_label(&walk));
+            parts.push(format!("{git_read:?}"));
+            parts.push(args.path_filter.join("\n"));
+            parts.extend(history.base.as_ref().map(|b| b.id.clone()));
+            parts.push(history.truncated_at.clone().unwrap_or_default());
+            parts.push(history.commit_ids.join("\n"));
+            aimslint_engine::HistoryCache::new(history.git_dir(), &parts)
         });
-        let outcome = outcome.map_err(git_err)?;
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
+        let outcome = match cache.as_ref().and_then(aimslint_engine::HistoryCache::load) {
+            Some(kept) => kept,
+            None => {
+                let bar = progress_bar(args.no_progress);
+                let outcome = engine.check_history(&history, &reader, &|stage, n, total| {
+                    if let Some(b) = &bar {
+                        b.set_length(total);
+                        b.set_position(n);
+                        b.set_message(stage.to_string());
+                    }
+                });
+                let outcome = outcome.map_err(git_err)?;
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                if let Some(c) = &cache
+                    && let Err(e) = c.store(&outcome)
+                {
+                    eprintln!("note: could not keep the result in the history cache: {e}");
+                }
+                outcome
+            }
+        };
         (outcome, walk_label(&walk))
     } else if let Some(rev) = &args.rev {
         let meta = aimslint_git::commit_meta(&root, rev).map_err(git_err)?;

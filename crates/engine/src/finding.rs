@@ -1,9 +1,9 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use aimslint_packs::Severity;
 
 /// Whether a waiver covers a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaiverState {
     pub reason: String,
     pub owner: String,
@@ -11,7 +11,7 @@ pub struct WaiverState {
 }
 
 /// One finding: a rule that does not hold at a place in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
@@ -82,7 +82,7 @@ impl Finding {
 }
 
 /// What became of a file that was looked at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ArtifactStatus {
     /// Parsed and classified; rules ran on it.
@@ -96,7 +96,7 @@ pub enum ArtifactStatus {
 }
 
 /// A file the run read, with what it was taken for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Artifact {
     pub path: String,
     pub kind: Option<String>,
@@ -118,7 +118,7 @@ pub struct Summary {
 }
 
 /// What a history run walked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryInfo {
     /// The commit the walk started from (its findings are not reported), if any.
     pub base: Option<String>,
@@ -134,7 +134,7 @@ pub struct HistoryInfo {
 }
 
 /// A commit as a report names it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitSummary {
     pub author: String,
     pub email: String,

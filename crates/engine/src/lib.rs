@@ -11,6 +11,7 @@ mod config;
 mod finding;
 pub mod fixtures;
 mod history;
+mod history_cache;
 mod run;
 mod select;
 mod soa;
@@ -22,6 +23,7 @@ pub use config::{
 pub use finding::{
     Artifact, ArtifactStatus, CommitSummary, Finding, HistoryInfo, Outcome, Summary, WaiverState,
 };
+pub use history_cache::HistoryCache;
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};
 pub use select::Selection;
 

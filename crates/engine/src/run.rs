@@ -384,6 +384,23 @@ impl Engine {
         }
     }
 
+    /// Everything besides the files that decides this engine's findings: the tool's version, the
+    /// packs (by content digest), the configuration's text and the options. Part of the key of a
+    /// history cache entry.
+    pub fn fingerprint(&self) -> Vec<String> {
+        let mut parts = vec![format!("aimslint {}", env!("CARGO_PKG_VERSION"))];
+        for p in &self.packs.packs {
+            parts.push(format!(
+                "{} {} {}",
+                p.manifest.id, p.manifest.version, p.digest
+            ));
+        }
+        parts.push(self.config_file.clone().unwrap_or_default());
+        parts.push(self.config_text.to_string());
+        parts.push(format!("{:?}", self.options));
+        parts
+    }
+
     /// Evaluate the rules `filter` accepts on one document.
     pub(crate) fn eval_doc(
         &self,

@@ -344,6 +344,11 @@ pub fn walk(
 }
 
 impl History {
+    /// The repository's git directory (where tools keep their state: `.git/aimslint/`).
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
     /// Each commit's changes against its first parent, for these commits (in parallel).
     pub fn load(&self, ids: &[String]) -> Result<Vec<CommitDelta>, SourceError> {
         let git_dir = &self.git_dir;
@@ -353,8 +358,11 @@ impl History {
             .iter()
             .map(|i| Oid::from_str(i))
             .collect::<Result<_, _>>()?;
+        // Runs of consecutive commits per task: a commit's parent tree is then usually the tree
+        // the same thread read for the commit before (see `TreeMemo`).
         let commits: Result<Vec<CommitDelta>, String> = oids
             .par_iter()
+            .with_min_len(64)
             .map(|oid| {
                 with_repo(git_dir, |repo| {
                     let c = repo
@@ -475,19 +483,34 @@ fn is_tree(mode: i32) -> bool {
     mode == 0o040000
 }
 
-/// One entry of a raw tree object.
+/// One entry of a raw tree object, read in place.
+#[derive(Clone, Copy)]
 struct Entry<'t> {
     name: &'t [u8],
     mode: i32,
-    oid: Oid,
+    id: &'t [u8],
+    /// The whole record (`<octal mode> <name>\0<20-byte id>`): equal records are equal entries.
+    raw: &'t [u8],
 }
 
-/// Entries of a raw tree object (`<octal mode> <name>\0<20-byte id>`, repeated), read in place.
-fn entries(data: &[u8]) -> Result<Vec<Entry<'_>>, git2::Error> {
-    let bad = || git2::Error::from_str("malformed tree object");
-    let mut out = Vec::new();
-    let mut rest = data;
-    while !rest.is_empty() {
+impl Entry<'_> {
+    fn oid(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
+    }
+}
+
+/// The entries of a raw tree object, one at a time.
+struct Entries<'t> {
+    rest: &'t [u8],
+}
+
+impl<'t> Entries<'t> {
+    fn next(&mut self) -> Result<Option<Entry<'t>>, git2::Error> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let bad = || git2::Error::from_str("malformed tree object");
+        let rest = self.rest;
         let sp = rest.iter().position(|b| *b == b' ').ok_or_else(bad)?;
         let mut mode = 0i32;
         for d in &rest[..sp] {
@@ -496,17 +519,33 @@ fn entries(data: &[u8]) -> Result<Vec<Entry<'_>>, git2::Error> {
             }
             mode = mode * 8 + i32::from(d - b'0');
         }
-        let after = &rest[sp + 1..];
-        let nul = after.iter().position(|b| *b == 0).ok_or_else(bad)?;
-        let id = after.get(nul + 1..nul + 21).ok_or_else(bad)?;
-        out.push(Entry {
-            name: &after[..nul],
+        let nul = sp
+            + 1
+            + rest[sp + 1..]
+                .iter()
+                .position(|b| *b == 0)
+                .ok_or_else(bad)?;
+        let end = nul + 21;
+        if rest.len() < end {
+            return Err(bad());
+        }
+        self.rest = &rest[end..];
+        Ok(Some(Entry {
+            name: &rest[sp + 1..nul],
             mode,
-            oid: Oid::from_bytes(id)?,
-        });
-        rest = &after[nul + 21..];
+            id: &rest[nul + 1..end],
+            raw: &rest[..end],
+        }))
     }
-    Ok(out)
+}
+
+/// Git's order of tree entries: by name, as if a folder's name ended in '/'.
+fn entry_order(x: &Entry<'_>, y: &Entry<'_>) -> std::cmp::Ordering {
+    let n = x.name.len().min(y.name.len());
+    x.name[..n].cmp(&y.name[..n]).then_with(|| {
+        let next = |e: &Entry<'_>| e.name.get(n).copied().or(is_tree(e.mode).then_some(b'/'));
+        next(x).cmp(&next(y))
+    })
 }
 
 /// Raw trees read lately by this thread. Consecutive commits share most of their trees (a commit's
@@ -556,8 +595,8 @@ fn memo_next_commit() {
     });
 }
 
-/// Merge-join two trees by entry name (git keeps them sorted), recursing only into subtrees
-/// whose ids differ.
+/// Merge-join two trees by entry name (git keeps them sorted), skipping identical records without
+/// decoding them and recursing only into subtrees whose ids differ.
 fn diff_trees(
     repo: &Repository,
     old: Option<Oid>,
@@ -569,69 +608,56 @@ fn diff_trees(
         old.map(|o| raw_tree(repo, o)).transpose()?,
         new.map(|n| raw_tree(repo, n)).transpose()?,
     );
-    let a = old_data
-        .as_deref()
-        .map(entries)
-        .transpose()?
-        .unwrap_or_default();
-    let b = new_data
-        .as_deref()
-        .map(entries)
-        .transpose()?
-        .unwrap_or_default();
-    // Git sorts tree entries as if directory names ended in '/'; compare so without allocating.
-    let key_cmp = |x: &Entry<'_>, y: &Entry<'_>| {
-        let xk = x
-            .name
-            .iter()
-            .copied()
-            .chain(is_tree(x.mode).then_some(b'/'));
-        let yk = y
-            .name
-            .iter()
-            .copied()
-            .chain(is_tree(y.mode).then_some(b'/'));
-        xk.cmp(yk)
+    let mut a = Entries {
+        rest: old_data.as_deref().unwrap_or_default(),
     };
-    let (mut i, mut j) = (0, 0);
+    let mut b = Entries {
+        rest: new_data.as_deref().unwrap_or_default(),
+    };
     let join = |name: &[u8]| {
         let mut p = Vec::with_capacity(prefix.len() + name.len() + 1);
         p.extend_from_slice(prefix);
         p.extend_from_slice(name);
         p
     };
-    while i < a.len() || j < b.len() {
-        let ord = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => key_cmp(x, y),
+    let (mut x, mut y) = (a.next()?, b.next()?);
+    loop {
+        let ord = match (&x, &y) {
+            (Some(p), Some(q)) if p.raw == q.raw => {
+                x = a.next()?;
+                y = b.next()?;
+                continue;
+            }
+            (Some(p), Some(q)) => entry_order(p, q),
             (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => return Ok(()),
         };
         match ord {
             std::cmp::Ordering::Equal => {
-                let (x, y) = (&a[i], &b[j]);
-                if x.oid != y.oid || x.mode != y.mode {
-                    if is_tree(x.mode) && is_tree(y.mode) {
-                        let mut sub = join(x.name);
-                        sub.push(b'/');
-                        diff_trees(repo, Some(x.oid), Some(y.oid), &sub, out)?;
-                    } else {
-                        emit(repo, &join(x.name), Some(x), Some(y), out)?;
-                    }
+                let (p, q) = (x.expect("both sides"), y.expect("both sides"));
+                if is_tree(p.mode) && is_tree(q.mode) {
+                    let mut sub = join(p.name);
+                    sub.push(b'/');
+                    diff_trees(repo, Some(p.oid()?), Some(q.oid()?), &sub, out)?;
+                } else {
+                    emit(repo, &join(p.name), Some(&p), Some(&q), out)?;
                 }
-                i += 1;
-                j += 1;
+                x = a.next()?;
+                y = b.next()?;
             }
             std::cmp::Ordering::Less => {
-                emit(repo, &join(a[i].name), Some(&a[i]), None, out)?;
-                i += 1;
+                let p = x.expect("old side");
+                emit(repo, &join(p.name), Some(&p), None, out)?;
+                x = a.next()?;
             }
             std::cmp::Ordering::Greater => {
-                emit(repo, &join(b[j].name), None, Some(&b[j]), out)?;
-                j += 1;
+                let q = y.expect("new side");
+                emit(repo, &join(q.name), None, Some(&q), out)?;
+                y = b.next()?;
             }
         }
     }
-    Ok(())
 }
 
 /// Record a changed entry; a whole subtree added or removed (or a file replaced by a folder)
@@ -650,8 +676,8 @@ fn emit(
         sub.push(b'/');
         diff_trees(
             repo,
-            old_tree.map(|o| o.oid),
-            new_tree.map(|n| n.oid),
+            old_tree.map(Entry::oid).transpose()?,
+            new_tree.map(Entry::oid).transpose()?,
             &sub,
             out,
         )?;
@@ -661,16 +687,16 @@ fn emit(
         if old_file.is_some() || new_file.is_some() {
             out.push(RawChange {
                 path: path.to_vec(),
-                old: old_file.map(|o| (o.oid, o.mode)),
-                new: new_file.map(|n| (n.oid, n.mode)),
+                old: old_file.map(|o| o.oid().map(|i| (i, o.mode))).transpose()?,
+                new: new_file.map(|n| n.oid().map(|i| (i, n.mode))).transpose()?,
             });
         }
         return Ok(());
     }
     out.push(RawChange {
         path: path.to_vec(),
-        old: old.map(|o| (o.oid, o.mode)),
-        new: new.map(|n| (n.oid, n.mode)),
+        old: old.map(|o| o.oid().map(|i| (i, o.mode))).transpose()?,
+        new: new.map(|n| n.oid().map(|i| (i, n.mode))).transpose()?,
     });
     Ok(())
 }
