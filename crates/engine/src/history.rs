@@ -173,6 +173,18 @@ impl Engine {
         reader: &BlobReader,
         progress: &(dyn Fn(&str, u64, u64) + Sync),
     ) -> Result<Outcome, aimslint_git::SourceError> {
+        self.keep_parses(false);
+        let outcome = self.walk_history(history, reader, progress);
+        self.keep_parses(true);
+        outcome
+    }
+
+    fn walk_history(
+        &self,
+        history: &History,
+        reader: &BlobReader,
+        progress: &(dyn Fn(&str, u64, u64) + Sync),
+    ) -> Result<Outcome, aimslint_git::SourceError> {
         // 1. Distinct candidate blobs are judged once, in parallel, a window of commits at a time;
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
         let judged_total = std::sync::atomic::AtomicU64::new(0);
@@ -286,9 +298,11 @@ impl Engine {
             Some(ids) => load_and_judge(&cache, ids)?,
             None => (Vec::new(), Vec::new()),
         };
+        let mut dead: Vec<((String, String), Arc<Judged>)> = Vec::new();
         for i in 0..windows.len() {
             cache.extend(std::mem::take(&mut next));
             let cache_ref = &cache;
+            let burial = std::mem::take(&mut dead);
             let (upcoming, ()) = rayon::join(
                 || windows.get(i + 1).map(|ids| load_and_judge(cache_ref, ids)),
                 || {
@@ -296,6 +310,9 @@ impl Engine {
                         pass.apply(c, cache_ref, last_date);
                         last_date = date_of(&c.meta);
                     }
+                    // Versions that left the tree are freed here, beside the judging, rather
+                    // than between windows while the workers wait.
+                    drop(burial);
                 },
             );
             // The commits findings name keep their author, date and message; the others go.
@@ -311,8 +328,7 @@ impl Engine {
             next = fresh;
             // Drop what left the tree before the next window's blobs join the cache; a version the
             // next window brings back (a revert) and that was just dropped is judged again.
-            cache.retain(|_, j| Arc::strong_count(j) > 1);
-            self.forget_parses();
+            dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();
             let have: std::collections::HashSet<&(String, String)> =
                 next.iter().map(|(k, _)| k).collect();
             let missing: BTreeSet<(String, String)> = wanted_in(&deltas)

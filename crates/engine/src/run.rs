@@ -89,6 +89,9 @@ pub struct Engine {
     pub(crate) config_file: Option<String>,
     pub(crate) config_text: Arc<str>,
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
+    /// Whether parses are kept in `cache` for reuse: not in history mode, which parses each
+    /// (blob, path) once and keeps what it needs itself.
+    keep_parses: std::sync::atomic::AtomicBool,
     /// Per kind, the top-level fields its rules' expressions read (`None`: the whole document):
     /// only those are converted for CEL.
     cel_fields: HashMap<String, Option<BTreeSet<String>>>,
@@ -168,12 +171,16 @@ impl Engine {
             config_file: config.file.clone(),
             config_text: Arc::from(config.text.as_str()),
             cache: Mutex::new(HashMap::new()),
+            keep_parses: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
     /// Drop the parse cache: history mode keeps what the current tree needs itself.
-    pub(crate) fn forget_parses(&self) {
-        if let Ok(mut c) = self.cache.lock() {
+    /// Keep parses for reuse (the default), or not (history mode).
+    pub(crate) fn keep_parses(&self, keep: bool) {
+        self.keep_parses
+            .store(keep, std::sync::atomic::Ordering::Relaxed);
+        if !keep && let Ok(mut c) = self.cache.lock() {
             c.clear();
         }
     }
@@ -194,8 +201,10 @@ impl Engine {
     }
 
     fn parse(&self, input: &FileInput, bytes: &[u8]) -> Arc<ParsedFile> {
+        let keep = self.keep_parses.load(std::sync::atomic::Ordering::Relaxed);
         let key = (input.blob_id.clone(), input.path.clone());
-        if !input.blob_id.is_empty()
+        if keep
+            && !input.blob_id.is_empty()
             && let Some(p) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned())
         {
             return p;
@@ -226,6 +235,7 @@ impl Engine {
             raw_flavor,
         });
         if !input.blob_id.is_empty()
+            && self.keep_parses.load(std::sync::atomic::Ordering::Relaxed)
             && let Ok(mut c) = self.cache.lock()
         {
             c.insert(key, pf.clone());
