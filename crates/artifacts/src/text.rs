@@ -24,6 +24,23 @@ pub const PLACEHOLDERS: &[&str] = &[
 
 /// Is this string, on its own, a placeholder rather than content?
 pub fn is_placeholder(s: &str) -> bool {
+    // Ordinary text, without comments, template markup or "more information needed": longer than
+    // any placeholder, it is one only by its opening words. Most values are decided here, without
+    // the allocations below.
+    let plain = !s.bytes().any(|b| b == b'<' || b == b'{')
+        && !s
+            .as_bytes()
+            .windows(11)
+            .any(|w| w.eq_ignore_ascii_case(b"information"));
+    if plain {
+        let t = s
+            .trim()
+            .trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '_');
+        if t.len() > 32 {
+            let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+            return starts("lorem ipsum") || starts("todo:") || starts("tbd:");
+        }
+    }
     let t = strip_noise(s);
     let t = t
         .trim()
@@ -126,6 +143,22 @@ mod tests {
         assert!(is_placeholder("<!-- Provide a summary -->"));
         assert!(is_placeholder("{{ model_summary | default(\"\", true) }}"));
         assert!(!is_placeholder("Retail credit scoring"));
+        // Longer than any placeholder: decided by the opening words, or by the noise stripped.
+        assert!(is_placeholder(
+            "TODO: describe the training data and its licences here"
+        ));
+        assert!(is_placeholder(
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit"
+        ));
+        assert!(!is_placeholder(
+            "A gradient-boosted scorecard for retail credit decisions"
+        ));
+        assert!(is_placeholder(
+            "A long line that still says [More Information Needed] in it"
+        ));
+        assert!(is_placeholder(
+            "<!-- a template comment that is long enough to be skipped -->"
+        ));
         assert_eq!(
             content_words("<!-- hi there -->\n[More Information Needed]\n"),
             0

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use aimslint_artifacts::{content_words, is_placeholder_value};
-use aimslint_packs::{Check, Expr, MinLength, Rule};
+use aimslint_packs::{Check, Expr, MinLength, Rule, norm_title};
 use serde_json::Value;
 
 /// Where a rule does not hold: a pointer (absolute in the document) and what is wrong.
@@ -160,29 +160,6 @@ fn at(base: &str, pointer: &str, index: Option<usize>) -> String {
         Some(i) => format!("{base}{pointer}/{i}"),
         None => format!("{base}{pointer}"),
     }
-}
-
-/// Normalise a heading for comparison: lower case, alphanumerics and single spaces.
-fn norm_title(s: &str) -> String {
-    let mut out = String::new();
-    for w in s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
 }
 
 pub(crate) fn parse_date(s: &str) -> Option<jiff::civil::Date> {
@@ -458,6 +435,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
         }
         Check::Section {
             any,
+            titles: wanted,
             min_words,
             or_pointers,
         } => {
@@ -467,7 +445,6 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             {
                 return hits;
             }
-            let wanted: Vec<String> = any.iter().map(|t| norm_title(t)).collect();
             let own;
             let views: &[SectionView<'_>] = if std::ptr::eq(subject, ctx.root) {
                 ctx.sections.get_or_init(|| section_views(ctx.root))
@@ -634,11 +611,19 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
 
 /// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
 fn contains_words(haystack: &str, needle: &str) -> bool {
-    let h = haystack.as_bytes();
-    haystack.match_indices(needle).any(|(i, _)| {
-        let end = i + needle.len();
-        (i == 0 || h[i - 1] == b' ') && (end == h.len() || h[end] == b' ')
-    })
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let mut at = 0;
+    while h.len() - at >= n.len() {
+        let end = at + n.len();
+        if &h[at..end] == n && (end == h.len() || h[end] == b' ') {
+            return true;
+        }
+        match h[at..].iter().position(|c| *c == b' ') {
+            Some(sp) => at += sp + 1,
+            None => return false,
+        }
+    }
+    false
 }
 
 fn quote_list(items: &[String]) -> String {

@@ -820,6 +820,7 @@ fn compile_rule(
                 bad_pointer(ctx, p);
             }
             Some(Check::Section {
+                titles: any.iter().map(|t| crate::model::norm_title(t)).collect(),
                 any,
                 min_words: min_words.unwrap_or(1),
                 or_pointers,

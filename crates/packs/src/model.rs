@@ -128,6 +128,24 @@ pub struct Expr {
     pub program: Arc<cel::Program>,
 }
 
+/// Normalise a heading for comparison: lower case, alphanumerics and single spaces.
+pub fn norm_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
 impl Expr {
     /// The top-level fields the expression reads from `var` (`doc` or `root`), when it only ever
     /// reads it as `var.field…`; `None` when it uses the variable whole (`size(doc)`, `doc["x"]`).
@@ -227,6 +245,8 @@ pub enum Check {
     },
     Section {
         any: Vec<String>,
+        /// `any`, each title normalised as `norm_title` does, for comparison.
+        titles: Vec<String>,
         min_words: usize,
         or_pointers: Vec<String>,
     },
