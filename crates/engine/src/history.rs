@@ -57,6 +57,9 @@ struct Judged {
     fixed: Vec<Finding>,
     /// Dates at which a date rule's result may change (sorted).
     critical: Vec<jiff::civil::Date>,
+    /// The date rules' findings at the date of the commit that first brings this version in (from
+    /// the same evaluation as `fixed`): used as they are when the version enters the tree then.
+    temporal: (jiff::civil::Date, Vec<Finding>),
 }
 
 struct PathState {
@@ -65,6 +68,8 @@ struct PathState {
     /// What the reference findings depend on: target paths, and key values.
     ref_deps: Vec<String>,
     temporal: Vec<Finding>,
+    /// `temporal` came with the judgement, at the date the path took this version.
+    fresh: bool,
     judged_at: jiff::civil::Date,
 }
 
@@ -110,7 +115,14 @@ fn collect_dates(v: &Value, out: &mut Vec<jiff::civil::Date>) {
 }
 
 impl Engine {
-    fn judge(&self, reader: &BlobReader, blob: &str, path: &str) -> Judged {
+    fn judge(
+        &self,
+        reader: &BlobReader,
+        blob: &str,
+        path: &str,
+        date: jiff::civil::Date,
+        temporal_rules: &std::collections::HashSet<&str>,
+    ) -> Judged {
         let input = FileInput {
             path: path.to_string(),
             blob_id: blob.to_string(),
@@ -126,14 +138,22 @@ impl Engine {
             f.blob = Some(blob.to_string());
         }
         let mut critical = Vec::new();
+        let mut temporal = Vec::new();
         if let Some(d) = &doc {
-            fixed.extend(self.eval_doc(
-                d,
-                self.options.as_of,
-                &Index::default(),
-                &|r| class_of(r) == Class::Pure,
-                None,
-            ));
+            // Document-only and date rules in one evaluation (they share the document's
+            // conversion for CEL); only references need the rest of the tree.
+            let (dated, alone): (Vec<Finding>, Vec<Finding>) = self
+                .eval_doc(
+                    d,
+                    date,
+                    &Index::default(),
+                    &|r| class_of(r) != Class::Reference,
+                    None,
+                )
+                .into_iter()
+                .partition(|f| temporal_rules.contains(f.rule.as_str()));
+            fixed.extend(alone);
+            temporal = dated;
             if let Ok(p) = &d.parsed.result {
                 let mut dates = Vec::new();
                 collect_dates(&p.value, &mut dates);
@@ -162,6 +182,7 @@ impl Engine {
             artifact,
             fixed,
             critical,
+            temporal: (date, temporal),
         }
     }
 
@@ -189,36 +210,49 @@ impl Engine {
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
         let judged_total = std::sync::atomic::AtomicU64::new(0);
         let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::new();
+        let temporal_rules: std::collections::HashSet<&str> = self
+            .rules
+            .iter()
+            .filter(|a| class_of(&a.rule) == Class::Temporal)
+            .map(|a| a.rule.id.as_str())
+            .collect();
         let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
-                         wanted: BTreeSet<(String, String)>|
+                         wanted: BTreeMap<(String, String), jiff::civil::Date>|
          -> Vec<((String, String), Arc<Judged>)> {
             wanted
+                .into_iter()
+                .collect::<Vec<_>>()
                 .into_par_iter()
-                .filter(|k| !cache.contains_key(k))
-                .map(|(b, p)| {
-                    let j = Arc::new(self.judge(reader, &b, &p));
+                .filter(|(k, _)| !cache.contains_key(k))
+                .map(|((b, p), date)| {
+                    let j = Arc::new(self.judge(reader, &b, &p, date, &temporal_rules));
                     judged_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     ((b, p), j)
                 })
                 .collect()
         };
-        let wanted_in = |window: &[CommitDelta]| -> BTreeSet<(String, String)> {
-            window
-                .iter()
-                .flat_map(|c| &c.changes)
-                .filter_map(|ch| match &ch.blob {
-                    Some(b) if ch.unreadable.is_none() && self.is_candidate(&ch.path) => {
-                        Some((b.clone(), ch.path.clone()))
+        // Each version wanted, with the date of the first commit of the window that brings it in.
+        let wanted_in = |window: &[CommitDelta]| -> BTreeMap<(String, String), jiff::civil::Date> {
+            let mut wanted = BTreeMap::new();
+            for c in window {
+                let date = date_of(&c.meta);
+                for ch in &c.changes {
+                    if let Some(b) = &ch.blob
+                        && ch.unreadable.is_none()
+                        && self.is_candidate(&ch.path)
+                    {
+                        wanted.entry((b.clone(), ch.path.clone())).or_insert(date);
                     }
-                    _ => None,
-                })
-                .collect()
+                }
+            }
+            wanted
         };
+        let base_date = history.base.as_ref().map_or(self.options.as_of, date_of);
         let base_files = history
             .base_tree
             .files
             .iter()
-            .map(|f| (f.blob_id.clone(), f.path.clone()))
+            .map(|f| ((f.blob_id.clone(), f.path.clone()), base_date))
             .collect();
         let fresh = judge_new(&cache, base_files);
         cache.extend(fresh);
@@ -255,7 +289,6 @@ impl Engine {
         for pair in &pass.by_pairs {
             pass.idx.keys.insert(pair.clone(), Default::default());
         }
-        let base_date = history.base.as_ref().map_or(self.options.as_of, date_of);
         pass.idx.paths = history.base_tree.paths.clone();
         for f in &history.base_tree.files {
             if let Some(j) = cache.get(&(f.blob_id.clone(), f.path.clone())) {
@@ -265,7 +298,7 @@ impl Engine {
         pass.keys_flipped.clear();
         let base_id = history.base.as_ref().map(|b| b.id.clone());
         let all: Vec<String> = pass.state.keys().cloned().collect();
-        pass.reevaluate(&all, base_date, true, true);
+        pass.reevaluate_entered(&all, base_date);
         // What stands at the base is the starting point. At a shallow boundary it is all we know
         // of the past, so it is reported as found at the boundary.
         let report_base = history.truncated_at.is_some();
@@ -331,9 +364,9 @@ impl Engine {
             dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();
             let have: std::collections::HashSet<&(String, String)> =
                 next.iter().map(|(k, _)| k).collect();
-            let missing: BTreeSet<(String, String)> = wanted_in(&deltas)
+            let missing: BTreeMap<(String, String), jiff::civil::Date> = wanted_in(&deltas)
                 .into_iter()
-                .filter(|k| !cache.contains_key(k) && !have.contains(k))
+                .filter(|(k, _)| !cache.contains_key(k) && !have.contains(k))
                 .collect();
             if !missing.is_empty() {
                 let again = judge_new(&cache, missing);
@@ -445,10 +478,15 @@ impl Pass<'_> {
         self.state.insert(
             path.to_string(),
             PathState {
+                temporal: if judged.temporal.0 == date {
+                    judged.temporal.1.clone()
+                } else {
+                    Vec::new()
+                },
+                fresh: judged.temporal.0 == date,
                 judged,
                 reference: Vec::new(),
                 ref_deps: Vec::new(),
-                temporal: Vec::new(),
                 judged_at: date,
             },
         );
@@ -513,6 +551,17 @@ impl Pass<'_> {
                 }
             }
         }
+    }
+
+    /// Judge paths that took a new version at `date`: references always, date rules unless they
+    /// came with the judgement of that version at that date.
+    fn reevaluate_entered(&mut self, paths: &[String], date: jiff::civil::Date) {
+        let (fresh, stale): (Vec<String>, Vec<String>) = paths
+            .iter()
+            .cloned()
+            .partition(|p| self.state.get(p).is_some_and(|s| s.fresh));
+        self.reevaluate(&fresh, date, true, false);
+        self.reevaluate(&stale, date, true, true);
     }
 
     fn reevaluate(
@@ -677,7 +726,7 @@ impl Pass<'_> {
             .filter(|p| self.state.contains_key(*p))
             .cloned()
             .collect();
-        self.reevaluate(&changed, date, true, true);
+        self.reevaluate_entered(&changed, date);
         let judged_now: BTreeSet<String> = changed.iter().cloned().collect();
         // Others only where what their references looked at changed.
         let delta: std::collections::HashSet<&str> = c
