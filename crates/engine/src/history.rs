@@ -162,9 +162,21 @@ impl Engine {
                     .iter()
                     .filter(|a| d.kind.as_ref().is_some_and(|k| a.rule.kinds.contains(k)))
                 {
-                    if let Check::MaxAge { days, .. } = &a.rule.check {
+                    if let Check::MaxAge { days, pointer } = &a.rule.check {
                         let span = jiff::Span::new().days(i64::from(*days) + 1);
-                        critical.extend(dates.iter().filter_map(|x| x.checked_add(span).ok()));
+                        // The date the rule reads, or (for a rule over each element of a list)
+                        // every date of the document.
+                        let read: Vec<jiff::civil::Date> = match &a.rule.each {
+                            None => p
+                                .value
+                                .pointer(pointer)
+                                .and_then(Value::as_str)
+                                .and_then(parse_date)
+                                .into_iter()
+                                .collect(),
+                            Some(_) => dates.clone(),
+                        };
+                        critical.extend(read.iter().filter_map(|x| x.checked_add(span).ok()));
                     }
                 }
                 critical.extend(
@@ -463,7 +475,7 @@ struct Pass<'e> {
     /// Reference target path → documents whose reference findings looked at it.
     dependents: HashMap<String, BTreeSet<String>>,
     /// Date → documents whose date rules may change when the judgement date crosses it.
-    agenda: BTreeMap<jiff::civil::Date, BTreeSet<String>>,
+    agenda: BTreeMap<jiff::civil::Date, BTreeSet<Arc<str>>>,
 }
 
 impl Pass<'_> {
@@ -472,8 +484,9 @@ impl Pass<'_> {
         self.count_keys(judged.doc.as_ref(), true);
         let kind = judged.doc.as_ref().and_then(|d| d.kind.clone());
         self.idx.kinds.insert(path.to_string(), kind);
+        let shared: Arc<str> = Arc::from(path);
         for d in &judged.critical {
-            self.agenda.entry(*d).or_default().insert(path.to_string());
+            self.agenda.entry(*d).or_default().insert(shared.clone());
         }
         self.state.insert(
             path.to_string(),
@@ -760,8 +773,8 @@ impl Pass<'_> {
                 .agenda
                 .range((std::ops::Bound::Excluded(lo), std::ops::Bound::Included(hi)))
                 .flat_map(|(_, paths)| paths.iter())
-                .filter(|p| !judged_now.contains(*p))
-                .cloned()
+                .filter(|p| !judged_now.contains(&***p))
+                .map(|p| p.to_string())
                 .collect();
             let crossing: Vec<String> = crossing.into_iter().collect();
             self.reevaluate(&crossing, date, false, true);
