@@ -572,64 +572,9 @@ fn key_references_follow_the_values_as_documents_come_and_go() {
     );
 }
 
-#[test]
-fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
-    let g = story();
-    let all = |extra: &[&str]| {
-        let mut a = vec![
-            "check",
-            "--format",
-            "json",
-            "--select",
-            SELECT,
-            "--all-history",
-        ];
-        a.extend_from_slice(extra);
-        a.push(g.path().to_str().unwrap());
-        stdout(&run(&a, g.path()))
-    };
-    let first = all(&[]);
-    let dir = g.path().join(".git/aimslint/history");
-    let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
-    assert_eq!(kept.len(), 1, "one entry kept");
-    assert_eq!(all(&[]), first, "the second run gives the same report");
-
-    // What the entry says is what the next identical run reports (so it was read, not recomputed)...
-    let entry = kept[0].path();
-    let text = std::fs::read_to_string(&entry).unwrap();
-    assert!(text.contains("legal_basis"), "{text}");
-    std::fs::write(&entry, text.replace("legal_basis", "LEGAL_BASIS")).unwrap();
-    assert!(all(&[]).contains("LEGAL_BASIS"));
-    // ...but not with --no-cache, other options, or a history with one more commit.
-    assert_eq!(all(&["--no-cache"]), first);
-    assert!(!all(&["--jobs", "1", "--ignore", "CH-004"]).contains("LEGAL_BASIS"));
-    let mut g2 = g;
-    g2.commit(
-        "2027-04-01",
-        "More docs",
-        &[("docs/more.md", Some("# More\n"))],
-    );
-    let after = {
-        let a = [
-            "check",
-            "--format",
-            "json",
-            "--select",
-            SELECT,
-            "--all-history",
-        ];
-        stdout(&run(
-            &[&a[..], &[g2.path().to_str().unwrap()]].concat(),
-            g2.path(),
-        ))
-    };
-    assert!(!after.contains("LEGAL_BASIS"));
-
-    // An entry that cannot be read is ignored, and replaced.
-    for e in std::fs::read_dir(&dir).unwrap().flatten() {
-        std::fs::write(e.path(), "{ not json").unwrap();
-    }
-    let a = [
+/// `--all-history` as JSON on the story's rules, with `extra` arguments.
+fn all_history(g: &GitRepo, extra: &[&str]) -> String {
+    let mut a = vec![
         "check",
         "--format",
         "json",
@@ -637,9 +582,44 @@ fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
         SELECT,
         "--all-history",
     ];
-    let again = stdout(&run(
-        &[&a[..], &[g2.path().to_str().unwrap()]].concat(),
-        g2.path(),
-    ));
-    assert_eq!(again, after);
+    a.extend_from_slice(extra);
+    a.push(g.path().to_str().unwrap());
+    stdout(&run(&a, g.path()))
+}
+
+#[test]
+fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
+    let mut g = story();
+    let first = all_history(&g, &[]);
+    let dir = g.path().join(".git/aimslint/history");
+    let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(kept.len(), 1, "one entry kept");
+    assert_eq!(
+        all_history(&g, &[]),
+        first,
+        "the second run gives the same report"
+    );
+
+    // What the entry says is what the next identical run reports (so it was read, not recomputed)...
+    let entry = kept[0].path();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(text.contains("legal_basis"), "{text}");
+    std::fs::write(&entry, text.replace("legal_basis", "LEGAL_BASIS")).unwrap();
+    assert!(all_history(&g, &[]).contains("LEGAL_BASIS"));
+    // ...but not with --no-cache, other options, or a history with one more commit.
+    assert_eq!(all_history(&g, &["--no-cache"]), first);
+    assert!(!all_history(&g, &["--jobs", "1", "--ignore", "CH-004"]).contains("LEGAL_BASIS"));
+    g.commit(
+        "2027-04-01",
+        "More docs",
+        &[("docs/more.md", Some("# More\n"))],
+    );
+    let after = all_history(&g, &[]);
+    assert!(!after.contains("LEGAL_BASIS"));
+
+    // An entry that cannot be read is ignored, and replaced.
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        std::fs::write(e.path(), "{ not json").unwrap();
+    }
+    assert_eq!(all_history(&g, &[]), after);
 }
