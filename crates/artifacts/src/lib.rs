@@ -101,6 +101,8 @@ enum Deferred {
     Json {
         start: usize,
     },
+    /// Markdown sections: (key under `/sections`, heading start, heading end, text start, text end).
+    Sections(Vec<(String, usize, usize, usize, usize)>),
 }
 
 impl Parsed {
@@ -127,14 +129,15 @@ impl Parsed {
             // What the YAML or JSON says about a pointer is more precise than the eager fallbacks.
             let mut all = Spans::default();
             for d in &self.deferred {
-                let more = match *d {
+                let more = match d {
                     Deferred::Yaml { start, end, prefix } => {
-                        let s = yaml::spans(text.get(start..end).unwrap_or_default(), start);
+                        let s = yaml::spans(text.get(*start..*end).unwrap_or_default(), *start);
                         if prefix.is_empty() { s } else { s.nest(prefix) }
                     }
                     Deferred::Json { start } => {
-                        json::spans(text.get(start..).unwrap_or_default(), start)
+                        json::spans(text.get(*start..).unwrap_or_default(), *start)
                     }
+                    Deferred::Sections(sections) => markdown::section_spans(sections),
                 };
                 all.extend(more);
             }

@@ -5,7 +5,7 @@
 //! `meta` is absent when the file has no front matter.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::pointer::{Spans, join_pointer};
 use crate::{Format, Notice, ParseError, ParseErrorKind, Parsed};
@@ -126,13 +126,13 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         None => 0,
     };
     let body = &text[body_start..];
-    let (sections, section_spans) = sections(body, body_start);
-    spans.extend(section_spans);
+    let (sections, places) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
     spans.insert("/body".into(), body_start, body_start);
     value.insert("sections".into(), Value::Object(sections));
     value.insert("body".into(), Value::String(body.to_string()));
-    let mut parsed = Parsed::new(Format::Markdown, Value::Object(value), spans);
+    let mut parsed = Parsed::new(Format::Markdown, Value::Object(value), spans)
+        .defer(crate::Deferred::Sections(places));
     if let Some(d) = deferred {
         parsed = parsed.defer(d);
     }
@@ -176,7 +176,21 @@ struct Heading {
     end: usize,
 }
 
-fn sections(body: &str, base: usize) -> (Map<String, Value>, Spans) {
+/// Where sections were, as `sections` records them: made into spans only when a finding needs a line.
+type Places = Vec<(String, usize, usize, usize, usize)>;
+
+pub(crate) fn section_spans(places: &Places) -> Spans {
+    let mut spans = Spans::default();
+    for (key, start, end, text_start, text_end) in places {
+        let ptr = join_pointer("/sections", key);
+        spans.insert(format!("{ptr}/title"), *start, *end);
+        spans.insert(format!("{ptr}/text"), *text_start, *text_end);
+        spans.insert(ptr, *start, *end);
+    }
+    spans
+}
+
+fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
     let mut headings: Vec<Heading> = Vec::new();
     let mut current: Option<Heading> = None;
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
@@ -204,7 +218,7 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Spans) {
         }
     }
     let mut map = Map::new();
-    let mut spans = Spans::default();
+    let mut places = Vec::with_capacity(headings.len());
     for (i, h) in headings.iter().enumerate() {
         let text_end = headings[i + 1..]
             .iter()
@@ -224,20 +238,20 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Spans) {
             key = format!("{base_slug}-{n}");
             n += 1;
         }
-        let ptr = join_pointer("/sections", &key);
-        spans.insert(ptr.clone(), base + h.start, base + h.end);
-        spans.insert(format!("{ptr}/title"), base + h.start, base + h.end);
-        spans.insert(
-            format!("{ptr}/text"),
+        places.push((
+            key.clone(),
+            base + h.start,
+            base + h.end,
             base + h.end.min(text_end),
             base + text_end,
-        );
-        map.insert(
-            key,
-            json!({ "title": title, "level": h.level, "text": text }),
-        );
+        ));
+        let mut sec = Map::new();
+        sec.insert("title".into(), Value::String(title));
+        sec.insert("level".into(), Value::from(h.level));
+        sec.insert("text".into(), Value::String(text.to_string()));
+        map.insert(key, Value::Object(sec));
     }
-    (map, spans)
+    (map, places)
 }
 
 fn heading_level(l: HeadingLevel) -> usize {
@@ -290,7 +304,7 @@ mod tests {
     #[test]
     fn empty_and_list_front_matter() {
         let p = parse("---\n---\n# T\n").unwrap();
-        assert_eq!(p.value["meta"], json!({}));
+        assert_eq!(p.value["meta"], serde_json::json!({}));
         let p = parse("---\n- a\n- b\n---\nbody\n").unwrap();
         assert_eq!(p.notices[0].code, "front-matter-not-mapping");
         let p = parse("# Only a body\n").unwrap();
