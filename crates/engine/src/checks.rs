@@ -45,7 +45,7 @@ pub(crate) struct Ctx<'a> {
     pub keys: &'a HashMap<(String, String), HashSet<String>>,
     /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
     /// and shared by every expression on the document: converting the document is the costly part.
-    pub cel: std::cell::OnceCell<DocVars>,
+    pub cel: std::cell::OnceCell<DocVars<'a>>,
     /// The top-level fields the expressions of this kind read (`None`: all of them).
     pub cel_fields: Option<&'a std::collections::BTreeSet<String>>,
     /// Paths `reference` checks looked for, and key values they looked up (`key_dep`): what the
@@ -179,79 +179,98 @@ pub(crate) fn cel_value(v: &Value) -> cel::Value {
     cel::to_value(v).unwrap_or(cel::Value::Null)
 }
 
+type Val<'v> = Box<dyn cel::common::value::Val + 'v>;
+
+/// A JSON value as CEL sees it, built straight from the value and borrowing its strings. Numbers
+/// as serde would hand them to CEL: non-negative integers unsigned, negative ones signed, the
+/// rest doubles.
+fn cel_val(v: &Value) -> Val<'_> {
+    use cel::common::types::{
+        CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+    };
+    match v {
+        Value::Null => Box::new(CelNull),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Box::new(CelUInt::from(u)),
+            (None, Some(i)) => Box::new(CelInt::from(i)),
+            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
+        },
+        Value::String(s) => Box::new(CelString::from(s.as_str())),
+        Value::Array(a) => Box::new(CelList::from(a.iter().map(cel_val).collect::<Vec<_>>())),
+        Value::Object(m) => Box::new(CelMap::from(
+            m.iter()
+                .map(|(k, x)| (CelMapKey::String(CelString::from(k.as_str())), cel_val(x)))
+                .collect::<HashMap<_, _>>(),
+        )),
+    }
+}
+
 /// A document as CEL sees it: only the fields its kind's expressions read, when that is known. A
-/// Markdown document's body and section texts are left out: converting them dominated rule time,
-/// and text is what `section` and `pattern` checks are for. CEL still sees `meta` and each
-/// section's `title` and `level`.
-fn cel_document(v: &Value, fields: Option<&std::collections::BTreeSet<String>>) -> cel::Value {
+/// Markdown document's body and section texts are left out (text is what `section` and `pattern`
+/// checks are for); CEL still sees `meta` and each section's `title` and `level`.
+fn cel_document<'v>(v: &'v Value, fields: Option<&std::collections::BTreeSet<String>>) -> Val<'v> {
+    use cel::common::types::{CelMap, CelMapKey, CelString};
     let Value::Object(m) = v else {
-        return cel_value(v);
+        return cel_val(v);
     };
     let markdown = m.contains_key("body") && m.contains_key("sections");
     if fields.is_none() && !markdown {
-        return cel_value(v);
+        return cel_val(v);
     }
+    let key = |k: &'v str| CelMapKey::String(CelString::from(k));
     let mut out = HashMap::new();
     for (k, x) in m {
         if fields.is_some_and(|f| !f.contains(k)) {
             continue;
         }
-        let converted = match k.as_str() {
-            "body" if markdown => continue,
-            "sections" if markdown => {
-                let titles: serde_json::Map<String, Value> = x
-                    .as_object()
-                    .map(|secs| {
-                        secs.iter()
-                            .map(|(slug, sec)| {
-                                let mut t = sec.clone();
-                                if let Value::Object(o) = &mut t {
-                                    o.remove("text");
-                                }
-                                (slug.clone(), t)
-                            })
-                            .collect()
+        let converted: Val<'v> = match (k.as_str(), x) {
+            ("body", _) if markdown => continue,
+            ("sections", Value::Object(secs)) if markdown => Box::new(CelMap::from(
+                secs.iter()
+                    .map(|(slug, sec)| {
+                        let fields: Val<'v> = match sec {
+                            Value::Object(o) => Box::new(CelMap::from(
+                                o.iter()
+                                    .filter(|(f, _)| f.as_str() != "text")
+                                    .map(|(f, y)| (key(f), cel_val(y)))
+                                    .collect::<HashMap<_, _>>(),
+                            )),
+                            other => cel_val(other),
+                        };
+                        (key(slug), fields)
                     })
-                    .unwrap_or_default();
-                cel_value(&Value::Object(titles))
-            }
-            _ => cel_value(x),
+                    .collect::<HashMap<_, _>>(),
+            )),
+            _ => cel_val(x),
         };
-        out.insert(
-            cel::objects::Key::String(std::sync::Arc::new(k.clone())),
-            converted,
-        );
+        out.insert(key(k), converted);
     }
-    cel::Value::Map(cel::objects::Map {
-        map: std::sync::Arc::new(out),
-    })
+    Box::new(CelMap::from(out))
 }
 
 /// A document's CEL variables, converted once and lent to every expression on it: `doc` and
 /// `root` are the same value, so it is converted once, not once per name.
-pub(crate) struct DocVars {
-    doc: Box<dyn cel::common::value::Val>,
-    path: Box<dyn cel::common::value::Val>,
-    kind: Box<dyn cel::common::value::Val>,
-    today: Box<dyn cel::common::value::Val>,
+pub(crate) struct DocVars<'v> {
+    doc: Val<'v>,
+    path: Val<'v>,
+    kind: Val<'v>,
+    today: Val<'v>,
 }
 
-impl DocVars {
-    fn new(ctx: &Ctx<'_>) -> DocVars {
-        let val = |v: cel::Value| -> Box<dyn cel::common::value::Val> {
-            let null: Box<dyn cel::common::value::Val> = Box::new(cel::common::types::CelNull);
-            v.try_into().unwrap_or(null)
-        };
+impl<'v> DocVars<'v> {
+    fn new(ctx: &Ctx<'v>) -> DocVars<'v> {
+        use cel::common::types::CelString;
         DocVars {
-            doc: val(cel_document(ctx.root, ctx.cel_fields)),
-            path: val(ctx.path.to_string().into()),
-            kind: val(ctx.kind.to_string().into()),
-            today: val(ctx.today.to_string().into()),
+            doc: cel_document(ctx.root, ctx.cel_fields),
+            path: Box::new(CelString::from(ctx.path)),
+            kind: Box::new(CelString::from(ctx.kind)),
+            today: Box::new(CelString::from(ctx.today.to_string())),
         }
     }
 }
 
-impl cel::context::VariableResolver for DocVars {
+impl cel::context::VariableResolver for DocVars<'_> {
     fn resolve<'b>(&'b self, variable: &str) -> Option<cel::common::value::CowVal<'b, 'b>> {
         let v = match variable {
             "doc" | "root" => &self.doc,
