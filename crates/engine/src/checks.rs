@@ -175,10 +175,6 @@ fn cel_env() -> std::sync::Arc<cel::Env> {
         .clone()
 }
 
-pub(crate) fn cel_value(v: &Value) -> cel::Value {
-    cel::to_value(v).unwrap_or(cel::Value::Null)
-}
-
 type Val<'v> = Box<dyn cel::common::value::Val + 'v>;
 
 /// A JSON value as CEL sees it, built straight from the value and borrowing its strings. Numbers
@@ -285,7 +281,11 @@ impl cel::context::VariableResolver for DocVars<'_> {
 
 /// Evaluate a CEL expression to a boolean. The document is converted for CEL once and shared by
 /// every expression on it (converting it per expression, even a few fields of it, cost more).
-pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<bool, String> {
+pub(crate) fn eval_bool<'v>(
+    expr: &Expr,
+    subject: &'v Value,
+    ctx: &'v Ctx<'_>,
+) -> Result<bool, String> {
     let vars = ctx.cel.get_or_init(|| DocVars::new(ctx));
     let mut base = cel::Context::with_env(cel_env());
     base.set_variable_resolver(vars);
@@ -294,7 +294,7 @@ pub(crate) fn eval_bool(expr: &Expr, subject: &Value, ctx: &Ctx<'_>) -> Result<b
     } else {
         // An `each` element is `doc`; `root` stays the document.
         let mut inner = base.new_inner_scope();
-        inner.add_variable_from_value("doc", cel_value(subject));
+        inner.add_variable_as_val("doc", cel_val(subject));
         expr.program.execute(&inner)
     };
     match result {
