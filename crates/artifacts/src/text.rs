@@ -27,11 +27,7 @@ pub fn is_placeholder(s: &str) -> bool {
     // Ordinary text, without comments, template markup or "more information needed": longer than
     // any placeholder, it is one only by its opening words. Most values are decided here, without
     // the allocations below.
-    let plain = !s.bytes().any(|b| b == b'<' || b == b'{')
-        && !s
-            .as_bytes()
-            .windows(11)
-            .any(|w| w.eq_ignore_ascii_case(b"information"));
+    let plain = !s.bytes().any(|b| b == b'<' || b == b'{') && !has_word(s, b"information");
     if plain {
         let t = s
             .trim()
@@ -66,8 +62,19 @@ pub fn is_placeholder_value(v: &Value) -> bool {
     }
 }
 
+/// Whether `s` holds `word` (ASCII, lower case), in any case.
+fn has_word(s: &str, word: &[u8]) -> bool {
+    s.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// Remove HTML comments, Jinja expressions and placeholder phrases from a text.
-fn strip_noise(s: &str) -> String {
+fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("<!--") && !s.contains("{{") && !s.contains("{%") && !has_word(s, b"information")
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     loop {
@@ -112,9 +119,9 @@ fn strip_noise(s: &str) -> String {
                 cleaned.push('\n');
             }
         }
-        return cleaned;
+        return std::borrow::Cow::Owned(cleaned);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The words of real content in a Markdown text: comments, Jinja, placeholders, markup and
