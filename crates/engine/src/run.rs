@@ -394,11 +394,17 @@ impl Engine {
         }
     }
 
-    /// Everything besides the files that decides this engine's findings: the tool's version, the
-    /// packs (by content digest), the configuration's text and the options. Part of the key of a
+    /// Everything besides the files that decides this engine's findings: the tool's version and
+    /// build, the packs (by content digest), the configuration's text and the options. Part of the key of a
     /// history cache entry.
     pub fn fingerprint(&self) -> Vec<String> {
         let mut parts = vec![format!("aimslint {}", env!("CARGO_PKG_VERSION"))];
+        // Builds between releases share a version: the executable's size and time tell them apart.
+        let exe = std::env::current_exe().and_then(std::fs::metadata);
+        parts.push(match exe {
+            Ok(m) => format!("{} {:?}", m.len(), m.modified().ok()),
+            Err(_) => String::new(),
+        });
         for p in &self.packs.packs {
             parts.push(format!(
                 "{} {} {}",
