@@ -648,6 +648,79 @@ mod tests {
         );
     }
 
+    /// The line reader must never answer differently from serde-saphyr: on the example evidence,
+    /// damaged a few thousand ways (characters that mean something to YAML put anywhere, characters
+    /// and lines taken out or doubled), whenever it gives an answer, it is serde-saphyr's.
+    #[test]
+    fn line_reader_agrees_on_damaged_evidence() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut seeds = Vec::new();
+        let mut stack = vec![root];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                    && let Ok(t) = std::fs::read_to_string(&p)
+                {
+                    seeds.push(t);
+                }
+            }
+        }
+        seeds.sort();
+        assert!(seeds.len() >= 5, "found {} seeds", seeds.len());
+        const BITS: [&str; 26] = [
+            ":", " ", "#", "- ", "\n", "  ", "'", "\"", "|", ">", "[", "]", "{", "}", ",", "&a ",
+            "*a", "!t ", "? ", "\t", "---\n", "y", "0", "1e3", ".", "\\",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap_or(0)
+        };
+        let (mut tried, mut taken) = (0, 0);
+        for seed in &seeds {
+            for _ in 0..300 {
+                let mut t = seed.clone();
+                for _ in 0..1 + next() % 3 {
+                    let mut at = next() % (t.len() + 1);
+                    while !t.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match next() % 4 {
+                        0 | 1 => t.insert_str(at, BITS[next() % BITS.len()]),
+                        2 => {
+                            let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                            t.replace_range(at..end, "");
+                        }
+                        _ => {
+                            let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+                            let end = t[at..].find('\n').map_or(t.len(), |i| at + i + 1);
+                            let line = t[start..end].to_string();
+                            t.insert_str(start, &line);
+                        }
+                    }
+                }
+                tried += 1;
+                if let Some(v) = lines::value(&t) {
+                    taken += 1;
+                    match full_value(&t, 0) {
+                        Ok(full) => assert_eq!(v, full, "{t}"),
+                        Err(e) => panic!(
+                            "the line reader read what serde-saphyr rejects ({}):\n{t}",
+                            e.message
+                        ),
+                    }
+                }
+            }
+        }
+        // Most damage is still plain YAML: the comparison is not vacuous.
+        assert!(taken * 4 > tried, "the line reader took {taken} of {tried}");
+    }
+
     #[test]
     fn duplicate_keys_are_errors() {
         assert!(parse("a: 1\na: 2\n", 0).is_err());

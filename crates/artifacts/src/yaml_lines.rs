@@ -223,8 +223,11 @@ impl<'t> Reader<'t> {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let rest = rest.trim_start_matches(' ');
-        if !(rest.is_empty() || rest.starts_with('#')) {
+        // Nothing more, or a comment after a space.
+        let trimmed = rest.trim_start_matches(' ');
+        if !(rest.is_empty()
+            || (trimmed.len() < rest.len() && (trimmed.is_empty() || trimmed.starts_with('#'))))
+        {
             return None;
         }
         // Content lines: more indented than the parent, blank lines within.
@@ -296,6 +299,12 @@ impl<'t> Reader<'t> {
 #[allow(clippy::option_option)]
 fn split_key(body: &str) -> Option<Option<(String, &str)>> {
     let b = body.as_bytes();
+    // No plain scalar starts with these, nor with `-` or `:` and a space.
+    if matches!(b.first(), Some(b']' | b'}' | b',' | b'#'))
+        || (matches!(b.first(), Some(b'-' | b':')) && b.get(1).is_none_or(|c| *c == b' '))
+    {
+        return None;
+    }
     if matches!(
         b.first(),
         Some(
@@ -353,6 +362,36 @@ fn split_key(body: &str) -> Option<Option<(String, &str)>> {
     Some(None)
 }
 
+/// Whether a plain scalar may start `s`: not with an indicator, nor with `-`, `?` or `:` before a
+/// space (or, in a flow collection, before a flow indicator).
+fn plain_start(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        None => false,
+        Some(b'-' | b'?' | b':') => b
+            .get(1)
+            .is_some_and(|n| !matches!(n, b' ' | b',' | b'[' | b']' | b'{' | b'}')),
+        Some(c) => !matches!(
+            c,
+            b'&' | b'*'
+                | b'!'
+                | b'%'
+                | b'@'
+                | b'`'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+        ),
+    }
+}
+
 /// After a quoted scalar or flow collection: nothing, or a comment.
 fn end_of_value(after: &str) -> Option<()> {
     let t = after.trim_start_matches(' ');
@@ -365,12 +404,7 @@ fn end_of_value(after: &str) -> Option<()> {
 
 /// A plain scalar in block context, up to a comment; `None` for the forms this reader leaves alone.
 fn plain_block(s: &str) -> Option<&str> {
-    let b = s.as_bytes();
-    if matches!(
-        b[0],
-        b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#'
-    ) || (matches!(b[0], b'-' | b'?' | b':') && b.get(1).is_none_or(|c| *c == b' '))
-    {
+    if !plain_start(s) {
         return None;
     }
     let end = s.find(" #").unwrap_or(s.len());
@@ -437,11 +471,8 @@ fn flow_scalar(s: &str) -> Option<(Value, &str)> {
         _ => {
             let end = s.find([',', ']', '}']).unwrap_or(s.len());
             let text = s[..end].trim_end_matches(' ');
-            if text.is_empty()
-                || text.contains(':')
-                || text.contains(" #")
-                || text.starts_with("- ")
-            {
+            // Flow indicators end a plain scalar in a flow collection: one inside is not plain.
+            if !plain_start(text) || text.contains([':', '[', '{']) || text.contains(" #") {
                 return None;
             }
             Some((super::fast::plain(text)?, &s[end..]))
@@ -480,7 +511,7 @@ fn flow_map(s: &str) -> Option<(Value, &str)> {
     loop {
         let colon = rest.find(": ")?;
         let key = rest[..colon].trim_end_matches(' ');
-        if key.is_empty() || key.contains([',', '{', '}', '[', ']', '"', '\'', '#', ':']) {
+        if !plain_start(key) || key.contains([',', '{', '}', '[', ']', '"', '\'', '#', ':']) {
             return None;
         }
         let Value::String(k) = super::fast::plain(key)? else {
