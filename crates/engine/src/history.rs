@@ -283,20 +283,7 @@ impl Engine {
             agenda: BTreeMap::new(),
             key_counts: HashMap::new(),
             keys_flipped: Vec::new(),
-            by_pairs: self
-                .rules
-                .iter()
-                .filter_map(|a| match &a.rule.check {
-                    Check::Reference {
-                        kind: Some(k),
-                        by: Some(b),
-                        ..
-                    } => Some((k.clone(), b.clone())),
-                    _ => None,
-                })
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
+            by_pairs: self.key_lookups(),
         };
         for pair in &pass.by_pairs {
             pass.idx.keys.insert(pair.clone(), Default::default());
@@ -535,10 +522,8 @@ impl Pass<'_> {
         };
         let Ok(p) = &d.parsed.result else { return };
         for (k, by) in self.by_pairs.iter().filter(|(k, _)| k == kind) {
-            let value = match p.value.pointer(by) {
-                Some(Value::String(s)) => s.trim().to_string(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => continue,
+            let Some(value) = crate::run::key_value(p.value.pointer(by)) else {
+                continue;
             };
             let pair = (k.clone(), by.clone());
             let counts = self.key_counts.entry(pair.clone()).or_default();

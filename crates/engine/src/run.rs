@@ -257,18 +257,7 @@ impl Engine {
             .filter(|a| is_ref(&a.rule))
             .flat_map(|a| a.rule.kinds.iter().map(String::as_str))
             .collect();
-        let by_pairs: Vec<(String, String)> = self
-            .rules
-            .iter()
-            .filter_map(|a| match &a.rule.check {
-                Check::Reference {
-                    kind: Some(k),
-                    by: Some(b),
-                    ..
-                } => Some((k.clone(), b.clone())),
-                _ => None,
-            })
-            .collect();
+        let by_pairs = self.key_lookups();
         let empty = Index::default();
         let prepared: Vec<Prepared> = snapshot
             .files
@@ -289,14 +278,8 @@ impl Engine {
                     ));
                     if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                         for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
-                            match p.value.pointer(b) {
-                                Some(Value::String(v)) => {
-                                    out.keys.push((k.clone(), b.clone(), v.trim().to_string()))
-                                }
-                                Some(Value::Number(n)) => {
-                                    out.keys.push((k.clone(), b.clone(), n.to_string()))
-                                }
-                                _ => {}
+                            if let Some(v) = key_value(p.value.pointer(b)) {
+                                out.keys.push((k.clone(), b.clone(), v));
                             }
                         }
                     }
@@ -415,6 +398,23 @@ impl Engine {
         parts.push(self.config_text.to_string());
         parts.push(format!("{:?}", self.options));
         parts
+    }
+
+    /// The (kind, pointer) pairs whose values `reference … by` looks documents up by.
+    pub(crate) fn key_lookups(&self) -> Vec<(String, String)> {
+        self.rules
+            .iter()
+            .filter_map(|a| match &a.rule.check {
+                Check::Reference {
+                    kind: Some(k),
+                    by: Some(b),
+                    ..
+                } => Some((k.clone(), b.clone())),
+                _ => None,
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
     }
 
     /// Evaluate the rules `filter` accepts on one document.
@@ -857,4 +857,13 @@ pub(crate) fn fingerprint(rule: &str, path: &str, pointer: &str, value: &str) ->
         h.update(&[0]);
     }
     h.finalize().to_hex()[..16].to_string()
+}
+
+/// The value a document is looked up by, from what it holds at a `reference … by` pointer.
+pub(crate) fn key_value(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
