@@ -92,114 +92,12 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                     limits: Default::default(),
                 },
             );
-            if rule.check.is_history() {
-                for case in ["pass", "fail"] {
-                    let problems = run_history_fixture(&engine, pack, id, case);
-                    results.push(FixtureResult {
-                        pack: pack.manifest.id.clone(),
-                        rule: id.clone(),
-                        case: case.into(),
-                        problems,
-                    });
-                }
-                continue;
-            }
             for case in ["pass", "fail"] {
-                let prefix = format!("tests/{id}/{case}/");
-                let snap = snapshot(pack, &prefix);
-                let mut problems = Vec::new();
-                if snap.files.is_empty() {
-                    problems.push(format!("no {case} fixtures in tests/{id}/{case}/"));
-                    results.push(FixtureResult {
-                        pack: pack.manifest.id.clone(),
-                        rule: id.clone(),
-                        case: case.into(),
-                        problems,
-                    });
-                    continue;
-                }
-                let outcome = engine.check(&snap);
-                let mine: Vec<_> = outcome.findings.iter().filter(|f| &f.rule == id).collect();
-                let others: Vec<_> = outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.rule.starts_with("AL00") && f.rule.as_str() < "AL008")
-                    .collect();
-                for f in &others {
-                    problems.push(format!(
-                        "fixture {}:{} does not read cleanly: {} {}",
-                        f.path, f.line, f.rule, f.message
-                    ));
-                }
-                let checked: BTreeSet<&str> = outcome
-                    .artifacts
-                    .iter()
-                    .filter(|a| {
-                        a.kind
-                            .as_deref()
-                            .is_some_and(|k| rule.kinds.iter().any(|r| r == k))
-                    })
-                    .map(|a| a.path.as_str())
-                    .collect();
-                if checked.is_empty() {
-                    problems.push(format!(
-                        "no fixture in tests/{id}/{case}/ is classified as {}",
-                        rule.kinds.join(" or ")
-                    ));
-                }
-                if case == "pass" {
-                    for f in &mine {
-                        problems.push(format!(
-                            "unexpected finding {}:{} {}: {}",
-                            f.path,
-                            f.line,
-                            f.pointer.as_deref().unwrap_or(""),
-                            f.message
-                        ));
-                    }
-                } else if mine.is_empty() {
-                    problems.push("the rule reported nothing on its fail fixtures".into());
-                } else if let Some(text) = pack.files.text(&format!("tests/{id}/fail/expect.toml"))
-                {
-                    match toml::from_str::<Expect>(text) {
-                        Err(e) => {
-                            problems.push(format!("tests/{id}/fail/expect.toml: {}", e.message()))
-                        }
-                        Ok(exp) => {
-                            let mut got: Vec<(String, usize, Option<String>)> = mine
-                                .iter()
-                                .map(|f| (f.path.clone(), f.line, f.pointer.clone()))
-                                .collect();
-                            for e in &exp.finding {
-                                let pos = got.iter().position(|(p, l, ptr)| {
-                                    p == &e.path
-                                        && *l == e.line
-                                        && (e.pointer.is_none() || e.pointer == *ptr)
-                                });
-                                match pos {
-                                    Some(i) => {
-                                        got.remove(i);
-                                    }
-                                    None => problems.push(format!(
-                                        "expected a finding at {}:{}{}, got none",
-                                        e.path,
-                                        e.line,
-                                        e.pointer
-                                            .as_deref()
-                                            .map(|p| format!(" ({p})"))
-                                            .unwrap_or_default()
-                                    )),
-                                }
-                            }
-                            for (p, l, ptr) in got {
-                                problems.push(format!(
-                                    "unexpected finding at {p}:{l} ({})",
-                                    ptr.as_deref().unwrap_or("-")
-                                ));
-                            }
-                        }
-                    }
-                }
+                let problems = if rule.check.is_history() {
+                    run_history_fixture(&engine, pack, id, case)
+                } else {
+                    run_snapshot_fixture(&engine, pack, rule, case)
+                };
                 results.push(FixtureResult {
                     pack: pack.manifest.id.clone(),
                     rule: id.clone(),
@@ -210,6 +108,101 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
         }
     }
     results
+}
+
+/// The problems with one case (`pass` or `fail`) of a rule's fixture files.
+fn run_snapshot_fixture(
+    engine: &Engine,
+    pack: &Pack,
+    rule: &aimslint_packs::Rule,
+    case: &str,
+) -> Vec<String> {
+    let id = &rule.id;
+    let prefix = format!("tests/{id}/{case}/");
+    let snap = snapshot(pack, &prefix);
+    let mut problems = Vec::new();
+    if snap.files.is_empty() {
+        problems.push(format!("no {case} fixtures in tests/{id}/{case}/"));
+        return problems;
+    }
+    let outcome = engine.check(&snap);
+    let mine: Vec<_> = outcome.findings.iter().filter(|f| &f.rule == id).collect();
+    let others: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("AL00") && f.rule.as_str() < "AL008")
+        .collect();
+    for f in &others {
+        problems.push(format!(
+            "fixture {}:{} does not read cleanly: {} {}",
+            f.path, f.line, f.rule, f.message
+        ));
+    }
+    let checked: BTreeSet<&str> = outcome
+        .artifacts
+        .iter()
+        .filter(|a| {
+            a.kind
+                .as_deref()
+                .is_some_and(|k| rule.kinds.iter().any(|r| r == k))
+        })
+        .map(|a| a.path.as_str())
+        .collect();
+    if checked.is_empty() {
+        problems.push(format!(
+            "no fixture in tests/{id}/{case}/ is classified as {}",
+            rule.kinds.join(" or ")
+        ));
+    }
+    if case == "pass" {
+        for f in &mine {
+            problems.push(format!(
+                "unexpected finding {}:{} {}: {}",
+                f.path,
+                f.line,
+                f.pointer.as_deref().unwrap_or(""),
+                f.message
+            ));
+        }
+    } else if mine.is_empty() {
+        problems.push("the rule reported nothing on its fail fixtures".into());
+    } else if let Some(text) = pack.files.text(&format!("tests/{id}/fail/expect.toml")) {
+        match toml::from_str::<Expect>(text) {
+            Err(e) => problems.push(format!("tests/{id}/fail/expect.toml: {}", e.message())),
+            Ok(exp) => {
+                let mut got: Vec<(String, usize, Option<String>)> = mine
+                    .iter()
+                    .map(|f| (f.path.clone(), f.line, f.pointer.clone()))
+                    .collect();
+                for e in &exp.finding {
+                    let pos = got.iter().position(|(p, l, ptr)| {
+                        p == &e.path && *l == e.line && (e.pointer.is_none() || e.pointer == *ptr)
+                    });
+                    match pos {
+                        Some(i) => {
+                            got.remove(i);
+                        }
+                        None => problems.push(format!(
+                            "expected a finding at {}:{}{}, got none",
+                            e.path,
+                            e.line,
+                            e.pointer
+                                .as_deref()
+                                .map(|p| format!(" ({p})"))
+                                .unwrap_or_default()
+                        )),
+                    }
+                }
+                for (p, l, ptr) in got {
+                    problems.push(format!(
+                        "unexpected finding at {p}:{l} ({})",
+                        ptr.as_deref().unwrap_or("-")
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 #[derive(Deserialize)]
