@@ -709,6 +709,25 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return sizes
 
 
+
+def add_run_args(ap: argparse.ArgumentParser) -> None:
+    """The options every benchmark here takes: seed, where to work, keeping, and the RSS source."""
+    ap.add_argument("--seed", type=int, default=42042, help="generator seed (default: %(default)s)")
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where to create the temporary directory (default: the system temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    ap.add_argument("--rss-from", choices=["auto", "gnu-time", "wait4"], default="auto",
+                    help="peak RSS source: GNU /usr/bin/time %%M, or os.wait4() rusage "
+                         "(default: GNU time when it works, else wait4)")
+
+
+def choose_rss_source(rss_from: str) -> None:
+    """Measure peak RSS with GNU time where it works (or is asked for), else with wait4()."""
+    global USE_GNU_TIME
+    USE_GNU_TIME = rss_from != "wait4" and gnu_time_usable()
+    if rss_from == "gnu-time" and not USE_GNU_TIME:
+        raise BenchError(f"{GNU_TIME} is missing or is not GNU time (no -o/-f support)")
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -717,16 +736,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000:500,10000:5000",
                     help="comma-separated PROVENANCE:CARDS pairs (default: %(default)s)")
     ap.add_argument("--runs", type=int, default=3, help="timed runs per tool and size (default: 3)")
-    ap.add_argument("--seed", type=int, default=42042, help="generator seed (default: %(default)s)")
     ap.add_argument("--install", action="store_true",
                     help="pip-install check-jsonschema if it is not on PATH")
     ap.add_argument("--no-peer", action="store_true", help="do not run check-jsonschema")
-    ap.add_argument("--workdir", type=Path, default=None,
-                    help="where to create the temporary directory (default: the system temp dir)")
-    ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
-    ap.add_argument("--rss-from", choices=["auto", "gnu-time", "wait4"], default="auto",
-                    help="peak RSS source: GNU /usr/bin/time %%M, or os.wait4() rusage "
-                         "(default: GNU time when it works, else wait4)")
+    add_run_args(ap)
     args = ap.parse_args(argv)
     try:
         sizes = parse_sizes(args.sizes)
@@ -745,10 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     if not SCHEMA_SRC.is_file():
         raise BenchError(f"provenance schema not found: {SCHEMA_SRC}")
 
-    global USE_GNU_TIME
-    USE_GNU_TIME = args.rss_from != "wait4" and gnu_time_usable()
-    if args.rss_from == "gnu-time" and not USE_GNU_TIME:
-        raise BenchError(f"{GNU_TIME} is missing or is not GNU time (no -o/-f support)")
+    choose_rss_source(args.rss_from)
     aimslint_version = tool_version([str(binary), "--version"])
     rules = rule_count(binary)
 

@@ -1038,13 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="do not time the control repository (same commits, no evidence change)")
     ap.add_argument("--no-gc", action="store_true",
                     help="leave fast-import's pack as it is (default: `git gc` after import)")
-    ap.add_argument("--seed", type=int, default=42042, help="generator seed (default: %(default)s)")
-    ap.add_argument("--workdir", type=Path, default=None,
-                    help="where to create the temporary directory (default: the system temp dir)")
-    ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
-    ap.add_argument("--rss-from", choices=["auto", "gnu-time", "wait4"], default="auto",
-                    help="peak RSS source: GNU /usr/bin/time %%M, or os.wait4() rusage "
-                         "(default: GNU time when it works, else wait4)")
+    check.add_run_args(ap)
     args = ap.parse_args(argv)
     try:
         sizes = parse_commits(args.commits)
@@ -1066,9 +1060,7 @@ def main(argv: list[str] | None = None) -> int:
             raise BenchError(f"`{tool}` is not on PATH")
     if not EXAMPLE_RISK.is_dir():
         raise BenchError(f"example risk assessments not found: {EXAMPLE_RISK}")
-    check.USE_GNU_TIME = args.rss_from != "wait4" and check.gnu_time_usable()
-    if args.rss_from == "gnu-time" and not check.USE_GNU_TIME:
-        raise BenchError(f"{check.GNU_TIME} is missing or is not GNU time (no -o/-f support)")
+    check.choose_rss_source(args.rss_from)
 
     def _terminate(signum, _frame):  # SIGTERM/SIGHUP run the `finally` below, like Ctrl-C
         raise SystemExit(128 + signum)
