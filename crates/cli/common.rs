@@ -99,6 +99,21 @@ pub fn load_packs(
     Ok(Arc::new(set))
 }
 
+/// The configuration for commands that work without a repository (`explain`, `packs`): the file
+/// named by `--config` when given (its packs and pack directories then count), else none.
+pub fn config_for(opts: &PackOptions) -> Result<Config, CliError> {
+    match &opts.config {
+        Some(file) => {
+            let root = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Ok(aimslint_engine::load_config(root, Some(file))?)
+        }
+        None => Ok(Config::default()),
+    }
+}
+
 /// The repository root for a set of paths: `--root`, the directory given, or the nearest ancestor
 /// holding aimslint.toml or .git.
 pub fn find_root(paths: &[PathBuf], explicit: Option<&Path>) -> Result<PathBuf, CliError> {

@@ -4,6 +4,7 @@
 //! Pointer to the byte range it was written at, so a diagnostic about `/quality/assessed` can underline
 //! the exact YAML line. This crate knows nothing of policy: it reads, sniffs and locates.
 
+pub mod fsread;
 mod json;
 mod lines;
 mod markdown;
@@ -18,7 +19,10 @@ use std::fmt;
 pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
-pub use text::{PLACEHOLDERS, content_words, is_placeholder, is_placeholder_value};
+pub use text::{
+    PLACEHOLDERS, ceil_boundary, content_words, floor_boundary, is_placeholder,
+    is_placeholder_value, quote_path, truncate_chars,
+};
 
 /// The largest file read as evidence; larger files are reported, never silently dropped.
 pub const DEFAULT_MAX_FILE_BYTES: usize = 8 * 1024 * 1024;

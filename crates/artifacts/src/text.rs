@@ -179,3 +179,99 @@ mod tests {
         assert!(!is_placeholder_value(&serde_json::json!(false)));
     }
 }
+
+/// The largest char boundary of `s` at or before byte `i` (clamped to the text): a safe place to cut.
+pub fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or after byte `i` (clamped to the text).
+pub fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// `s` cut to at most `max` characters, with `…` appended when something was cut. The one way text
+/// is shortened for display: it never cuts inside a character.
+pub fn truncate_chars(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => {
+            let keep = max.saturating_sub(1);
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &s[..end]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod cut_tests {
+    use super::*;
+
+    #[test]
+    fn cuts_never_split_a_character() {
+        let s = "Zoë Müller-Łukasiewicz 🙂 Ünal";
+        for i in 0..=s.len() + 2 {
+            let f = floor_boundary(s, i);
+            let c = ceil_boundary(s, i);
+            assert!(s.is_char_boundary(f) && f <= i.min(s.len()));
+            assert!(s.is_char_boundary(c) && c >= i.min(s.len()));
+        }
+        for max in 0..40 {
+            let t = truncate_chars(s, max);
+            assert!(t.chars().count() <= max.max(1), "{max}: {t}");
+        }
+        assert_eq!(truncate_chars(s, 100), s);
+        assert_eq!(truncate_chars("Zoë Müller", 4), "Zoë…");
+    }
+}
+
+/// A path as it may be printed: unchanged when it holds no control character; otherwise quoted
+/// and escaped the way git's `core.quotePath` does (`"a\nb"`, `"\033[31m"`), so a file name can
+/// never inject a line, a terminal escape or a CI workflow command into what aimslint prints.
+pub fn quote_path(p: &str) -> std::borrow::Cow<'_, str> {
+    if !p.chars().any(|c| c.is_control()) {
+        return std::borrow::Cow::Borrowed(p);
+    }
+    let mut out = String::with_capacity(p.len() + 8);
+    out.push('"');
+    for c in p.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::quote_path;
+
+    #[test]
+    fn control_characters_are_escaped_as_git_does() {
+        assert_eq!(quote_path("models/a/README.md"), "models/a/README.md");
+        assert_eq!(quote_path("Zoë/ü.md"), "Zoë/ü.md");
+        assert_eq!(quote_path("a\nb.md"), "\"a\\nb.md\"");
+        assert_eq!(quote_path("x\u{1b}[31m\"y\\"), "\"x\\033[31m\\\"y\\\\\"");
+        assert_eq!(quote_path("::error::x\r"), "\"::error::x\\r\"");
+    }
+}

@@ -198,7 +198,18 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             .iter()
             .any(|f| f.waived.is_none() && f.fixed_in.is_none() && f.severity >= t)
     });
-    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+    // A file aimslint itself failed on (AL013) was not checked: the run is incomplete whatever else it found.
+    let internal = outcome
+        .findings
+        .iter()
+        .any(|f| f.rule == aimslint_engine::codes::INTERNAL);
+    Ok(if internal {
+        exit::INTERNAL
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
 }
 
 /// Files named on the command line, relative to the root. Empty when a directory was given.

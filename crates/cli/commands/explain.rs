@@ -1,11 +1,9 @@
-use aimslint_engine::Config;
-
 use crate::args::ExplainArgs;
 use crate::common::{CliError, load_packs};
 use crate::exit;
 
 pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
-    let packs = load_packs(&Config::default(), &args.packs, true)?;
+    let packs = load_packs(&crate::common::config_for(&args.packs)?, &args.packs, true)?;
     let id = args.id.trim();
     if let Some(rule) = packs.rule(id) {
         println!("{}: {}", rule.id, rule.title);

@@ -1,13 +1,11 @@
 use std::sync::Arc;
 
-use aimslint_engine::Config;
-
 use crate::args::PackOptions;
 use crate::common::{CliError, load_packs};
 use crate::exit;
 
 pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
-    let packs = load_packs(&Config::default(), opts, true)?;
+    let packs = load_packs(&crate::common::config_for(opts)?, opts, true)?;
     println!(
         "{:<12} {:<8} {:<9} {:>8} {:>6} {:>6}  {:<16} framework",
         "pack", "version", "optional", "controls", "rules", "pairs", "sha256"
@@ -31,7 +29,7 @@ pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
 }
 
 pub fn test(only: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
-    let packs: Arc<_> = load_packs(&Config::default(), opts, true)?;
+    let packs: Arc<_> = load_packs(&crate::common::config_for(opts)?, opts, true)?;
     let results = aimslint_engine::fixtures::run_fixtures(&packs, only);
     let mut failed = 0;
     for r in &results {

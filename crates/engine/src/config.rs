@@ -69,9 +69,16 @@ struct RawWaiver {
 #[serde(deny_unknown_fields)]
 struct RawFiles {
     #[serde(default)]
-    exclude: Vec<String>,
-    max_file_bytes: Option<usize>,
+    exclude: Vec<Spanned<String>>,
+    max_file_bytes: Option<Spanned<i64>>,
 }
+
+/// The largest `max_file_bytes` accepted: evidence is text a person writes; a larger limit would
+/// only let one file take the memory of the run.
+pub const MAX_FILE_BYTES_CEILING: usize = 1 << 30;
+
+/// The largest configuration file read (a config is a few kilobytes).
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
 
 /// A waiver: findings of `rule` in `paths` are reported as waived until `expires`.
 #[derive(Debug, Clone)]
@@ -118,6 +125,9 @@ pub struct Config {
     pub max_file_bytes: Option<usize>,
     /// Every place the config names rules, to check against the loaded packs.
     pub rule_refs: Vec<RuleRef>,
+    /// Where each `[artifacts]` kind and each `[packs]` id is written, to check against the packs.
+    pub kind_spans: BTreeMap<String, std::ops::Range<usize>>,
+    pub pack_spans: BTreeMap<String, std::ops::Range<usize>>,
 }
 
 /// A rule selector written in the config, with where.
@@ -134,15 +144,19 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Read `aimslint.toml` from a repository root, if there is one.
+///
+/// The repository's own file is read only as a regular file inside the repository (a symlink that
+/// leaves it, a FIFO or a device is refused, and nothing of it is shown); a file named with
+/// `--config` is the user's choice and may live anywhere, but must still be a regular file.
 pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, PackErrors> {
-    let path = match explicit {
-        Some(p) => p.to_path_buf(),
+    let (path, confine) = match explicit {
+        Some(p) => (p.to_path_buf(), false),
         None => {
             let p = root.join("aimslint.toml");
-            if !p.exists() {
+            if std::fs::symlink_metadata(&p).is_err() {
                 return Ok(Config::default());
             }
-            p
+            (p, true)
         }
     };
     let display = path
@@ -150,13 +164,25 @@ pub fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config, PackE
         .unwrap_or(&path)
         .to_string_lossy()
         .replace('\\', "/");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let read = if confine {
+        aimslint_artifacts::fsread::read_inside(root, &path, MAX_CONFIG_BYTES)
+    } else {
+        aimslint_artifacts::fsread::read_regular(&path, MAX_CONFIG_BYTES)
+    };
+    let cannot = |msg: String| {
         PackErrors(vec![PackDiagnostic::new(
             &display,
             "",
             None,
-            format!("cannot read: {e}"),
+            format!("cannot read: {msg}"),
         )])
+    };
+    let bytes = read.map_err(|e| cannot(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        cannot(format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     parse_config(&display, &text, path.parent().unwrap_or(root))
 }
@@ -166,13 +192,12 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
     let err = |span: Option<std::ops::Range<usize>>, msg: String| {
         PackDiagnostic::new(file, text, span, msg)
     };
-    let raw: RawConfig = match aimslint_packs::from_toml_all(text) {
-        Ok(r) => r,
-        Err(all) => {
-            return Err(PackErrors(
-                all.into_iter().map(|(span, msg)| err(span, msg)).collect(),
-            ));
-        }
+    // Problems serde could set aside (unknown keys, values of the wrong type) are reported with
+    // everything the rest of the file gets wrong.
+    let (raw, toml_errors) = aimslint_packs::from_toml_partial::<RawConfig>(text);
+    errors.extend(toml_errors.into_iter().map(|(span, msg)| err(span, msg)));
+    let Some(raw) = raw else {
+        return Err(PackErrors(errors));
     };
     let mut cfg = Config {
         file: Some(file.to_string()),
@@ -199,11 +224,21 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
             None => None,
         };
         match path {
-            Some(p) => cfg.pack_dirs.push(base.join(p)),
-            None => cfg.packs.push((id, version)),
+            Some(p) => match confined(base, &p) {
+                Ok(dir) => cfg.pack_dirs.push(dir),
+                Err(why) => errors.push(err(Some(span.clone()), format!("pack {id}: {why}"))),
+            },
+            None => {
+                cfg.pack_spans.insert(id.clone(), span.clone());
+                cfg.packs.push((id, version));
+            }
         }
     }
     for (kind, globs) in raw.artifacts {
+        if let Some(first) = globs.first() {
+            // The key's own span is not kept by serde; the first glob's line is where it is written.
+            cfg.kind_spans.insert(kind.clone(), first.span());
+        }
         for g in &globs {
             if let Err(e) = globset::Glob::new(g.get_ref()) {
                 errors.push(err(Some(g.span()), format!("invalid glob: {e}")));
@@ -307,13 +342,73 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
             span: (span.start, span.end),
         });
     }
-    cfg.exclude = raw.files.exclude;
-    cfg.max_file_bytes = raw.files.max_file_bytes;
+    for g in &raw.files.exclude {
+        if let Err(e) = globset::Glob::new(g.get_ref()) {
+            errors.push(err(Some(g.span()), format!("invalid glob: {e}")));
+        }
+    }
+    cfg.exclude = raw
+        .files
+        .exclude
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    if let Some(m) = raw.files.max_file_bytes {
+        let v = *m.get_ref();
+        if v < 1 || v as u64 > MAX_FILE_BYTES_CEILING as u64 {
+            errors.push(err(
+                Some(m.span()),
+                format!(
+                    "max_file_bytes must be between 1 and {MAX_FILE_BYTES_CEILING} (1 GiB); it is {v}"
+                ),
+            ));
+        } else {
+            cfg.max_file_bytes = Some(v as usize);
+        }
+    }
     if errors.is_empty() {
         Ok(cfg)
     } else {
         Err(PackErrors(errors))
     }
+}
+
+/// A directory named in the config, resolved against the config's folder, that must stay inside
+/// it: an absolute path, a `..` that climbs out, or a symlink that leads out is refused.
+fn confined(base: &Path, p: &str) -> Result<std::path::PathBuf, String> {
+    let rel = Path::new(p);
+    if rel.is_absolute() || p.contains('\\') {
+        return Err(format!(
+            "`{p}` must be a relative path inside the repository (a pack outside it is never read)"
+        ));
+    }
+    let mut depth: i64 = 0;
+    for c in rel.components() {
+        match c {
+            std::path::Component::ParentDir => depth -= 1,
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "`{p}` must be a relative path inside the repository"
+                ));
+            }
+        }
+        if depth < 0 {
+            return Err(format!(
+                "`{p}` leads outside the repository; a pack outside it is never read"
+            ));
+        }
+    }
+    let joined = base.join(rel);
+    if let (Ok(b), Ok(j)) = (base.canonicalize(), joined.canonicalize())
+        && !j.starts_with(&b)
+    {
+        return Err(format!(
+            "`{p}` leads outside the repository through a symlink; a pack outside it is never read"
+        ));
+    }
+    Ok(joined)
 }
 
 /// Check that every rule selector of the config and of the command line names something: a rule,
@@ -340,6 +435,35 @@ pub fn check_rule_refs(
                 )
                 .with_help("write a rule id (MC-003), an id prefix (MC), a pack (iso42001), a control glob (iso42001:A.7.*) or a severity; `aimslint packs list` shows what is loaded"),
             );
+        }
+    }
+    for (kind, span) in &config.kind_spans {
+        if packs.kind(kind).is_none() {
+            let known: Vec<&str> = packs.kinds().map(|k| k.id.as_str()).collect();
+            let near = crate::select::closest(kind, known.iter().copied());
+            errors.push(
+                PackDiagnostic::new(
+                    &file,
+                    &config.text,
+                    Some(span.clone()),
+                    format!(
+                        "[artifacts] `{kind}` is not an evidence kind of the loaded packs{}",
+                        near.map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default()
+                    ),
+                )
+                .with_help(format!("kinds: {}", known.join(", "))),
+            );
+        }
+    }
+    for (id, span) in &config.pack_spans {
+        if packs.pack(id).is_none() {
+            errors.push(PackDiagnostic::new(
+                &file,
+                &config.text,
+                Some(span.clone()),
+                format!("[packs] `{id}` is no built-in pack and no pack directory loaded one (built-in: {})", aimslint_packs::builtin_pack_ids().join(", ")),
+            ));
         }
     }
     for (sel, flag) in cli {

@@ -25,7 +25,7 @@ pub use finding::{
 };
 pub use history_cache::HistoryCache;
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};
-pub use select::Selection;
+pub use select::{Selection, closest};
 
 /// Core diagnostics, reported under these codes whatever packs are loaded.
 pub mod codes {
@@ -39,6 +39,8 @@ pub mod codes {
     pub const FRONT_MATTER: &str = "AL008";
     /// A rule's expression failed on this document.
     pub const EXPR_ERROR: &str = "AL009";
+    /// aimslint itself failed (a bug) while checking a file; the run went on, and exits 3.
+    pub const INTERNAL: &str = "AL013";
     /// A `[soa.exclude]` entry with no justification, or naming no control that can be excluded.
     pub const SOA_EXCLUSION: &str = "AL012";
 }

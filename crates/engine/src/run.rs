@@ -222,10 +222,26 @@ impl Engine {
                 };
                 (Arc::<str>::from(text), result)
             }
-            Err(e) => (
-                Arc::<str>::from(String::from_utf8_lossy(bytes).as_ref()),
-                Err(e),
-            ),
+            Err(mut e) => {
+                // Keep only what the diagnostic shows: nothing of a file over the size limit, and for
+                // a binary or mis-encoded file its text up to the end of the offending line. The
+                // offset is re-measured in the decoded text, where replacement characters change
+                // byte lengths.
+                let keep = match e.kind {
+                    aimslint_artifacts::ParseErrorKind::TooLarge => 0,
+                    _ => bytes[e.offset.min(bytes.len())..]
+                        .iter()
+                        .take(4096)
+                        .position(|&b| b == b'\n')
+                        .map_or((e.offset + 4096).min(bytes.len()), |i| e.offset + i),
+                };
+                let keep = keep.min(bytes.len());
+                e.offset = String::from_utf8_lossy(&bytes[..e.offset.min(keep)]).len();
+                (
+                    Arc::<str>::from(String::from_utf8_lossy(&bytes[..keep]).as_ref()),
+                    Err(e),
+                )
+            }
         };
         let raw_flavor = aimslint_artifacts::sniff_text(&input.path, &text);
         let pf = Arc::new(ParsedFile {
@@ -430,7 +446,20 @@ impl Engine {
     }
 
     /// As `eval_doc`, with what the references consulted: target paths, and key values (`key_dep`).
+    /// A panic while judging (a bug) becomes an internal-error finding on the document.
     pub(crate) fn eval_doc_deps(
+        &self,
+        doc: &Doc,
+        as_of: jiff::civil::Date,
+        idx: &Index,
+        filter: &dyn Fn(&Rule) -> bool,
+        commit: Option<&str>,
+    ) -> (Vec<Finding>, Vec<String>) {
+        contain(|| self.eval_doc_deps_unguarded(doc, as_of, idx, filter, commit))
+            .unwrap_or_else(|what| (vec![internal_finding(&doc.path, commit, &what)], Vec::new()))
+    }
+
+    fn eval_doc_deps_unguarded(
         &self,
         doc: &Doc,
         as_of: jiff::civil::Date,
@@ -523,7 +552,7 @@ impl Engine {
                 .get(start..)
                 .is_some_and(|t| t.starts_with(v.as_str()))
         {
-            let at = start + off;
+            let at = aimslint_artifacts::floor_boundary(&doc.parsed.text, start + off);
             let end = doc.parsed.text[at..]
                 .find('\n')
                 .map_or(doc.parsed.text.len(), |i| at + i);
@@ -576,7 +605,8 @@ impl Engine {
         } = d;
         let (line, column) = pf.map_or((1, 1), |p| p.lines.line_col(&p.text, offset));
         let span = pf.map(|p| {
-            let end = p.text[offset.min(p.text.len())..]
+            let offset = aimslint_artifacts::floor_boundary(&p.text, offset);
+            let end = p.text[offset..]
                 .find('\n')
                 .map_or(p.text.len(), |i| offset + i);
             trim_span(&p.text, offset, end)
@@ -591,11 +621,46 @@ impl Engine {
         }
     }
 
+    /// Read, parse and classify one file. A panic in any of it (a bug) is contained here: it
+    /// becomes an internal-error finding on that file, and the run goes on.
     pub(crate) fn prepare(
         &self,
         input: &FileInput,
         commit: Option<&str>,
     ) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
+        match contain(|| self.prepare_unguarded(input, commit)) {
+            Ok(r) => r,
+            Err(what) => {
+                let a = Artifact {
+                    path: input.path.clone(),
+                    kind: self.classifier.classify(&input.path, None),
+                    format: Format::from_path(&input.path).map(|f| f.as_str().to_string()),
+                    flavor: None,
+                    status: ArtifactStatus::Error,
+                    commit: commit.map(str::to_string),
+                };
+                (
+                    None,
+                    Some(a),
+                    vec![internal_finding(&input.path, commit, &what)],
+                )
+            }
+        }
+    }
+
+    fn prepare_unguarded(
+        &self,
+        input: &FileInput,
+        commit: Option<&str>,
+    ) -> (Option<Doc>, Option<Artifact>, Vec<Finding>) {
+        // Debug builds only: the tests make one file fail this way to prove the run contains it.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("AIMSLINT_DEBUG_PANIC_ON").is_some_and(|p| p == input.path.as_str()) {
+            panic!(
+                "deliberate failure on {} (AIMSLINT_DEBUG_PANIC_ON)",
+                input.path
+            );
+        }
         // Only files that fail to read need these; most files do not.
         let path_kind = || self.classifier.classify(&input.path, None);
         let relevant_path = || self.classifier.path_matches(&input.path);
@@ -811,6 +876,36 @@ impl Engine {
 
 /// A Markdown file that opens with front matter and is named like a card (a repository's
 /// `README.md`, `*card*.md`): when it fails to parse it is reported, not taken for prose.
+/// Run `f`, turning a panic into its message.
+fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with no message".into())
+    })
+}
+
+/// AL013: aimslint itself failed on this file. The rest of the run went on; exit code 3 says so.
+fn internal_finding(path: &str, commit: Option<&str>, what: &str) -> Finding {
+    let message = format!(
+        "internal error while checking this file: {}",
+        aimslint_artifacts::truncate_chars(what, 200)
+    );
+    Finding {
+        commit: commit.map(str::to_string),
+        ..Finding::about_file(
+            codes::INTERNAL,
+            Severity::Error,
+            path,
+            message,
+            "This is a bug in aimslint, not in your file: please report it with the file (or a copy that still fails) at https://github.com/aimslint/aimslint/issues. The other files were checked.",
+            fingerprint(codes::INTERNAL, path, "", ""),
+        )
+    }
+}
+
 fn card_like(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let opens_front_matter = text
@@ -834,8 +929,8 @@ fn sniff_format(text: &str) -> Option<Format> {
 
 /// Keep a label on one line: the first line of the span, without trailing whitespace.
 fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let start = start.min(text.len());
-    let end = end.clamp(start, text.len());
+    let start = aimslint_artifacts::floor_boundary(text, start);
+    let end = aimslint_artifacts::floor_boundary(text, end.max(start));
     let first_line_end = text[start..end].find('\n').map_or(end, |i| start + i);
     let trimmed = text[start..first_line_end].trim_end();
     (start, start + trimmed.len())

@@ -52,3 +52,13 @@ impl Selection {
         selected && !self.ignore.iter().any(|s| matches(rule, s))
     }
 }
+
+/// The candidate nearest to a mistyped name, when one is near enough to be what was meant.
+pub fn closest<'a>(typo: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let t = typo.to_ascii_lowercase();
+    candidates
+        .map(|c| (strsim::levenshtein(&t, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}

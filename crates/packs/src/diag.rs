@@ -86,41 +86,66 @@ pub type TomlError = (Option<std::ops::Range<usize>>, String);
 /// unknown keys reports three problems. Gives up after 50 errors, or when blanking the
 /// line does not move past the error (a value spanning several lines).
 pub fn from_toml_all<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<TomlError>> {
+    match from_toml_partial(text) {
+        (Some(v), errors) if errors.is_empty() => Ok(v),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// As [`from_toml_all`], but also sets aside a `key = value` line whose value has the wrong type,
+/// and gives back what the rest of the file means, when it means something: so the caller can
+/// still check the rest, and a file's problems are all reported at once (an unknown key does not
+/// hide an invalid value three lines below). A "missing field" that only results from a line set
+/// aside is not reported twice.
+pub fn from_toml_partial<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> (Option<T>, Vec<TomlError>) {
     let mut work = text.to_string();
     let mut errors: Vec<TomlError> = Vec::new();
+    let mut blanked_keys: Vec<String> = Vec::new();
     let done = |mut errors: Vec<TomlError>| {
         errors.sort_by_key(|(span, _)| span.as_ref().map_or(0, |s| s.start));
         errors
     };
     loop {
         match toml::from_str::<T>(&work) {
-            Ok(v) if errors.is_empty() => return Ok(v),
-            Ok(_) => return Err(done(errors)),
+            Ok(v) => return (Some(v), done(errors)),
             Err(e) => {
                 let span = e.span();
                 let message = e.message().trim().to_string();
-                // Only an unknown key can be set aside without changing what the rest means.
-                let unknown = message.starts_with("unknown field");
+                if let Some(key) = missing_field(&message)
+                    && blanked_keys.iter().any(|k| k == key)
+                {
+                    // Caused by a line already reported and set aside.
+                    return (None, done(errors));
+                }
+                // A line can be set aside without changing what the rest means when its key is
+                // unknown or its value has the wrong type.
+                let local = message.starts_with("unknown field")
+                    || message.starts_with("invalid type")
+                    || message.starts_with("invalid value")
+                    || message.starts_with("invalid length");
                 errors.push((span.clone(), message));
-                if !unknown {
-                    return Err(done(errors));
+                if !local {
+                    return (None, done(errors));
                 }
                 let Some(span) = span else {
-                    return Err(done(errors));
+                    return (None, done(errors));
                 };
                 if errors.len() >= 50 {
-                    return Err(done(errors));
+                    return (None, done(errors));
                 }
-                let start = work[..span.start.min(work.len())]
-                    .rfind('\n')
-                    .map_or(0, |i| i + 1);
-                let end = work[span.start.min(work.len())..]
-                    .find('\n')
-                    .map_or(work.len(), |i| span.start + i);
+                let at = aimslint_artifacts::floor_boundary(&work, span.start);
+                let start = work[..at].rfind('\n').map_or(0, |i| i + 1);
+                let end = work[at..].find('\n').map_or(work.len(), |i| at + i);
                 let line = &work[start..end];
                 // Only a `key = value` line can be blanked without breaking what follows.
                 if !line.contains('=') || line.trim_start().starts_with('[') {
-                    return Err(done(errors));
+                    return (None, done(errors));
+                }
+                if let Some((k, _)) = line.split_once('=') {
+                    let k = k.trim().trim_matches('"').trim_matches('\'');
+                    blanked_keys.push(k.rsplit('.').next().unwrap_or(k).to_string());
                 }
                 let blank: String = line
                     .chars()
@@ -130,4 +155,10 @@ pub fn from_toml_all<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Ve
             }
         }
     }
+}
+
+/// The field a serde "missing field `x`" message names.
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
 }

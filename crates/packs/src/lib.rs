@@ -11,7 +11,7 @@ mod model;
 mod set;
 
 pub use builtin::{builtin_pack_files, builtin_pack_ids, builtin_schemas};
-pub use diag::{PackDiagnostic, PackErrors, from_toml_all};
+pub use diag::{PackDiagnostic, PackErrors, from_toml_all, from_toml_partial};
 pub use files::PackFiles;
 pub use model::*;
 pub use set::{LoadRequest, PackSet};

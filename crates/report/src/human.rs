@@ -4,7 +4,8 @@ use std::io::{self, Write};
 use aimslint_engine::{Finding, Outcome};
 use aimslint_packs::Severity;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::{Meta, Reporter};
@@ -15,8 +16,105 @@ pub struct Human;
 
 struct FindingDiag<'a> {
     f: &'a Finding,
-    src: Option<NamedSource<String>>,
+    src: Option<Window>,
     help: String,
+}
+
+/// The part of a file a snippet shows: a few lines around the span, and on a very long line only
+/// the stretch around it — never the whole file, whatever its size or the number of findings.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    base: usize,
+    /// 0-based line of `text`'s first line in the file.
+    first_line: usize,
+    /// Characters of that line before `text` starts (the line was cut on the left).
+    cut_chars: usize,
+}
+
+/// Context kept on each side of a span.
+const WINDOW_LINES: usize = 2;
+const WINDOW_LINE_BYTES: usize = 160;
+const WINDOW_MAX_SPAN: usize = 512;
+
+impl Window {
+    fn around(name: &str, file: &str, span: (usize, usize)) -> Window {
+        let floor = aimslint_artifacts::floor_boundary;
+        let ceil = aimslint_artifacts::ceil_boundary;
+        let start = floor(file, span.0);
+        let end = floor(file, span.1.max(start).min(start + WINDOW_MAX_SPAN));
+        // Whole lines around the span…
+        let mut lo = file[..start].rfind('\n').map_or(0, |i| i + 1);
+        for _ in 0..WINDOW_LINES {
+            if lo == 0 {
+                break;
+            }
+            lo = file[..lo - 1].rfind('\n').map_or(0, |i| i + 1);
+        }
+        let mut hi = file[end..].find('\n').map_or(file.len(), |i| end + i);
+        for _ in 0..WINDOW_LINES {
+            if hi >= file.len() {
+                break;
+            }
+            hi = file[hi + 1..].find('\n').map_or(file.len(), |i| hi + 1 + i);
+        }
+        // …but no more than a stretch of a very long line on either side.
+        let line_start = file[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut cut_chars = 0;
+        if start - lo > WINDOW_LINES * WINDOW_LINE_BYTES * 2
+            || start - line_start > WINDOW_LINE_BYTES
+        {
+            let from = if start - line_start > WINDOW_LINE_BYTES {
+                floor(file, start - WINDOW_LINE_BYTES)
+            } else {
+                line_start
+            };
+            cut_chars = file[line_start..from].chars().count();
+            lo = from;
+        }
+        if hi - end > WINDOW_LINE_BYTES {
+            hi = ceil(file, end + WINDOW_LINE_BYTES).min(hi);
+        }
+        let first_line = file[..lo].matches('\n').count();
+        Window {
+            name: name.to_string(),
+            text: file[lo..hi].to_string(),
+            base: lo,
+            first_line,
+            cut_chars,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let off = span.offset().saturating_sub(self.base).min(self.text.len());
+        let len = span.len().min(self.text.len() - off);
+        let local = SourceSpan::new(off.into(), len);
+        let inner = self.text.read_span(&local, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.cut_chars
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + self.base).into(),
+                inner.span().len(),
+            ),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for FindingDiag<'_> {
@@ -60,7 +158,8 @@ impl Diagnostic for FindingDiag<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (s, e) = self.f.span?;
-        self.src.as_ref()?;
+        let w = self.src.as_ref()?;
+        let e = e.min(s + WINDOW_MAX_SPAN).min(w.base + w.text.len());
         let label = match &self.f.commit {
             Some(c) => format!("{} @ {}", self.f.rule, &c[..c.len().min(12)]),
             None => self.f.rule.clone(),
@@ -99,12 +198,14 @@ impl Reporter for Human {
                     w.expires, w.owner, w.reason
                 ));
             }
+            let shown_path = aimslint_artifacts::quote_path(&f.path);
             let src = f
                 .blob
                 .as_ref()
                 .and_then(|b| outcome.sources.get(b))
                 .or_else(|| outcome.sources.get(&f.path))
-                .map(|t| NamedSource::new(f.path.clone(), t.to_string()));
+                .zip(f.span)
+                .map(|(t, span)| Window::around(&shown_path, t, span));
             let title = if f.waived.is_some() {
                 format!("[waived] {}", f.message)
             } else {
@@ -125,7 +226,7 @@ impl Reporter for Human {
                 .map_err(|e| io::Error::other(e.to_string()))?;
             if diag.src.is_none() {
                 // No snippet: still say where.
-                s = format!("{}:{}:{}\n{s}", f.path, f.line, f.column);
+                s = format!("{}:{}:{}\n{s}", shown_path, f.line, f.column);
             }
             out.write_all(s.as_bytes())?;
             writeln!(out)?;
