@@ -4,9 +4,8 @@ mod util;
 
 mod bad_input;
 mod check_example;
-mod corpus;
 mod explain;
+mod hardening;
 mod history;
 mod packs;
-mod precommit;
 mod report;
