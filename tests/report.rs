@@ -1,29 +1,12 @@
 //! `aimslint report crosswalk|soa|diff`: golden reports of the example repository, every framework
 //! item and crosswalk pair present, statuses derived as documented, evidence stamped `path@commit`,
-//! the JSON against its schema, OSCAL against NIST's schema and compliance-trestle, the HTML in
-//! headless Chromium.
+//! the JSON against its schema, OSCAL against NIST's schema. OSCAL in compliance-trestle and the HTML
+//! in headless Chromium are tests/external/report_tools.rs.
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use crate::util::*;
-
-const AS_OF: &str = "2026-11-01";
-
-fn report(args: &[&str], dir: &Path) -> std::process::Output {
-    let mut all = vec!["report"];
-    all.extend_from_slice(args);
-    let o = run(&all, &repo_root());
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?} in {}: {}",
-        dir.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
 
 /// A report of the example repository, as of the date its gaps are documented at.
 fn example_report(kind: &str, format: &str) -> std::process::Output {
@@ -537,21 +520,6 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
     out.sort();
 }
 
-/// A tool the test needs; where `.ci/run` set AIMSLINT_REQUIRE_TOOLS its absence fails the test,
-/// elsewhere it skips it and says so.
-#[allow(clippy::print_stderr)] // the reason a test is skipped is for the person running it
-fn tool_available(what: &str, probe: &mut Command, install: &str) -> bool {
-    if probe.output().map(|o| o.status.success()).unwrap_or(false) {
-        return true;
-    }
-    assert!(
-        std::env::var_os("AIMSLINT_REQUIRE_TOOLS").is_none(),
-        "{what} is not available; .ci/run installs it ({install})"
-    );
-    eprintln!("skipped: {what} is not available ({install})");
-    false
-}
-
 #[test]
 fn oscal_matches_nists_schema() {
     let doc = json(&example_report("soa", "oscal"));
@@ -581,134 +549,4 @@ fn oscal_matches_nists_schema() {
     assert_eq!(state("A.7.3"), "not-satisfied");
     // The same input gives the same document, UUIDs included.
     assert_eq!(doc, json(&example_report("soa", "oscal")));
-}
-
-#[test]
-fn oscal_loads_in_compliance_trestle() {
-    let probe = "from trestle.oscal.assessment_results import AssessmentResults";
-    if !tool_available(
-        "python3 with compliance-trestle",
-        Command::new("python3").args(["-c", probe]),
-        "pip install compliance-trestle==3.12.4",
-    ) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("assessment-results.json");
-    let ex = example();
-    report(
-        &[
-            "soa",
-            ex.to_str().unwrap(),
-            "--format",
-            "oscal",
-            "--as-of",
-            AS_OF,
-            "--output",
-            file.to_str().unwrap(),
-        ],
-        &ex,
-    );
-    let script = "import pathlib, sys\nfrom trestle.oscal.assessment_results import AssessmentResults\nar = AssessmentResults.oscal_read(pathlib.Path(sys.argv[1]))\nprint(ar.metadata.oscal_version.__root__, len(ar.results[0].findings))\n";
-    let o = Command::new("python3")
-        .args(["-c", script, file.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "trestle rejects the document: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "1.1.2 35");
-}
-
-fn chromium(args: &[&str], user_data: &Path) -> std::process::Output {
-    Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", user_data.display()))
-        .args(args)
-        .output()
-        .expect("chromium runs")
-}
-
-#[test]
-fn html_reports_render_in_headless_chromium() {
-    if !tool_available(
-        "chromium",
-        Command::new("chromium").arg("--version"),
-        "apt-get install chromium",
-    ) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let ex = example();
-    for (kind, rows) in [("crosswalk", 72 + 43), ("soa", 38)] {
-        let page = dir.path().join(format!("{kind}.html"));
-        report(
-            &[
-                kind,
-                ex.to_str().unwrap(),
-                "--format",
-                "html",
-                "--as-of",
-                AS_OF,
-                "--output",
-                page.to_str().unwrap(),
-            ],
-            &ex,
-        );
-        let html = std::fs::read_to_string(&page).unwrap();
-        for external in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
-            assert!(
-                !html.contains(external),
-                "{kind}: external asset `{external}`"
-            );
-        }
-        let url = format!("file://{}", page.display());
-        let o = chromium(
-            &["--dump-dom", &url],
-            &dir.path().join(format!("{kind}-dom")),
-        );
-        let dom = String::from_utf8_lossy(&o.stdout);
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            !stderr.contains("Uncaught"),
-            "{kind}: console error:\n{stderr}"
-        );
-        assert_eq!(
-            dom.matches("<tr class=\"item\"").count(),
-            rows,
-            "{kind} rows"
-        );
-        // The script ran: it counted the rows.
-        assert!(
-            dom.contains(&format!("{rows} of {rows} shown")),
-            "{kind}: filters did not run"
-        );
-        let shot = dir.path().join(format!("{kind}.png"));
-        let o = chromium(
-            &[
-                &format!("--screenshot={}", shot.display()),
-                "--window-size=1400,2000",
-                &url,
-            ],
-            &dir.path().join(format!("{kind}-shot")),
-        );
-        assert!(!String::from_utf8_lossy(&o.stderr).contains("Uncaught"));
-        let png = std::fs::read(&shot).expect("a screenshot");
-        assert!(
-            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
-            "{kind}: PNG"
-        );
-    }
 }

@@ -26,6 +26,24 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
         .expect("runs")
 }
 
+/// The date the example repository's gaps are documented at.
+pub const AS_OF: &str = "2026-11-01";
+
+/// `aimslint report <args>`, which must succeed; `dir` is the repository reported on.
+pub fn report(args: &[&str], dir: &Path) -> Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let o = run(&all, &repo_root());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -1,29 +1,36 @@
 //! The hooks of .pre-commit-hooks.yaml, run by the real pre-commit framework (PyPI), which .ci/run
-//! installs. Under .ci/run (AIMSLINT_REQUIRE_TOOLS) a missing framework fails the test; elsewhere it is
-//! skipped and says so.
+//! installs.
 
 use std::process::Command;
 
-use crate::util::*;
+use libtest_mimic::Trial;
 
-fn pre_commit() -> Option<String> {
-    let ok = Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        return Some("pre-commit".into());
-    }
-    assert!(
-        std::env::var_os("AIMSLINT_REQUIRE_TOOLS").is_none(),
-        "pre-commit is not installed; .ci/run installs it (pip install pre-commit)"
-    );
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("skipped: the pre-commit framework is not installed (pip install pre-commit)");
-    }
-    None
+use crate::util::*;
+use crate::{Need, tool, trial};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        trial(
+            "precommit::the_real_pre_commit_framework_runs_our_hooks",
+            pre_commit,
+            the_real_pre_commit_framework_runs_our_hooks,
+        ),
+        trial(
+            "precommit::the_pre_push_hook_checks_the_pushed_range",
+            pre_commit,
+            the_pre_push_hook_checks_the_pushed_range,
+        ),
+    ]
+}
+
+/// The framework's command, once it answers `--version`.
+fn pre_commit() -> Need<&'static str> {
+    tool(
+        "pre-commit",
+        Command::new("pre-commit").arg("--version"),
+        "pip install pre-commit==4.7.0",
+    )
+    .map(|()| "pre-commit")
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -68,16 +75,14 @@ fn path_with_binary() -> String {
     )
 }
 
-#[test]
-fn the_real_pre_commit_framework_runs_our_hooks() {
-    let Some(pc) = pre_commit() else { return };
+fn the_real_pre_commit_framework_runs_our_hooks(pc: &str) {
     let hooks = hook_repo();
     let work = tempfile::tempdir().unwrap();
     assert!(git(work.path(), &["init", "-q"]).status.success());
     let path = path_with_binary();
     let cache = tempfile::tempdir().unwrap();
     let try_repo = |extra: &[&str]| {
-        Command::new(&pc)
+        Command::new(pc)
             .args([
                 "try-repo",
                 hooks.path().to_str().unwrap(),
@@ -123,9 +128,7 @@ fn the_real_pre_commit_framework_runs_our_hooks() {
     assert!(!out.contains("DP-005"), "{out}");
 }
 
-#[test]
-fn the_pre_push_hook_checks_the_pushed_range() {
-    let Some(pc) = pre_commit() else { return };
+fn the_pre_push_hook_checks_the_pushed_range(pc: &str) {
     let hooks = hook_repo();
     let work = tempfile::tempdir().unwrap();
     assert!(git(work.path(), &["init", "-q"]).status.success());
@@ -167,7 +170,7 @@ fn the_pre_push_hook_checks_the_pushed_range() {
 
     let path = path_with_binary();
     let cache = tempfile::tempdir().unwrap();
-    let o = Command::new(&pc)
+    let o = Command::new(pc)
         .args([
             "try-repo",
             hooks.path().to_str().unwrap(),
