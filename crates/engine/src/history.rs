@@ -278,6 +278,7 @@ impl Engine {
             closed: Vec::new(),
             events: Vec::new(),
             texts: HashMap::new(),
+            texts_bytes: 0,
             named: std::collections::HashSet::new(),
             dependents: HashMap::new(),
             agenda: BTreeMap::new(),
@@ -455,8 +456,11 @@ struct Pass<'e> {
     key_counts: HashMap<(String, String), HashMap<String, usize>>,
     /// Key values that appeared or disappeared since last drained (as `key_dep` strings).
     keys_flipped: Vec<String>,
-    /// The text of each blob a finding was found in, for snippets.
+    /// The text of each blob a finding was found in, for snippets: at most `TEXT_BUDGET` bytes in
+    /// all (kept in replay order, so the same whatever `--jobs`); findings past it are reported
+    /// with their line, without a snippet.
     texts: HashMap<String, Arc<str>>,
+    texts_bytes: usize,
     /// Commits a finding was introduced or fixed in.
     named: std::collections::HashSet<String>,
     /// Reference target path → documents whose reference findings looked at it.
@@ -464,6 +468,10 @@ struct Pass<'e> {
     /// Date → documents whose date rules may change when the judgement date crosses it.
     agenda: BTreeMap<jiff::civil::Date, BTreeSet<Arc<str>>>,
 }
+
+/// The most file text a history run keeps for snippets (a file version's text is kept only while
+/// a finding points into it, and only up to this much in all).
+const TEXT_BUDGET: usize = 64 << 20;
 
 impl Pass<'_> {
     fn insert(&mut self, path: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
@@ -644,7 +652,9 @@ impl Pass<'_> {
                     if let Some(b) = &f.blob
                         && !self.texts.contains_key(b)
                         && let Some(d) = self.state.get(p).and_then(|s| s.judged.doc.as_ref())
+                        && self.texts_bytes + d.parsed.text.len() <= TEXT_BUDGET
                     {
+                        self.texts_bytes += d.parsed.text.len();
                         self.texts.insert(b.clone(), d.parsed.text.clone());
                     }
                     e.insert(f);

@@ -403,7 +403,7 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         .map(|a| {
             format!(
                 "{}@{}",
-                a.path,
+                aimslint_artifacts::quote_path(&a.path),
                 input.stamps.at(&a.path, a.commit.as_deref())
             )
         })
