@@ -6,6 +6,7 @@
 
 pub mod fsread;
 mod json;
+mod strict_json;
 mod lines;
 mod markdown;
 mod pointer;
