@@ -6,6 +6,7 @@ mod bad_input;
 mod check_example;
 mod explain;
 mod hardening;
+mod hardening_budgets;
 mod history;
 mod packs;
 mod report;

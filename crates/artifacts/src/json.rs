@@ -5,13 +5,13 @@
 use serde_json::Value;
 
 use crate::lines::LineIndex;
-use crate::pointer::{Spans, join_pointer};
+use crate::pointer::{ROOT, Spans};
 use crate::{Format, ParseError, ParseErrorKind, Parsed};
 
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let base = text.len() - body.len();
-    let value: Value = serde_json::from_str(body).map_err(|e| {
+    let value: Value = crate::strict_json::from_str(body).map_err(|e| {
         let idx = LineIndex::new(body);
         let offset = idx
             .line_start(e.line().max(1))
@@ -43,13 +43,26 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
 
 enum Frame {
     Obj {
-        ptr: String,
+        node: usize,
         key: Option<(String, usize)>,
     },
     Arr {
-        ptr: String,
+        node: usize,
         idx: usize,
     },
+}
+
+/// The node of the value now starting, and where its entry began (its key, for a member).
+fn target(stack: &mut [Frame], spans: &mut Spans, start: usize) -> Option<(usize, usize)> {
+    match stack.last_mut() {
+        None => Some((ROOT, start)),
+        Some(Frame::Obj { node, key }) => key.take().map(|(k, ks)| (spans.child(*node, &k), ks)),
+        Some(Frame::Arr { node, idx }) => {
+            let c = spans.element(*node, *idx);
+            *idx += 1;
+            Some((c, start))
+        }
+    }
 }
 
 pub(crate) fn spans(text: &str, base: usize) -> Spans {
@@ -57,29 +70,17 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
     let mut spans = Spans::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
-    // Where the value now starting belongs, and where its entry began.
-    let target = |stack: &mut Vec<Frame>, start: usize| -> Option<(String, usize)> {
-        match stack.last_mut() {
-            None => Some((String::new(), start)),
-            Some(Frame::Obj { ptr, key }) => key.take().map(|(k, ks)| (join_pointer(ptr, &k), ks)),
-            Some(Frame::Arr { ptr, idx }) => {
-                let p = format!("{ptr}/{idx}");
-                *idx += 1;
-                Some((p, start))
-            }
-        }
-    };
     while i < bytes.len() {
         let b = bytes[i];
         match b {
             b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => i += 1,
             b'{' | b'[' => {
-                if let Some((p, from)) = target(&mut stack, i) {
-                    spans.insert(p.clone(), base + from, base + i + 1);
+                if let Some((node, from)) = target(&mut stack, &mut spans, i) {
+                    spans.set(node, base + from, base + i + 1);
                     stack.push(if b == b'{' {
-                        Frame::Obj { ptr: p, key: None }
+                        Frame::Obj { node, key: None }
                     } else {
-                        Frame::Arr { ptr: p, idx: 0 }
+                        Frame::Arr { node, idx: 0 }
                     });
                 }
                 i += 1;
@@ -97,8 +98,8 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
                     if let Some(Frame::Obj { key: k, .. }) = stack.last_mut() {
                         *k = Some((key, i));
                     }
-                } else if let Some((p, from)) = target(&mut stack, i) {
-                    spans.insert(p, base + from, base + end);
+                } else if let Some((node, from)) = target(&mut stack, &mut spans, i) {
+                    spans.set(node, base + from, base + end);
                 }
                 i = end;
             }
@@ -109,8 +110,8 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
                 {
                     i += 1;
                 }
-                if let Some((p, from)) = target(&mut stack, start) {
-                    spans.insert(p, base + from, base + i);
+                if let Some((node, from)) = target(&mut stack, &mut spans, start) {
+                    spans.set(node, base + from, base + i);
                 }
             }
         }
@@ -147,6 +148,35 @@ mod tests {
                 ..p.spans(text).exact("/a/b/1/c").unwrap().1],
             "\"c\": \"x\\\"y\""
         );
+    }
+
+    /// A 7 MB file whose one 1 MB key holds 5,000 members: the span table keeps the key once
+    /// (it used to keep it in every member's pointer: 5 GB).
+    #[test]
+    fn a_long_key_over_many_members() {
+        let key = "k".repeat(1 << 20);
+        let mut text = format!("{{\"{key}\": {{\n");
+        let filler = "v".repeat(1_200);
+        for i in 0..5_000 {
+            let sep = if i == 0 { "" } else { ",\n" };
+            text.push_str(&format!("{sep}  \"m{i}\": [\"{filler}\", {i}]"));
+        }
+        text.push_str("\n}}\n");
+        assert!(text.len() > 7_000_000, "{}", text.len());
+        let p = parse(&text).unwrap();
+        let spans = p.spans(&text);
+        assert_eq!(spans.len(), 1 + 1 + 5_000 * 3);
+        assert!(
+            spans.token_bytes() < (1 << 20) + 5_000 * 8,
+            "{}",
+            spans.token_bytes()
+        );
+        let idx = LineIndex::new(&text);
+        let at = spans.exact(&format!("/{key}/m4999/1")).unwrap();
+        assert_eq!(&text[at.0..at.1], "4999");
+        assert_eq!(idx.line_col(&text, at.0).0, 5_001);
+        let missing = spans.locate(&format!("/{key}/m4999/7/x")).unwrap();
+        assert_eq!(idx.line_col(&text, missing.0).0, 5_001);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! "body": <text after the front matter> }`, so a front-matter key can never collide with a section.
 //! `meta` is absent when the file has no front matter.
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::{Map, Value};
 
-use crate::pointer::{Spans, join_pointer};
+use crate::pointer::{ROOT, Spans};
 use crate::{Format, Notice, ParseError, ParseErrorKind, Parsed};
 
 /// Front matter larger than this is refused (a real card's is a few KiB).
@@ -181,11 +183,14 @@ type Places = Vec<(String, usize, usize, usize, usize)>;
 
 pub(crate) fn section_spans(places: &Places) -> Spans {
     let mut spans = Spans::default();
+    let sections = spans.child(ROOT, "sections");
     for (key, start, end, text_start, text_end) in places {
-        let ptr = join_pointer("/sections", key);
-        spans.insert(format!("{ptr}/title"), *start, *end);
-        spans.insert(format!("{ptr}/text"), *text_start, *text_end);
-        spans.insert(ptr, *start, *end);
+        let section = spans.child(sections, key);
+        let title = spans.child(section, "title");
+        spans.set(title, *start, *end);
+        let text = spans.child(section, "text");
+        spans.set(text, *text_start, *text_end);
+        spans.set(section, *start, *end);
     }
     spans
 }
@@ -219,6 +224,11 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
     }
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());
+    // The next number to try after each slug that was taken: `-1`, `-2`, … are tried once per
+    // slug, not once per heading, so a thousand equal headings cost a thousand steps, not a
+    // million. Every key below that number is taken (keys are never removed), so the first free
+    // one is the same as counting up from 1.
+    let mut next: HashMap<String, usize> = HashMap::new();
     for (i, h) in headings.iter().enumerate() {
         let text_end = headings[i + 1..]
             .iter()
@@ -232,12 +242,18 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
         } else {
             base_slug
         };
-        let mut key = base_slug.clone();
-        let mut n = 1;
-        while map.contains_key(&key) {
-            key = format!("{base_slug}-{n}");
-            n += 1;
-        }
+        let key = if map.contains_key(&base_slug) {
+            let n = next.entry(base_slug.clone()).or_insert(1);
+            loop {
+                let key = format!("{base_slug}-{n}");
+                *n += 1;
+                if !map.contains_key(&key) {
+                    break key;
+                }
+            }
+        } else {
+            base_slug
+        };
         places.push((
             key.clone(),
             base + h.start,
@@ -322,6 +338,60 @@ mod tests {
         let text = "---\nlicense: mit\nbad: [x\n---\n";
         let e = parse(text).unwrap_err();
         assert!(LineIndex::new(text).line_col(text, e.offset).0 >= 3);
+    }
+
+    fn keys(p: &Parsed) -> Vec<String> {
+        let mut places: Vec<(usize, String)> = p.value["sections"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| {
+                let text = p.value["body"].as_str().unwrap();
+                (
+                    p.spans(text).exact(&format!("/sections/{k}")).unwrap().0,
+                    k.clone(),
+                )
+            })
+            .collect();
+        places.sort();
+        places.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// Equal headings get `-1`, `-2`, … in order, skipping any key an earlier heading already has.
+    #[test]
+    fn equal_headings_are_numbered() {
+        let p = parse("# A\n# A\n# A 1\n# A\n# A 3\n# A\n# A\n#\n#\n").unwrap();
+        assert_eq!(
+            keys(&p),
+            [
+                "a",
+                "a-1",
+                "a-1-1",
+                "a-2",
+                "a-3",
+                "a-4",
+                "a-5",
+                "section",
+                "section-1"
+            ]
+        );
+        let p = parse("# A 2\n# A\n# A\n# A\n# A 2\n").unwrap();
+        assert_eq!(keys(&p), ["a-2", "a", "a-1", "a-3", "a-2-1"]);
+    }
+
+    /// Thirty thousand equal headings each get their own key (numbering them used to take a
+    /// number of steps growing with the square of their count).
+    #[test]
+    fn thirty_thousand_equal_headings() {
+        let text = "## Same\n".repeat(30_000);
+        let p = parse(&text).unwrap();
+        let sections = p.value["sections"].as_object().unwrap();
+        assert_eq!(sections.len(), 30_000);
+        assert!(sections.contains_key("same"));
+        assert!(sections.contains_key("same-1"));
+        assert!(sections.contains_key("same-29999"));
+        assert!(!sections.contains_key("same-30000"));
+        assert_eq!(line(&text, &p, "/sections/same-29999"), 30_000);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::lines::LineIndex;
-use crate::pointer::{Spans, join_pointer};
+use crate::pointer::{ROOT, Spans};
 use crate::{Format, ParseError, ParseErrorKind, Parsed};
 
 fn options() -> serde_saphyr::Options {
@@ -300,13 +300,13 @@ mod fast {
 
 enum Frame {
     Map {
-        ptr: String,
+        node: usize,
         key: Option<(String, usize)>,
         /// Depth of a complex (non-scalar) key being skipped.
         skip: usize,
     },
     Seq {
-        ptr: String,
+        node: usize,
         idx: usize,
     },
 }
@@ -342,9 +342,9 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
             continue;
         }
         // A node: a key, a value, or the root.
-        let (ptr, from) = match stack.last_mut() {
-            None => (String::new(), start),
-            Some(Frame::Map { ptr, key, skip }) => {
+        let (node, from) = match stack.last_mut() {
+            None => (ROOT, start),
+            Some(Frame::Map { node, key, skip }) => {
                 if *skip > 0 {
                     if is_open {
                         *skip += 1;
@@ -363,24 +363,24 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
                         }
                         continue;
                     }
-                    Some((k, kstart)) => (join_pointer(ptr, &k), kstart),
+                    Some((k, kstart)) => (spans.child(*node, &k), kstart),
                 }
             }
-            Some(Frame::Seq { ptr, idx }) => (format!("{ptr}/{idx}"), start),
+            Some(Frame::Seq { node, idx }) => (spans.element(*node, *idx), start),
         };
         if is_open {
-            let key_end = if ptr.is_empty() { end } else { end.max(from) };
-            spans.insert(ptr.clone(), base + from, base + key_end);
+            let key_end = if node == ROOT { end } else { end.max(from) };
+            spans.set(node, base + from, base + key_end);
             stack.push(match event {
                 Event::MappingStart(..) => Frame::Map {
-                    ptr,
+                    node,
                     key: None,
                     skip: 0,
                 },
-                _ => Frame::Seq { ptr, idx: 0 },
+                _ => Frame::Seq { node, idx: 0 },
             });
         } else {
-            spans.insert(ptr, base + from, base + end.max(from));
+            spans.set(node, base + from, base + end.max(from));
             advance(&mut stack);
         }
     }
@@ -421,6 +421,28 @@ mod tests {
         assert_eq!(line_of(text, &p, "/processing/1"), 7);
         assert_eq!(line_of(text, &p, "/quality/assessed"), 8);
         assert_eq!(line_of(text, &p, "/source/missing"), 2);
+    }
+
+    /// A long key over many children is kept once in the span table, not once per child.
+    #[test]
+    fn a_long_key_over_many_children() {
+        let key = "k".repeat(1 << 20);
+        // An implicit key is at most 1024 characters long: a longer one is written explicitly.
+        let mut text = format!("? {key}\n:\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("  - item {i}\n"));
+        }
+        let p = parse(&text, 0).unwrap();
+        assert_eq!(p.value[&key][4_999], "item 4999");
+        let spans = p.spans(&text);
+        assert_eq!(spans.len(), 1 + 1 + 5_000);
+        assert!(
+            spans.token_bytes() < (1 << 20) + 5_000 * 8,
+            "{}",
+            spans.token_bytes()
+        );
+        assert_eq!(line_of(&text, &p, &format!("/{key}/4999")), 5_002);
+        assert_eq!(line_of(&text, &p, &format!("/{key}/5000")), 1);
     }
 
     #[test]
@@ -720,6 +742,21 @@ mod tests {
         }
         // Most damage is still plain YAML: the comparison is not vacuous.
         assert!(taken * 4 > tried, "the line reader took {taken} of {tried}");
+    }
+
+    /// An implicit key longer than YAML allows is an error, whichever reader would take the text.
+    #[test]
+    fn overlong_implicit_keys_are_errors() {
+        for len in [1_030, 5_000] {
+            let key = "k".repeat(len);
+            for text in [format!("{key}: 1\n"), format!("a: {{ {key}: 1 }}\n")] {
+                assert!(lines::value(&text).is_none(), "{len}");
+                assert!(parse(&text, 0).is_err(), "{len}");
+            }
+        }
+        let key = "k".repeat(900);
+        assert!(lines::value(&format!("{key}: 1\n")).is_some());
+        assert!(parse(&format!("{key}: 1\n"), 0).is_ok());
     }
 
     #[test]

@@ -13,6 +13,11 @@ use serde_json::{Map, Value};
 /// Deeper than this is left to the full parser (and its depth budget).
 const MAX_DEPTH: usize = 48;
 
+/// YAML allows an implicit key (`key: value`) of at most 1024 characters up to its `:`; a longer
+/// one is an error to a YAML parser. Keys longer than this many bytes are left to the full parser,
+/// so the answer stays its answer.
+const MAX_KEY_BYTES: usize = 1000;
+
 #[derive(Clone, Copy)]
 struct Line<'t> {
     indent: usize,
@@ -345,6 +350,9 @@ fn split_key(body: &str) -> Option<Option<(String, &str)>> {
     while i < b.len() {
         match b[i] {
             b':' if i + 1 == b.len() || b[i + 1] == b' ' => {
+                if i > MAX_KEY_BYTES {
+                    return None;
+                }
                 let key = &body[..i];
                 if key.is_empty() || key.ends_with(' ') || key == "<<" || key.contains(" #") {
                     return None;
@@ -510,6 +518,9 @@ fn flow_map(s: &str) -> Option<(Value, &str)> {
     }
     loop {
         let colon = rest.find(": ")?;
+        if colon > MAX_KEY_BYTES {
+            return None;
+        }
         let key = rest[..colon].trim_end_matches(' ');
         if !plain_start(key) || key.contains([',', '{', '}', '[', ']', '"', '\'', '#', ':']) {
             return None;

@@ -6,7 +6,7 @@ use aimslint_packs::{Check, PackSet, Rule, Severity};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::checks::{Ctx, Hit, eval_bool, run_check};
+use crate::checks::{Ctx, Hit, judge};
 use crate::classify::Classifier;
 use crate::codes;
 use crate::config::{Config, Waiver};
@@ -516,13 +516,7 @@ impl Engine {
         };
         let mut out = Vec::new();
         for (base, subject) in subjects {
-            if let Some(when) = &rule.when {
-                // A condition that cannot be evaluated (a missing field) means the rule does not apply.
-                if !eval_bool(when, subject, ctx).unwrap_or(false) {
-                    continue;
-                }
-            }
-            for hit in run_check(rule, subject, &base, ctx) {
+            for hit in judge(rule, subject, &base, ctx) {
                 out.push((hit, a.severity));
             }
         }
@@ -567,7 +561,9 @@ impl Engine {
             .map(normalise)
             .unwrap_or_default();
         Finding {
-            rule: a.rule.id.clone(),
+            rule: hit
+                .core
+                .map_or_else(|| a.rule.id.clone(), |c| c.code.to_string()),
             severity,
             message: hit.message,
             controls: a.rule.controls.clone(),
@@ -582,8 +578,18 @@ impl Engine {
             } else {
                 Some(hit.pointer.clone())
             },
-            help: a.rule.help.clone(),
-            fingerprint: fingerprint(&a.rule.id, &doc.path, &hit.pointer, &value),
+            help: hit
+                .core
+                .map_or_else(|| a.rule.help.clone(), |c| c.help.to_string()),
+            fingerprint: fingerprint(
+                &hit.core.map_or_else(
+                    || a.rule.id.clone(),
+                    |c| format!("{}:{}", c.code, a.rule.id),
+                ),
+                &doc.path,
+                &hit.pointer,
+                &value,
+            ),
             waived: None,
             span: span.map(|(s, e)| trim_span(&doc.parsed.text, s, e)),
         }

@@ -285,17 +285,254 @@ fn valid_pointer(p: &str) -> bool {
     p.is_empty() || p.starts_with('/')
 }
 
-pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
-    // The CEL parser is a generated one; guard against a panic inside it all the same.
-    let compiled = std::panic::catch_unwind(|| cel::Program::compile(src));
-    match compiled {
-        Ok(Ok(program)) => Ok(Expr {
-            source: src.to_string(),
-            program: Arc::new(program),
-        }),
-        Ok(Err(e)) => Err(format!("invalid CEL expression: {e}")),
-        Err(_) => Err("invalid CEL expression (the parser failed)".into()),
+/// The longest CEL expression a rule may hold.
+pub(crate) const MAX_EXPR_BYTES: usize = 16 * 1024;
+/// How deeply brackets — `(…)`, `[…]`, `{…}` — may nest in an expression.
+pub(crate) const MAX_EXPR_NESTING: usize = 32;
+/// How deep the text of an expression may spell its tree, counted before parsing: along the way
+/// from the whole expression down to any operand, each enclosing bracket and every operator chained
+/// beside it (`+`, `==`, `in`, `.`, `?`, a call or an index; not `&&` and `||`, which the parser
+/// balances) counts one. A chain `1 + 1 + … + 1` of n terms counts n - 1.
+pub(crate) const MAX_EXPR_CHAIN: usize = 64;
+/// How deep the parsed expression tree may be. Evaluation recurses once per level: 32 levels (and
+/// the few the engine adds to count its work) fit in 1.25 MiB of stack in a debug build, and in a
+/// fraction of that in a release build, within the 2 MiB of a worker thread; no rule of the bundled
+/// packs is deeper than 12.
+pub(crate) const MAX_EXPR_DEPTH: usize = 32;
+/// The stack the CEL parser runs on. Its generated parser recurses ~10 frames per bracket (about
+/// 170 KiB per bracket in a debug build); within the limits above it needs a few MiB at most.
+const COMPILE_STACK: usize = 64 * 1024 * 1024;
+
+/// Refuse an expression the CEL parser must not be given: too long, nested too deeply, or chaining
+/// too many operators. The parser recurses (and frees its parse tree recursively) once per nesting
+/// level and per chained operator, so `((((…` or `1 + 1 + …` 100,000 long overflows any stack;
+/// this scan is linear and uses no recursion. String literals and `//` comments are skipped, never
+/// trusting them further than the CEL lexer would (a one-line string ends at the line's end).
+pub(crate) fn scan_expr(src: &str) -> Result<(), String> {
+    if src.len() > MAX_EXPR_BYTES {
+        return Err(format!(
+            "the expression is {} bytes long; at most {MAX_EXPR_BYTES} are allowed (split the rule)",
+            src.len()
+        ));
     }
+    let b = src.as_bytes();
+    // One entry per open bracket (and one for the whole expression).
+    let mut levels: Vec<Level> = vec![Level::default()];
+    let chain_error = || {
+        format!(
+            "the expression chains or nests more than {MAX_EXPR_CHAIN} operators deep (e.g. a long `a + b + …`); split it, or use `&&`/`||`, `all()` or `exists()`"
+        )
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let top = levels.len() - 1;
+        match c {
+            b'"' | b'\'' => {
+                // A string prefix (`r`, `b`, `rb`, …) right before the quote: raw when it has `r`.
+                let ident_start = src[..i]
+                    .bytes()
+                    .rev()
+                    .take_while(|x| x.is_ascii_alphanumeric() || *x == b'_')
+                    .count();
+                let prefix = &src[i - ident_start..i];
+                let raw = prefix.len() <= 2
+                    && !prefix.is_empty()
+                    && prefix
+                        .bytes()
+                        .all(|x| matches!(x, b'r' | b'R' | b'b' | b'B'))
+                    && prefix.bytes().any(|x| matches!(x, b'r' | b'R'));
+                i = string_end(b, i, raw);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                levels[top].links += 1;
+                levels.push(Level::default());
+                if levels.len() - 1 > MAX_EXPR_NESTING {
+                    return Err(format!(
+                        "brackets nest more than {MAX_EXPR_NESTING} deep in the expression; split it"
+                    ));
+                }
+            }
+            b')' | b']' | b'}' => {
+                if top > 0
+                    && let Some(inner) = levels.pop()
+                {
+                    levels[top - 1].nested(inner.depth());
+                }
+            }
+            // The operands of `&&`, `||` and of a list of arguments are side by side, not chained.
+            b'&' | b'|' if b.get(i + 1) == Some(&c) => {
+                levels[top].next_operand();
+                i += 1;
+            }
+            b',' => levels[top].next_operand(),
+            // `!` alone does not deepen the tree (the parser folds `!!x`); `!=` does.
+            b'!' if b.get(i + 1) != Some(&b'=') => {}
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'>' | b'=' | b'!' | b'?' | b'.' => {
+                levels[top].links += 1;
+                // Two-character operators count once.
+                if matches!(c, b'<' | b'>' | b'=' | b'!') && b.get(i + 1) == Some(&b'=') {
+                    i += 1;
+                }
+            }
+            _ if c.is_ascii_alphanumeric() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if &src[start..i] == "in" {
+                    levels[top].links += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if levels.last().is_some_and(|l| l.links > MAX_EXPR_CHAIN) {
+            return Err(chain_error());
+        }
+        i += 1;
+    }
+    while levels.len() > 1 {
+        if let Some(inner) = levels.pop() {
+            let top = levels.len() - 1;
+            levels[top].nested(inner.depth());
+        }
+    }
+    if levels[0].depth() > MAX_EXPR_CHAIN {
+        return Err(chain_error());
+    }
+    Ok(())
+}
+
+/// One bracket level of [`scan_expr`]: operators chained in the operand being read, the deepest
+/// bracket closed inside it, and the deepest operand already read.
+#[derive(Default)]
+struct Level {
+    links: usize,
+    inner: usize,
+    done: usize,
+}
+
+impl Level {
+    fn nested(&mut self, depth: usize) {
+        self.inner = self.inner.max(depth);
+    }
+
+    fn next_operand(&mut self) {
+        self.done = self.depth();
+        self.links = 0;
+        self.inner = 0;
+    }
+
+    fn depth(&self) -> usize {
+        self.done.max(self.links + self.inner)
+    }
+}
+
+/// The end of the string literal whose opening quote is at `at`: after its closing quote, or at the
+/// end of its line for a one-line string left open (where the CEL lexer ends it too).
+fn string_end(b: &[u8], at: usize, raw: bool) -> usize {
+    let q = b[at];
+    let triple = b.get(at + 1) == Some(&q) && b.get(at + 2) == Some(&q);
+    let mut i = at + if triple { 3 } else { 1 };
+    while i < b.len() {
+        match b[i] {
+            b'\n' if !triple => return i,
+            b'\\' if !raw && b.get(i + 1).is_some_and(|n| triple || *n != b'\n') => i += 2,
+            x if x == q => {
+                if !triple {
+                    return i + 1;
+                }
+                if b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q) {
+                    return i + 3;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The depth of a parsed expression tree, walked with a stack of its own.
+fn expr_depth(root: &cel::IdedExpr) -> usize {
+    let mut deepest = 0;
+    let mut todo = vec![(root, 1)];
+    while let Some((e, d)) = todo.pop() {
+        deepest = deepest.max(d);
+        todo.extend(children(e).into_iter().map(|c| (c, d + 1)));
+    }
+    deepest
+}
+
+fn entry_children(entries: &[cel::common::ast::IdedEntryExpr]) -> Vec<&cel::IdedExpr> {
+    use cel::common::ast::EntryExpr;
+    entries
+        .iter()
+        .flat_map(|entry| match &entry.expr {
+            EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+            EntryExpr::StructField(f) => vec![&f.value],
+        })
+        .collect()
+}
+
+fn children(e: &cel::IdedExpr) -> Vec<&cel::IdedExpr> {
+    use cel::common::ast::Expr as E;
+    let entries = entry_children;
+    match &e.expr {
+        E::Call(c) => c.target.as_deref().into_iter().chain(&c.args).collect(),
+        E::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        E::List(l) => l.elements.iter().collect(),
+        E::Map(m) => entries(&m.entries),
+        E::Struct(s) => entries(&s.entries),
+        E::Select(s) => vec![&*s.operand],
+        E::Ident(_) | E::Literal(_) | E::Unspecified => Vec::new(),
+    }
+}
+
+/// Compile a rule's CEL expression, within the limits above: every problem is an error message for
+/// the rule's TOML line, never a crash.
+pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
+    scan_expr(src).map_err(|e| format!("invalid CEL expression: {e}"))?;
+    let owned = src.to_string();
+    // The parser runs on a thread of its own with a stack that fits the limits in every build; the
+    // parser is a generated one, so guard against a panic inside it all the same.
+    let compiled = std::thread::Builder::new()
+        .name("cel-compile".into())
+        .stack_size(COMPILE_STACK)
+        .spawn(move || {
+            std::panic::catch_unwind(|| cel::Program::compile(&owned).map_err(|e| e.to_string()))
+        })
+        .map_err(|e| format!("invalid CEL expression (could not start its parser: {e})"))?
+        .join();
+    let program = match compiled {
+        Ok(Ok(Ok(program))) => program,
+        Ok(Ok(Err(e))) => return Err(format!("invalid CEL expression: {e}")),
+        Ok(Err(_)) | Err(_) => return Err("invalid CEL expression (the parser failed)".into()),
+    };
+    let depth = expr_depth(program.expression());
+    if depth > MAX_EXPR_DEPTH {
+        return Err(format!(
+            "invalid CEL expression: its tree is {depth} levels deep; at most {MAX_EXPR_DEPTH} are allowed (split the rule)"
+        ));
+    }
+    Ok(Expr {
+        source: src.to_string(),
+        program: Arc::new(program),
+    })
 }
 
 /// Parse one pack. Problems go to `ctx.errors`; whatever parsed is returned so later checks can run.
@@ -961,4 +1198,168 @@ fn compile_rule(
         check,
         file: rel.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compile on a thread with the default 2 MiB stack, as a test or worker thread has.
+    fn compile_small_stack(src: String) -> Result<usize, String> {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || compile_expr(&src).map(|e| expr_depth(e.program.expression())))
+            .unwrap()
+            .join()
+            .expect("compiling must not crash")
+    }
+
+    fn refused(src: String, why: &str) {
+        let len = src.len();
+        match compile_small_stack(src) {
+            Ok(d) => panic!("a {len}-byte expression compiled (depth {d}); expected: {why}"),
+            Err(e) => assert!(e.contains(why), "{e}"),
+        }
+    }
+
+    #[test]
+    fn deep_and_long_expressions_are_pack_errors_not_crashes() {
+        let n = 100_000;
+        let nest = "brackets nest more than";
+        let chain = "chains or nests more than";
+        // Past the byte limit.
+        refused(format!("{}1{}", "(".repeat(n), ")".repeat(n)), "bytes long");
+        refused(vec!["1"; n].join("+"), "bytes long");
+        refused(format!("'{}'", "x".repeat(MAX_EXPR_BYTES)), "bytes long");
+        // Within it: the nesting and chain limits decide.
+        refused(format!("{}1{}", "(".repeat(8_000), ")".repeat(8_000)), nest);
+        refused(format!("{}1{}", "[".repeat(8_000), "]".repeat(8_000)), nest);
+        refused(format!("{}1", "(".repeat(16_000)), nest);
+        refused(format!("{}1{}", "(".repeat(33), ")".repeat(33)), nest);
+        // Long, but within the byte limit: the chain limit decides.
+        refused(vec!["1"; 8_000].join("+"), chain);
+        refused(format!("a{}", ".b".repeat(8_000)), chain);
+        refused(format!("a{}", "[0]".repeat(4_000)), chain);
+        refused(format!("{}1", "true ? 1 : ".repeat(1_000)), chain);
+        refused(vec!["1"; 1_000].join(" in "), chain);
+        refused(format!("{}1", "1 - ".repeat(1_000)), chain);
+        // Chains inside brackets add up along the way down.
+        let mut e = "1".to_string();
+        for _ in 0..8 {
+            e = format!("{}({e})", "1 + ".repeat(9));
+        }
+        refused(e, chain);
+        // … but not across `&&`, `||` and arguments, whose operands sit side by side.
+        let mut e = "true".to_string();
+        for _ in 0..4 {
+            e = format!("{}({e})", "x + 1 + 1 > 2 && ".repeat(20));
+        }
+        assert_eq!(scan_expr(&e), Ok(()));
+    }
+
+    /// Brackets inside string literals and comments do not count, and no literal can hide real
+    /// brackets from the scan.
+    #[test]
+    fn strings_and_comments_neither_count_nor_hide() {
+        let deep = format!("{}1{}", "(".repeat(40), ")".repeat(40));
+        assert!(scan_expr(&deep).is_err());
+        for ok in [
+            format!("'{}' == x", "(".repeat(200)),
+            format!("\"{}\" == x", "[".repeat(200)),
+            format!("'''{}\n''' == x", "{".repeat(200)),
+            format!("r'{}' == x", "(\\".repeat(200)),
+            format!("x // {}\n && y", "(".repeat(200)),
+            format!("x.matches('^\\\\({}$')", "(".repeat(100)),
+        ] {
+            assert_eq!(scan_expr(&ok), Ok(()), "{ok}");
+        }
+        for hidden in [
+            // A raw string ends at its quote, whatever precedes it.
+            format!("r'\\' == {deep}"),
+            format!("R\"\\\" == {deep}"),
+            format!("rb'\\' == {deep}"),
+            // A one-line string ends at the end of its line, as the lexer ends it.
+            format!("'open\n{deep}"),
+            format!("'open \\\n{deep}"),
+            // A comment ends at the end of its line.
+            format!("x // it's\n || {deep}"),
+            format!("\"\"\"x\"\"\" == {deep}"),
+        ] {
+            assert!(scan_expr(&hidden).is_err(), "{hidden:?}");
+        }
+    }
+
+    #[test]
+    fn expressions_within_the_limits_compile() {
+        // 32 nested brackets: within the limit, and the parser needs far more than 2 MiB of stack
+        // for them in a debug build, so this also shows it runs on a stack of its own.
+        let nested = format!(
+            "{}1{} == 1",
+            "(".repeat(MAX_EXPR_NESTING),
+            ")".repeat(MAX_EXPR_NESTING)
+        );
+        assert_eq!(compile_small_stack(nested), Ok(2));
+        let lists = format!(
+            "{}1{}",
+            "[".repeat(MAX_EXPR_DEPTH - 1),
+            "]".repeat(MAX_EXPR_DEPTH - 1)
+        );
+        assert_eq!(compile_small_stack(lists), Ok(MAX_EXPR_DEPTH));
+        let sum = vec!["1"; MAX_EXPR_DEPTH].join(" + ");
+        assert_eq!(compile_small_stack(sum), Ok(MAX_EXPR_DEPTH));
+        let long_and = vec!["x == 1"; 1_000].join(" && ");
+        assert!(compile_small_stack(long_and).is_ok());
+        let bundled = "doc.systems.all(s, !has(s.id) || size(doc.systems.filter(t, has(t.id) && t.id == s.id)) == 1)";
+        assert_eq!(compile_small_stack(bundled.into()), Ok(11));
+    }
+
+    /// The worst shapes the scan lets through reach the parser and come back as an answer.
+    #[test]
+    fn the_parser_survives_what_the_scan_lets_through() {
+        let n = MAX_EXPR_NESTING;
+        let c = MAX_EXPR_CHAIN;
+        let mut shapes = vec![
+            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}1{}", "size(".repeat(n), ")".repeat(n)),
+            format!(
+                "{}{}1{}",
+                "(".repeat(n),
+                "1 + ".repeat(c - n),
+                ")".repeat(n)
+            ),
+            format!("a{}", ".b".repeat(c)),
+            format!("a{}", "[0]".repeat(c / 2)),
+            format!("{}1", "true ? 1 : ".repeat(c)),
+            format!("{}1", "-".repeat(c)),
+            format!("{}true", "!".repeat(8_000)),
+            vec!["1"; c + 1].join(" < "),
+        ];
+        let mut comprehension = "true".to_string();
+        for i in 0..n / 2 {
+            comprehension = format!("[1].all(x{i}, {comprehension})");
+        }
+        shapes.push(comprehension);
+        for shape in shapes {
+            assert_eq!(scan_expr(&shape), Ok(()), "{shape}");
+            let _ = compile_small_stack(shape);
+        }
+    }
+
+    /// Past the tree depth limit, but within what the scan lets through: refused after parsing.
+    #[test]
+    fn trees_deeper_than_the_limit_are_refused() {
+        refused(
+            vec!["1"; MAX_EXPR_DEPTH + 1].join(" + "),
+            "levels deep; at most 32",
+        );
+        refused(
+            format!(
+                "{}1{}",
+                "[".repeat(MAX_EXPR_DEPTH),
+                "]".repeat(MAX_EXPR_DEPTH)
+            ),
+            "levels deep",
+        );
+        refused(vec!["1"; MAX_EXPR_CHAIN + 2].join(" + "), "chains or nests");
+    }
 }
