@@ -6,11 +6,11 @@
 
 pub mod fsread;
 mod json;
-mod strict_json;
 mod lines;
 mod markdown;
 mod pointer;
 mod sniff;
+mod strict_json;
 mod text;
 mod toml_doc;
 mod yaml;

@@ -93,7 +93,8 @@ impl<'de> Visitor<'de> for Strict {
 mod tests {
     #[test]
     fn duplicate_keys_are_refused_at_the_second() {
-        let e = super::from_str("{\n  \"a\": 1,\n  \"b\": {\"c\": 1},\n  \"a\": 2\n}\n").unwrap_err();
+        let e =
+            super::from_str("{\n  \"a\": 1,\n  \"b\": {\"c\": 1},\n  \"a\": 2\n}\n").unwrap_err();
         assert!(e.to_string().contains("duplicate key `a`"), "{e}");
         assert_eq!(e.line(), 4);
         let e = super::from_str("[{\"x\": 1, \"x\": 1}]").unwrap_err();

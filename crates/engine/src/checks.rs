@@ -134,8 +134,8 @@ fn describe(v: &Value) -> String {
         Value::Object(o) if o.is_empty() => "an empty mapping".into(),
         other => {
             let s = other.to_string();
-            if s.len() > 60 {
-                format!("{}…", &s[..57.min(s.len())])
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(57).collect::<String>())
             } else {
                 s
             }
