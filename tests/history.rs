@@ -594,32 +594,172 @@ fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
     let dir = g.path().join(".git/aimslint/history");
     let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(kept.len(), 1, "one entry kept");
+    let entry = kept[0].path();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(text.contains("legal_basis"), "{text}");
+    // The entry was read, not recomputed: a recomputed result is written to a new file renamed
+    // over the entry, so the same file (same inode) means nothing was written.
+    #[cfg(unix)]
+    let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&entry).unwrap());
+    #[cfg(unix)]
+    let before = inode();
     assert_eq!(
         all_history(&g, &[]),
         first,
         "the second run gives the same report"
     );
+    #[cfg(unix)]
+    assert_eq!(
+        inode(),
+        before,
+        "the entry was rewritten, so it was not read"
+    );
+    assert_eq!(std::fs::read_to_string(&entry).unwrap(), text);
 
-    // What the entry says is what the next identical run reports (so it was read, not recomputed)...
-    let entry = kept[0].path();
-    let text = std::fs::read_to_string(&entry).unwrap();
-    assert!(text.contains("legal_basis"), "{text}");
-    std::fs::write(&entry, text.replace("legal_basis", "LEGAL_BASIS")).unwrap();
-    assert!(all_history(&g, &[]).contains("LEGAL_BASIS"));
-    // ...but not with --no-cache, other options, or a history with one more commit.
+    // Not with --no-cache, other options, or a history with one more commit.
     assert_eq!(all_history(&g, &["--no-cache"]), first);
-    assert!(!all_history(&g, &["--jobs", "1", "--ignore", "CH-004"]).contains("LEGAL_BASIS"));
+    all_history(&g, &["--jobs", "1", "--ignore", "CH-004"]);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "other options, other entry"
+    );
     g.commit(
         "2027-04-01",
         "More docs",
         &[("docs/more.md", Some("# More\n"))],
     );
     let after = all_history(&g, &[]);
-    assert!(!after.contains("LEGAL_BASIS"));
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        3,
+        "one more commit, another entry"
+    );
 
     // An entry that cannot be read is ignored, and replaced.
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
         std::fs::write(e.path(), "{ not json").unwrap();
     }
     assert_eq!(all_history(&g, &[]), after);
+}
+
+/// The one entry of the history cache.
+fn cache_entry(g: &GitRepo) -> std::path::PathBuf {
+    let kept: Vec<_> = std::fs::read_dir(g.path().join(".git/aimslint/history"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    kept[0].clone()
+}
+
+#[test]
+fn an_edited_cache_entry_is_recomputed_not_trusted() {
+    let g = story();
+    let first = all_history(&g, &[]);
+    let entry = cache_entry(&g);
+    let text = std::fs::read_to_string(&entry).unwrap();
+    // Still valid JSON for the same key, but not what was written: findings dropped, a message
+    // changed, or the file cut short.
+    let start = text.find("\"findings\":[").unwrap() + "\"findings\":[".len();
+    let end = text.find("],\"artifacts\"").unwrap();
+    let edits = [
+        format!("{}{}", &text[..start], &text[end..]),
+        text.replace("legal_basis", "LEGAL_BASIS"),
+        text[..text.len() / 2].to_string(),
+    ];
+    for edited in edits {
+        std::fs::write(&entry, &edited).unwrap();
+        assert_eq!(all_history(&g, &[]), first);
+        // ...and the recomputed result replaced it.
+        assert_eq!(std::fs::read_to_string(&entry).unwrap(), text);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_cache_directory_is_not_followed() {
+    for link in [".git/aimslint", ".git/aimslint/history"] {
+        let g = story();
+        let elsewhere = tempfile::tempdir().unwrap();
+        // Files where the link leads, named as entries are: none may be pruned or overwritten.
+        for i in 0..20 {
+            std::fs::write(elsewhere.path().join(format!("{i:032x}.json")), "precious").unwrap();
+        }
+        let at = g.path().join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), &at).unwrap();
+        let mut args = vec![
+            "check",
+            "--format",
+            "json",
+            "--select",
+            SELECT,
+            "--all-history",
+        ];
+        args.push(g.path().to_str().unwrap());
+        let o = run(&args, g.path());
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "note: could not keep the result in the history cache: {} is a symlink; the history cache is not used (remove it to use the cache)\n",
+                std::fs::canonicalize(g.path())
+                    .unwrap()
+                    .join(link)
+                    .display()
+            )
+        );
+        assert_eq!(stdout(&o), all_history(&g, &["--no-cache"]));
+        let mut names: Vec<String> = std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let want: Vec<String> = (0..20).map(|i| format!("{i:032x}.json")).collect();
+        assert_eq!(names, want);
+        for n in &names {
+            assert_eq!(
+                std::fs::read_to_string(elsewhere.path().join(n)).unwrap(),
+                "precious"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_cache_entry_does_not_block_the_run() {
+    let g = story();
+    let first = all_history(&g, &[]);
+    let entry = cache_entry(&g);
+    std::fs::remove_file(&entry).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&entry)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = aimslint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            SELECT,
+            "--all-history",
+            g.path().to_str().unwrap(),
+        ])
+        .current_dir(g.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "killed: the FIFO was opened blocking"
+    );
+    assert_eq!(stdout(&o), first);
+    // The recomputed result took the FIFO's place.
+    assert!(std::fs::symlink_metadata(&entry).unwrap().is_file());
 }

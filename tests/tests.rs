@@ -7,6 +7,7 @@ mod check_example;
 mod explain;
 mod hardening;
 mod hardening_budgets;
+mod hardening_git;
 mod history;
 mod packs;
 mod report;

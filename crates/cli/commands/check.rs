@@ -106,6 +106,12 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             }
         };
         (outcome, walk_label(&walk))
+    } else if let Some(rev) = &args.rev
+        && !aimslint_git::has_commits(&root).map_err(git_err)?
+    {
+        // `git init` and nothing committed: no revision exists, and nothing is wrong.
+        eprintln!("note: no commits to check (the repository has no commits yet)");
+        (Default::default(), format!("rev {rev}"))
     } else if let Some(rev) = &args.rev {
         let meta = aimslint_git::commit_meta(&root, rev).map_err(git_err)?;
         let tree = aimslint_git::revision(&root, rev, &git_read, &want).map_err(git_err)?;

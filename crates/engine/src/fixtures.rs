@@ -243,6 +243,12 @@ fn run_history_fixture(engine: &Engine, pack: &Pack, id: &str, case: &str) -> Ve
         Ok(f) => f,
         Err(e) => return vec![format!("{rel}: {}", e.message())],
     };
+    // A pack is data: its fixtures name files inside the scratch repository, nothing else. Every
+    // path is checked before anything is written.
+    let bad = bad_fixture_paths(&rel, &fixture.commit);
+    if !bad.is_empty() {
+        return bad;
+    }
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => return vec![format!("temporary directory: {e}")],
@@ -316,7 +322,121 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(10)]
 }
 
-/// Commit each fixture commit in order, at noon UTC of its date. Returns the commit ids.
+/// Why a fixture path cannot name a file inside the fixture repository, if it cannot.
+fn path_problem(path: &str) -> Option<&'static str> {
+    let b = path.as_bytes();
+    if path.is_empty() {
+        Some("the path is empty")
+    } else if path.contains('\\') {
+        Some("the path contains a backslash (separate folders with `/`)")
+    } else if path.starts_with('/') || std::path::Path::new(path).has_root() {
+        Some("the path is absolute")
+    } else if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        Some("the path starts with a drive letter")
+    } else if path.contains('\0') {
+        Some("the path contains a NUL character")
+    } else if path.split('/').any(|c| c == "..") {
+        Some("the path has a `..` component, which would leave the repository")
+    } else if path.split('/').any(|c| c.is_empty() || c == ".") {
+        Some("the path has an empty or `.` component")
+    } else if path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) {
+        Some("the path is inside `.git`")
+    } else {
+        None
+    }
+}
+
+/// A problem for each `files` key and `delete` entry of the fixture that is not a plain relative
+/// path inside the repository, naming the fixture file and the key.
+fn bad_fixture_paths(rel: &str, commits: &[FixtureCommit]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, c) in commits.iter().enumerate() {
+        let keys = c
+            .files
+            .keys()
+            .map(|p| (p, format!("files.{}", toml_key(p))))
+            .chain(
+                c.delete
+                    .iter()
+                    .map(|p| (p, format!("delete {}", toml_key(p)))),
+            );
+        for (path, key) in keys {
+            if let Some(why) = path_problem(path) {
+                problems.push(format!(
+                    "{rel}: commit {}, {key}: {why}; a fixture path names a file inside the fixture repository (relative, `/`-separated)",
+                    i + 1
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A TOML key or string as written in the fixture: quoted, with `\` and `"` escaped.
+fn toml_key(s: &str) -> String {
+    let mut out = String::from('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Make the folders of `rel` below `root` and return the file's path, refusing a symlink (or a
+/// file) where a folder should be: nothing is ever written or deleted through a symlink.
+fn real_parent(root: &std::path::Path, rel: &str) -> Result<std::path::PathBuf, String> {
+    let mut at = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (n, part) in parts[..parts.len() - 1].iter().enumerate() {
+        at.push(part);
+        let shown = parts[..=n].join("/");
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "{rel}: `{shown}` is a symlink; not written through"
+                ));
+            }
+            Ok(_) => return Err(format!("{rel}: `{shown}` is not a folder")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&at).map_err(|x| format!("{rel}: {x}"))?;
+            }
+            Err(e) => return Err(format!("{rel}: {e}")),
+        }
+    }
+    at.push(parts[parts.len() - 1]);
+    Ok(at)
+}
+
+/// Write a fixture file: a new file, never through a symlink at its place.
+fn write_fixture_file(root: &std::path::Path, rel: &str, content: &str) -> Result<(), String> {
+    use std::io::Write;
+    let p = real_parent(root, rel)?;
+    match std::fs::symlink_metadata(&p) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(format!("{rel}: is a symlink; not written through"));
+        }
+        Ok(m) if m.is_file() => std::fs::remove_file(&p).map_err(|x| format!("{rel}: {x}"))?,
+        Ok(_) => return Err(format!("{rel}: is not a file")),
+        Err(_) => {}
+    }
+    // `create_new` fails on anything at the path, a symlink included: it never follows one.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&p)
+        .map_err(|x| format!("{rel}: {x}"))?;
+    f.write_all(content.as_bytes())
+        .map_err(|x| format!("{rel}: {x}"))
+}
+
+/// Commit each fixture commit in order, at noon UTC of its date. Returns the commit ids. Paths
+/// are checked first (`bad_fixture_paths`).
 fn build_history(dir: &std::path::Path, commits: &[FixtureCommit]) -> Result<Vec<String>, String> {
     let e = |e: git2::Error| e.message().to_string();
     let repo = git2::Repository::init(dir).map_err(e)?;
@@ -324,14 +444,17 @@ fn build_history(dir: &std::path::Path, commits: &[FixtureCommit]) -> Result<Vec
     let mut parent: Option<git2::Oid> = None;
     for c in commits {
         for (path, content) in &c.files {
-            let p = dir.join(path);
-            if let Some(d) = p.parent() {
-                std::fs::create_dir_all(d).map_err(|x| x.to_string())?;
-            }
-            std::fs::write(&p, content).map_err(|x| x.to_string())?;
+            write_fixture_file(dir, path, content)?;
         }
         for path in &c.delete {
-            std::fs::remove_file(dir.join(path)).map_err(|x| format!("{path}: {x}"))?;
+            let p = real_parent(dir, path)?;
+            match std::fs::symlink_metadata(&p) {
+                Ok(m) if m.is_file() => {
+                    std::fs::remove_file(&p).map_err(|x| format!("{path}: {x}"))?;
+                }
+                Ok(_) => return Err(format!("{path}: not a file; not deleted")),
+                Err(x) => return Err(format!("{path}: {x}")),
+            }
         }
         let mut index = repo.index().map_err(e)?;
         index

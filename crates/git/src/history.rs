@@ -8,6 +8,7 @@ use std::sync::Arc;
 use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
+use crate::loose::Loose;
 use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
 
 /// One commit as rules and reports see it.
@@ -79,6 +80,8 @@ pub struct History {
     /// Set when the repository is a shallow clone and the walk reached its boundary: the oldest
     /// commit available, whose parents are missing.
     pub truncated_at: Option<String>,
+    /// The repository's loose objects, checked before libgit2 reads them (see `loose`).
+    loose: Arc<Loose>,
 }
 
 /// Reads blobs by id from any thread (one repository handle per thread).
@@ -86,6 +89,7 @@ pub struct History {
 pub struct BlobReader {
     root: PathBuf,
     max_bytes: usize,
+    loose: Arc<Loose>,
 }
 
 thread_local! {
@@ -111,16 +115,19 @@ fn with_repo<T>(
 impl BlobReader {
     pub fn new(root: &Path, opts: &ReadOptions) -> Result<BlobReader, SourceError> {
         let repo = open(root)?;
-        let root = repo.path().to_path_buf();
         Ok(BlobReader {
-            root,
+            root: repo.path().to_path_buf(),
             max_bytes: opts.max_file_bytes,
+            loose: Loose::of(&repo),
         })
     }
 
     /// The content of a blob, cut at the size limit (+1 byte so the reader can tell).
     pub fn read(&self, blob: &str) -> Result<Arc<[u8]>, String> {
         let oid = Oid::from_str(blob).map_err(|e| e.message().to_string())?;
+        self.loose
+            .check(oid)
+            .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
         with_repo(&self.root, |repo| {
             let b = repo
                 .find_blob(oid)
@@ -171,22 +178,127 @@ fn meta_of(commit: &git2::Commit<'_>) -> CommitMeta {
     }
 }
 
-fn resolve<'r>(repo: &'r Repository, rev: &str) -> Result<git2::Commit<'r>, SourceError> {
-    let obj = repo.revparse_single(rev).map_err(|e| {
-        if e.code() == git2::ErrorCode::UnbornBranch || repo.is_empty().unwrap_or(false) {
-            SourceError::Git("the repository has no commits yet".into())
-        } else {
-            SourceError::Git(format!("unknown revision `{rev}`: {}", e.message()))
+/// Whether HEAD names a branch with no commit yet.
+fn unborn(repo: &Repository) -> bool {
+    matches!(repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch)
+        || repo.is_empty().unwrap_or(false)
+}
+
+/// Whether the repository has no commit at all: HEAD is unborn and no reference exists.
+fn no_commits(repo: &Repository) -> bool {
+    unborn(repo)
+        && repo
+            .references()
+            .map(|mut refs| refs.next().is_none())
+            .unwrap_or(false)
+}
+
+/// Whether the repository holding `root` has at least one commit (`git init` and nothing
+/// committed yet has none: there is nothing to check at any revision).
+pub fn has_commits(root: &Path) -> Result<bool, SourceError> {
+    Ok(!no_commits(&open(root)?))
+}
+
+/// The commit `rev` names. A plain name (`HEAD`, a branch, a tag, a full id) is looked up without
+/// reading any object but the ones it names; anything else goes to `revparse`, which reads commits
+/// on its own, so only once no loose commit is corrupt (see `loose`).
+fn resolve<'r>(
+    repo: &'r Repository,
+    loose: &Loose,
+    rev: &str,
+) -> Result<git2::Commit<'r>, SourceError> {
+    let direct = if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Oid::from_str(rev).ok()
+    } else {
+        repo.resolve_reference_from_short_name(rev)
+            .and_then(|r| r.resolve())
+            .ok()
+            .and_then(|r| r.target())
+    };
+    let mut oid = match direct {
+        Some(oid) => oid,
+        None => {
+            // `X:path` and `X^{tree}` read trees too.
+            loose
+                .guard(rev.contains(':') || rev.contains('{'))
+                .map_err(SourceError::Git)?;
+            repo.revparse_single(rev)
+                .map_err(|e| {
+                    if no_commits(repo) {
+                        SourceError::Git("the repository has no commits yet".into())
+                    } else if e.code() == git2::ErrorCode::UnbornBranch
+                        || (unborn(repo) && rev.starts_with("HEAD"))
+                    {
+                        SourceError::Git(format!("`{rev}`: the current branch has no commits yet"))
+                    } else {
+                        SourceError::Git(format!("unknown revision `{rev}`: {}", e.message()))
+                    }
+                })?
+                .id()
         }
-    })?;
-    obj.peel_to_commit()
-        .map_err(|e| SourceError::Git(format!("`{rev}` is not a commit: {}", e.message())))
+    };
+    // Peel tags to the commit, checking each object before libgit2 reads it.
+    loop {
+        loose
+            .check(oid)
+            .map_err(|e| SourceError::Git(format!("`{rev}` ({oid}) is corrupt: {e}")))?;
+        let obj = repo
+            .find_object(oid, None)
+            .map_err(|e| SourceError::Git(format!("`{rev}` ({oid}): {}", e.message())))?;
+        match obj.kind() {
+            Some(ObjectType::Commit) => {
+                return obj
+                    .into_commit()
+                    .map_err(|_| SourceError::Git(format!("`{rev}` is not a commit")));
+            }
+            Some(ObjectType::Tag) => {
+                oid = obj
+                    .as_tag()
+                    .map(git2::Tag::target_id)
+                    .ok_or_else(|| SourceError::Git(format!("`{rev}` is not a commit")))?;
+            }
+            _ => return Err(SourceError::Git(format!("`{rev}` is not a commit"))),
+        }
+    }
+}
+
+/// The root tree of a commit, checked before it is read.
+fn commit_tree<'r>(
+    repo: &'r Repository,
+    loose: &Loose,
+    commit: &git2::Commit<'_>,
+) -> Result<git2::Tree<'r>, SourceError> {
+    find_tree(repo, loose, commit.tree_id(), b"")
+        .map_err(|e| SourceError::Git(format!("commit {}: {e}", commit.id())))
+}
+
+/// A tree, checked before libgit2 reads it; an error names the folder and the tree.
+fn find_tree<'r>(
+    repo: &'r Repository,
+    loose: &Loose,
+    oid: Oid,
+    folder: &[u8],
+) -> Result<git2::Tree<'r>, String> {
+    loose
+        .check(oid)
+        .map_err(|e| format!("{} (tree {oid}) is corrupt: {e}", shown_folder(folder)))?;
+    repo.find_tree(oid)
+        .map_err(|e| format!("{} (tree {oid}): {}", shown_folder(folder), e.message()))
+}
+
+/// `the root folder`, or `folder `a/b/``.
+fn shown_folder(prefix: &[u8]) -> String {
+    if prefix.is_empty() {
+        "the root folder".to_string()
+    } else {
+        format!("folder `{}`", String::from_utf8_lossy(prefix))
+    }
 }
 
 /// The metadata of one commit.
 pub fn commit_meta(root: &Path, rev: &str) -> Result<CommitMeta, SourceError> {
     let repo = open(root)?;
-    let c = resolve(&repo, rev)?;
+    let c = resolve(&repo, &Loose::of(&repo), rev)?;
     Ok(meta_of(&c))
 }
 
@@ -198,12 +310,16 @@ pub fn revision(
     want: &dyn Fn(&str) -> bool,
 ) -> Result<Tree, SourceError> {
     let repo = open(root)?;
-    let commit = resolve(&repo, rev)?;
-    tree_files(&repo, &commit.tree()?, opts, want, true)
+    let loose = Loose::of(&repo);
+    let commit = resolve(&repo, &loose, rev)?;
+    let tree = commit_tree(&repo, &loose, &commit)?;
+    tree_files(&repo, &loose, &commit, &tree, opts, want, true)
 }
 
 fn tree_files(
     repo: &Repository,
+    loose: &Loose,
+    commit: &git2::Commit<'_>,
     tree: &git2::Tree<'_>,
     opts: &ReadOptions,
     want: &dyn Fn(&str) -> bool,
@@ -212,7 +328,8 @@ fn tree_files(
     let exclude = glob_set(&opts.exclude);
     let mut out = Tree::default();
     let mut entries: Vec<(Vec<u8>, Oid, i32)> = Vec::new();
-    collect_tree(repo, tree, b"", &mut entries)?;
+    collect_tree(repo, loose, tree, b"", &mut entries)
+        .map_err(|e| SourceError::Git(format!("commit {}: {e}", commit.id())))?;
     for (raw, oid, mode) in entries {
         let (full, bad_name) = match String::from_utf8(raw) {
             Ok(p) => (p, false),
@@ -233,7 +350,13 @@ fn tree_files(
         } else if mode == 0o120000 {
             Err("a symlink in the commit; not followed".to_string())
         } else if with_content {
-            repo.find_blob(oid)
+            loose
+                .check(oid)
+                .map_err(|e| format!("blob {oid} is corrupt: {e}"))
+                .and_then(|()| {
+                    repo.find_blob(oid)
+                        .map_err(|e| format!("blob {oid}: {}", e.message()))
+                })
                 .map(|b| {
                     let c = b.content();
                     let n = if opts.max_file_bytes == 0 {
@@ -243,7 +366,6 @@ fn tree_files(
                     };
                     Arc::<[u8]>::from(&c[..n])
                 })
-                .map_err(|e| e.message().to_string())
         } else {
             Ok(Arc::from(&[][..]))
         };
@@ -266,23 +388,26 @@ pub fn walk(
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<History, SourceError> {
     let repo = open(root)?;
-    if repo.is_empty().unwrap_or(false) {
-        return Ok(History::default());
-    }
-    // Objects are read many times over a walk; re-hashing each one to verify it doubled the cost.
-    // A corrupt object still fails to inflate or parse.
-    git2::opts::strict_hash_verification(false);
     let head_rev = match walk {
         Walk::Range { head, .. } | Walk::Since { head, .. } | Walk::All { head } => head.as_str(),
     };
-    let head = resolve(&repo, head_rev)?;
+    // Nothing committed yet (or HEAD's branch is unborn): nothing to walk, which the caller says.
+    if no_commits(&repo) || (head_rev == "HEAD" && unborn(&repo)) {
+        return Ok(History::default());
+    }
+    // Objects are verified against their ids as they are read (libgit2's strict hash verification,
+    // on by default): an edited object is an error, never linted as if it were the commit's.
+    let loose = Loose::of(&repo);
+    // The revision walk reads commits on its own: none may be a corrupt loose object.
+    loose.guard(false).map_err(SourceError::Git)?;
+    let head = resolve(&repo, &loose, head_rev)?;
     let mut rw = repo.revwalk()?;
     rw.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     rw.simplify_first_parent()?;
     rw.push(head.id())?;
     let mut base: Option<Oid> = None;
     if let Walk::Range { base: b, .. } = walk {
-        let bc = resolve(&repo, b)?;
+        let bc = resolve(&repo, &loose, b)?;
         rw.hide(bc.id())?;
         base = Some(bc.id());
     }
@@ -313,9 +438,10 @@ pub fn walk(
         // libgit2 shows a shallow boundary commit as parentless; `.git/shallow` lists them.
         let boundary = std::fs::read_to_string(repo.path().join("shallow")).unwrap_or_default();
         let c = repo.find_commit(*first)?;
-        if boundary.lines().any(|l| l.trim() == first.to_string())
-            || (c.parent_count() > 0 && c.parent(0).is_err())
-        {
+        let parent_missing = c
+            .parent_id(0)
+            .is_ok_and(|p| loose.check(p).is_ok() && repo.find_commit(p).is_err());
+        if boundary.lines().any(|l| l.trim() == first.to_string()) || parent_missing {
             truncated_at = Some(first.to_string());
         }
     }
@@ -326,9 +452,10 @@ pub fn walk(
     let (base_meta, base_tree) = match base {
         Some(b) => {
             let c = repo.find_commit(b)?;
+            let tree = commit_tree(&repo, &loose, &c)?;
             (
                 Some(meta_of(&c)),
-                tree_files(&repo, &c.tree()?, opts, want, false)?,
+                tree_files(&repo, &loose, &c, &tree, opts, want, false)?,
             )
         }
         None => (None, Tree::default()),
@@ -340,6 +467,7 @@ pub fn walk(
         git_dir: repo.path().to_path_buf(),
         opts: opts.clone(),
         truncated_at,
+        loose,
     })
 }
 
@@ -353,6 +481,7 @@ impl History {
     pub fn load(&self, ids: &[String]) -> Result<Vec<CommitDelta>, SourceError> {
         let git_dir = &self.git_dir;
         let opts = &self.opts;
+        let loose = &*self.loose;
         let exclude = glob_set(&opts.exclude);
         let oids: Vec<Oid> = ids
             .iter()
@@ -365,21 +494,34 @@ impl History {
             .with_min_len(64)
             .map(|oid| {
                 with_repo(git_dir, |repo| {
+                    loose
+                        .check(*oid)
+                        .map_err(|e| format!("commit {oid} is corrupt: {e}"))?;
                     let c = repo
                         .find_commit(*oid)
-                        .map_err(|e| e.message().to_string())?;
+                        .map_err(|e| format!("commit {oid}: {}", e.message()))?;
                     let meta = meta_of(&c);
                     let tree = c.tree_id();
-                    let parent_tree = match c.parent(0) {
-                        Ok(p) => Some(p.tree_id()),
+                    // A parent that cannot be read is an error, not a root commit (a shallow
+                    // clone's boundary commit shows no parents at all).
+                    let parent_tree = match c.parent_id(0) {
+                        Ok(p) => {
+                            loose.check(p).map_err(|e| {
+                                format!("commit {oid}: its parent {p} is corrupt: {e}")
+                            })?;
+                            let parent = repo.find_commit(p).map_err(|e| {
+                                format!("commit {oid}: its parent {p}: {}", e.message())
+                            })?;
+                            Some(parent.tree_id())
+                        }
                         Err(_) => None,
                     };
                     // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
                     // diff walks every entry of both trees, which made each commit cost the tree's size.
                     let mut raw: Vec<RawChange> = Vec::new();
-                    let diffed = diff_trees(repo, parent_tree, Some(tree), b"", &mut raw);
+                    let diffed = diff_trees(repo, loose, parent_tree, Some(tree), b"", &mut raw);
                     memo_next_commit();
-                    diffed.map_err(|e| e.message().to_string())?;
+                    diffed.map_err(|e| format!("commit {oid}: {e}"))?;
                     // Exact renames: a deleted blob that reappears under a new path.
                     let mut deleted: HashMap<Oid, usize> = HashMap::new();
                     for (i, r) in raw.iter().enumerate() {
@@ -454,17 +596,18 @@ impl History {
 /// Every file of a tree with its path as bytes (names need not be UTF-8).
 fn collect_tree(
     repo: &Repository,
+    loose: &Loose,
     tree: &git2::Tree<'_>,
     prefix: &[u8],
     out: &mut Vec<(Vec<u8>, Oid, i32)>,
-) -> Result<(), git2::Error> {
+) -> Result<(), String> {
     for e in tree.iter() {
         let mut path = prefix.to_vec();
         path.extend_from_slice(e.name_bytes());
         if e.kind() == Some(ObjectType::Tree) {
             path.push(b'/');
-            let sub = repo.find_tree(e.id())?;
-            collect_tree(repo, &sub, &path, out)?;
+            let sub = find_tree(repo, loose, e.id(), &path)?;
+            collect_tree(repo, loose, &sub, &path, out)?;
         } else {
             out.push((path, e.id(), e.filemode()));
         }
@@ -494,22 +637,31 @@ struct Entry<'t> {
 }
 
 impl Entry<'_> {
-    fn oid(&self) -> Result<Oid, git2::Error> {
-        Oid::from_bytes(self.id)
+    fn oid(&self) -> Result<Oid, String> {
+        Oid::from_bytes(self.id).map_err(|e| e.message().to_string())
     }
 }
 
 /// The entries of a raw tree object, one at a time.
 struct Entries<'t> {
     rest: &'t [u8],
+    /// Which tree, for an error: its id and folder.
+    id: Option<Oid>,
+    folder: &'t [u8],
 }
 
 impl<'t> Entries<'t> {
-    fn next(&mut self) -> Result<Option<Entry<'t>>, git2::Error> {
+    fn next(&mut self) -> Result<Option<Entry<'t>>, String> {
         if self.rest.is_empty() {
             return Ok(None);
         }
-        let bad = || git2::Error::from_str("malformed tree object");
+        let bad = || {
+            format!(
+                "{} (tree {}) is malformed",
+                shown_folder(self.folder),
+                self.id.unwrap_or(Oid::ZERO_SHA1)
+            )
+        };
         let rest = self.rest;
         let sp = rest.iter().position(|b| *b == b' ').ok_or_else(bad)?;
         let mut mode = 0i32;
@@ -564,7 +716,13 @@ thread_local! {
 /// Trees kept per thread between commits; enough for the folders two commits touch.
 const MEMO_TREES: usize = 256;
 
-fn raw_tree(repo: &Repository, oid: Oid) -> Result<Arc<[u8]>, git2::Error> {
+/// A tree's raw content; an error names the folder and the tree.
+fn raw_tree(
+    repo: &Repository,
+    loose: &Loose,
+    oid: Oid,
+    folder: &[u8],
+) -> Result<Arc<[u8]>, String> {
     TREES.with(|cell| {
         let mut memo = cell.borrow_mut();
         let tick = memo.tick;
@@ -572,10 +730,14 @@ fn raw_tree(repo: &Repository, oid: Oid) -> Result<Arc<[u8]>, git2::Error> {
             *used = tick;
             return Ok(data.clone());
         }
-        let odb = repo.odb()?;
-        let obj = odb.read(oid)?;
+        let fail = |e: &str| format!("{} (tree {oid}): {e}", shown_folder(folder));
+        loose
+            .check(oid)
+            .map_err(|e| format!("{} (tree {oid}) is corrupt: {e}", shown_folder(folder)))?;
+        let odb = repo.odb().map_err(|e| fail(e.message()))?;
+        let obj = odb.read(oid).map_err(|e| fail(e.message()))?;
         if obj.kind() != ObjectType::Tree {
-            return Err(git2::Error::from_str("expected a tree object"));
+            return Err(fail("not a tree object"));
         }
         let data: Arc<[u8]> = Arc::from(obj.data());
         memo.trees.insert(oid, (data.clone(), tick));
@@ -599,20 +761,25 @@ fn memo_next_commit() {
 /// decoding them and recursing only into subtrees whose ids differ.
 fn diff_trees(
     repo: &Repository,
+    loose: &Loose,
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &[u8],
     out: &mut Vec<RawChange>,
-) -> Result<(), git2::Error> {
+) -> Result<(), String> {
     let (old_data, new_data) = (
-        old.map(|o| raw_tree(repo, o)).transpose()?,
-        new.map(|n| raw_tree(repo, n)).transpose()?,
+        old.map(|o| raw_tree(repo, loose, o, prefix)).transpose()?,
+        new.map(|n| raw_tree(repo, loose, n, prefix)).transpose()?,
     );
     let mut a = Entries {
         rest: old_data.as_deref().unwrap_or_default(),
+        id: old,
+        folder: prefix,
     };
     let mut b = Entries {
         rest: new_data.as_deref().unwrap_or_default(),
+        id: new,
+        folder: prefix,
     };
     let join = |name: &[u8]| {
         let mut p = Vec::with_capacity(prefix.len() + name.len() + 1);
@@ -639,21 +806,21 @@ fn diff_trees(
                 if is_tree(p.mode) && is_tree(q.mode) {
                     let mut sub = join(p.name);
                     sub.push(b'/');
-                    diff_trees(repo, Some(p.oid()?), Some(q.oid()?), &sub, out)?;
+                    diff_trees(repo, loose, Some(p.oid()?), Some(q.oid()?), &sub, out)?;
                 } else {
-                    emit(repo, &join(p.name), Some(&p), Some(&q), out)?;
+                    emit(repo, loose, &join(p.name), Some(&p), Some(&q), out)?;
                 }
                 x = a.next()?;
                 y = b.next()?;
             }
             std::cmp::Ordering::Less => {
                 let p = x.expect("old side");
-                emit(repo, &join(p.name), Some(&p), None, out)?;
+                emit(repo, loose, &join(p.name), Some(&p), None, out)?;
                 x = a.next()?;
             }
             std::cmp::Ordering::Greater => {
                 let q = y.expect("new side");
-                emit(repo, &join(q.name), None, Some(&q), out)?;
+                emit(repo, loose, &join(q.name), None, Some(&q), out)?;
                 y = b.next()?;
             }
         }
@@ -664,11 +831,12 @@ fn diff_trees(
 /// yields each of its files.
 fn emit(
     repo: &Repository,
+    loose: &Loose,
     path: &[u8],
     old: Option<&Entry<'_>>,
     new: Option<&Entry<'_>>,
     out: &mut Vec<RawChange>,
-) -> Result<(), git2::Error> {
+) -> Result<(), String> {
     let old_tree = old.filter(|o| is_tree(o.mode));
     let new_tree = new.filter(|n| is_tree(n.mode));
     if old_tree.is_some() || new_tree.is_some() {
@@ -676,6 +844,7 @@ fn emit(
         sub.push(b'/');
         diff_trees(
             repo,
+            loose,
             old_tree.map(Entry::oid).transpose()?,
             new_tree.map(Entry::oid).transpose()?,
             &sub,

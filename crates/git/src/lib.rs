@@ -10,10 +10,11 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 mod history;
+mod loose;
 
 pub use history::{
-    BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta, revision,
-    walk,
+    BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta,
+    has_commits, revision, walk,
 };
 
 /// A file from a source, or why it could not be read.
@@ -240,6 +241,7 @@ pub fn index(
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Tree, SourceError> {
     let repo = open(root)?;
+    let loose = loose::Loose::of(&repo);
     let idx = repo.index()?;
     let exclude = glob_set(&opts.exclude);
     let mut tree = Tree::default();
@@ -266,10 +268,14 @@ pub fn index(
         if !want(&path) {
             continue;
         }
-        let content = repo
-            .find_blob(entry.id)
-            .map(|b| Arc::<[u8]>::from(b.content()))
-            .map_err(|e| e.message().to_string());
+        let content = loose
+            .check(entry.id)
+            .map_err(|e| format!("staged blob {} is corrupt: {e}", entry.id))
+            .and_then(|()| {
+                repo.find_blob(entry.id)
+                    .map(|b| Arc::<[u8]>::from(b.content()))
+                    .map_err(|e| e.message().to_string())
+            });
         tree.files.push(SourceFile {
             path,
             blob_id: entry.id.to_string(),
@@ -312,7 +318,9 @@ pub fn workdir_of(path: &Path) -> Option<PathBuf> {
 /// The short id of HEAD's commit in the repository holding `root`, if there is one.
 pub fn head_commit(root: &Path) -> Option<String> {
     let repo = git2::Repository::discover(root).ok()?;
-    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    let id = repo.head().ok()?.resolve().ok()?.target()?;
+    loose::Loose::of(&repo).check(id).ok()?;
+    let commit = repo.find_commit(id).ok()?;
     let short = commit.as_object().short_id().ok()?;
     short.as_str().ok().map(str::to_string)
 }
@@ -338,6 +346,10 @@ pub fn clean_paths(root: &Path, paths: &[&str]) -> HashSet<String> {
     let (Some(prefix), Ok(repo)) = (repo_prefix(root), git2::Repository::discover(root)) else {
         return clean;
     };
+    // The status reads HEAD's trees on its own: with a corrupt loose object about, stamp nothing.
+    if loose::Loose::of(&repo).guard(true).is_err() {
+        return clean;
+    }
     let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
         return clean;
     };
