@@ -112,11 +112,13 @@ fn rel_path(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Read a working-tree file: only a regular file (a FIFO named like evidence would block forever,
+/// a device never end), never more than `max` bytes held (a larger file is reported by the parser
+/// as too large, from its first `max + 1` bytes).
 fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, String> {
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let f = aimslint_artifacts::fsread::open_regular(path).map_err(|e| e.to_string())?;
     let mut buf = Vec::new();
-    let limit = if max == 0 { u64::MAX } else { max as u64 + 1 };
-    f.take(limit)
+    f.take(max as u64 + 1)
         .read_to_end(&mut buf)
         .map_err(|e| e.to_string())?;
     Ok(buf)
@@ -206,15 +208,9 @@ pub fn worktree(
         .into_par_iter()
         .map(|(rel, path, is_link)| {
             let content = if is_link {
-                match path.canonicalize() {
-                    Ok(target) if target.starts_with(&canon_root) => {
-                        read_limited(&target, opts.max_file_bytes)
-                    }
-                    Ok(target) => Err(format!(
-                        "symlink points outside the repository (to {}); it is not read",
-                        target.display()
-                    )),
-                    Err(e) => Err(format!("broken symlink: {e}")),
+                match aimslint_artifacts::fsread::resolve_inside(&canon_root, &path) {
+                    Ok(target) => read_limited(&target, opts.max_file_bytes),
+                    Err(e) => Err(e.to_string()),
                 }
             } else {
                 read_limited(&path, opts.max_file_bytes)
@@ -271,11 +267,7 @@ pub fn index(
         let content = loose
             .check(entry.id)
             .map_err(|e| format!("staged blob {} is corrupt: {e}", entry.id))
-            .and_then(|()| {
-                repo.find_blob(entry.id)
-                    .map(|b| Arc::<[u8]>::from(b.content()))
-                    .map_err(|e| e.message().to_string())
-            });
+            .and_then(|()| read_blob_limited(&repo, entry.id, opts.max_file_bytes));
         tree.files.push(SourceFile {
             path,
             blob_id: entry.id.to_string(),
@@ -284,6 +276,26 @@ pub fn index(
     }
     tree.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(tree)
+}
+
+/// A blob's content, never holding more than `max + 1` bytes of it: the object's size is read from
+/// its header first, and a blob over the limit is not inflated at all. Its stand-in is `max + 1`
+/// zero bytes, which the parser reports as too large (and never reads).
+pub fn read_blob_limited(
+    repo: &git2::Repository,
+    oid: git2::Oid,
+    max: usize,
+) -> Result<Arc<[u8]>, String> {
+    let odb = repo.odb().map_err(|e| e.message().to_string())?;
+    let (size, _) = odb
+        .read_header(oid)
+        .map_err(|e| format!("object {oid}: {}", e.message()))?;
+    if size > max {
+        return Ok(Arc::from(vec![0u8; max.saturating_add(1)]));
+    }
+    repo.find_blob(oid)
+        .map(|b| Arc::<[u8]>::from(b.content()))
+        .map_err(|e| format!("object {oid}: {}", e.message()))
 }
 
 /// Open the repository containing `path`, reporting ownership refusals clearly.
