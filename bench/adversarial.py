@@ -2,7 +2,8 @@
 """Adversarial inputs at several sizes: time and peak RSS of `aimslint check` on each.
 
 Every class of hostile input the linter must survive is generated (deterministically) at three sizes,
-each in a fresh repository, and run with a timeout. The report says, per row, the wall time, the peak
+each in a fresh repository, and run with a timeout. Peak RSS is the child's `ru_maxrss` from wait4; Linux
+carries a parent's peak into its children, so the generators stream large files instead of holding them. The report says, per row, the wall time, the peak
 RSS, the exit code and whether the row meets the budget (every case <= 2 s and <= 512 MiB on 2 cores);
 per class, how time grows from the smallest to the largest size against how the input grows
 (linear growth keeps the two ratios close). Not a test: nothing here fails a build; BENCHMARKS.md
@@ -71,8 +72,14 @@ def deep_nesting(repo: Path, n: int) -> list[str]:
 
 def huge_file(repo: Path, n: int) -> list[str]:
     # n MiB of YAML: over the 8 MiB default limit from the second size on.
+    # Written a MiB at a time: this script's own memory is inherited by the child's peak RSS figure.
     line = b"- item that is not very interesting but takes room\n"
-    write(repo, "data/huge/provenance.yaml", b"dataset: huge\nprocessing:\n" + line * (n * 1024 * 1024 // len(line)))
+    chunk = line * (1024 * 1024 // len(line))
+    (repo / "data" / "huge").mkdir(parents=True)
+    with open(repo / "data" / "huge" / "provenance.yaml", "wb") as f:
+        f.write(b"dataset: huge\nprocessing:\n")
+        for _ in range(n):
+            f.write(chunk)
     return []
 
 
@@ -119,7 +126,7 @@ def history_versions(repo: Path, n: int) -> list[str]:
 
 def staged_large(repo: Path, n: int) -> list[str]:
     (repo / "data").mkdir(exist_ok=True)
-    chunk = (b"x: " + b"y" * 1020 + b"\n") * 1024
+    chunk = (b"x: " + b"y" * 1020 + b"\n") * 1024  # 1 MiB at a time, as above
     with open(repo / "data" / "provenance.yaml", "wb") as f:
         for _ in range(n):
             f.write(chunk)
