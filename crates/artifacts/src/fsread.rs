@@ -43,7 +43,8 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-fn file_type_name(m: &std::fs::Metadata) -> &'static str {
+/// What a path that is not a regular file is, for a message: "a FIFO", "a directory", …
+pub fn kind_of(m: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -68,18 +69,27 @@ fn file_type_name(m: &std::fs::Metadata) -> &'static str {
 /// Open `path` for reading without blocking on a FIFO, and check that what was opened is a
 /// regular file (checked on the open handle, so a swap after the check cannot slip through).
 pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
+    open(path, true)
+}
+
+fn open(path: &Path, follow: bool) -> Result<std::fs::File, ReadError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         // Opening a FIFO for reading blocks until a writer comes; with O_NONBLOCK it returns at once.
-        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | nofollow);
+    }
+    #[cfg(not(unix))]
+    if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(ReadError::NotRegular("a symlink"));
     }
     let f = opts.open(path).map_err(|e| ReadError::Io(e.to_string()))?;
     let m = f.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
     if !m.is_file() {
-        return Err(ReadError::NotRegular(file_type_name(&m)));
+        return Err(ReadError::NotRegular(kind_of(&m)));
     }
     Ok(f)
 }
@@ -88,6 +98,12 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
 pub fn read_regular(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
     let f = open_regular(path)?;
     read_at_most(f, max)
+}
+
+/// As [`read_regular`], but a symlink is not followed either (for files aimslint writes itself, such
+/// as cache entries, where a symlink can only be a plant).
+pub fn read_regular_nofollow(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
+    read_at_most(open(path, false)?, max)
 }
 
 /// Read at most `max` bytes; more is an error, and no more than `max + 1` bytes are ever held.

@@ -53,26 +53,8 @@ fn refuse(path: &Path, why: &str) -> CliError {
 }
 
 /// What a path is, for a refusal.
-fn what(m: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "it is a FIFO";
-        }
-        if t.is_socket() {
-            return "it is a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "it is a device";
-        }
-    }
-    if m.is_dir() {
-        "it is a directory"
-    } else {
-        "it is not a regular file"
-    }
+fn what(m: &std::fs::Metadata) -> String {
+    format!("it is {}", aimslint_artifacts::fsread::kind_of(m))
 }
 
 /// Check the folders of `rel` below `dir` that exist: each must be a real folder, not a symlink.
@@ -116,7 +98,7 @@ fn plan(dir: &Path, rel: &str, force: bool) -> Result<Action, CliError> {
                 Err(_) => return Err(refuse(&path, "it is a dangling symlink")),
             }
         }
-        Ok(m) if !m.is_file() => return Err(refuse(&path, what(&m))),
+        Ok(m) if !m.is_file() => return Err(refuse(&path, &what(&m))),
         Ok(_) if !force => return Ok(Action::Keep),
         Ok(_) => Action::Replace,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Action::Create,

@@ -15,7 +15,7 @@
 //! and renamed into place. Pruning removes only regular files named as this module names them.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -135,7 +135,13 @@ impl HistoryCache {
     /// The kept result, if there is one for this key and it can be read and is intact.
     pub fn load(&self) -> Option<Outcome> {
         let dir = self.dir(false).ok()??;
-        let bytes = read_regular(&dir.join(self.file_name())).ok()?;
+        // Never a FIFO (it would block the run), a device or a symlink; never more than the
+        // largest entry a history can need.
+        let bytes = aimslint_artifacts::fsread::read_regular_nofollow(
+            &dir.join(self.file_name()),
+            MAX_ENTRY_BYTES,
+        )
+        .ok()?;
         let body = verified(&bytes)?;
         let entry: Entry = serde_json::from_slice(body).ok()?;
         if entry.format != FORMAT || entry.key != self.key {
@@ -224,30 +230,8 @@ fn verified(bytes: &[u8]) -> Option<&[u8]> {
     ok.then_some(body)
 }
 
-/// Read a file only if it is a regular file: never a FIFO (which would block the run), a device,
-/// or a symlink. The type is checked on the opened handle.
-fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY);
-    }
-    #[cfg(not(unix))]
-    {
-        if !std::fs::symlink_metadata(path)?.is_file() {
-            return Err(io_err(format!("{} is not a regular file", path.display())));
-        }
-    }
-    let mut f = opts.open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(io_err(format!("{} is not a regular file", path.display())));
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
+/// The largest cache entry read (a 50,000-commit history writes about 45 MB).
+const MAX_ENTRY_BYTES: usize = 1 << 30;
 
 /// Whether a file name is one this module gives an entry: 32 lowercase hex digits and `.json`.
 fn is_entry_name(name: &str) -> bool {
