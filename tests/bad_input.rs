@@ -3,26 +3,7 @@
 use crate::util::*;
 
 fn check_json(dir: &std::path::Path) -> serde_json::Value {
-    let o = run(
-        &[
-            "check",
-            dir.to_str().unwrap(),
-            "--format",
-            "json",
-            "--as-of",
-            "2026-06-01",
-            "--fail-on",
-            "never",
-        ],
-        dir,
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    json(&o)
+    json_ok(&check_report(dir, "2026-06-01", &[]))
 }
 
 fn core_rows(report: &serde_json::Value) -> Vec<String> {

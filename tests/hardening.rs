@@ -4,18 +4,7 @@
 use crate::util::*;
 
 fn check(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "check",
-        ".",
-        "--format",
-        "json",
-        "--as-of",
-        "2026-06-01",
-        "--fail-on",
-        "never",
-    ];
-    args.extend_from_slice(extra);
-    run(&args, dir)
+    check_report(dir, "2026-06-01", extra)
 }
 
 fn rows_for(report: &serde_json::Value, path: &str) -> Vec<String> {
@@ -284,31 +273,5 @@ fn findings_on_one_huge_line_print_a_window_not_the_line() {
         out.len() < findings * 4096,
         "{} bytes for {findings} findings",
         out.len()
-    );
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[test]
-fn a_duplicate_json_key_is_reported_at_the_second_key() {
-    let dir = temp_repo(&[(
-        "data/x/provenance.json",
-        b"{\n  \"dataset\": \"x\",\n  \"license\": \"MIT\",\n  \"license\": \"proprietary\"\n}\n",
-    )]);
-    let o = check(dir.path(), &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let report = json(&o);
-    assert_eq!(
-        rows_for(&report, "provenance"),
-        vec!["AL001 data/x/provenance.json:4 -"]
-    );
-    assert!(
-        report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("duplicate key `license`"),
-        "{report}"
     );
 }

@@ -5,26 +5,7 @@
 use crate::util::*;
 
 fn check(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
-    let d = dir.to_str().unwrap();
-    let mut args = vec![
-        "check",
-        d,
-        "--format",
-        "json",
-        "--as-of",
-        AS_OF,
-        "--fail-on",
-        "never",
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args, &repo_root());
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    json(&o)
+    json_ok(&check_report(dir, AS_OF, extra))
 }
 
 fn inventory(n: usize, duplicate: Option<usize>) -> String {

@@ -19,10 +19,6 @@ fn run_timed(args: &[&str], cwd: &Path) -> Output {
         .expect("runs")
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 // ------------------------------------------------------------------------------------------------
 // Pack fixtures are data: their paths stay inside the scratch repository.
 

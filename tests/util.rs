@@ -48,6 +48,33 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `check DIR --format json --as-of AS_OF --fail-on never EXTRA…`, run in `dir`.
+pub fn check_report(dir: &Path, as_of: &str, extra: &[&str]) -> Output {
+    let d = dir.to_str().expect("UTF-8 temp path");
+    let mut args = vec![
+        "check",
+        d,
+        "--format",
+        "json",
+        "--as-of",
+        as_of,
+        "--fail-on",
+        "never",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, dir)
+}
+
+/// The JSON report of a run that must have exited 0.
+pub fn json_ok(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    json(o)
+}
+
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
