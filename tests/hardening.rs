@@ -235,7 +235,14 @@ fn packs_commands_honour_config() {
 #[test]
 fn control_characters_in_file_names_are_escaped_in_human_output() {
     let name = "models/evil\u{1b}[31m\n::error::x/README.md";
-    let dir = temp_repo(&[(name, b"---\nlicense: mit\n---\n# Card\n")]);
+    let dir = temp_repo(&[
+        (name, b"---\nlicense: mit\n---\n# Card\n"),
+        // Escapes in a file's text reach the snippet, never the terminal.
+        (
+            "models/b/README.md",
+            b"---\nlicense: mit\n---\n# Card \x1b[2J\x1b]0;pwned\x07 \r::error::y \x00\n",
+        ),
+    ]);
     let o = run(
         &["check", ".", "--as-of", "2026-06-01", "--fail-on", "never"],
         dir.path(),
@@ -246,6 +253,11 @@ fn control_characters_in_file_names_are_escaped_in_human_output() {
     assert!(!out.lines().any(|l| l.starts_with("::error::")), "{out}");
     assert!(
         out.contains("\"models/evil\\033[31m\\n::error::x/README.md\""),
+        "{out}"
+    );
+    assert!(out.contains("models/b/README.md:4:"), "{out}");
+    assert!(
+        !out.contains('\r') && !out.contains('\u{7}') && !out.contains('\0'),
         "{out}"
     );
 }
@@ -273,5 +285,53 @@ fn findings_on_one_huge_line_print_a_window_not_the_line() {
         out.len() < findings * 4096,
         "{} bytes for {findings} findings",
         out.len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
+    let mut repo = GitRepo::new();
+    repo.commit(
+        "2026-05-01",
+        "start",
+        &[("aims/policy.md", Some("# Policy\n"))],
+    );
+    std::fs::create_dir_all(repo.path().join("models/a")).unwrap();
+    std::os::unix::fs::symlink("/etc/shadow", repo.path().join("models/a/README.md")).unwrap();
+    let added = std::process::Command::new("git")
+        .args(["add", "models/a/README.md"])
+        .current_dir(repo.path())
+        .status()
+        .unwrap();
+    assert!(added.success());
+    let o = check(repo.path(), &["--staged"]);
+    let report = json_ok(&o);
+    assert_eq!(
+        rows_for(&report, "models/a/"),
+        vec!["AL007 models/a/README.md:1 -"]
+    );
+    assert!(stdout(&o).contains("a symlink in the index; not followed"));
+}
+
+#[test]
+fn a_duplicate_json_key_is_reported_at_the_second_key() {
+    let dir = temp_repo(&[(
+        "data/x/provenance.json",
+        b"{\n  \"dataset\": \"x\",\n  \"license\": \"MIT\",\n  \"license\": \"proprietary\"\n}\n",
+    )]);
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    assert_eq!(
+        rows_for(&report, "provenance"),
+        vec!["AL001 data/x/provenance.json:4 -"]
+    );
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key `license`"),
+        "{report}"
     );
 }

@@ -79,12 +79,37 @@ impl Window {
         let first_line = file[..lo].matches('\n').count();
         Window {
             name: name.to_string(),
-            text: file[lo..hi].to_string(),
+            text: printable(&file[lo..hi]),
             base: lo,
             first_line,
             cut_chars,
         }
     }
+}
+
+/// The text with every control character but line breaks and tabs replaced by one of the same
+/// length in bytes (so spans stay where they are): a file cannot send a terminal escape, a NUL or
+/// a carriage return that rewrites the line to the terminal through a snippet.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() && c.len_utf8() == 1 => ' ',
+            c if c.is_control() => '\u{b7}',
+            c => c,
+        })
+        .collect()
+}
+
+/// A message with control characters (from a value in a file) shown as their escapes.
+fn printable_message(m: &str) -> String {
+    m.chars()
+        .flat_map(|c| match c {
+            '\n' => vec!['\n'],
+            c if c.is_control() => c.escape_default().collect(),
+            c => vec![c],
+        })
+        .collect()
 }
 
 impl SourceCode for Window {
@@ -206,10 +231,11 @@ impl Reporter for Human {
                 .or_else(|| outcome.sources.get(&f.path))
                 .zip(f.span)
                 .map(|(t, span)| Window::around(&shown_path, t, span));
+            let message = printable_message(&f.message);
             let title = if f.waived.is_some() {
-                format!("[waived] {}", f.message)
+                format!("[waived] {message}")
             } else {
-                f.message.clone()
+                message
             };
             let shown = Finding {
                 message: title,
