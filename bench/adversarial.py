@@ -152,7 +152,7 @@ CLASSES = {
     "inventory": (inventory, [1_000, 5_000, 20_000], "systems"),
     "one-line-list": (one_line_list, [10_000, 40_000, 160_000], "items on one line"),
     "long-key": (long_key, [500, 2_000, 5_000], "children under a 1 MiB key"),
-    "history-versions": (history_versions, [25, 50, 100], "versions of a 1 MiB card"),
+    "history-versions": (history_versions, [50, 150, 450], "versions of a 1 MiB card"),
     "staged-large": (staged_large, [16, 256, 1024], "MiB staged"),
     "fifo": (fifo, [1, 10, 100], "FIFOs named like evidence"),
 }

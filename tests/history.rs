@@ -763,3 +763,47 @@ fn a_fifo_in_place_of_a_cache_entry_does_not_block_the_run() {
     // The recomputed result took the FIFO's place.
     assert!(std::fs::symlink_metadata(&entry).unwrap().is_file());
 }
+
+/// A history of large versions is judged a few versions at a time (windows end by bytes, not
+/// only by commit count): introduced and fixed commits are still exact across window ends.
+#[test]
+fn large_versions_keep_exact_introduced_and_fixed_across_windows() {
+    let mut g = GitRepo::new();
+    let body = "Some paragraph of model card text that goes on for a while.\n".repeat(20_000);
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let placeholder = if (10..30).contains(&i) {
+            "[More Information Needed]"
+        } else {
+            "Contact the risk analytics team at risk@example.com."
+        };
+        let card = format!(
+            "---\nlicense: mit\n---\n# Card v{i}\n\n## Model Card Contact\n\n{placeholder}\n\n## Notes\n\n{body}"
+        );
+        ids.push(g.commit(
+            &format!("2026-01-{:02}", 1 + i % 28),
+            &format!("v{i}"),
+            &[("models/m/README.md", Some(&card))],
+        ));
+    }
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "MC-009",
+            "--all-history",
+            "--no-cache",
+            "--fail-on",
+            "never",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    let report = json_ok(&o);
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec!["MC-009 models/m/README.md:6 c11 fixed:c31"]
+    );
+}

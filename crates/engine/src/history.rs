@@ -28,6 +28,11 @@ type JudgedPair = ((String, String), Arc<Judged>);
 /// blobs of superseded versions are dropped soon.
 const WINDOW: usize = 512;
 
+/// The most bytes of new file versions one window brings in to judge: a window ends early at the
+/// commit that would pass it (but holds at least one commit), so a history of many large versions
+/// is judged a few versions at a time and memory follows this, not the length of the history.
+const WINDOW_BYTES: usize = 24 << 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     /// Depends on the document alone: judged once per blob.
@@ -318,26 +323,51 @@ impl Engine {
         // Commits are read a window at a time. While one window is replayed (one thread), the next
         // window's changes are read and its blobs judged (the others): the replay is sequential by
         // nature, the reading and judging are not.
-        let windows: Vec<&[String]> = history.commit_ids.chunks(WINDOW).collect();
-        let load_and_judge =
-            |cache: &HashMap<(String, String), Arc<Judged>>,
-             ids: &[String]|
-             -> Result<(Vec<CommitDelta>, Vec<JudgedPair>), aimslint_git::SourceError> {
-                let deltas = history.load(ids)?;
-                let fresh = judge_new(cache, wanted_in(&deltas));
-                Ok((deltas, fresh))
-            };
-        let (mut current, mut next) = match windows.first() {
-            Some(ids) => load_and_judge(&cache, ids)?,
-            None => (Vec::new(), Vec::new()),
+        let ids = &history.commit_ids;
+        // The window from commit `start`: up to WINDOW commits, fewer when their new versions
+        // pass WINDOW_BYTES; gives the commits, their judged versions and where the next starts.
+        let load_and_judge = |cache: &HashMap<(String, String), Arc<Judged>>,
+                              start: usize|
+         -> Result<
+            (Vec<CommitDelta>, Vec<JudgedPair>, usize),
+            aimslint_git::SourceError,
+        > {
+            let mut deltas = history.load(&ids[start..(start + WINDOW).min(ids.len())])?;
+            let mut bytes = 0usize;
+            let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let mut keep = deltas.len();
+            'commits: for (i, c) in deltas.iter().enumerate() {
+                for ch in &c.changes {
+                    if let Some(b) = &ch.blob
+                        && ch.unreadable.is_none()
+                        && self.is_candidate(&ch.path)
+                        && !cache.contains_key(&(b.clone(), ch.path.clone()))
+                        && counted.insert(b)
+                    {
+                        bytes = bytes.saturating_add(reader.size(b).unwrap_or(0));
+                    }
+                }
+                if bytes > WINDOW_BYTES {
+                    keep = i.max(1);
+                    break 'commits;
+                }
+            }
+            deltas.truncate(keep);
+            let fresh = judge_new(cache, wanted_in(&deltas));
+            Ok((deltas, fresh, start + keep))
+        };
+        let (mut current, mut next, mut pos) = if ids.is_empty() {
+            (Vec::new(), Vec::new(), 0)
+        } else {
+            load_and_judge(&cache, 0)?
         };
         let mut dead: Vec<((String, String), Arc<Judged>)> = Vec::new();
-        for i in 0..windows.len() {
+        while !current.is_empty() {
             cache.extend(std::mem::take(&mut next));
             let cache_ref = &cache;
             let burial = std::mem::take(&mut dead);
             let (upcoming, ()) = rayon::join(
-                || windows.get(i + 1).map(|ids| load_and_judge(cache_ref, ids)),
+                || (pos < ids.len()).then(|| load_and_judge(cache_ref, pos)),
                 || {
                     for c in &current {
                         pass.apply(c, cache_ref, last_date);
@@ -357,8 +387,12 @@ impl Engine {
             head_id = current.last().map(|c| c.meta.id.clone()).or(head_id);
             walked += current.len() as u64;
             progress("walking commits", walked, n);
-            let (deltas, fresh) = upcoming.transpose()?.unwrap_or_default();
+            let (deltas, fresh, end) =
+                upcoming
+                    .transpose()?
+                    .unwrap_or((Vec::new(), Vec::new(), pos));
             next = fresh;
+            pos = end;
             // Drop what left the tree before the next window's blobs join the cache; a version the
             // next window brings back (a revert) and that was just dropped is judged again.
             dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();

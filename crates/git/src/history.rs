@@ -122,24 +122,35 @@ impl BlobReader {
         })
     }
 
-    /// The content of a blob, cut at the size limit (+1 byte so the reader can tell).
+    /// The content of a blob, cut at the size limit (+1 byte so the reader can tell); a blob over
+    /// the limit is never inflated (see `read_blob_limited`).
     pub fn read(&self, blob: &str) -> Result<Arc<[u8]>, String> {
         let oid = Oid::from_str(blob).map_err(|e| e.message().to_string())?;
         self.loose
             .check(oid)
             .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
+        let max = if self.max_bytes == 0 {
+            usize::MAX - 1
+        } else {
+            self.max_bytes
+        };
         with_repo(&self.root, |repo| {
-            let b = repo
-                .find_blob(oid)
-                .map_err(|e| format!("blob {blob}: {}", e.message()))?;
-            let content = b.content();
-            let n = if self.max_bytes == 0 {
-                content.len()
-            } else {
-                content.len().min(self.max_bytes + 1)
-            };
-            Ok(Arc::from(&content[..n]))
+            crate::read_blob_limited(repo, oid, max).map_err(|e| format!("blob {blob}: {e}"))
         })
+    }
+
+    /// A blob's size from its object header, without inflating it (none for an object that cannot
+    /// be read; reading it will say why).
+    pub fn size(&self, blob: &str) -> Option<usize> {
+        let oid = Oid::from_str(blob).ok()?;
+        self.loose.check(oid).ok()?;
+        with_repo(&self.root, |repo| {
+            let odb = repo.odb().map_err(|e| e.message().to_string())?;
+            odb.read_header(oid)
+                .map(|(n, _)| n)
+                .map_err(|e| e.message().to_string())
+        })
+        .ok()
     }
 }
 

@@ -293,15 +293,13 @@ pub fn read_blob_limited(
     max: usize,
 ) -> Result<Arc<[u8]>, String> {
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
-    let (size, _) = odb
-        .read_header(oid)
-        .map_err(|e| format!("object {oid}: {}", e.message()))?;
+    let (size, _) = odb.read_header(oid).map_err(|e| e.message().to_string())?;
     if size > max {
         return Ok(Arc::from(vec![0u8; max.saturating_add(1)]));
     }
     repo.find_blob(oid)
         .map(|b| Arc::<[u8]>::from(b.content()))
-        .map_err(|e| format!("object {oid}: {}", e.message()))
+        .map_err(|e| e.message().to_string())
 }
 
 /// Open the repository containing `path`, reporting ownership refusals clearly.
