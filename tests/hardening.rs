@@ -335,3 +335,47 @@ fn a_duplicate_json_key_is_reported_at_the_second_key() {
         "{report}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn unknown_pack_names_are_shown_at_their_line_and_pack_files_must_be_regular() {
+    let dir = temp_repo(&[(
+        "aimslint.toml",
+        b"[rules]\nignore = []\n\n[packs]\nnist-ai-rmff = \"^1\"\n",
+    )]);
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("unknown pack `nist-ai-rmff`"), "{err}");
+    assert!(err.contains("aimslint.toml:5:"), "{err}");
+    // A pack directory holding a symlink (here to a secret) or a FIFO is refused, unread.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "hunter2").unwrap();
+    let dir = temp_repo(&[
+        ("aims/policy.md", b"# Policy\n"),
+        ("mypack/pack.toml", b"id = \"mine\"\n"),
+    ]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret"),
+        dir.path().join("mypack/rules.toml"),
+    )
+    .unwrap();
+    let o = check(dir.path(), &["--pack", "mypack"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("a symlink in a policy pack"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    std::fs::remove_file(dir.path().join("mypack/rules.toml")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("mypack/rules.toml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = check(dir.path(), &["--pack", "mypack"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a regular file (it is a FIFO)"),
+        "{}",
+        stderr(&o)
+    );
+}

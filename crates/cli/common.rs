@@ -72,12 +72,26 @@ pub fn load_packs(
     let known = aimslint_packs::builtin_pack_ids();
     let has_dirs = !config.pack_dirs.is_empty() || !opts.packs.is_empty();
     // An id that is neither built in nor possibly a directory pack is a typo: say so before loading.
+    let unknown = |id: &str, extra: String| -> CliError {
+        let message = format!(
+            "unknown pack `{id}`; built-in packs: {}{extra}",
+            known.join(", ")
+        );
+        // Named in aimslint.toml: shown at its line.
+        match (&config.file, config.pack_spans.get(id)) {
+            (Some(file), Some(span)) => PackErrors(vec![aimslint_packs::PackDiagnostic::new(
+                file,
+                &config.text,
+                Some(span.clone()),
+                message,
+            )])
+            .into(),
+            _ => CliError::usage(message),
+        }
+    };
     for id in &optional {
         if !known.contains(id) && !has_dirs {
-            return Err(CliError::usage(format!(
-                "unknown pack `{id}`; built-in packs: {}",
-                known.join(", ")
-            )));
+            return Err(unknown(id, String::new()));
         }
     }
     for (id, v) in &config.packs {
@@ -90,11 +104,7 @@ pub fn load_packs(
     let set = PackSet::load(&req, &tool_version())?;
     if let Some(id) = optional.iter().find(|id| set.pack(id).is_none()) {
         let loaded: Vec<&str> = set.packs.iter().map(|p| p.manifest.id.as_str()).collect();
-        return Err(CliError::usage(format!(
-            "unknown pack `{id}`; built-in packs: {}; loaded: {}",
-            known.join(", "),
-            loaded.join(", ")
-        )));
+        return Err(unknown(id, format!("; loaded: {}", loaded.join(", "))));
     }
     Ok(Arc::new(set))
 }

@@ -3,6 +3,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// The largest file a pack directory may hold (rules, schemas and fixtures are small text).
+pub const MAX_PACK_FILE_BYTES: usize = 16 << 20;
+
 /// The files of one pack, by path relative to the pack root, from a directory or from the binary.
 #[derive(Debug, Clone)]
 pub struct PackFiles {
@@ -27,14 +30,23 @@ impl PackFiles {
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 if ft.is_dir() {
                     stack.push(path);
-                } else if ft.is_file() {
+                } else if ft.is_symlink() {
+                    // A pack is data: a link could lead anywhere, so none is followed.
+                    return Err(format!(
+                        "{}: a symlink in a policy pack; packs are read only from regular files",
+                        path.display()
+                    ));
+                } else {
                     let rel = path
                         .strip_prefix(dir)
                         .map_err(|e| e.to_string())?
                         .to_string_lossy()
                         .replace('\\', "/");
+                    // Never a FIFO or device (it would block or never end), never more than a
+                    // pack file can need.
                     let bytes =
-                        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                        aimslint_artifacts::fsread::read_regular(&path, MAX_PACK_FILE_BYTES)
+                            .map_err(|e| format!("{}: {e}", path.display()))?;
                     files.insert(rel, bytes);
                 }
             }
