@@ -36,7 +36,7 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "DP-004 data/bureau-scores/provenance.yaml:8 /collection/end",
             "DP-006 data/bureau-scores/provenance.yaml:15 /quality/assessed (waived)",
             "MC-002 models/fraud-detection/README.md:1 -",
-            "MC-007 models/fraud-detection/README.md:2 /meta/license",
+            "MC-007 models/fraud-detection/README.md:1 -",
             "MC-006 models/fraud-detection/README.md:10 /meta/datasets/1",
             "MC-003 models/fraud-detection/README.md:74 /sections/bias-risks-and-limitations",
             "MC-010 models/fraud-detection/README.md:76 /body",
@@ -115,7 +115,7 @@ fn select_and_ignore_by_control_glob_prefix_and_id() {
         rows,
         vec![
             "MC-002 models/fraud-detection/README.md:1 -",
-            "MC-007 models/fraud-detection/README.md:2 /meta/license",
+            "MC-007 models/fraud-detection/README.md:1 -",
             "MC-006 models/fraud-detection/README.md:10 /meta/datasets/1",
         ]
     );
@@ -204,7 +204,7 @@ fn single_file_is_checked_against_its_repository() {
     assert_eq!(
         finding_rows(&report),
         vec![
-            "MC-007 models/fraud-detection/README.md:2 /meta/license",
+            "MC-007 models/fraud-detection/README.md:1 -",
             "MC-006 models/fraud-detection/README.md:10 /meta/datasets/1",
         ]
     );

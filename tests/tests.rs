@@ -11,3 +11,4 @@ mod hardening_git;
 mod history;
 mod packs;
 mod report;
+mod sections;

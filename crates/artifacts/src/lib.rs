@@ -21,8 +21,8 @@ pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
 pub use text::{
-    PLACEHOLDERS, ceil_boundary, content_words, floor_boundary, is_placeholder,
-    is_placeholder_value, quote_path, truncate_chars,
+    PLACEHOLDERS, ceil_boundary, content_words, fenced_code, floor_boundary, in_ranges,
+    is_placeholder, is_placeholder_value, quote_path, truncate_chars,
 };
 
 /// The largest file read as evidence; larger files are reported, never silently dropped.
@@ -106,8 +106,8 @@ enum Deferred {
     Json {
         start: usize,
     },
-    /// Markdown sections: (key under `/sections`, heading start, heading end, text start, text end).
-    Sections(Vec<(String, usize, usize, usize, usize)>),
+    /// Markdown sections and labels (see `markdown::Places`).
+    Sections(markdown::Places),
 }
 
 impl Parsed {

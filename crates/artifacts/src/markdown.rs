@@ -1,7 +1,9 @@
 //! Markdown documents, with optional YAML front matter (Hugging Face cards).
 //!
 //! The document value is `{ "meta": <front matter>, "sections": { <slug>: { title, level, text } },
-//! "body": <text after the front matter> }`, so a front-matter key can never collide with a section.
+//! "labels": { <slug>: { title, level: 0, text } }, "body": <text after the front matter> }`, so a
+//! front-matter key can never collide with a section. Labels are bold labels and definition lines
+//! (`**License:** MIT`, `License: MIT`).
 //! `meta` is absent when the file has no front matter.
 
 use std::collections::HashMap;
@@ -26,13 +28,65 @@ pub(crate) struct FrontMatter<'t> {
     pub body_start: usize,
     /// Whether blank lines preceded the opening delimiter.
     pub not_first: bool,
+    /// A delimiter line written other than `---` (`--`, `----`): its offset and its text. The
+    /// block is still read as front matter, and the notice says no other tool will.
+    pub wrong_delimiter: Option<(usize, &'t str)>,
 }
 
 fn is_delim(line: &str, d: &str) -> bool {
     line.trim_end_matches(['\r', '\n']).trim_end() == d
 }
 
+/// A line of dashes only that is not `---`: a mistyped delimiter (`--`, `----`).
+fn dash_line(line: &str) -> bool {
+    let l = line.trim_end_matches(['\r', '\n']).trim_end();
+    l.len() >= 2 && l.len() != 3 && l.bytes().all(|b| b == b'-')
+}
+
+/// The key of a top-level YAML `key: value` line (a plain key at the start of the line, then `:`
+/// and a space or the end of the line), if the line is one.
+pub(crate) fn top_level_key(line: &str) -> Option<&str> {
+    let line = line.trim_end_matches(['\r', '\n']);
+    let colon = line.find(':')?;
+    let key = &line[..colon];
+    let after = &line[colon + 1..];
+    let plain = key.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (plain && (after.is_empty() || after.starts_with([' ', '\t']))).then_some(key)
+}
+
+/// Whether a block reads as YAML metadata rather than Markdown: its first line that is neither
+/// blank nor a comment is a top-level `key:` line, and every other such line is one, an indented
+/// line or a list item.
+pub(crate) fn yaml_like(block: &str) -> bool {
+    let mut lines = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    lines.next().is_some_and(|l| top_level_key(l).is_some())
+        && lines.all(|l| {
+            top_level_key(l).is_some() || l.starts_with([' ', '\t']) || l.starts_with("- ")
+        })
+}
+
+/// Lines from `from`: (offset, line with its end).
+fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    text[from..]
+        .split_inclusive('\n')
+        .scan(from, |at, l| {
+            let here = *at;
+            *at += l.len();
+            Some((here, l))
+        })
+}
+
 /// Find the front matter block, if the file has one.
+///
+/// A block opened or closed with a line of two or four or more dashes around YAML-looking lines is
+/// front matter written with the wrong delimiter: it is returned with `wrong_delimiter` set (no
+/// tool reads it as metadata, so a card would silently have none). Dashes around anything else are
+/// Markdown thematic breaks.
 pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseError> {
     let mut pos = usize::from(text.starts_with('\u{feff}')) * 3;
     let mut not_first = false;
@@ -46,12 +100,17 @@ pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseE
             pos += line_end;
             continue;
         }
+        let open = pos;
+        let yaml_start = pos + line_end;
+        if dash_line(line) {
+            return Ok(wrongly_delimited(text, open, yaml_start, not_first));
+        }
         if !is_delim(line, "---") {
             return Ok(None);
         }
-        let open = pos;
-        let yaml_start = pos + line_end;
         let mut cur = yaml_start;
+        // The first line of dashes that is not `---`: a mistyped closing delimiter, if no right one follows.
+        let mut dashes: Option<(usize, usize)> = None;
         while cur < text.len() {
             let r = &text[cur..];
             let le = r.find('\n').map_or(r.len(), |i| i + 1);
@@ -60,15 +119,39 @@ pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseE
                 if cur - yaml_start > MAX_FRONT_MATTER {
                     break;
                 }
+                // `---`, metadata, `--`, Markdown, then a thematic break: the `--` closed it.
+                if let Some((at, _)) = dashes
+                    && !yaml_like(&text[yaml_start..cur])
+                    && yaml_like(&text[yaml_start..at])
+                {
+                    break;
+                }
                 return Ok(Some(FrontMatter {
                     yaml: &text[yaml_start..cur],
                     yaml_start,
                     open,
                     body_start: cur + le,
                     not_first,
+                    wrong_delimiter: None,
                 }));
             }
+            if dashes.is_none() && dash_line(l) {
+                dashes = Some((cur, le));
+            }
             cur += le;
+        }
+        if let Some((at, le)) = dashes
+            && at - yaml_start <= MAX_FRONT_MATTER
+            && yaml_like(&text[yaml_start..at])
+        {
+            return Ok(Some(FrontMatter {
+                yaml: &text[yaml_start..at],
+                yaml_start,
+                open,
+                body_start: at + le,
+                not_first,
+                wrong_delimiter: Some((at, text[at..at + le].trim_end())),
+            }));
         }
         if cur - yaml_start > MAX_FRONT_MATTER {
             return Err(ParseError {
@@ -85,53 +168,42 @@ pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseE
     }
 }
 
+/// A block opened with a line of dashes other than `---` (at `open`): front matter with the wrong
+/// delimiter when YAML-looking lines follow up to a closing line of dashes (or `...`).
+fn wrongly_delimited(
+    text: &str,
+    open: usize,
+    yaml_start: usize,
+    not_first: bool,
+) -> Option<FrontMatter<'_>> {
+    let (close, line) = lines_from(text, yaml_start)
+        .take_while(|(at, _)| at - yaml_start <= MAX_FRONT_MATTER)
+        .find(|(_, l)| dash_line(l) || is_delim(l, "---") || is_delim(l, "..."))?;
+    let yaml = &text[yaml_start..close];
+    yaml_like(yaml).then(|| FrontMatter {
+        yaml,
+        yaml_start,
+        open,
+        body_start: close + line.len(),
+        not_first,
+        wrong_delimiter: Some((open, text[open..yaml_start].trim_end())),
+    })
+}
+
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut value = Map::new();
     let mut spans = Spans::default();
     let mut notices = Vec::new();
     let mut deferred = None;
     spans.insert(String::new(), 0, 0);
-    let body_start = match front_matter(text)? {
-        Some(fm) => {
-            let meta = crate::yaml::parse_value(fm.yaml, fm.yaml_start)?;
-            deferred = Some(crate::Deferred::Yaml {
-                start: fm.yaml_start,
-                end: fm.yaml_start + fm.yaml.len(),
-                prefix: "/meta",
-            });
-            spans.insert("/meta".into(), fm.open, fm.open + 3);
-            if fm.not_first {
-                notices.push(Notice {
-                    code: "front-matter-not-first",
-                    message: "blank lines precede the front matter: Hugging Face reads such a card as having no metadata; make `---` the first line".into(),
-                    offset: fm.open,
-                });
-            }
-            let meta = match meta {
-                Value::Null => Value::Object(Map::new()),
-                Value::Object(m) => Value::Object(m),
-                other => {
-                    notices.push(Notice {
-                        code: "front-matter-not-mapping",
-                        message: format!(
-                            "front matter is a {}, not a mapping of keys to values; its metadata cannot be read",
-                            type_name(&other)
-                        ),
-                        offset: fm.open,
-                    });
-                    other
-                }
-            };
-            value.insert("meta".into(), meta);
-            fm.body_start
-        }
-        None => 0,
-    };
+    let body_start = read_front_matter(text, &mut value, &mut spans, &mut notices, &mut deferred)?;
     let body = &text[body_start..];
-    let (sections, places) = sections(body, body_start);
+    let (sections, labels, places) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
+    spans.insert("/labels".into(), body_start, body_start);
     spans.insert("/body".into(), body_start, body_start);
     value.insert("sections".into(), Value::Object(sections));
+    value.insert("labels".into(), Value::Object(labels));
     value.insert("body".into(), Value::String(body.to_string()));
     let mut parsed = Parsed::new(Format::Markdown, Value::Object(value), spans)
         .defer(crate::Deferred::Sections(places));
@@ -140,6 +212,100 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     }
     parsed.notices = notices;
     Ok(parsed)
+}
+
+/// Read the front matter into `value["meta"]`, and say where the Markdown body starts. A front
+/// matter that cannot be read does not hide the body: a syntax error in its YAML, or a front matter
+/// never closed, becomes a notice (the file's syntax finding, at its line), `meta` is left out, and
+/// the body is still read, from after the block (or from inside it, when the block is Markdown
+/// between two thematic breaks rather than metadata). Only a budget or size problem fails the file.
+fn read_front_matter(
+    text: &str,
+    value: &mut Map<String, Value>,
+    spans: &mut Spans,
+    notices: &mut Vec<Notice>,
+    deferred: &mut Option<crate::Deferred>,
+) -> Result<usize, ParseError> {
+    let fm = match front_matter(text) {
+        Ok(Some(fm)) => fm,
+        Ok(None) => return Ok(0),
+        Err(e) if e.kind == ParseErrorKind::Syntax => {
+            // Never closed: there is no metadata, and everything after the opening line is the body.
+            let body_start = text[e.offset..]
+                .find('\n')
+                .map_or(text.len(), |i| e.offset + i + 1);
+            notices.push(Notice {
+                code: "front-matter-unclosed",
+                message: format!("{}; the Markdown after it is still checked", e.message),
+                offset: e.offset,
+            });
+            return Ok(body_start);
+        }
+        Err(e) => return Err(e),
+    };
+    let open_end = text[fm.open..]
+        .find(['\r', '\n'])
+        .map_or(text.len(), |i| fm.open + i);
+    if let Some((at, line)) = fm.wrong_delimiter {
+        let which = if at == fm.open { "opened" } else { "closed" };
+        notices.push(Notice {
+            code: "front-matter-delimiter",
+            message: format!(
+                "front matter {which} with `{line}` instead of `---`: Hugging Face and other tools read no metadata from it (aimslint reads it as if it were right); write the line as exactly `---`"
+            ),
+            offset: at,
+        });
+    }
+    if fm.not_first {
+        notices.push(Notice {
+            code: "front-matter-not-first",
+            message: "blank lines precede the front matter: Hugging Face reads such a card as having no metadata; make `---` the first line".into(),
+            offset: fm.open,
+        });
+    }
+    let meta = match crate::yaml::parse_value(fm.yaml, fm.yaml_start) {
+        Ok(meta) => meta,
+        Err(e) if e.kind == ParseErrorKind::Syntax => {
+            let what = e.message.strip_prefix("invalid YAML: ").unwrap_or(&e.message);
+            notices.push(Notice {
+                code: "front-matter-syntax",
+                message: format!(
+                    "front matter is not valid YAML: {what}; its metadata cannot be read (the Markdown after it is still checked)"
+                ),
+                offset: e.offset,
+            });
+            // Markdown between two thematic breaks is body text, not metadata.
+            return Ok(if yaml_like(fm.yaml) {
+                fm.body_start
+            } else {
+                fm.yaml_start
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    *deferred = Some(crate::Deferred::Yaml {
+        start: fm.yaml_start,
+        end: fm.yaml_start + fm.yaml.len(),
+        prefix: "/meta",
+    });
+    spans.insert("/meta".into(), fm.open, open_end);
+    let meta = match meta {
+        Value::Null => Value::Object(Map::new()),
+        Value::Object(m) => Value::Object(m),
+        other => {
+            notices.push(Notice {
+                code: "front-matter-not-mapping",
+                message: format!(
+                    "front matter is a {}, not a mapping of keys to values; its metadata cannot be read",
+                    type_name(&other)
+                ),
+                offset: fm.open,
+            });
+            other
+        }
+    };
+    value.insert("meta".into(), meta);
+    Ok(fm.body_start)
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -178,14 +344,21 @@ struct Heading {
     end: usize,
 }
 
-/// Where sections were, as `sections` records them: made into spans only when a finding needs a line.
-type Places = Vec<(String, usize, usize, usize, usize)>;
+/// Where sections and labels were, as `sections` records them (collection, key, title start and
+/// end, text start and end): made into spans only when a finding needs a line.
+pub(crate) type Places = Vec<(&'static str, String, usize, usize, usize, usize)>;
 
 pub(crate) fn section_spans(places: &Places) -> Spans {
     let mut spans = Spans::default();
     let sections = spans.child(ROOT, "sections");
-    for (key, start, end, text_start, text_end) in places {
-        let section = spans.child(sections, key);
+    let labels = spans.child(ROOT, "labels");
+    for (collection, key, start, end, text_start, text_end) in places {
+        let parent = if *collection == "labels" {
+            labels
+        } else {
+            sections
+        };
+        let section = spans.child(parent, key);
         let title = spans.child(section, "title");
         spans.set(title, *start, *end);
         let text = spans.child(section, "text");
@@ -195,9 +368,47 @@ pub(crate) fn section_spans(places: &Places) -> Spans {
     spans
 }
 
-fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
+/// A key for `title` not yet in `map`: its slug, or the slug with the first free `-N`.
+fn unique_key(map: &Map<String, Value>, next: &mut HashMap<String, usize>, title: &str) -> String {
+    let base_slug = slug(title);
+    let base_slug = if base_slug.is_empty() {
+        "section".to_string()
+    } else {
+        base_slug
+    };
+    if !map.contains_key(&base_slug) {
+        return base_slug;
+    }
+    // The next number to try after each slug that was taken: `-1`, `-2`, … are tried once per
+    // slug, not once per heading, so a thousand equal headings cost a thousand steps, not a
+    // million. Every key below that number is taken (keys are never removed), so the first free
+    // one is the same as counting up from 1.
+    let n = next.entry(base_slug.clone()).or_insert(1);
+    loop {
+        let key = format!("{base_slug}-{n}");
+        *n += 1;
+        if !map.contains_key(&key) {
+            break key;
+        }
+    }
+}
+
+fn section_value(title: String, level: usize, text: &str) -> Value {
+    let mut sec = Map::new();
+    sec.insert("title".into(), Value::String(title));
+    sec.insert("level".into(), Value::from(level));
+    sec.insert("text".into(), Value::String(text.to_string()));
+    Value::Object(sec)
+}
+
+/// The sections under headings, and the labels: a paragraph or list item that opens with a bold
+/// label (`**Out-of-scope:** Use in…`, `- **License:** MIT`) or a definition line
+/// (`License: MIT`), which real cards use as often as headings. Code blocks hold neither.
+fn sections(body: &str, base: usize) -> (Map<String, Value>, Map<String, Value>, Places) {
     let mut headings: Vec<Heading> = Vec::new();
     let mut current: Option<Heading> = None;
+    // Where paragraphs and list items start (outside headings and code), in order.
+    let mut blocks: Vec<usize> = Vec::new();
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
         match event {
@@ -219,15 +430,16 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
                     h.title.push_str(&t);
                 }
             }
+            Event::Start(Tag::Paragraph | Tag::Item)
+                if current.is_none() && blocks.last() != Some(&range.start) =>
+            {
+                blocks.push(range.start);
+            }
             _ => {}
         }
     }
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());
-    // The next number to try after each slug that was taken: `-1`, `-2`, … are tried once per
-    // slug, not once per heading, so a thousand equal headings cost a thousand steps, not a
-    // million. Every key below that number is taken (keys are never removed), so the first free
-    // one is the same as counting up from 1.
     let mut next: HashMap<String, usize> = HashMap::new();
     for (i, h) in headings.iter().enumerate() {
         let text_end = headings[i + 1..]
@@ -236,38 +448,102 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Places) {
             .map_or(body.len(), |n| n.start);
         let text = body[h.end.min(text_end)..text_end].trim();
         let title = h.title.trim().to_string();
-        let base_slug = slug(&title);
-        let base_slug = if base_slug.is_empty() {
-            "section".to_string()
-        } else {
-            base_slug
-        };
-        let key = if map.contains_key(&base_slug) {
-            let n = next.entry(base_slug.clone()).or_insert(1);
-            loop {
-                let key = format!("{base_slug}-{n}");
-                *n += 1;
-                if !map.contains_key(&key) {
-                    break key;
-                }
-            }
-        } else {
-            base_slug
-        };
+        let key = unique_key(&map, &mut next, &title);
         places.push((
+            "sections",
             key.clone(),
             base + h.start,
             base + h.end,
             base + h.end.min(text_end),
             base + text_end,
         ));
-        let mut sec = Map::new();
-        sec.insert("title".into(), Value::String(title));
-        sec.insert("level".into(), Value::from(h.level));
-        sec.insert("text".into(), Value::String(text.to_string()));
-        map.insert(key, Value::Object(sec));
+        map.insert(key, section_value(title, h.level, text));
     }
-    (map, places)
+    // Labels: each runs to the next label or heading.
+    let found: Vec<(usize, usize, usize, String)> = blocks
+        .iter()
+        .filter_map(|&at| label_at(body, at).map(|(end, rest, t)| (at, end, rest, t)))
+        .collect();
+    let mut labels = Map::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut h = 0;
+    for (i, (start, end, rest, title)) in found.iter().enumerate() {
+        while h < headings.len() && headings[h].start <= *start {
+            h += 1;
+        }
+        let stop = found
+            .get(i + 1)
+            .map_or(body.len(), |n| n.0)
+            .min(headings.get(h).map_or(body.len(), |n| n.start));
+        let text = body[(*rest).min(stop)..stop].trim();
+        let key = unique_key(&labels, &mut next, title);
+        places.push((
+            "labels",
+            key.clone(),
+            base + start,
+            base + end,
+            base + (*rest).min(stop),
+            base + stop,
+        ));
+        labels.insert(key, section_value(title.clone(), 0, text));
+    }
+    (map, labels, places)
+}
+
+/// The label a block opens with, if any: (end of the label, where its text starts, the label).
+fn label_at(body: &str, at: usize) -> Option<(usize, usize, String)> {
+    let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+    let line = &body[at..line_end];
+    // A list item's marker (`- `, `* `, `+ `, `1. `, `1) `), when the block is the item.
+    let indented = line.trim_start_matches([' ', '\t']);
+    let after_marker = indented
+        .strip_prefix(['-', '*', '+'])
+        .or_else(|| {
+            let digits = indented.trim_start_matches(|c: char| c.is_ascii_digit());
+            (digits.len() < indented.len())
+                .then(|| digits.strip_prefix(['.', ')']))
+                .flatten()
+        })
+        .filter(|r| r.starts_with([' ', '\t']));
+    let marker = line.len()
+        - after_marker
+            .unwrap_or(indented)
+            .trim_start_matches([' ', '\t'])
+            .len();
+    let from = at + marker;
+    let l = &body[from..line_end];
+    for strong in ["**", "__"] {
+        if let Some(inner) = l.strip_prefix(strong)
+            && let Some(close) = inner.find(strong)
+        {
+            let label = inner[..close].trim().trim_end_matches(':').trim();
+            if label.is_empty() || label.len() > 120 {
+                return None;
+            }
+            let end = from + strong.len() * 2 + close;
+            let rest = body[end..line_end]
+                .trim_start_matches([' ', '\t'])
+                .trim_start_matches(':');
+            return Some((end, line_end - rest.len(), label.to_string()));
+        }
+    }
+    // `License: MIT`: a short name (at most six words, starting with a letter), a colon, a value.
+    let colon = l.find(':')?;
+    let label = &l[..colon];
+    let value = &l[colon + 1..];
+    let short = label.split_whitespace().count() <= 6 && label.len() <= 60;
+    if !short
+        || !label.starts_with(|c: char| c.is_alphabetic())
+        || !label
+            .chars()
+            .all(|c| c.is_alphanumeric() || " ()/&,'’-".contains(c))
+        || !value.starts_with([' ', '\t'])
+        || value.trim().is_empty()
+    {
+        return None;
+    }
+    let end = from + colon;
+    Some((end, end + 1, label.trim().to_string()))
 }
 
 fn heading_level(l: HeadingLevel) -> usize {
@@ -327,17 +603,79 @@ mod tests {
         assert!(p.value.get("meta").is_none());
     }
 
-    #[test]
-    fn unclosed_front_matter_is_an_error() {
-        let e = parse("---\nlicense: mit\n# T\n").unwrap_err();
-        assert_eq!(e.offset, 0);
+    fn notice_line(text: &str, p: &Parsed, code: &str) -> Option<usize> {
+        let n = p.notices.iter().find(|n| n.code == code)?;
+        Some(LineIndex::new(text).line_col(text, n.offset).0)
     }
 
+    /// A front matter never closed is a notice at its opening line; the rest is still Markdown.
     #[test]
-    fn yaml_error_in_front_matter_is_placed_in_the_file() {
-        let text = "---\nlicense: mit\nbad: [x\n---\n";
-        let e = parse(text).unwrap_err();
-        assert!(LineIndex::new(text).line_col(text, e.offset).0 >= 3);
+    fn unclosed_front_matter_still_reads_the_body() {
+        let text = "---\nlicense: mit\n# T\n## Uses\nScoring.\n";
+        let p = parse(text).unwrap();
+        assert_eq!(notice_line(text, &p, "front-matter-unclosed"), Some(1));
+        assert!(p.value.get("meta").is_none());
+        assert_eq!(p.value["sections"]["uses"]["text"], "Scoring.");
+        assert_eq!(line(text, &p, "/sections/uses"), 4);
+    }
+
+    /// Broken YAML in the front matter is a notice at the unclosed `[` (line 3), not where the
+    /// parser gave up (the `:` on line 4); the sections after it are read.
+    #[test]
+    fn yaml_error_in_front_matter_is_placed_at_its_cause_and_the_body_is_read() {
+        let text = "---\nlicense: mit\ntags: [a, b\npipeline_tag: x\n---\n# Card\n## Uses\nScoring.\n";
+        let p = parse(text).unwrap();
+        let n = &p.notices[0];
+        assert_eq!(n.code, "front-matter-syntax");
+        assert_eq!(&text[n.offset..n.offset + 1], "[");
+        assert_eq!(notice_line(text, &p, "front-matter-syntax"), Some(3));
+        assert!(n.message.contains("never closed"), "{}", n.message);
+        assert!(p.value.get("meta").is_none());
+        assert_eq!(p.value["sections"]["uses"]["text"], "Scoring.");
+        assert_eq!(line(text, &p, "/sections/uses"), 7);
+    }
+
+    /// `---` lines around Markdown (not YAML): the block is body text, still reported.
+    #[test]
+    fn markdown_between_thematic_breaks_is_body() {
+        let text = "---\n## Basic Info\n- **Card:** [x](y)\n---\n## Uses\nText.\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.notices[0].code, "front-matter-syntax");
+        let sections = p.value["sections"].as_object().unwrap();
+        assert!(sections.contains_key("basic-info"), "{sections:?}");
+        assert!(sections.contains_key("uses"));
+    }
+
+    /// `--` or `----` around YAML: read as front matter, with a notice at the wrong line.
+    #[test]
+    fn wrong_delimiters_are_read_and_noticed() {
+        for (text, at) in [
+            ("--\nlicense: mit\ntags:\n- a\n--\n# T\n", 1),
+            ("----\nlicense: mit\n----\n# T\n", 1),
+            ("\n--\nlicense: mit\n---\n# T\n", 2),
+            ("---\nlicense: mit\n--\n# T\n", 3),
+            ("---\nlicense: mit\n--\n# T\n\n---\n\nMore.\n", 3),
+        ] {
+            let p = parse(text).unwrap();
+            assert_eq!(p.value["meta"]["license"], "mit", "{text:?}");
+            assert_eq!(
+                notice_line(text, &p, "front-matter-delimiter"),
+                Some(at),
+                "{text:?}"
+            );
+            assert!(p.value["sections"].get("t").is_some(), "{text:?}");
+        }
+        // Dashes around Markdown are thematic breaks: no front matter, nothing to say.
+        for text in [
+            "--\nSome text: here and there\n--\n",
+            "----\n## Basic Info\n----\n",
+            "----\n",
+            "Title\n--\n",
+        ] {
+            let p = parse(text).unwrap();
+            assert!(p.value.get("meta").is_none(), "{text:?}");
+            assert!(p.notices.is_empty(), "{text:?}");
+        }
     }
 
     fn keys(p: &Parsed) -> Vec<String> {
@@ -405,5 +743,59 @@ mod tests {
             slug("  Intended uses & limitations "),
             "intended-uses-limitations"
         );
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::parse;
+
+    fn labels(text: &str) -> Vec<(String, String)> {
+        let p = parse(text).unwrap();
+        let mut out: Vec<(String, String)> = p.value["labels"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| {
+                (
+                    v["title"].as_str().unwrap().to_string(),
+                    v["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn bold_labels_list_labels_and_definition_lines() {
+        let text = "# Card\n\n**Model developers** Meta\n\n**Out-of-scope:** Use in any manner that violates laws.\nMore of the same.\n\n- **License**: MIT\n- **Developed by:** Acme\n\nLicense: Apache 2.0\n\n## Uses\nA sentence that runs on for more than six words: not a label.\n";
+        assert_eq!(
+            labels(text),
+            vec![
+                ("Developed by".into(), "Acme".into()),
+                ("License".into(), "Apache 2.0".into()),
+                ("License".into(), "MIT".into()),
+                ("Model developers".into(), "Meta".into()),
+                (
+                    "Out-of-scope".into(),
+                    "Use in any manner that violates laws.\nMore of the same.".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_in_code_or_headings_or_urls_is_a_label() {
+        let text = "# **Bold heading**\n\n```\n**License:** MIT\nLicense: MIT\n```\n\nSee https://example.com: a link.\n\n**\n";
+        assert!(labels(text).is_empty(), "{:?}", labels(text));
+    }
+
+    #[test]
+    fn labels_have_lines() {
+        let text = "---\nlicense: mit\n---\n# Card\n\n**Out-of-scope** Not for credit decisions.\n";
+        let p = parse(text).unwrap();
+        let at = p.spans(text).locate("/labels/out-of-scope").unwrap().0;
+        assert_eq!(&text[at..at + 2], "**");
     }
 }

@@ -2,9 +2,129 @@ use crate::args::ExplainArgs;
 use crate::common::{CliError, load_packs};
 use crate::exit;
 
+/// A core diagnostic as `aimslint explain` describes it.
+struct Core {
+    code: &'static str,
+    title: &'static str,
+    severity: &'static str,
+    what: &'static str,
+    fix: &'static str,
+}
+
+/// The core diagnostics: reported whatever packs are loaded (README.md, "Core diagnostics").
+const CORE: &[Core] = &[
+    Core {
+        code: "AL001",
+        title: "Syntax error",
+        severity: "error",
+        what: "A YAML, JSON or TOML file, or a Markdown file's front matter, does not parse: the finding is at the line where reading stopped and says what was expected there. Front matter opened with `---` and never closed is one too. Nothing else is checked on the file, since none of it could be read.",
+        fix: "Fix the syntax at that line (an unclosed quote or bracket, a tab used for indentation, a key written twice in one mapping, a missing `---` after front matter), or run the file through your editor's YAML or JSON validator.",
+    },
+    Core {
+        code: "AL002",
+        title: "Parser budget exceeded",
+        severity: "error",
+        what: "The file asks more of the parser than evidence ever needs: YAML aliases that expand past the budget (an \"alias bomb\"), nesting deeper than 64 levels, or too many YAML events. aimslint stops reading rather than run out of memory or time.",
+        fix: "Write the values out instead of chaining anchors and aliases, and flatten deeply nested structures; a governance record needs neither.",
+    },
+    Core {
+        code: "AL003",
+        title: "File too large",
+        severity: "error",
+        what: "The file is larger than `max_file_bytes` (default 8 MiB, set in aimslint.toml `[files]`). It is reported without being read further.",
+        fix: "Keep evidence files small (split them, keep data out of them), raise `[files] max_file_bytes` (at most 1 GiB), or exclude the file in `[files] exclude`.",
+    },
+    Core {
+        code: "AL004",
+        title: "Binary file",
+        severity: "error",
+        what: "The file holds NUL bytes where a text evidence file was expected (a path that matches an evidence kind, or a file named on the command line).",
+        fix: "Replace it with the text document it should be, or exclude the path in `[files] exclude` if it is not evidence.",
+    },
+    Core {
+        code: "AL005",
+        title: "Not UTF-8",
+        severity: "error",
+        what: "The file is not valid UTF-8 (Latin-1 or UTF-16 text, for instance); the finding is at the first byte that is not.",
+        fix: "Save the file as UTF-8 (`iconv -f latin1 -t utf-8`, or your editor's \"save with encoding\").",
+    },
+    Core {
+        code: "AL006",
+        title: "Git LFS pointer",
+        severity: "warning",
+        what: "The file is a Git LFS pointer: its content is stored outside the repository and was not fetched, so there is nothing to check.",
+        fix: "Fetch LFS content before linting (`git lfs pull`; in CI, `lfs: true` on actions/checkout), or keep evidence files out of LFS.",
+    },
+    Core {
+        code: "AL007",
+        title: "Unreadable file",
+        severity: "error",
+        what: "The file could not be read: no permission, not a regular file (a FIFO, device or socket is never waited on), or a symlink that points outside the repository (never followed).",
+        fix: "Make the file readable inside the repository, or exclude it in aimslint.toml `[files] exclude`.",
+    },
+    Core {
+        code: "AL008",
+        title: "Front matter misplaced or not a mapping",
+        severity: "warning (error when the front matter is not a mapping)",
+        what: "A Markdown file's front matter comes after blank lines (Hugging Face then ignores it), or it is not `key: value` pairs (a list, a bare string).",
+        fix: "Start the file with `---` on line 1, then `key: value` lines, then `---`.",
+    },
+    Core {
+        code: "AL009",
+        title: "Rule could not be judged",
+        severity: "error",
+        what: "A rule's expression (its `when` or its check) failed on this document, for instance because a field holds a value of another type than the rule expects, or it spent its evaluation budget. The finding names the rule: a rule is never silently taken as \"not applicable\".",
+        fix: "Fix the field the message names if the document is wrong. If the rule is wrong (a pack of your own), make its expression accept that type, and visit each value a fixed number of times.",
+    },
+    Core {
+        code: "AL010",
+        title: "Waiver expired",
+        severity: "error",
+        what: "A `[[waivers]]` entry of aimslint.toml is past its `expires` date (as of today, `--as-of` or the commit's date). The findings it covered are reported again.",
+        fix: "Fix the findings, or renew the waiver with a new `expires` date and a reason that still holds.",
+    },
+    Core {
+        code: "AL011",
+        title: "Waiver unused",
+        severity: "warning",
+        what: "A `[[waivers]]` entry matches no finding: the gap was fixed, or its `rule` or `paths` are mistyped.",
+        fix: "Delete the waiver if the gap is fixed; otherwise correct its `rule` or `paths`.",
+    },
+    Core {
+        code: "AL012",
+        title: "Statement of Applicability exclusion not justified",
+        severity: "error",
+        what: "A `[soa.exclude]` entry of aimslint.toml has no justification, or names no Annex A control that can be excluded (an unknown id, a group such as `A.7`, or a clause, which is never optional).",
+        fix: "Name one Annex A control (`\"iso42001:A.10.4\" = \"…\"`) and say why it does not apply to your AI management system.",
+    },
+    Core {
+        code: "AL013",
+        title: "Internal error",
+        severity: "error",
+        what: "aimslint itself failed while checking this file (a bug). The other files were still checked; the run exits 3, and stderr has one line about it (the full report with RUST_BACKTRACE=1).",
+        fix: "Please report it, with the file (or a small copy that fails the same way) and the output of `RUST_BACKTRACE=1 aimslint check …`.",
+    },
+];
+
+/// `aimslint explain AL001`: what a core diagnostic means and how to clear it.
+fn explain_core(c: &Core) {
+    println!("{}: {}", c.code, c.title);
+    println!();
+    println!("core diagnostic (reported whatever packs are loaded)");
+    println!("severity:  {}", c.severity);
+    println!("fix:       {}", c.fix);
+    println!();
+    println!("## What it means");
+    println!("{}", c.what);
+}
+
 pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
-    let packs = load_packs(&crate::common::config_for(&args.packs)?, &args.packs, true)?;
     let id = args.id.trim();
+    if let Some(c) = CORE.iter().find(|c| c.code.eq_ignore_ascii_case(id)) {
+        explain_core(c);
+        return Ok(exit::CLEAN);
+    }
+    let packs = load_packs(&crate::common::config_for(&args.packs)?, &args.packs, true)?;
     if let Some(rule) = packs.rule(id) {
         println!("{}: {}", rule.id, rule.title);
         println!();
@@ -12,6 +132,13 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
         println!("severity:  {}", rule.severity);
         println!("applies to: {}", rule.kinds.join(", "));
         println!("check:     {}", rule.check.name());
+        if let aimslint_packs::Check::Section { any, min_words, .. } = &rule.check {
+            // Every title the check accepts (the message names only the first few).
+            println!(
+                "titles:    {} (at least {min_words} words)",
+                any.join(" | ")
+            );
+        }
         if let Some(s) = &rule.since {
             println!("since:     {s}");
         }
@@ -29,7 +156,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     }
     let Some(control) = packs.find_control(id) else {
         return Err(CliError::usage(format!(
-            "`{id}` is neither a rule nor a control of the loaded packs (try `aimslint packs list`)"
+            "`{id}` is not a core diagnostic (AL001…AL013), nor a rule or control of the loaded packs (try `aimslint packs list`)"
         )));
     };
     let q = control.qualified();

@@ -87,6 +87,8 @@ pub(crate) struct Ctx<'a> {
 /// A Markdown section as `section` checks compare it: the title normalised once, the words of
 /// content counted on first need.
 pub(crate) struct SectionView<'a> {
+    /// `sections` (a heading) or `labels` (a bold label or definition line).
+    collection: &'static str,
     slug: &'a str,
     title: &'a str,
     norm: String,
@@ -100,23 +102,27 @@ impl SectionView<'_> {
     }
 }
 
+/// The sections under headings, then the labels (bold labels and definition lines), as section
+/// checks see them: a card may state its licence as `## License` or as `**License:** MIT`.
 fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
-    let Some(Value::Object(sections)) = subject.get("sections") else {
-        return Vec::new();
-    };
-    sections
-        .iter()
-        .map(|(slug, sec)| {
+    let mut out = Vec::new();
+    for collection in ["sections", "labels"] {
+        let Some(Value::Object(items)) = subject.get(collection) else {
+            continue;
+        };
+        out.extend(items.iter().map(|(slug, sec)| {
             let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
             SectionView {
+                collection,
                 slug,
                 title,
                 norm: norm_title(title),
                 text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
                 words: std::cell::OnceCell::new(),
             }
-        })
-        .collect()
+        }));
+    }
+    out
 }
 
 fn describe(v: &Value) -> String {
@@ -1020,6 +1026,18 @@ pub(crate) mod budget {
     }
 }
 
+/// ` (did you mean `x`?)` naming the allowed value `s` was probably meant to be: the same but for
+/// case, spaces or underscores, or a typo away; empty when none is near.
+fn did_you_mean(s: &str, allowed: &[&str]) -> String {
+    let canon = |v: &str| v.trim().to_lowercase().replace([' ', '_'], "-");
+    let meant = allowed
+        .iter()
+        .copied()
+        .find(|v| canon(v) == canon(s))
+        .or_else(|| crate::select::closest(&canon(s), allowed.iter().copied()));
+    meant.map_or_else(String::new, |m| format!(" (did you mean `{m}`?)"))
+}
+
 pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
     match &rule.check {
@@ -1030,9 +1048,27 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             };
             for e in schema.validator.iter_errors(instance) {
                 let ip = e.instance_path().to_string();
+                // An enum error lists every allowed value and names the one probably meant.
+                let what = match (e.kind(), e.instance().as_ref()) {
+                    (
+                        jsonschema::error::ValidationErrorKind::Enum { options },
+                        Value::String(s),
+                    ) => {
+                        let allowed: Vec<&str> = options
+                            .as_array()
+                            .map(|a| a.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        format!(
+                            "\"{s}\" is not one of: {}{}",
+                            allowed.join(", "),
+                            did_you_mean(&s, &allowed)
+                        )
+                    }
+                    _ => e.masked().to_string(),
+                };
                 hits.push(Hit::at(
                     format!("{base}{sp}{ip}"),
-                    format!("does not match {}: {}", schema.name, e.masked()),
+                    format!("does not match {}: {what}", schema.name),
                 ));
             }
             if hits.is_empty() {
@@ -1064,7 +1100,12 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             forbid: true,
         } => {
             for (i, s) in strings_at(subject, pointer) {
-                let found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
+                let mut found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
+                // The Markdown body's fenced code is not the document's prose.
+                if pointer == "/body" && !found.is_empty() {
+                    let code = aimslint_artifacts::fenced_code(&s);
+                    found.retain(|m| !aimslint_artifacts::in_ranges(&code, m.start()));
+                }
                 if let Some(first) = found.first() {
                     let m = message
                         .clone()
@@ -1102,10 +1143,12 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
         Check::Enum { pointer, values } => {
             for (i, s) in strings_at(subject, pointer) {
                 if !values.iter().any(|v| v.as_str() == s) {
+                    let allowed: Vec<&str> = values.iter().map(String::as_str).collect();
+                    let hint = did_you_mean(&s, &allowed);
                     hits.push(Hit::at(
                         at(base, pointer, i),
                         format!(
-                            "`{}` = \"{s}\" is not one of: {}",
+                            "`{}` = \"{s}\" is not one of: {}{hint}",
                             key_name(pointer),
                             values.join(", ")
                         ),
@@ -1185,32 +1228,42 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 own = section_views(subject);
                 &own
             };
-            let mut best: Option<(usize, &str, &str)> = None;
+            let mut best: Option<(usize, &SectionView<'_>)> = None;
             for v in views {
-                let matched = wanted
-                    .iter()
-                    .any(|w| v.norm == *w || (!w.is_empty() && contains_words(&v.norm, w)));
+                let matched = wanted.iter().any(|w| match w.strip_prefix('=') {
+                    Some(exact) => v.norm == exact,
+                    None => v.norm == *w || (!w.is_empty() && contains_words(&v.norm, w)),
+                });
                 if !matched {
                     continue;
                 }
                 let words = v.words();
                 if best.as_ref().is_none_or(|b| words > b.0) {
-                    best = Some((words, v.slug, v.title));
+                    best = Some((words, v));
                 }
             }
             match best {
-                Some((words, _, _)) if words >= *min_words => {}
-                Some((words, slug, title)) => hits.push(Hit::at(
-                    format!("{base}/sections/{}", aimslint_artifacts::escape_token(slug)),
-                    format!("section \"{title}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)"),
+                Some((words, _)) if words >= *min_words => {}
+                Some((words, v)) => hits.push(Hit::at(
+                    format!(
+                        "{base}/{}/{}",
+                        v.collection,
+                        aimslint_artifacts::escape_token(v.slug)
+                    ),
+                    format!("section \"{}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)", v.title),
                 )),
-                None => hits.push(Hit {
-                    at_top: true,
-                    ..Hit::at(
-                        base.to_string(),
-                        format!("no section titled {}", quote_list(any)),
-                    )
-                }),
+                None => {
+                    let closest = closest_heading(views, wanted)
+                        .map(|t| format!(" (closest heading: \"{t}\")"))
+                        .unwrap_or_default();
+                    hits.push(Hit {
+                        at_top: true,
+                        ..Hit::at(
+                            base.to_string(),
+                            format!("no section titled {}{closest}", title_list(any)),
+                        )
+                    })
+                }
             }
         }
         Check::Reference {
@@ -1343,6 +1396,25 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
 }
 
 /// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
+/// The heading nearest to one of the wanted titles, when one is near enough to be worth naming: the
+/// user's own title for the thing the rule asks for, a few edits away.
+fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Option<&'v str> {
+    let mut best: Option<(usize, &str)> = None;
+    for v in views.iter().filter(|v| v.collection == "sections") {
+        for w in wanted {
+            let w = w.trim_start_matches('=');
+            // Near: a few edits away (a typo, another spelling), not a heading that merely
+            // shares a word with the title.
+            let d = strsim::levenshtein(&v.norm, w);
+            let near = d <= 2.max(w.len() / 4);
+            if near && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, v.title));
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
 fn contains_words(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     let mut at = 0;
@@ -1357,6 +1429,31 @@ fn contains_words(haystack: &str, needle: &str) -> bool {
         }
     }
     false
+}
+
+/// The titles a section check looks for, as a message shows them: the first few, then how many
+/// more (`aimslint explain RULE` lists them all).
+fn title_list(titles: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let take = if titles.len() <= SHOWN + 1 {
+        titles.len()
+    } else {
+        SHOWN
+    };
+    let shown: Vec<String> = titles
+        .iter()
+        .take(take)
+        .map(|t| t.trim_start_matches('=').to_string())
+        .collect();
+    if titles.len() <= SHOWN + 1 {
+        return quote_list(&shown);
+    }
+    let q: Vec<String> = shown.iter().map(|s| format!("\"{s}\"")).collect();
+    format!(
+        "{} or one of {} more titles (see `aimslint explain`)",
+        q.join(", "),
+        titles.len() - SHOWN
+    )
 }
 
 fn quote_list(items: &[String]) -> String {
@@ -1689,6 +1786,7 @@ mod cel_tests {
                 pointer: Some("/systems".into()),
                 message: "ids are empty".into(),
             },
+            supersedes: Vec::new(),
             file: "rules/T-001.toml".into(),
         };
         let w = World::new();

@@ -45,6 +45,9 @@ struct RawRules {
     ignore: Vec<Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<String, Spanned<String>>,
+    /// More titles a `section` rule accepts: `"MC-004" = ["Leaderboard"]`.
+    #[serde(default)]
+    sections: BTreeMap<String, Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,6 +74,9 @@ struct RawFiles {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     max_file_bytes: Option<Spanned<i64>>,
+    /// Fail the run (exit 1) when it finds no evidence at all.
+    #[serde(default)]
+    require_evidence: bool,
 }
 
 /// The largest `max_file_bytes` accepted: evidence is text a person writes; a larger limit would
@@ -119,10 +125,14 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, aimslint_packs::Severity>,
+    /// `[rules.sections]`: titles added to a `section` rule's own, per rule id, with where.
+    pub section_titles: BTreeMap<String, (Vec<String>, std::ops::Range<usize>)>,
     pub soa_exclude: Vec<SoaExclusion>,
     pub waivers: Vec<Waiver>,
     pub exclude: Vec<String>,
     pub max_file_bytes: Option<usize>,
+    /// `[files] require_evidence`: a run that finds no file of an evidence kind fails.
+    pub require_evidence: bool,
     /// Every place the config names rules, to check against the loaded packs.
     pub rule_refs: Vec<RuleRef>,
     /// Where each `[artifacts]` kind and each `[packs]` id is written, to check against the packs.
@@ -278,6 +288,17 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
             place: "[rules] severity",
         });
     }
+    for (rule, titles) in raw.rules.sections {
+        let span = titles.span();
+        let titles = titles.into_inner();
+        if titles
+            .iter()
+            .any(|t| t.trim().trim_start_matches('=').trim().is_empty())
+        {
+            errors.push(err(Some(span.clone()), "a section title is empty".into()));
+        }
+        cfg.section_titles.insert(rule, (titles, span));
+    }
     for (rule, sev) in raw.rules.severity {
         match aimslint_packs::Severity::parse(sev.get_ref()) {
             Some(s) => {
@@ -353,6 +374,7 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         .into_iter()
         .map(Spanned::into_inner)
         .collect();
+    cfg.require_evidence = raw.files.require_evidence;
     if let Some(m) = raw.files.max_file_bytes {
         let v = *m.get_ref();
         if v < 1 || v as u64 > MAX_FILE_BYTES_CEILING as u64 {
@@ -437,6 +459,25 @@ pub fn check_rule_refs(
             );
         }
     }
+    for (rule, (_, span)) in &config.section_titles {
+        let problem = match packs.rule(rule) {
+            None => Some(format!(
+                "[rules.sections] `{rule}` is not a rule of the loaded packs"
+            )),
+            Some(r) if !matches!(r.check, aimslint_packs::Check::Section { .. }) => Some(format!(
+                "[rules.sections] `{rule}` does not look for sections, so titles cannot be added to it"
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            errors.push(PackDiagnostic::new(
+                &file,
+                &config.text,
+                Some(span.clone()),
+                message,
+            ));
+        }
+    }
     for (kind, span) in &config.kind_spans {
         if packs.kind(kind).is_none() {
             let known: Vec<&str> = packs.kinds().map(|k| k.id.as_str()).collect();
@@ -510,5 +551,15 @@ mod tests {
                 .line(),
             Some(9)
         );
+    }
+
+    #[test]
+    fn require_evidence_is_a_boolean_at_its_line() {
+        let c = parse_config("aimslint.toml", "[files]\nrequire_evidence = true\n", Path::new("."));
+        assert!(c.unwrap().require_evidence);
+        assert!(!parse_config("aimslint.toml", "", Path::new(".")).unwrap().require_evidence);
+        let text = "[files]\nexclude = []\nrequire_evidence = \"yes\"\n";
+        let e = parse_config("aimslint.toml", text, Path::new(".")).unwrap_err();
+        assert_eq!(e.0[0].line(), Some(3));
     }
 }

@@ -63,6 +63,9 @@ struct Prepared {
     keys: Vec<(String, String, String)>,
     kind: Option<(String, Option<String>)>,
     text: Option<(String, Arc<str>)>,
+    /// The parse, kept when findings of a rule and of one it supersedes meet on the file: where
+    /// its sections lie decides whether they are at the same place.
+    parsed: Option<(String, Arc<ParsedFile>)>,
 }
 
 /// A core diagnostic (parse errors, unreadable files), as opposed to a pack rule.
@@ -95,6 +98,9 @@ pub struct Engine {
     /// Per kind, the top-level fields its rules' expressions read (`None`: the whole document):
     /// only those are converted for CEL.
     cel_fields: HashMap<String, Option<BTreeSet<String>>>,
+    /// The kind files named on the command line are judged as (`check --kind`), whatever their
+    /// content says.
+    explicit_kind: Option<String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -128,7 +134,7 @@ impl Engine {
             .filter(|r| options.selection.is_selected(r))
             .map(|r| ActiveRule {
                 severity: config.severity.get(&r.id).copied().unwrap_or(r.severity),
-                rule: r.clone(),
+                rule: with_titles(r, config.section_titles.get(&r.id).map(|(t, _)| t)),
             })
             .collect::<Vec<ActiveRule>>();
         let classifier = Classifier::new(&packs, &config.artifacts);
@@ -172,7 +178,20 @@ impl Engine {
             config_text: Arc::from(config.text.as_str()),
             cache: Mutex::new(HashMap::new()),
             keep_parses: std::sync::atomic::AtomicBool::new(true),
+            explicit_kind: None,
         }
+    }
+
+    /// Judge the files named on the command line (`FileInput::explicit`) as this kind, whatever
+    /// their content says (`check --kind`).
+    pub fn with_explicit_kind(mut self, kind: Option<String>) -> Engine {
+        self.explicit_kind = kind;
+        self
+    }
+
+    /// The kind a file is forced to, if it was named with `--kind`.
+    fn forced_kind(&self, input: &FileInput) -> Option<String> {
+        self.explicit_kind.clone().filter(|_| input.explicit)
     }
 
     /// Drop the parse cache: history mode keeps what the current tree needs itself.
@@ -303,6 +322,9 @@ impl Engine {
                     if !found.is_empty() {
                         out.text = Some((d.path.clone(), d.parsed.text.clone()));
                     }
+                    if self.may_supersede(&found) {
+                        out.parsed = Some((d.path.clone(), d.parsed.clone()));
+                    }
                     if d.kind.as_deref().is_some_and(|k| ref_kinds.contains(k)) {
                         out.doc = Some(d);
                     }
@@ -315,6 +337,7 @@ impl Engine {
         let mut artifacts = Vec::new();
         let mut findings = Vec::new();
         let mut texts: BTreeMap<String, Arc<str>> = BTreeMap::new();
+        let mut parses: HashMap<String, Arc<ParsedFile>> = HashMap::new();
         let mut kinds: HashMap<String, Option<String>> = HashMap::new();
         let mut keys: HashMap<(String, String), HashSet<String>> = by_pairs
             .iter()
@@ -327,6 +350,7 @@ impl Engine {
             if let Some((path, text)) = p.text {
                 texts.insert(path, text);
             }
+            parses.extend(p.parsed);
             if let Some((path, kind)) = p.kind {
                 kinds.insert(path, kind);
             }
@@ -349,6 +373,10 @@ impl Engine {
         findings.extend(evaluated);
 
         self.apply_waivers(&mut findings, as_of);
+        for d in &docs {
+            parses.insert(d.path.clone(), d.parsed.clone());
+        }
+        self.supersede(&mut findings, as_of, &|p| parses.get(p).cloned());
         findings.extend(self.soa_findings());
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -489,8 +517,12 @@ impl Engine {
             sections: std::cell::OnceCell::new(),
         };
         let mut out = Vec::new();
+        let meta_unreadable = front_matter_unreadable(parsed);
         for a in self.rules.iter().filter(|a| {
-            !a.rule.check.is_history() && a.rule.kinds.iter().any(|k| k == kind) && filter(&a.rule)
+            !a.rule.check.is_history()
+                && a.rule.kinds.iter().any(|k| k == kind)
+                && filter(&a.rule)
+                && !(meta_unreadable && reads_front_matter(&a.rule, ctx.schema_pointer))
         }) {
             for (hit, severity) in self.eval_rule(a, &ctx) {
                 let mut f = self.finding(a, severity, doc, parsed, hit, commit);
@@ -555,11 +587,15 @@ impl Engine {
         let (line, column) = span.map_or((1, 1), |(s, _)| {
             doc.parsed.lines.line_col(&doc.parsed.text, s)
         });
-        let value = parsed
-            .value
-            .pointer(&hit.pointer)
-            .map(normalise)
-            .unwrap_or_default();
+        let anchor = anchor(&a.rule, &hit, parsed.value.pointer(&hit.pointer));
+        let identity = Arc::new((
+            hit.core.map_or_else(
+                || a.rule.id.clone(),
+                |c| format!("{}:{}", c.code, a.rule.id),
+            ),
+            hit.pointer.clone(),
+            anchor,
+        ));
         Finding {
             rule: hit
                 .core
@@ -572,6 +608,8 @@ impl Engine {
             column,
             commit: commit.map(str::to_string),
             fixed_in: None,
+            removed_in: None,
+            obscured_in: None,
             blob: None,
             pointer: if hit.at_top {
                 None
@@ -581,17 +619,10 @@ impl Engine {
             help: hit
                 .core
                 .map_or_else(|| a.rule.help.clone(), |c| c.help.to_string()),
-            fingerprint: fingerprint(
-                &hit.core.map_or_else(
-                    || a.rule.id.clone(),
-                    |c| format!("{}:{}", c.code, a.rule.id),
-                ),
-                &doc.path,
-                &hit.pointer,
-                &value,
-            ),
+            fingerprint: fingerprint(&identity.0, &doc.path, &identity.1, &identity.2),
             waived: None,
             span: span.map(|(s, e)| trim_span(&doc.parsed.text, s, e)),
+            identity: Some(identity),
         }
     }
 
@@ -617,12 +648,15 @@ impl Engine {
                 .map_or(p.text.len(), |i| offset + i);
             trim_span(&p.text, offset, end)
         });
-        let fp = fingerprint(code, path, "", &message);
+        // The message says what is wrong; where (a line or column it may name) is no part of it.
+        let identity = Arc::new((code.to_string(), String::new(), without_numbers(&message)));
+        let fp = fingerprint(code, path, "", &identity.2);
         Finding {
             line,
             column,
             commit: commit.map(str::to_string),
             span,
+            identity: Some(identity),
             ..Finding::about_file(code, severity, path, message, help, fp)
         }
     }
@@ -639,7 +673,9 @@ impl Engine {
             Err(what) => {
                 let a = Artifact {
                     path: input.path.clone(),
-                    kind: self.classifier.classify(&input.path, None),
+                    kind: self
+                        .forced_kind(input)
+                        .or_else(|| self.classifier.classify_by_path(&input.path)),
                     format: Format::from_path(&input.path).map(|f| f.as_str().to_string()),
                     flavor: None,
                     status: ArtifactStatus::Error,
@@ -668,7 +704,10 @@ impl Engine {
             );
         }
         // Only files that fail to read need these; most files do not.
-        let path_kind = || self.classifier.classify(&input.path, None);
+        let path_kind = || {
+            self.forced_kind(input)
+                .or_else(|| self.classifier.classify_by_path(&input.path))
+        };
         let relevant_path = || self.classifier.path_matches(&input.path);
         let artifact = |kind: Option<String>,
                         format: Option<Format>,
@@ -738,7 +777,9 @@ impl Engine {
             }
             Ok(parsed) => {
                 let flavor = parsed.flavor;
-                let kind = self.classifier.classify(&input.path, flavor);
+                let kind = self
+                    .forced_kind(input)
+                    .or_else(|| self.classifier.classify(&input.path, flavor));
                 // A JSON Schema describes a format; it is evidence of nothing unless named.
                 if flavor == Some(Flavor::JsonSchema) && kind.is_none() && !input.explicit {
                     return (None, None, Vec::new());
@@ -776,15 +817,30 @@ impl Engine {
                     .notices
                     .iter()
                     .map(|n| {
+                        // A front matter that could not be read is the file's syntax error; the
+                        // rest is about its placement, delimiters or shape.
+                        let (code, severity, help) = match n.code {
+                            FRONT_MATTER_UNREADABLE_SYNTAX | FRONT_MATTER_UNCLOSED => (
+                                aimslint_artifacts::ParseErrorKind::Syntax.code(),
+                                Severity::Error,
+                                "Fix the front matter so it parses: rules that read its metadata were not judged; the rules on the Markdown sections were.",
+                            ),
+                            "front-matter-not-first" => (
+                                codes::FRONT_MATTER,
+                                Severity::Warning,
+                                "Start the file with `---`, then `key: value` lines, then `---`.",
+                            ),
+                            _ => (
+                                codes::FRONT_MATTER,
+                                Severity::Error,
+                                "Start the file with `---`, then `key: value` lines, then `---`.",
+                            ),
+                        };
                         let d = CoreDiag {
-                            code: codes::FRONT_MATTER,
-                            severity: if n.code == "front-matter-not-mapping" {
-                                Severity::Error
-                            } else {
-                                Severity::Warning
-                            },
+                            code,
+                            severity,
                             message: n.message.clone(),
-                            help: "Start the file with `---`, then `key: value` lines, then `---`.",
+                            help,
                         };
                         self.core_finding(d, &input.path, Some(&pf), n.offset, commit)
                     })
@@ -804,6 +860,107 @@ impl Engine {
                 (Some(doc), Some(a), findings)
             }
         }
+    }
+
+    /// One gap, one finding: a finding of a rule that another rule `supersedes`, on the same file
+    /// (and commit) at the same place as a finding of that rule, is merged into it. The same place:
+    /// the same pointer or one inside the other, or a Markdown section (or label) and anything
+    /// inside it. The merged finding is the superseding rule's, with the stricter severity, both
+    /// rules' controls, and `[also RULE: message]` appended. A finding a waiver covers takes no part.
+    /// `parsed` gives a file's parse, for where its sections lie.
+    pub(crate) fn supersede(
+        &self,
+        findings: &mut Vec<Finding>,
+        as_of: jiff::civil::Date,
+        parsed: &dyn Fn(&str) -> Option<Arc<ParsedFile>>,
+    ) {
+        let wins: HashMap<&str, &[String]> = self
+            .rules
+            .iter()
+            .filter(|a| !a.rule.supersedes.is_empty())
+            .map(|a| (a.rule.id.as_str(), a.rule.supersedes.as_slice()))
+            .collect();
+        if wins.is_empty() {
+            return;
+        }
+        let beats = |f: &Finding, g: &Finding| {
+            wins.get(f.rule.as_str())
+                .is_some_and(|l| l.iter().any(|r| *r == g.rule))
+        };
+        let loses: HashSet<&str> = wins
+            .values()
+            .flat_map(|l| l.iter().map(String::as_str))
+            .collect();
+        // The findings that may win or lose, by (path, commit).
+        let mut groups: BTreeMap<(String, Option<String>), Vec<usize>> = BTreeMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            let r = f.rule.as_str();
+            if (wins.contains_key(r) || loses.contains(r)) && !self.is_waived(f, as_of) {
+                groups
+                    .entry((f.path.clone(), f.commit.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut gone = vec![false; findings.len()];
+        for ((path, _), idx) in groups {
+            let file = std::cell::OnceCell::new();
+            let region = |sec: &str| -> Option<(usize, usize)> {
+                let pf = file.get_or_init(|| parsed(&path)).as_ref()?;
+                let spans = pf.result.as_ref().ok()?.spans(&pf.text);
+                let (start, end) = spans.locate(sec)?;
+                let end = spans
+                    .locate(&format!("{sec}/text"))
+                    .map_or(end, |t| t.1.max(end));
+                Some((start, end))
+            };
+            // Until nothing changes: a finding that absorbed another may be absorbed in turn.
+            loop {
+                let pair = idx.iter().find_map(|&g| {
+                    let winner = idx.iter().copied().find(|&f| {
+                        f != g
+                            && !gone[f]
+                            && !gone[g]
+                            && beats(&findings[f], &findings[g])
+                            && same_place(&findings[f], &findings[g], &region)
+                    });
+                    winner.map(|f| (f, g))
+                });
+                let Some((f, g)) = pair else { break };
+                let loser = findings[g].clone();
+                absorb(&mut findings[f], &loser);
+                gone[g] = true;
+            }
+        }
+        let mut i = 0;
+        findings.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
+    }
+
+    /// Whether a file's findings hold one of a rule that supersedes another and one of a rule
+    /// superseded.
+    fn may_supersede(&self, found: &[Finding]) -> bool {
+        let rule = |id: &str| self.rules.iter().find(|a| a.rule.id == id);
+        let wins = found
+            .iter()
+            .any(|f| rule(&f.rule).is_some_and(|a| !a.rule.supersedes.is_empty()));
+        wins && found.iter().any(|g| {
+            self.rules
+                .iter()
+                .any(|a| a.rule.supersedes.iter().any(|s| *s == g.rule))
+        })
+    }
+
+    /// Whether a finding is waived, or a waiver of the configuration (unexpired at `as_of`) covers it.
+    fn is_waived(&self, f: &Finding, as_of: jiff::civil::Date) -> bool {
+        f.waived.is_some()
+            || self.waivers.iter().any(|w| {
+                w.rule.eq_ignore_ascii_case(&f.rule)
+                    && (w.paths.is_empty() || w.matcher.is_match(&f.path))
+                    && w.expires >= as_of
+            })
     }
 
     /// AL012: `[soa.exclude]` entries without a justification or naming no excludable control.
@@ -882,6 +1039,80 @@ impl Engine {
 
 /// A Markdown file that opens with front matter and is named like a card (a repository's
 /// `README.md`, `*card*.md`): when it fails to parse it is reported, not taken for prose.
+/// A rule with the section titles `aimslint.toml` adds to it (`[rules.sections]`), or itself.
+fn with_titles(rule: &Arc<Rule>, extra: Option<&Vec<String>>) -> Arc<Rule> {
+    let Some(extra) = extra else {
+        return rule.clone();
+    };
+    let mut r = (**rule).clone();
+    if let Check::Section { any, titles, .. } = &mut r.check {
+        for t in extra {
+            any.push(t.clone());
+            titles.push(aimslint_packs::section_title(t));
+        }
+    }
+    Arc::new(r)
+}
+
+/// Whether two findings are at the same place of their file (see `Engine::supersede`); `region`
+/// gives the byte extent of a section or label pointer (`/sections/<key>`, `/labels/<key>`).
+fn same_place(a: &Finding, b: &Finding, region: &dyn Fn(&str) -> Option<(usize, usize)>) -> bool {
+    let (pa, pb) = (
+        a.pointer.as_deref().unwrap_or(""),
+        b.pointer.as_deref().unwrap_or(""),
+    );
+    let under = |p: &str, q: &str| {
+        !q.is_empty() && p.strip_prefix(q).is_some_and(|rest| rest.starts_with('/'))
+    };
+    if pa == pb || under(pa, pb) || under(pb, pa) {
+        return true;
+    }
+    // A Markdown section holds whatever lies inside it.
+    let inside = |p: &str, other: &Finding| {
+        let Some(sec) = section_of(p) else {
+            return false;
+        };
+        if other
+            .pointer
+            .as_deref()
+            .is_some_and(|o| o == sec || under(o, sec))
+        {
+            return true;
+        }
+        match (region(sec), other.span) {
+            (Some((start, end)), Some((at, _))) => start <= at && at < end,
+            _ => false,
+        }
+    };
+    inside(pa, b) || inside(pb, a)
+}
+
+/// The section or label a pointer lies in: `/sections/<key>` of `/sections/<key>/…`.
+fn section_of(p: &str) -> Option<&str> {
+    let rest = p
+        .strip_prefix("/sections/")
+        .or_else(|| p.strip_prefix("/labels/"))?;
+    let key_len = rest.find('/').unwrap_or(rest.len());
+    if key_len == 0 {
+        return None;
+    }
+    Some(&p[..p.len() - rest.len() + key_len])
+}
+
+/// Merge `loser` into `winner`: one finding for one gap, as strict as the stricter of the two.
+fn absorb(winner: &mut Finding, loser: &Finding) {
+    winner.severity = winner.severity.max(loser.severity);
+    for c in &loser.controls {
+        if !winner.controls.contains(c) {
+            winner.controls.push(c.clone());
+        }
+    }
+    winner.message = format!(
+        "{} [also {}: {}]",
+        winner.message, loser.rule, loser.message
+    );
+}
+
 /// Run `f`, turning a panic into its message.
 fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
@@ -909,6 +1140,43 @@ fn internal_finding(path: &str, commit: Option<&str>, what: &str) -> Finding {
             "This is a bug in aimslint, not in your file: please report it with the file (or a copy that still fails) at https://github.com/aimslint/aimslint/issues. The other files were checked.",
             fingerprint(codes::INTERNAL, path, "", ""),
         )
+    }
+}
+
+/// The notices of a Markdown file whose front matter could not be read (`meta` is absent).
+const FRONT_MATTER_UNREADABLE_SYNTAX: &str = "front-matter-syntax";
+const FRONT_MATTER_UNCLOSED: &str = "front-matter-unclosed";
+
+/// Whether a parse's front matter was there but could not be read.
+fn front_matter_unreadable(p: &Parsed) -> bool {
+    p.notices
+        .iter()
+        .any(|n| n.code == FRONT_MATTER_UNREADABLE_SYNTAX || n.code == FRONT_MATTER_UNCLOSED)
+}
+
+/// Whether a rule reads a document's front matter (`/meta`): such a rule is not judged on a file
+/// whose front matter could not be read, where it would report as missing what is only unreadable.
+fn reads_front_matter(rule: &Rule, schema_pointer: &str) -> bool {
+    let meta = |p: &str| p == "/meta" || p.starts_with("/meta/");
+    let expr_meta =
+        |e: &aimslint_packs::Expr| e.fields_read("doc").is_none_or(|f| f.contains("meta"));
+    if rule.each.as_deref().is_some_and(meta) || rule.when.as_ref().is_some_and(expr_meta) {
+        return true;
+    }
+    match &rule.check {
+        Check::Schema { .. } => meta(schema_pointer),
+        Check::Required { pointers } => pointers.iter().any(|p| meta(p)),
+        Check::Section { or_pointers, .. } => or_pointers.iter().any(|p| meta(p)),
+        Check::Pattern { pointer, .. }
+        | Check::Enum { pointer, .. }
+        | Check::MinLength { pointer, .. }
+        | Check::MaxAge { pointer, .. }
+        | Check::Reference { pointer, .. }
+        | Check::Approval { pointer, .. } => meta(pointer),
+        Check::Expr { expr, pointer, .. } => {
+            expr_meta(expr) || pointer.as_deref().is_some_and(meta)
+        }
+        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => false,
     }
 }
 
@@ -942,15 +1210,63 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     (start, start + trimmed.len())
 }
 
-fn normalise(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.split_whitespace().collect::<Vec<_>>().join(" "),
-        Value::Object(_) | Value::Array(_) => String::new(),
-        other => other.to_string(),
+/// Whitespace runs as one space, the ends trimmed: what reformatting (re-indenting, re-wrapping)
+/// does not change.
+fn normalise_text(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The content anchor of a finding's fingerprint: what the finding is about, and nothing that
+/// moves with unrelated edits. A forbidden pattern: the text it matched. A length, a section or a
+/// whole-file finding: nothing beyond the pointer (the section's key comes from its title, not its
+/// text). Any other finding at a value: that value when it is a scalar (one line of text, a
+/// number, a boolean), never a block of text such as a section's or the body's.
+fn anchor(rule: &Rule, hit: &Hit, value: Option<&Value>) -> String {
+    if hit.at_top {
+        return String::new();
+    }
+    match (&rule.check, value) {
+        (Check::Pattern { regex, forbid: true, .. }, Some(Value::String(s))) if hit.core.is_none() => {
+            let at = hit.offset.unwrap_or(0);
+            let matched = s
+                .get(at..)
+                .and_then(|_| regex.find_at(s, at))
+                .filter(|m| m.start() == at)
+                .map(|m| m.as_str());
+            // No match where the hit says (it cannot happen): the rest of that line.
+            let text = matched.unwrap_or_else(|| {
+                let rest = s.get(at..).unwrap_or("");
+                rest.split('\n').next().unwrap_or("")
+            });
+            normalise_text(text)
+        }
+        (Check::MinLength { .. } | Check::Section { .. }, _) => String::new(),
+        (_, Some(Value::String(s))) if !s.trim().contains('\n') => normalise_text(s),
+        (_, Some(Value::String(_) | Value::Object(_) | Value::Array(_)) | None) => String::new(),
+        (_, Some(other)) => other.to_string(),
     }
 }
 
-/// hash(rule, path, pointer, normalised value): stable across rebases and edits elsewhere in the file.
+/// A message with its runs of digits replaced by `#`, so a line or column it names does not make
+/// it another.
+fn without_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    normalise_text(&out)
+}
+
+/// A finding's identity: hash(rule, path, pointer, content anchor). The path is the one the file
+/// was first seen at in a history run (renames keep it); the anchor is what the finding is about
+/// (see `anchor`), never a line number or the whole file's content. So a fingerprint survives line
+/// shifts, edits elsewhere in the file, reformatting, renames and rebases.
 pub(crate) fn fingerprint(rule: &str, path: &str, pointer: &str, value: &str) -> String {
     let mut h = blake3::Hasher::new();
     for part in [rule, path, pointer, value] {

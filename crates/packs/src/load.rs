@@ -97,6 +97,9 @@ pub(crate) struct RawRule {
     docs: String,
     when: Option<Spanned<String>>,
     each: Option<Spanned<String>>,
+    /// Rules of the same pack whose finding at the same place this rule's finding replaces.
+    #[serde(default)]
+    supersedes: Vec<Spanned<String>>,
     check: Spanned<RawCheck>,
 }
 
@@ -756,6 +759,8 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
 
     // Rules.
     let mut rules = Vec::new();
+    // Per rule, the ids its `supersedes` names, each with its file and span.
+    let mut supersede_refs = Vec::new();
     let rule_files: Vec<String> = ctx
         .files
         .under("rules/")
@@ -769,11 +774,18 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             ok = false;
             continue;
         };
+        let refs: Vec<(String, std::ops::Range<usize>, String)> = rr
+            .supersedes
+            .iter()
+            .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
+            .collect();
         if let Some(rule) = compile_rule(ctx, &id, &rel, rr, &mut control_refs, &mut kind_refs) {
+            supersede_refs.push((rule.id.clone(), refs));
             rules.push(Arc::new(rule));
         }
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    check_supersedes(ctx, &rules, &supersede_refs);
 
     // Fixture folders must name a rule.
     let fixture_rules: std::collections::BTreeSet<String> = ctx
@@ -1057,7 +1069,7 @@ fn compile_rule(
                 bad_pointer(ctx, p);
             }
             Some(Check::Section {
-                titles: any.iter().map(|t| crate::model::norm_title(t)).collect(),
+                titles: any.iter().map(|t| crate::model::section_title(t)).collect(),
                 any,
                 min_words: min_words.unwrap_or(1),
                 or_pointers,
@@ -1196,8 +1208,47 @@ fn compile_rule(
         when,
         each,
         check,
+        supersedes: rr.supersedes.into_iter().map(Spanned::into_inner).collect(),
         file: rel.to_string(),
     })
+}
+
+/// `supersedes` names other rules of the same pack, never the rule itself, each sharing a kind with
+/// it (else their findings never meet), and without a cycle (which rule would win?).
+#[allow(clippy::type_complexity)]
+fn check_supersedes(
+    ctx: &mut Ctx<'_>,
+    rules: &[Arc<Rule>],
+    refs: &[(String, Vec<(String, std::ops::Range<usize>, String)>)],
+) {
+    let by_id: HashMap<&str, &Rule> = rules.iter().map(|r| (r.id.as_str(), &**r)).collect();
+    for (from, named) in refs {
+        let Some(rule) = by_id.get(from.as_str()) else {
+            continue;
+        };
+        for (rel, span, to) in named {
+            let msg = match by_id.get(to.as_str()) {
+                _ if to == from => format!("`{from}` cannot supersede itself"),
+                None => format!("`{to}` in `supersedes` is not a rule of this pack"),
+                Some(other)
+                    if !rule.kinds.is_empty()
+                        && !other.kinds.is_empty()
+                        && !other.kinds.iter().any(|k| rule.kinds.contains(k)) =>
+                {
+                    format!(
+                        "`{to}` applies to {}, `{from}` to {}: their findings never meet on one file",
+                        other.kinds.join(", "),
+                        rule.kinds.join(", ")
+                    )
+                }
+                Some(other) if other.supersedes.iter().any(|s| s == from) => {
+                    format!("`{from}` and `{to}` supersede each other: say which one wins")
+                }
+                Some(_) => continue,
+            };
+            ctx.err(rel, Some(span.clone()), msg);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -128,22 +128,65 @@ pub struct Expr {
     pub program: Arc<cel::Program>,
 }
 
-/// Normalise a heading for comparison: lower case, alphanumerics and single spaces.
+/// Normalise a heading for comparison: lower case, alphanumerics and single spaces, each word
+/// reduced to its singular (`Benchmarks` → `benchmark`, `Analyses` → `analysis`, `Uses` → `use`),
+/// so a heading matches a wanted title whatever number either is written in.
 pub fn norm_title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        push_singular(word, out);
+        word.clear();
+    };
     for c in s.chars() {
         if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c.to_ascii_lowercase());
+            word.extend(c.to_lowercase());
         } else {
-            space = true;
+            flush(&mut word, &mut out);
         }
     }
+    flush(&mut word, &mut out);
     out
+}
+
+/// A `section` check's wanted title as it is compared: normalised, and marked with a leading `=`
+/// when the title was written `=Title` (the heading must be exactly that, not merely contain it:
+/// `=Data` matches `## Data` but not `## Evaluation Data`).
+pub fn section_title(t: &str) -> String {
+    match t.strip_prefix('=') {
+        Some(exact) => format!("={}", norm_title(exact)),
+        None => norm_title(t),
+    }
+}
+
+/// A word's singular for matching, by the regular English endings (`ies` → `y`, `yses` → `ysis`,
+/// `sses` → `ss`, `s` → ``); words that end in `ss`, `us`, `is`, `as` or are short stay as they are.
+fn push_singular(w: &str, out: &mut String) {
+    if w.len() <= 3
+        || w.ends_with("ss")
+        || w.ends_with("us")
+        || w.ends_with("is")
+        || w.ends_with("as")
+    {
+        out.push_str(w);
+    } else if let Some(stem) = w.strip_suffix("ies") {
+        out.push_str(stem);
+        out.push('y');
+    } else if let Some(stem) = w.strip_suffix("yses") {
+        out.push_str(stem);
+        out.push_str("ysis");
+    } else if let Some(stem) = w.strip_suffix("sses") {
+        out.push_str(stem);
+        out.push_str("ss");
+    } else {
+        out.push_str(w.strip_suffix('s').unwrap_or(w));
+    }
 }
 
 impl Expr {
@@ -189,6 +232,25 @@ fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_match_in_any_number() {
+        assert_eq!(norm_title("Benchmarks"), norm_title("Benchmark"));
+        assert_eq!(norm_title("Quantitative Analyses"), "quantitative analysis");
+        assert_eq!(
+            norm_title("Bias, Risks, and Limitations"),
+            "bias risk and limitation"
+        );
+        assert_eq!(norm_title("Uses"), "use");
+        assert_eq!(
+            norm_title("Caveats & Recommendations"),
+            "caveat recommendation"
+        );
+        assert_eq!(norm_title("Process"), "process");
+        assert_eq!(norm_title("Status"), "status");
+        assert_eq!(norm_title("Studies"), "study");
+        assert_eq!(section_title("=Data"), "=data");
+    }
 
     #[test]
     fn fields_an_expression_reads() {
@@ -343,6 +405,9 @@ pub struct Rule {
     pub when: Option<Expr>,
     pub each: Option<String>,
     pub check: Check,
+    /// Rules of the same pack this one supersedes: where both find something at the same place of
+    /// a file, their findings become one, this rule's (see `docs/packs.md`).
+    pub supersedes: Vec<String>,
     /// The rule file, relative to its pack.
     pub file: String,
 }
