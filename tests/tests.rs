@@ -4,6 +4,7 @@ mod util;
 
 mod bad_input;
 mod check_example;
+mod evidence;
 mod explain;
 mod hardening;
 mod hardening_budgets;

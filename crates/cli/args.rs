@@ -111,6 +111,14 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Fail (exit 1) when the run finds no evidence at all: no file of any evidence kind
+    /// (also `[files] require_evidence = true` in aimslint.toml).
+    #[arg(long)]
+    pub fail_on_no_evidence: bool,
+    /// Judge the files named on the command line as this evidence kind (model-card, dataset-card,
+    /// …), whatever their content says.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
     /// Threads to use, 1 to 256 (default: all cores). The output is the same whatever the number.
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,

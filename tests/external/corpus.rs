@@ -1,6 +1,7 @@
 //! Real-world files from ../shared/corpus, read in place (AIMSLINT_CORPUS names another directory):
-//! every file is read without a panic, every malformed one is a parse finding with a line, every one
-//! in a format this version reads is classified, and the rest are listed as unsupported.
+//! every file is read without a panic, every malformed one is a parse finding with a line, every
+//! card is classified as the kind our labels (tests/data/corpus-labels.toml) give it and nothing
+//! labelled as no card is judged as one, and the formats not read yet are listed as unsupported.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -76,6 +77,64 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
             assert_eq!(w, what, "{p}");
         }
     };
+    // Cards and documents that are no card, as the project's labels have them: every card is
+    // classified as its kind from its content alone (the corpus is flat, so no path tells), and no
+    // guide, blog post, review, notice, template or folder README is judged as a card.
+    let labels = markdown_labels();
+    assert_eq!(
+        labels.len(),
+        46,
+        "Markdown files labelled in corpus-labels.toml"
+    );
+    // Cards whose content says nothing of what they are (a title and one sentence; prose with no
+    // card heading; a stub with one "Contributions" heading): reported as not recognised, and
+    // checked as their kind when named with `--kind` (below).
+    let thin = [
+        "huggingface__huggingface_hub__tests__fixtures__cards__sample_no_metadata.md",
+        "huggingface__transformers__model_cards__Hate-speech-CNERG__dehatebert-mono-english__README.md",
+        "huggingface__datasets@60b0b6b__datasets__c4__README.md",
+    ];
+    let with_findings: BTreeMap<&str, usize> =
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .fold(BTreeMap::new(), |mut m, f| {
+                *m.entry(f["path"].as_str().unwrap()).or_default() += 1;
+                m
+            });
+    for (file, kind) in &labels {
+        let got = artifacts.get(file).map(String::as_str);
+        match kind.as_str() {
+            "model-card" | "dataset-card" if thin.contains(&file.as_str()) => {
+                assert_eq!(got, Some("unclassified -"), "{file}");
+            }
+            "model-card" | "dataset-card" => {
+                assert_eq!(got, Some(format!("checked {kind}").as_str()), "{file}");
+            }
+            "not-a-card" => {
+                assert!(
+                    got.is_some_and(|g| g.starts_with("unclassified ")),
+                    "{file} is no card, and was taken for {got:?}"
+                );
+                assert_eq!(with_findings.get(file.as_str()), None, "{file}");
+            }
+            other => panic!("{file}: unknown label {other}"),
+        }
+    }
+    // Templates are told apart from cards, and said to be templates.
+    expect(
+        "templates__modelcard_template",
+        "unclassified card-template",
+    );
+    expect(
+        "templates__datasetcard_template",
+        "unclassified card-template",
+    );
+    expect(
+        "Kaggle__kaggle-api@8891e72__docs__model_card",
+        "unclassified card-template",
+    );
     // Formats this version reads, classified by content.
     expect("datasets__squad__README", "checked dataset-card");
     expect("datasets__glue__README", "checked dataset-card");
@@ -129,27 +188,76 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
                 ),
                 433
             ),
+            // A dataset card's front matter with a mis-indented key, at that key; its sections
+            // are still judged (below).
             (("huggingface", "README.md"), 9),
-            // The official templates: their front matter is a Jinja placeholder.
-            (("huggingface", "datasetcard_template.md"), 4),
-            (("huggingface", "modelcard_template.md"), 4),
             // A filled-in template whose front matter is never closed.
             (("iremgulcin", "modelcard.md"), 1),
-            // A project's copy of the model card template: comment lines, then `{{ card_data }}`.
-            (("okinawa-ai-beach-robot", "modelcard_template.md"), 5),
-            // NOT-A-CARD: a review of a model card, whose `---` lines are Markdown thematic breaks,
-            // read today as front matter holding Markdown. Once card recognition tells a document
-            // from a card, this file is no card and gives no parse finding: drop this entry then.
-            (
-                (
-                    "Anthony3301",
-                    "huggingface.co_meta-llama_meta-llama-3-8b-instruct.md"
-                ),
-                3
-            ),
+            // The templates and the review whose `---` lines are thematic breaks are no cards:
+            // their front matter is not judged, so it gives no finding.
         ]),
         "{parse_errors:#?}"
     );
-    // Cards too thin to tell model from dataset are listed as unclassified, not dropped.
-    expect("sample_no_metadata", "unclassified -");
+    // A broken front matter does not hide the body: the sections of both cards above are judged.
+    for card in ["wiki_auto__README", "iremgulcin__yasin-mehtap__modelcard"] {
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"].as_str().unwrap().contains(card)
+                    && f["pointer"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with("/sections/"))),
+            "{card}: no finding on a section"
+        );
+    }
+    // The thin cards, named with their kind, are checked as that kind.
+    for kind in ["model-card", "dataset-card"] {
+        let named: Vec<&str> = thin
+            .iter()
+            .copied()
+            .filter(|f| labels.get(*f).is_some_and(|k| k == kind))
+            .collect();
+        let mut args: Vec<String> = args[..args.len() - files.len()].to_vec();
+        args.extend(["--kind".to_string(), kind.to_string()]);
+        args.extend(named.iter().map(|f| dir.join(f).display().to_string()));
+        let o = aimslint().args(&args).output().unwrap();
+        let report = json(&o);
+        let got: Vec<(&str, &str, &str)> = report["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["path"].as_str().unwrap(),
+                    a["status"].as_str().unwrap(),
+                    a["kind"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(&str, &str, &str)> = named.iter().map(|f| (*f, "checked", kind)).collect();
+        assert_eq!(got, want);
+    }
+}
+
+/// The `kind` of every Markdown file in tests/data/corpus-labels.toml (model-card, dataset-card or
+/// not-a-card), read from its `["<file>"]` table header and `kind = "…"` line.
+fn markdown_labels() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(repo_root().join("tests/data/corpus-labels.toml")).unwrap();
+    let mut labels = BTreeMap::new();
+    let mut file: Option<String> = None;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("[\"").and_then(|l| l.strip_suffix("\"]")) {
+            file = Some(name.to_string());
+        } else if line.starts_with('[') {
+            file = None;
+        } else if let (Some(f), Some(kind)) = (&file, line.strip_prefix("kind = \""))
+            && let Some(kind) = kind.strip_suffix('"')
+            && kind != "other"
+        {
+            labels.insert(f.clone(), kind.to_string());
+        }
+    }
+    labels
 }

@@ -16,6 +16,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 mod util;
 
 mod corpus;
+mod corpus_labels;
 mod precommit;
 mod report_tools;
 
@@ -28,6 +29,7 @@ fn main() {
     trials.extend(precommit::trials());
     trials.extend(report_tools::trials());
     trials.extend(corpus::trials());
+    trials.extend(corpus_labels::trials());
     libtest_mimic::run(&args, trials).exit();
 }
 

@@ -33,12 +33,38 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         };
         ParseError {
             kind,
-            message: format!("invalid JSON: {msg}"),
+            message: format!("invalid JSON: {}", plain_words(msg)),
             offset: base + offset.min(body.len()),
         }
     })?;
     Ok(Parsed::new(Format::Json, value, Spans::default())
         .defer(crate::Deferred::Json { start: base }))
+}
+
+/// serde_json's message as a person editing the file needs it: what is missing or extra, in the
+/// file's terms. Budget messages keep the word "limit".
+fn plain_words(m: &str) -> String {
+    let said = match m {
+        "EOF while parsing an object" => "the file ends inside an object: a `}` is missing",
+        "EOF while parsing a list" => "the file ends inside an array: a `]` is missing",
+        "EOF while parsing a string" => "the file ends inside a string: a closing `\"` is missing",
+        "EOF while parsing a value" => "the file ends where a value was expected",
+        "trailing comma" => "a comma after the last member or element (JSON allows none there)",
+        "trailing characters" => "text after the end of the JSON value",
+        "key must be a string" => "a key must be a string in double quotes",
+        "expected `,` or `}`" => {
+            "expected `,` (before the next member) or `}` (the end of the object)"
+        }
+        "expected `,` or `]`" => {
+            "expected `,` (before the next element) or `]` (the end of the array)"
+        }
+        "recursion limit exceeded" => "nesting deeper than the limit of 128 levels",
+        m if m.starts_with("control character") => {
+            "a control character (a raw tab or line break) inside a string: write it as `\\t` or `\\n`"
+        }
+        m => return m.replace("any JSON value", "a JSON value"),
+    };
+    said.to_string()
 }
 
 enum Frame {

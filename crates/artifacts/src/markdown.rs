@@ -72,13 +72,11 @@ pub(crate) fn yaml_like(block: &str) -> bool {
 
 /// Lines from `from`: (offset, line with its end).
 fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
-    text[from..]
-        .split_inclusive('\n')
-        .scan(from, |at, l| {
-            let here = *at;
-            *at += l.len();
-            Some((here, l))
-        })
+    text[from..].split_inclusive('\n').scan(from, |at, l| {
+        let here = *at;
+        *at += l.len();
+        Some((here, l))
+    })
 }
 
 /// Find the front matter block, if the file has one.
@@ -266,7 +264,10 @@ fn read_front_matter(
     let meta = match crate::yaml::parse_value(fm.yaml, fm.yaml_start) {
         Ok(meta) => meta,
         Err(e) if e.kind == ParseErrorKind::Syntax => {
-            let what = e.message.strip_prefix("invalid YAML: ").unwrap_or(&e.message);
+            let what = e
+                .message
+                .strip_prefix("invalid YAML: ")
+                .unwrap_or(&e.message);
             notices.push(Notice {
                 code: "front-matter-syntax",
                 message: format!(
@@ -623,7 +624,8 @@ mod tests {
     /// parser gave up (the `:` on line 4); the sections after it are read.
     #[test]
     fn yaml_error_in_front_matter_is_placed_at_its_cause_and_the_body_is_read() {
-        let text = "---\nlicense: mit\ntags: [a, b\npipeline_tag: x\n---\n# Card\n## Uses\nScoring.\n";
+        let text =
+            "---\nlicense: mit\ntags: [a, b\npipeline_tag: x\n---\n# Card\n## Uses\nScoring.\n";
         let p = parse(text).unwrap();
         let n = &p.notices[0];
         assert_eq!(n.code, "front-matter-syntax");

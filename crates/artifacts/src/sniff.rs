@@ -9,13 +9,21 @@ use crate::Parsed;
 /// A recognised dialect of evidence file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Flavor {
-    /// Markdown with a front-matter mapping that says neither model nor dataset (a Hugging Face
-    /// repository's README with only `license:`, say).
+    /// Markdown with a front-matter mapping that is no card metadata (a policy's `approved_by`, a
+    /// blog post's `title`, `authors`, `thumbnail`).
     FrontMatter,
+    /// Markdown whose front matter holds card metadata (`license`, `language`, `datasets`,
+    /// `metrics`, …) that says neither model nor dataset (a Hugging Face repository's README with
+    /// only `license:`, say).
+    HfCard,
     HfModelCard,
     HfDatasetCard,
     MarkdownModelCard,
     MarkdownDatasetCard,
+    /// A card template or fill-in guide: Jinja placeholders in its front matter or title, or most
+    /// of its sections holding only placeholders or guidance ("Describe…", questions). It describes
+    /// a card; it is not one.
+    Template,
     CycloneDx,
     Spdx3,
     Croissant,
@@ -28,10 +36,12 @@ pub enum Flavor {
 impl Flavor {
     pub const ALL: &'static [Flavor] = &[
         Flavor::FrontMatter,
+        Flavor::HfCard,
         Flavor::HfModelCard,
         Flavor::HfDatasetCard,
         Flavor::MarkdownModelCard,
         Flavor::MarkdownDatasetCard,
+        Flavor::Template,
         Flavor::CycloneDx,
         Flavor::Spdx3,
         Flavor::Croissant,
@@ -44,10 +54,12 @@ impl Flavor {
     pub fn as_str(self) -> &'static str {
         match self {
             Flavor::FrontMatter => "front-matter",
+            Flavor::HfCard => "hf-card",
             Flavor::HfModelCard => "hf-model-card",
             Flavor::HfDatasetCard => "hf-dataset-card",
             Flavor::MarkdownModelCard => "markdown-model-card",
             Flavor::MarkdownDatasetCard => "markdown-dataset-card",
+            Flavor::Template => "card-template",
             Flavor::CycloneDx => "cyclonedx",
             Flavor::Spdx3 => "spdx3",
             Flavor::Croissant => "croissant",
@@ -68,10 +80,12 @@ impl Flavor {
         matches!(
             self,
             Flavor::FrontMatter
+                | Flavor::HfCard
                 | Flavor::HfModelCard
                 | Flavor::HfDatasetCard
                 | Flavor::MarkdownModelCard
                 | Flavor::MarkdownDatasetCard
+                | Flavor::Template
         )
     }
 }
@@ -107,28 +121,138 @@ const DATASET_KEYS: &[&str] = &[
     "configs",
     "train-eval-index",
 ];
-const MODEL_HEADINGS: &[&str] = &[
-    "model details",
-    "model description",
-    "intended use",
-    "intended uses",
-    "model card",
-    "training data",
-    "training details",
-    "model architecture",
-    "evaluation results",
-    "out-of-scope use",
-    "model information",
+/// Front-matter keys any card may carry: with none of the model or dataset keys, they make a
+/// card whose kind the path or the sections decide.
+const CARD_KEYS: &[&str] = &[
+    "license",
+    "license_name",
+    "license_link",
+    "licenses",
+    "language",
+    "languages",
+    "datasets",
+    "metrics",
 ];
-const DATASET_HEADINGS: &[&str] = &[
-    "dataset structure",
-    "dataset creation",
-    "dataset description",
-    "dataset summary",
-    "data fields",
-    "data splits",
-    "dataset card",
-    "curation rationale",
+/// Front-matter keys of web pages and blog posts: with only these and the generic card keys, the
+/// front matter is a page's, not a card's.
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "layout",
+    "date",
+    "author",
+    "authors",
+    "permalink",
+    "slug",
+    "categories",
+    "thumbnail",
+    "description",
+    "sdk",
+    "emoji",
+];
+
+/// Card section titles (matched word by word at the start of a heading, singular or plural), with
+/// whether one is telling on its own (`true`) or only counts towards the kind. A document is a
+/// card from its sections when it has two telling ones; its title ("Model Card for …", "Data
+/// Card", "Datasheet for …") counts as one.
+const MODEL_SECTIONS: &[(&str, bool)] = &[
+    ("model details", true),
+    ("model description", true),
+    ("model information", true),
+    ("model summary", true),
+    ("model overview", true),
+    ("model architecture", true),
+    ("model type", true),
+    ("model use", true),
+    ("model data", true),
+    ("model sources", true),
+    ("model examination", true),
+    ("model card contact", true),
+    ("model card authors", true),
+    ("intended use", true),
+    ("intended usage", true),
+    ("primary intended use", true),
+    ("out of scope use", true),
+    ("downstream use", true),
+    ("direct use", true),
+    ("training data", true),
+    ("training dataset", true),
+    ("training details", true),
+    ("training procedure", true),
+    ("training process", true),
+    ("training and evaluation data", true),
+    ("evaluation data", true),
+    ("evaluation dataset", true),
+    ("evaluation results", true),
+    ("benchmark results", true),
+    ("quantitative analyses", true),
+    ("ethical considerations", true),
+    ("caveats and recommendations", true),
+    ("bias risks and limitations", true),
+    ("limitations and bias", true),
+    ("environmental impact", true),
+    ("technical specifications", true),
+    ("how to get started with the model", true),
+    ("hardware and software", true),
+    ("ethics and safety", true),
+    ("responsibility safety", true),
+    ("usage and limitations", true),
+    ("evaluation", false),
+    ("metrics", false),
+    ("factors", false),
+    ("limitations", false),
+    ("uses", false),
+    ("citation", false),
+    ("recommendations", false),
+    ("training", false),
+    ("results", false),
+    ("inputs and outputs", false),
+    ("license", false),
+    ("benchmark", false),
+];
+const DATASET_SECTIONS: &[(&str, bool)] = &[
+    ("dataset description", true),
+    ("dataset summary", true),
+    ("dataset structure", true),
+    ("dataset creation", true),
+    ("dataset details", true),
+    ("dataset sources", true),
+    ("dataset curators", true),
+    ("dataset card contact", true),
+    ("dataset card authors", true),
+    ("data fields", true),
+    ("data splits", true),
+    ("data instances", true),
+    ("curation rationale", true),
+    ("source data", true),
+    ("personal and sensitive information", true),
+    ("considerations for using the data", true),
+    ("social impact of dataset", true),
+    ("discussion of biases", true),
+    ("other known limitations", true),
+    ("composition", true),
+    ("collection process", true),
+    ("data collection", true),
+    ("preprocessing cleaning labeling", true),
+    ("data description", true),
+    ("data creation", true),
+    ("datasheet", true),
+    ("direct use", true),
+    ("out of scope use", true),
+    ("bias risks and limitations", true),
+    ("motivation", false),
+    ("distribution", false),
+    ("maintenance", false),
+    ("uses", false),
+    ("annotations", false),
+    ("languages", false),
+    ("supported tasks", false),
+    ("contributions", false),
+    ("licensing information", false),
+    ("citation information", false),
+    ("additional information", false),
+    ("limitations", false),
+    ("citation", false),
+    ("data", false),
 ];
 
 fn file_name(path: &str) -> &str {
@@ -186,43 +310,422 @@ pub(crate) fn sniff(path: &str, text: &str, parsed: &Parsed) -> Option<Flavor> {
     if let Some(f) = sniff_raw(path, text) {
         return Some(f);
     }
-    let v = &parsed.value;
     if parsed.format != crate::Format::Markdown {
         return None;
     }
-    if let Some(Value::Object(meta)) = v.get("meta") {
-        let has = |keys: &[&str]| keys.iter().any(|k| meta.contains_key(*k));
-        if has(DATASET_KEYS) {
-            return Some(Flavor::HfDatasetCard);
+    markdown_flavor(text, &parsed.value)
+}
+
+/// What a Markdown document is, from its content: a card by its front-matter keys or by two telling
+/// card sections outside code, a template by its placeholders or guidance, or nothing (a guide, a
+/// blog post, a notice, a folder's README).
+fn markdown_flavor(text: &str, v: &Value) -> Option<Flavor> {
+    let body = v.get("body").and_then(Value::as_str).unwrap_or_default();
+    let outline = Outline::read(body);
+    // The front matter as written: its keys are read off its lines when its YAML is broken, or up
+    // to its first line that is no YAML when it is never closed.
+    let block = match crate::markdown::front_matter(text) {
+        Ok(fm) => fm.map(|fm| fm.yaml),
+        Err(e) => {
+            let rest = text[e.offset..].split_once('\n').map_or("", |(_, r)| r);
+            let end = rest
+                .split_inclusive('\n')
+                .take_while(|l| {
+                    l.trim().is_empty()
+                        || crate::markdown::top_level_key(l).is_some()
+                        || l.starts_with([' ', '\t', '#'])
+                        || l.starts_with("- ")
+                })
+                .map(str::len)
+                .sum::<usize>();
+            Some(&rest[..end])
         }
-        if has(MODEL_KEYS) {
-            return Some(Flavor::HfModelCard);
-        }
-    }
-    let titles: Vec<String> = v
-        .get("sections")
-        .and_then(Value::as_object)
-        .map(|s| {
-            s.values()
-                .filter_map(|sec| sec.get("title").and_then(Value::as_str))
-                .map(str::to_lowercase)
-                .collect()
-        })
-        .unwrap_or_default();
-    let score = |keys: &[&str]| {
-        titles
-            .iter()
-            .filter(|t| keys.iter().any(|k| t.contains(k)))
-            .count()
     };
-    let (ds, ms) = (score(DATASET_HEADINGS), score(MODEL_HEADINGS));
-    if ds >= 2 && ds >= ms {
+    if block.is_some_and(has_jinja) || outline.title_jinja || outline.mostly_unfilled() {
+        return Some(Flavor::Template);
+    }
+    let keys: Vec<&str> = match v.get("meta") {
+        Some(Value::Object(meta)) => meta.keys().map(String::as_str).collect(),
+        Some(_) => Vec::new(),
+        None => block
+            .map(|b| {
+                b.lines()
+                    .filter_map(crate::markdown::top_level_key)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let has = |list: &[&str]| keys.iter().any(|k| list.contains(k));
+    if has(DATASET_KEYS) {
+        return Some(Flavor::HfDatasetCard);
+    }
+    if has(MODEL_KEYS) {
+        return Some(Flavor::HfModelCard);
+    }
+    let ds = outline.score(
+        DATASET_SECTIONS,
+        &[&["dataset", "card"], &["data", "card"], &["datasheet"]],
+    );
+    let ms = outline.score(MODEL_SECTIONS, &[&["model", "card"]]);
+    if ds.is_card() && (!ms.is_card() || ds.total > ms.total) {
         Some(Flavor::MarkdownDatasetCard)
-    } else if ms >= 2 {
+    } else if ms.is_card() {
         Some(Flavor::MarkdownModelCard)
+    } else if has(CARD_KEYS) && !has(PAGE_KEYS) {
+        Some(Flavor::HfCard)
     } else if matches!(v.get("meta"), Some(Value::Object(m)) if !m.is_empty()) {
         Some(Flavor::FrontMatter)
     } else {
         None
+    }
+}
+
+/// A heading of the body, with the prose under it up to the next heading (code, HTML and
+/// comments left out).
+struct Heading {
+    /// The title in lower-case words, leading numbers dropped (`2.1 Training Data` → training, data).
+    words: Vec<String>,
+    prose: String,
+}
+
+/// The headings of a Markdown body, outside code blocks.
+struct Outline {
+    headings: Vec<Heading>,
+    /// Whether the first heading (the document's title) holds a Jinja expression.
+    title_jinja: bool,
+}
+
+/// How strongly the sections say "card" of one kind.
+struct Score {
+    /// Telling sections, each counted once (the title as one).
+    telling: usize,
+    /// Telling sections count 2, the others 1.
+    total: usize,
+}
+
+impl Score {
+    fn is_card(&self) -> bool {
+        self.telling >= 2
+    }
+}
+
+impl Outline {
+    fn read(body: &str) -> Outline {
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+        let mut headings: Vec<Heading> = Vec::new();
+        let mut title: Option<String> = None;
+        let mut title_jinja = false;
+        let mut in_code = 0usize;
+        for event in Parser::new_ext(body, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::Heading { .. }) => title = Some(String::new()),
+                Event::End(TagEnd::Heading(_)) => {
+                    let t = title.take().unwrap_or_default();
+                    if headings.is_empty() {
+                        title_jinja = has_jinja(&t);
+                    }
+                    headings.push(Heading {
+                        words: title_words(&t),
+                        prose: String::new(),
+                    });
+                }
+                Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+                Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(title) = title.as_mut() {
+                        title.push_str(&t);
+                    } else if in_code == 0
+                        && let Some(h) = headings.last_mut()
+                    {
+                        h.prose.push_str(&t);
+                    }
+                }
+                Event::SoftBreak
+                | Event::HardBreak
+                | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                    if title.is_none()
+                        && let Some(h) = headings.last_mut()
+                    {
+                        h.prose.push('\n');
+                    }
+                }
+                _ => {}
+            }
+        }
+        Outline {
+            headings,
+            title_jinja,
+        }
+    }
+
+    /// Whether most sections that hold anything hold only Jinja placeholders or guidance for
+    /// whoever fills the card in: a template, not a card (a card left half-filled still has
+    /// as much content as placeholders).
+    fn mostly_unfilled(&self) -> bool {
+        let (mut unfilled, mut filled) = (0usize, 0usize);
+        for h in &self.headings {
+            let prose = h.prose.trim();
+            if prose.is_empty() {
+                continue;
+            }
+            if has_jinja(prose) || guidance_only(prose) {
+                unfilled += 1;
+            } else {
+                filled += 1;
+            }
+        }
+        unfilled >= 3 && unfilled * 3 >= (unfilled + filled) * 2
+    }
+
+    fn score(&self, sections: &[(&str, bool)], titles: &[&[&str]]) -> Score {
+        let mut seen = vec![false; sections.len()];
+        let mut score = Score {
+            telling: 0,
+            total: 0,
+        };
+        if let Some(first) = self.headings.first()
+            && titles
+                .iter()
+                .any(|t| first.words.windows(t.len()).any(|w| w == *t))
+        {
+            score.telling += 1;
+            score.total += 2;
+        }
+        for h in &self.headings {
+            for (i, (name, telling)) in sections.iter().enumerate() {
+                if !seen[i] && starts_with_words(&h.words, name) {
+                    seen[i] = true;
+                    score.telling += usize::from(*telling);
+                    score.total += if *telling { 2 } else { 1 };
+                }
+            }
+        }
+        score
+    }
+}
+
+/// A heading's words, lower case, without leading numbers (`2.1`, `4)`).
+fn title_words(title: &str) -> Vec<String> {
+    let words = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    words
+        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// Whether the title's words start with `name`'s, each the same singular or plural.
+fn starts_with_words(words: &[String], name: &str) -> bool {
+    let want: Vec<&str> = name.split(' ').collect();
+    words.len() >= want.len()
+        && words.iter().zip(&want).all(|(w, n)| {
+            w == n
+                || w.strip_suffix('s') == Some(n)
+                || n.strip_suffix('s') == Some(w.as_str())
+                || w.strip_suffix("es") == Some(n)
+        })
+}
+
+/// Words that open an instruction to whoever fills a template in.
+const GUIDANCE_VERBS: &[&str] = &[
+    "provide",
+    "describe",
+    "explain",
+    "list",
+    "include",
+    "add",
+    "specify",
+    "summarize",
+    "summarise",
+    "give",
+    "state",
+    "mention",
+    "document",
+    "fill",
+    "enter",
+    "insert",
+    "write",
+    "outline",
+    "detail",
+    "identify",
+    "indicate",
+    "consider",
+    "discuss",
+];
+
+/// Whether text is only questions and instructions ("Describe the data…", "How was it collected?").
+fn guidance_only(text: &str) -> bool {
+    let mut any = false;
+    for sentence in text
+        .split_inclusive(['.', '?', '!', '\n'])
+        .map(str::trim)
+        .filter(|s| s.chars().any(char::is_alphanumeric))
+    {
+        any = true;
+        let first = sentence
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or_default()
+            .to_lowercase();
+        if !sentence.ends_with('?') && !GUIDANCE_VERBS.contains(&first.as_str()) {
+            return false;
+        }
+    }
+    any
+}
+
+/// Whether text holds a Jinja expression (`{{ name }}`, `{{ x | default(…) }}`) or statement
+/// (`{% if … %}`) on one line. `{{BERT:}` in BibTeX is none.
+pub(crate) fn has_jinja(text: &str) -> bool {
+    text.lines().any(|line| {
+        jinja_at(line, "{{", "}}", |rest| {
+            let name_end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len());
+            let after = rest[name_end..].trim_start();
+            name_end > 0
+                && rest.starts_with(|c: char| c.is_alphabetic() || c == '_')
+                && (after.is_empty() || after.starts_with(['|', '(', '[']))
+        }) || jinja_at(line, "{%", "%}", |rest| {
+            rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        })
+    })
+}
+
+/// Whether `line` has `open`, then text `inner` accepts (trimmed, up to `close`), then `close`.
+/// Linear in the line, however many `open`s it holds: the first `close` after an `open` is looked
+/// for again only once the `open` lies past the last one found.
+fn jinja_at(line: &str, open: &str, close: &str, inner: impl Fn(&str) -> bool) -> bool {
+    let mut from = 0;
+    let mut next_close: Option<usize> = None;
+    while let Some(i) = line[from..].find(open) {
+        let start = from + i + open.len();
+        let end = match next_close {
+            Some(c) if c >= start => c,
+            _ => match line[start..].find(close) {
+                Some(e) => start + e,
+                None => return false,
+            },
+        };
+        next_close = Some(end);
+        let body = line[start..end].trim().trim_matches('-').trim();
+        if inner(body) {
+            return true;
+        }
+        from = start;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flavor(text: &str) -> Option<Flavor> {
+        crate::parse_text("x.md", text, crate::Format::Markdown)
+            .unwrap()
+            .flavor
+    }
+
+    #[test]
+    fn cards_by_front_matter_keys() {
+        assert_eq!(
+            flavor("---\nlicense: mit\npipeline_tag: x\n---\n"),
+            Some(Flavor::HfModelCard)
+        );
+        assert_eq!(
+            flavor("---\ntask_categories: [x]\n---\n"),
+            Some(Flavor::HfDatasetCard)
+        );
+        assert_eq!(flavor("---\nlicense: mit\n---\n"), Some(Flavor::HfCard));
+        // A page's front matter is no card metadata, even with a language.
+        assert_eq!(
+            flavor("---\ntitle: Cards\nlanguage: en\nthumbnail: x.png\n---\n# Cards\n"),
+            Some(Flavor::FrontMatter)
+        );
+        // Broken YAML: the keys are read off the lines.
+        assert_eq!(
+            flavor("---\nannotations_creators:\n  a:\n   b: x\n---\n# T\n"),
+            Some(Flavor::HfDatasetCard)
+        );
+        // Never closed: the keys up to the first line that is no YAML.
+        assert_eq!(
+            flavor("---\nlicense: mit\nbase_model: x\nSome prose.\n"),
+            Some(Flavor::HfModelCard)
+        );
+    }
+
+    #[test]
+    fn cards_by_two_telling_sections_outside_code() {
+        let card = "# Router\n## Model Details\nA model.\n## Intended Use\nRouting.\n";
+        assert_eq!(flavor(card), Some(Flavor::MarkdownModelCard));
+        let datasheet =
+            "# Tickets\n## Motivation\nx\n## Composition\nx\n## Collection process\nx\n";
+        assert_eq!(flavor(datasheet), Some(Flavor::MarkdownDatasetCard));
+        // The title counts as one: "Model Card for …" and one card section.
+        assert_eq!(
+            flavor("# Model Card for x\n## Training Data\nTickets.\n"),
+            Some(Flavor::MarkdownModelCard)
+        );
+        // One telling section, or only weak ones (a code repository's README), is not enough.
+        assert_eq!(flavor("# X\n## Model Details\nA model.\n"), None);
+        assert_eq!(
+            flavor("# X\n## Training\nx\n## Evaluation\nx\n## Citation\nx\n## License\nx\n"),
+            None
+        );
+        // Headings in code fences are code; a heading that only mentions cards is no card section.
+        assert_eq!(
+            flavor(
+                "# Guide\n```\n## Model Details\n## Intended Use\n```\n## Include Evaluation Results\nx\n## Create Model Cards\nx\n"
+            ),
+            None
+        );
+        // "Model Cards" (a topic) is no card title.
+        assert_eq!(flavor("# Model Cards\n## Training Data\nx\n"), None);
+    }
+
+    #[test]
+    fn templates_are_not_cards() {
+        assert_eq!(
+            flavor("---\n{{ card_data }}\n---\n# Model Card\n## Model Details\nx\n## Uses\ny\n"),
+            Some(Flavor::Template)
+        );
+        assert_eq!(
+            flavor("# Model Card for {{ model_id | default(\"M\", true) }}\n## Model Details\nx\n"),
+            Some(Flavor::Template)
+        );
+        let guidance = "# Model Summary\nProvide an overview.\n## Usage\nHow is it used?\n## Training data\nDescribe the data. How was it collected?\n## Evaluation Results\nSummarize the results.\n";
+        assert_eq!(flavor(guidance), Some(Flavor::Template));
+        // A card half filled in is still a card.
+        let half = "# Model Card for x\n## Model Details\nA model.\n## Intended Use\nRouting.\n## Training Data\n{{ training_data }}\n## Evaluation\nAccuracy 0.9.\n";
+        assert_eq!(flavor(half), Some(Flavor::MarkdownModelCard));
+    }
+
+    #[test]
+    fn jinja_is_told_from_bibtex() {
+        assert!(has_jinja("{{ card_data }}"));
+        assert!(has_jinja("{{- x.y | default('z') -}}"));
+        assert!(has_jinja("{% if a %}b{% endif %}"));
+        assert!(!has_jinja(
+            "title={{BERT:} Pre-training of Deep Transformers}},"
+        ));
+        assert!(!has_jinja("{{TRL: Transformer Reinforcement Learning}}"));
+        assert!(!has_jinja("{{ \n }}"));
+        assert!(has_jinja("{{ {{ x }}"));
+        // Linear in the line: a long run of openers is quick.
+        let long = format!("{}}}}}", "{{".repeat(1_000_000));
+        let t = std::time::Instant::now();
+        assert!(!has_jinja(&long));
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn guidance_is_questions_and_instructions() {
+        assert!(guidance_only("Describe the data. How was it collected?"));
+        assert!(!guidance_only(
+            "The data was collected in 2025. How? By export."
+        ));
+        assert!(!guidance_only(""));
     }
 }

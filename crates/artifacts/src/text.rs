@@ -38,9 +38,22 @@ pub fn is_placeholder(s: &str) -> bool {
         }
     }
     let t = strip_noise(s);
-    let t = t
+    let mut t = t
         .trim()
         .trim_matches(|c: char| c == '"' || c == '\'' || c == '*' || c == '_');
+    // One layer of brackets around the whole (`[TBD]`, `(TODO)`, `<None>`), and a closing stop.
+    for (open, close) in [('[', ']'), ('(', ')'), ('<', '>')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+            && !inner.contains([open, close])
+        {
+            t = inner.trim();
+            break;
+        }
+    }
+    let t = t
+        .strip_suffix('.')
+        .filter(|r| !r.ends_with('.'))
+        .unwrap_or(t);
     if t.is_empty() {
         return true;
     }
@@ -69,46 +82,115 @@ fn has_word(s: &str, word: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(word))
 }
 
-/// Remove HTML comments, Jinja expressions and placeholder phrases from a text.
+/// The byte ranges of the fenced code blocks of a Markdown text (from the opening fence line to
+/// the end of the closing one). Code is not prose: what it holds (`{{BERT:}` in BibTeX, a Jinja
+/// chat template, `# TODO` in a script) is no placeholder of the card. A fence that is never closed
+/// is taken for a mistake, not for code to the end of the file: its lines stay prose.
+pub fn fenced_code(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if !text.contains("```") && !text.contains("~~~") {
+        return out;
+    }
+    // (fence character, fence length, where the block starts)
+    let mut open: Option<(u8, usize, usize)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let t = line.trim_start_matches([' ', '\t']).trim_end();
+        let fence = |c: u8| t.bytes().take_while(|&b| b == c).count();
+        match open {
+            None => {
+                for c in [b'`', b'~'] {
+                    let n = fence(c);
+                    // A backtick fence's info string holds no backtick.
+                    if n >= 3 && !(c == b'`' && t[n..].contains('`')) {
+                        open = Some((c, n, start));
+                        break;
+                    }
+                }
+            }
+            Some((c, n, from)) => {
+                if fence(c) >= n && t.bytes().all(|b| b == c) {
+                    out.push((from, at));
+                    open = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether byte `at` lies inside one of `ranges` (sorted, as `fenced_code` returns them).
+pub fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.1 <= at);
+    ranges.get(i).is_some_and(|r| r.0 <= at)
+}
+
+/// Remove HTML comments, Jinja expressions and placeholder phrases from a text. Jinja is only
+/// `{{ … }}` or `{% … %}` closed on the same line, and never inside fenced code (BibTeX writes
+/// `{{BERT:} …}`).
 fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains("<!--") && !s.contains("{{") && !s.contains("{%") && !has_word(s, b"information")
     {
         return std::borrow::Cow::Borrowed(s);
     }
+    let code = if s.contains("{{") || s.contains("{%") {
+        fenced_code(s)
+    } else {
+        Vec::new()
+    };
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    loop {
-        let next_comment = rest.find("<!--");
-        let next_jinja = rest.find("{{").into_iter().chain(rest.find("{%")).min();
-        let (start, close) = match (next_comment, next_jinja) {
-            (Some(c), Some(j)) if j < c => (
-                j,
-                if rest[j..].starts_with("{{") {
-                    "}}"
-                } else {
-                    "%}"
-                },
-            ),
-            (Some(c), _) => (c, "-->"),
-            (None, Some(j)) => (
-                j,
-                if rest[j..].starts_with("{{") {
-                    "}}"
-                } else {
-                    "%}"
-                },
-            ),
-            (None, None) => {
-                out.push_str(rest);
-                break;
-            }
-        };
-        out.push_str(&rest[..start]);
-        match rest[start..].find(close) {
-            Some(end) => rest = &rest[start + end + close.len()..],
-            None => break,
+    // `s[copied..]` is still to be copied; `at` is where the scan for the next opener goes on.
+    let (mut copied, mut at) = (0, 0);
+    // The next "}}", "%}" and line end at or after a position, remembered so that the scan stays
+    // linear however many openers a line holds.
+    // Each entry: (searched from, first found at or after it); queries come in rising order.
+    let mut next: [Option<(usize, Option<usize>)>; 3] = [None; 3];
+    let mut find_from = |which: usize, from: usize, pat: &str| -> Option<usize> {
+        if let Some((searched, pos)) = next[which]
+            && from >= searched
+            && pos.is_none_or(|p| p >= from)
+        {
+            return pos;
         }
+        let pos = s[from..].find(pat).map(|i| from + i);
+        next[which] = Some((from, pos));
+        pos
+    };
+    while let Some(i) = s[at..].find(['<', '{']).map(|i| at + i) {
+        let r = &s[i..];
+        if r.starts_with("<!--") {
+            out.push_str(&s[copied..i]);
+            match s[i + 4..].find("-->") {
+                Some(e) => copied = i + 4 + e + 3,
+                // An unclosed comment hides the rest.
+                None => return std::borrow::Cow::Owned(out),
+            }
+            at = copied;
+            continue;
+        }
+        let close = if r.starts_with("{{") {
+            Some((0, "}}"))
+        } else if r.starts_with("{%") {
+            Some((1, "%}"))
+        } else {
+            None
+        };
+        if let Some((which, close)) = close
+            && !in_ranges(&code, i)
+        {
+            let line_end = find_from(2, i, "\n").unwrap_or(s.len());
+            if let Some(c) = find_from(which, i + 2, close).filter(|&c| c < line_end) {
+                out.push_str(&s[copied..i]);
+                copied = c + 2;
+                at = copied;
+                continue;
+            }
+        }
+        at = i + 1;
     }
+    out.push_str(&s[copied..]);
     let lower = out.to_lowercase();
     if lower.contains("more information needed") || lower.contains("needs more information") {
         let mut cleaned = String::with_capacity(out.len());
@@ -132,7 +214,12 @@ pub fn content_words(s: &str) -> usize {
         .lines()
         .filter(|l| {
             let t = l.trim_start();
-            !t.starts_with('#') && !is_placeholder(t)
+            // A list item or quote that holds only a placeholder (`- TBD`) is one too.
+            let item = ["- ", "* ", "+ ", "> "]
+                .iter()
+                .find_map(|b| t.strip_prefix(b))
+                .unwrap_or(t);
+            !t.starts_with('#') && !is_placeholder(item)
         })
         .flat_map(|l| l.split_whitespace())
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -177,6 +264,73 @@ mod tests {
         assert!(is_placeholder_value(&serde_json::json!([])));
         assert!(is_placeholder_value(&serde_json::json!(["TODO"])));
         assert!(!is_placeholder_value(&serde_json::json!(false)));
+    }
+
+    /// The placeholders of cards in the wild, in brackets and with a closing stop.
+    #[test]
+    fn wild_placeholders_are_not_content() {
+        for p in [
+            "[Needs More Information]",
+            "More information needed.",
+            "[TBD]",
+            "(TODO)",
+            "TBD.",
+            "[None]",
+            "...",
+            "{{ model_summary | default(\"\", true) }}",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for c in [
+            "[Apache-2.0](LICENSE)",
+            "(see below)",
+            "Acme Bank.",
+            "TBD is a tokenizer",
+        ] {
+            assert!(!is_placeholder(c), "{c}");
+        }
+        assert_eq!(
+            content_words("- **Developed by:** [More Information Needed]\n- TBD\n{{ x }}\n"),
+            0
+        );
+    }
+
+    /// BibTeX braces are not Jinja: a citation keeps its words, in a code fence or out of one.
+    #[test]
+    fn bibtex_braces_are_not_jinja() {
+        let fenced = "```bibtex\n@article{x,\n  title = {{BERT:} Pre-training of Transformers},\n  note = {{TRL: a library}}\n}\n```\n";
+        assert_eq!(
+            content_words(fenced),
+            content_words(&fenced.replace('{', "("))
+        );
+        let bare = "title = {{BERT:} Pre-training of Deep Bidirectional Transformers\nfor Language Understanding}";
+        assert_eq!(content_words(bare), 10);
+        // Jinja closes on its own line; outside code it is stripped.
+        assert_eq!(content_words("Model {{ model_id }} scores well"), 3);
+        assert_eq!(content_words("a {% if x %}b{% endif %} c"), 3);
+    }
+
+    #[test]
+    fn fences_are_found_and_an_unclosed_one_is_prose() {
+        let t = "a\n```python\nx = 1\n```\nb\n  ~~~~\n~~~\n~~~~\nc\n```\nnever closed\n";
+        let r = fenced_code(t);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(&t[r[0].0..r[0].1], "```python\nx = 1\n```\n");
+        assert_eq!(&t[r[1].0..r[1].1], "  ~~~~\n~~~\n~~~~\n");
+        assert!(in_ranges(&r, t.find("x = 1").unwrap()));
+        assert!(!in_ranges(&r, t.find('b').unwrap()));
+        assert!(!in_ranges(&r, t.find("never").unwrap()));
+        // A backtick fence's info string holds no backtick: that is inline code.
+        assert!(fenced_code("```a``` b\ntext\n```\n").is_empty());
+    }
+
+    /// Many openers that never close on their line cost linear time, not quadratic.
+    #[test]
+    fn unclosed_openers_stay_linear() {
+        let s = "{{ a ".repeat(200_000) + "\n" + &"{% b ".repeat(200_000);
+        let t = std::time::Instant::now();
+        assert!(content_words(&s) > 0);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
     }
 }
 

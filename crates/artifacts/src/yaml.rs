@@ -85,6 +85,20 @@ fn to_parse_error(text: &str, base: usize, err: &serde_saphyr::Error) -> ParseEr
             Some(start + byte_col)
         })
         .unwrap_or(0);
+    // The parser says where it gave up, often the `:` of a later key; an unclosed `[` or `{` on
+    // an earlier line is the cause, so the finding is placed there.
+    if kind == ParseErrorKind::Syntax
+        && let Some((at, open)) = unclosed_flow(text, offset)
+    {
+        let close = if open == '[' { ']' } else { '}' };
+        return ParseError {
+            kind,
+            message: format!(
+                "invalid YAML: this `{open}` is never closed (add its `{close}`; the parser gave up further on: {message})"
+            ),
+            offset: base + at,
+        };
+    }
     ParseError {
         kind,
         message: format!("invalid YAML: {message}"),
@@ -92,11 +106,182 @@ fn to_parse_error(text: &str, base: usize, err: &serde_saphyr::Error) -> ParseEr
     }
 }
 
-/// serde-saphyr's messages end with " at line X column Y"; we place the error ourselves.
+/// Where a flow collection still open at `upto` was opened, when that is on an earlier line than
+/// `upto`: the `[` or `{` that no `]` or `}` closes. Only a value opens one (after `key:`, after
+/// `- `, or at the start of a line); quoted text, comments and block scalars are skipped. A quote
+/// left open gives up (the parser already places that at its start).
+fn unclosed_flow(text: &str, upto: usize) -> Option<(usize, char)> {
+    let upto = crate::floor_boundary(text, upto.min(text.len()));
+    let line_start = text[..upto].rfind('\n').map_or(0, |i| i + 1);
+    let mut open: Vec<(usize, char)> = Vec::new();
+    // Inside a block scalar (`|`, `>`): the lines indented more than its key.
+    let mut block: Option<usize> = None;
+    let mut at = 0;
+    for line in text[..line_start].split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\r', '\n']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if body.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let from = if open.is_empty() {
+            let v = value_start(body);
+            match body[v..].chars().next() {
+                Some('[' | '{') => v,
+                Some('|' | '>') => {
+                    block = Some(indent);
+                    continue;
+                }
+                _ => continue,
+            }
+        } else {
+            0
+        };
+        let bytes = body.as_bytes();
+        let mut i = from;
+        while i < bytes.len() {
+            match bytes[i] {
+                q @ (b'"' | b'\'') => {
+                    let mut j = i + 1;
+                    loop {
+                        match bytes.get(j) {
+                            None => return None,
+                            Some(b'\\') if q == b'"' => j += 2,
+                            Some(&c) if c == q => {
+                                if q == b'\'' && bytes.get(j + 1) == Some(&b'\'') {
+                                    j += 2;
+                                } else {
+                                    break;
+                                }
+                            }
+                            Some(_) => j += 1,
+                        }
+                    }
+                    i = j;
+                }
+                b'#' if i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => break,
+                c @ (b'[' | b'{') => open.push((start + i, char::from(c))),
+                b']' | b'}' => {
+                    open.pop();
+                    if open.is_empty() {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    open.first().copied()
+}
+
+/// Where the value of a YAML line starts: after its indentation, any `- ` markers and a `key:`.
+fn value_start(line: &str) -> usize {
+    let mut s = line.trim_start();
+    while let Some(rest) = s.strip_prefix("- ") {
+        s = rest.trim_start();
+    }
+    if !s.starts_with(['[', '{', '"', '\''])
+        && let Some(colon) = s.find(": ").or_else(|| s.find(":\t"))
+    {
+        s = s[colon + 1..].trim_start();
+    }
+    line.len() - s.len()
+}
+
+/// serde-saphyr's messages end with " at line X column Y"; we place the error ourselves. Messages
+/// that speak of the parser's own settings are said in the file's terms instead.
 fn clean_message(s: &str) -> String {
     let first = s.lines().next().unwrap_or(s).trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    cut.trim_end_matches(':').to_string()
+    plain_words(cut.trim_end_matches(':'))
+}
+
+/// A parser message as a person editing the file needs it: no option, policy or type names of
+/// the parser. Budget messages keep the word "limit" (they are AL002, not AL001).
+fn plain_words(m: &str) -> String {
+    // The number after `prefix`, up to the next non-digit.
+    let number = |prefix: &str| -> Option<&str> {
+        let i = m.find(prefix)? + prefix.len();
+        let rest = &m[i..];
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    };
+    if let Some(rest) = m.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .strip_prefix(": ")
+            .and_then(|k| k.split(", set ").next())
+            .filter(|k| !k.is_empty());
+        return match key {
+            Some(k) => format!(
+                "the key `{k}` appears twice in the same mapping (keep one: readers disagree on which counts)"
+            ),
+            None => "a key appears twice in the same mapping (keep one: readers disagree on which counts)"
+                .into(),
+        };
+    }
+    if let Some(breach) = m.strip_prefix("budget breached: ") {
+        let n = |field: &str| number(&format!("{field}: ")).unwrap_or("too many");
+        return match breach.split([' ', '{']).next().unwrap_or_default() {
+            "Documents" => "more than one YAML document (a second `---` line starts another; evidence is one document: the limit is 1)".into(),
+            "Depth" => "nesting deeper than the limit of 64 levels".into(),
+            "Aliases" => format!("{} aliases (`*name`): more than the limit of 1000", n("aliases")),
+            "Anchors" => format!("{} anchors (`&name`): more than the limit of 1000", n("anchors")),
+            "Events" => "more YAML than the limit of 500000 parser events: the file is far larger or more complex than evidence needs".into(),
+            "Nodes" => "more than the limit of 250000 values".into(),
+            _ => "the file exceeds a reading limit (nesting, aliases, anchors or size)".into(),
+        };
+    }
+    if m.starts_with("alias replay limit exceeded")
+        || m.starts_with("alias expansion limit exceeded")
+    {
+        return "aliases (`*name`) expand to more values than the limit of 100000: an \"alias bomb\"; write the values out instead".into();
+    }
+    if m.starts_with("alias replay stack depth exceeded") {
+        return "aliases (`*name`) nested in each other deeper than the limit".into();
+    }
+    if m.starts_with("multiple YAML documents detected") {
+        return "more than one YAML document (a second `---` line starts another; evidence is one document)".into();
+    }
+    if let Some(rest) = m.strip_prefix("non-finite float ") {
+        let v = rest.split(" rejected").next().unwrap_or(rest);
+        return format!("{v} is not a finite number: write a number, or quote it if it is text");
+    }
+    if m.starts_with("YAML merge keys are not allowed") {
+        return "merge keys (`<<:`) are not supported: write the keys out".into();
+    }
+    if m.contains("by configured policy") || m.contains("by the configured policy") {
+        return m
+            .replace(" by configured policy", "")
+            .replace(" by the configured policy", "")
+            .replace("is not allowed", "is not supported")
+            .replace("rejected", "not supported");
+    }
+    if m.contains("; use ") || m.starts_with("internal ") || m.contains("cannot deserialize") {
+        return "a value this reader cannot take (a null, tag or binary value where text was expected)"
+            .into();
+    }
+    if m == "expected string scalar" {
+        return "a key must be plain text (complex keys such as `? [a, b]` are not supported)"
+            .into();
+    }
+    if let Some(c) = m.strip_prefix("unexpected character: `") {
+        let c = c.strip_suffix('\'').unwrap_or(c);
+        return format!("unexpected character '{c}' (quote the value if it is text)");
+    }
+    if m == "alias references unknown anchor" {
+        return "an alias (`*name`) names no anchor (`&name`) defined before it".into();
+    }
+    if m.ends_with("found a tab") {
+        return format!("{m}: YAML indents with spaces, never tabs");
+    }
+    m.to_string()
 }
 
 #[path = "yaml_lines.rs"]
@@ -472,6 +657,36 @@ mod tests {
         assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
         let (line, _) = LineIndex::new(text).line_col(text, err.offset);
         assert!(line >= 2, "line {line}");
+    }
+
+    /// An unclosed `[` or `{` is the error's place, not the later line where the parser gave up;
+    /// brackets inside quotes, comments, plain scalars and block scalars open nothing.
+    #[test]
+    fn unclosed_flow_is_placed_at_its_bracket() {
+        let at = |text: &str| {
+            let e = parse(text, 0).unwrap_err();
+            let (line, col) = LineIndex::new(text).line_col(text, e.offset);
+            (line, col, e.message)
+        };
+        let (line, col, message) = at("a: 1\nb: [x, y\nc: 3\n");
+        assert_eq!((line, col), (2, 4));
+        assert!(message.contains("this `[` is never closed"), "{message}");
+        assert_eq!(at("a: {x: 1\nb: 2\nc: 3\n").0, 1);
+        assert_eq!(at("- a\n- [b, {c: 1}\n- d: e\n  f: g\n").0, 2);
+        // Closed, quoted, commented, plain or block-scalar brackets: the parser's place stands.
+        for text in [
+            "a: [x]\nb: \"[\"\nc: '{'\nd: x [y\ne: |\n  [z\nf: 1 # [\ng: [h, i\n",
+            "a: \"[x\nb: 1\n",
+        ] {
+            let e = parse(text, 0).unwrap_err();
+            let first_bracket = text.find(['[', '{']).unwrap();
+            if text.starts_with("a: [x]") {
+                assert_eq!(&text[e.offset..e.offset + 1], "[", "{text:?}");
+                assert_eq!(LineIndex::new(text).line_col(text, e.offset).0, 8);
+            } else {
+                assert_ne!(e.offset, first_bracket, "{text:?}");
+            }
+        }
     }
 
     /// The fast reader and serde-saphyr agree on every YAML file (and front matter) of the

@@ -26,6 +26,14 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         .chain(args.ignore.iter().map(|s| (s.clone(), "--ignore")))
         .collect();
     aimslint_engine::check_rule_refs(&packs, &config, &cli_refs)?;
+    if let Some(kind) = &args.kind
+        && packs.kind(kind).is_none()
+    {
+        return Err(CliError::usage(format!(
+            "--kind {kind}: not an evidence kind of the loaded packs (kinds: {})",
+            kind_list(&packs)
+        )));
+    }
     let mut select = config.select.clone();
     if !args.select.is_empty() {
         select = args.select.clone();
@@ -45,7 +53,8 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             selection: Selection { select, ignore },
             limits,
         },
-    );
+    )
+    .with_explicit_kind(args.kind.clone());
     let read = aimslint_git::ReadOptions {
         exclude: config.exclude.clone(),
         max_file_bytes: limits.max_file_bytes,
@@ -59,6 +68,11 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     } else {
         explicit_paths(&root, &args.paths)?
     };
+    if args.kind.is_some() && explicit.is_empty() {
+        return Err(CliError::usage(
+            "--kind applies to files named on the command line: name the files, or map paths to kinds in aimslint.toml [artifacts]",
+        ));
+    }
     // Git sources see the whole repository; a directory below its root narrows them to that folder.
     let git_read = read.clone().within(&root);
     let (mut outcome, source) = if let Some(walk) = history_walk(&args)? {
@@ -164,12 +178,46 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             .retain(|x| f.is_match(&x.path) || x.path == cfg);
         outcome.artifacts.retain(|a| f.is_match(&a.path));
     }
+    let filtered_out = filter.is_some() && outcome.artifacts.is_empty();
     if let Some(f) = &filter
-        && outcome.artifacts.is_empty()
+        && filtered_out
+        && !matched_in_history(f, &outcome)
     {
         eprintln!(
             "warning: no evidence file matches --path {}",
             f.patterns.join(", ")
+        );
+    }
+    // Named files that are no evidence are said to be so, with how to check them anyway.
+    if args.format == OutputFormat::Human {
+        for a in outcome
+            .artifacts
+            .iter()
+            .filter(|a| a.status == aimslint_engine::ArtifactStatus::Unclassified)
+        {
+            eprintln!("note: {}", unrecognised_note(a, &packs));
+        }
+    }
+    let no_evidence = !outcome.artifacts.iter().any(|a| a.kind.is_some());
+    let require_evidence = args.fail_on_no_evidence || config.require_evidence;
+    if no_evidence && (require_evidence || (args.format == OutputFormat::Human && !filtered_out)) {
+        eprintln!(
+            "{}: no evidence found: no file was recognised as {}; name files with `--kind KIND`, or map paths to kinds in aimslint.toml [artifacts]{}",
+            if require_evidence { "error" } else { "note" },
+            if explicit.is_empty() {
+                "a model card, dataset card or other evidence kind"
+            } else {
+                "evidence among the files named"
+            },
+            if require_evidence {
+                if args.fail_on_no_evidence {
+                    " (--fail-on-no-evidence)"
+                } else {
+                    " ([files] require_evidence in aimslint.toml)"
+                }
+            } else {
+                ""
+            }
         );
     }
 
@@ -211,7 +259,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         .any(|f| f.rule == aimslint_engine::codes::INTERNAL);
     Ok(if internal {
         exit::INTERNAL
-    } else if failing {
+    } else if failing || (no_evidence && require_evidence) {
         exit::FINDINGS
     } else {
         exit::CLEAN
@@ -219,6 +267,46 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
 }
 
 /// Files named on the command line, relative to the root. Empty when a directory was given.
+/// The loaded packs' evidence kinds, for messages.
+fn kind_list(packs: &aimslint_packs::PackSet) -> String {
+    packs
+        .kinds()
+        .map(|k| k.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a file named on the command line was not checked, and how to check it anyway.
+fn unrecognised_note(a: &aimslint_engine::Artifact, packs: &aimslint_packs::PackSet) -> String {
+    let why = match (a.flavor.as_deref(), a.format.as_deref()) {
+        (Some("card-template"), _) => {
+            "it is a card template or fill-in guide (Jinja placeholders, or sections that hold only guidance), not a card"
+        }
+        (Some("front-matter"), _) | (None, Some("markdown")) => {
+            "it has neither card metadata in its front matter nor two card sections outside code (a guide, a post, a notice or a folder's README is no card)"
+        }
+        _ => "its name and content match no evidence kind",
+    };
+    format!(
+        "{} is not recognised as evidence: {why}. To check it anyway, name its kind: `aimslint check --kind KIND {}`, or add its path to a kind in aimslint.toml [artifacts] (kinds: {})",
+        aimslint_artifacts::quote_path(&a.path),
+        aimslint_artifacts::quote_path(&a.path),
+        kind_list(packs)
+    )
+}
+
+/// Whether a history run read evidence at a path the filter matches at some commit it walked (the
+/// head may no longer hold it).
+fn matched_in_history(
+    filter: &aimslint_packs::GlobMatcher,
+    outcome: &aimslint_engine::Outcome,
+) -> bool {
+    outcome
+        .history
+        .as_ref()
+        .is_some_and(|h| h.paths.iter().any(|p| filter.is_match(p)))
+}
+
 fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<String>, CliError> {
     let mut out = HashSet::new();
     let canon_root = root.canonicalize()?;

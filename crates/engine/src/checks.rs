@@ -1061,7 +1061,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                         format!(
                             "\"{s}\" is not one of: {}{}",
                             allowed.join(", "),
-                            did_you_mean(&s, &allowed)
+                            did_you_mean(s, &allowed)
                         )
                     }
                     _ => e.masked().to_string(),

@@ -11,6 +11,9 @@ struct Entry {
     paths: Option<GlobSet>,
     sniff: Vec<Flavor>,
     order: usize,
+    /// From `[artifacts]` in aimslint.toml: the user's own path globs, which hold whatever the
+    /// content (a template included).
+    user: bool,
 }
 
 /// Classifies files into kinds.
@@ -38,7 +41,8 @@ fn glob_set(patterns: &[String]) -> GlobSet {
 }
 
 impl Classifier {
-    /// `overrides` (from `[artifacts]` in aimslint.toml) replace a kind's path-only detection.
+    /// `overrides` (from `[artifacts]` in aimslint.toml) replace a kind's detection by path (its
+    /// entries with `paths`); its detection by content alone stays.
     pub fn new(packs: &PackSet, overrides: &BTreeMap<String, Vec<String>>) -> Classifier {
         let mut entries = Vec::new();
         let mut all_paths: Vec<String> = Vec::new();
@@ -51,11 +55,11 @@ impl Classifier {
                     paths: Some(glob_set(globs)),
                     sniff: Vec::new(),
                     order,
+                    user: true,
                 });
             }
             for d in &kind.detect {
-                let path_only = d.sniff.is_empty();
-                if path_only && over.is_some() {
+                if d.paths.is_some() && over.is_some() {
                     continue;
                 }
                 all_paths.extend(d.patterns.iter().cloned());
@@ -64,6 +68,7 @@ impl Classifier {
                     paths: d.paths.clone(),
                     sniff: d.sniff.iter().filter_map(|s| Flavor::parse(s)).collect(),
                     order,
+                    user: false,
                 });
             }
         }
@@ -78,13 +83,30 @@ impl Classifier {
         self.any_path.is_match(path)
     }
 
-    /// The kind of a file. Content (sniff) beats a bare path match; then declaration order.
+    /// The kind of a file. Content (sniff) beats a bare path match; then declaration order. A
+    /// card template is of no kind by the pack's path globs (`**/model_card.md` may be a template
+    /// of one), only by the user's own (`[artifacts]`) or a sniff that names it.
     pub fn classify(&self, path: &str, flavor: Option<Flavor>) -> Option<String> {
+        self.best(path, |e| {
+            if e.sniff.is_empty() {
+                e.user || flavor != Some(Flavor::Template)
+            } else {
+                flavor.is_some_and(|f| e.sniff.contains(&f))
+            }
+        })
+    }
+
+    /// The kind a file's path alone says, for a file whose content could not be read: every entry
+    /// with path globs counts, whatever it asks of the content.
+    pub fn classify_by_path(&self, path: &str) -> Option<String> {
+        self.best(path, |e| e.paths.is_some() || e.sniff.is_empty())
+    }
+
+    fn best(&self, path: &str, content_ok: impl Fn(&Entry) -> bool) -> Option<String> {
         let candidate = globset::Candidate::new(path);
         let mut best: Option<(u8, usize, &str)> = None;
         for e in &self.entries {
-            let sniff_ok = e.sniff.is_empty() || flavor.is_some_and(|f| e.sniff.contains(&f));
-            if !sniff_ok {
+            if !content_ok(e) {
                 continue;
             }
             if !e

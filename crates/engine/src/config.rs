@@ -555,9 +555,17 @@ mod tests {
 
     #[test]
     fn require_evidence_is_a_boolean_at_its_line() {
-        let c = parse_config("aimslint.toml", "[files]\nrequire_evidence = true\n", Path::new("."));
+        let c = parse_config(
+            "aimslint.toml",
+            "[files]\nrequire_evidence = true\n",
+            Path::new("."),
+        );
         assert!(c.unwrap().require_evidence);
-        assert!(!parse_config("aimslint.toml", "", Path::new(".")).unwrap().require_evidence);
+        assert!(
+            !parse_config("aimslint.toml", "", Path::new("."))
+                .unwrap()
+                .require_evidence
+        );
         let text = "[files]\nexclude = []\nrequire_evidence = \"yes\"\n";
         let e = parse_config("aimslint.toml", text, Path::new(".")).unwrap_err();
         assert_eq!(e.0[0].line(), Some(3));

@@ -656,10 +656,17 @@ impl Pass<'_> {
     fn sync_all(&mut self, paths: &[String], commit: Option<&str>) {
         for p in paths {
             let current: BTreeMap<String, Finding> = match self.state.get(p) {
-                Some(s) => s
-                    .findings()
-                    .map(|f| (f.fingerprint.clone(), f.clone()))
-                    .collect(),
+                Some(s) => {
+                    let mut found: Vec<Finding> = s.findings().cloned().collect();
+                    let parsed = s.judged.doc.as_ref().map(|d| d.parsed.clone());
+                    let as_of = self.engine.options.as_of;
+                    self.engine
+                        .supersede(&mut found, as_of, &|_| parsed.clone());
+                    found
+                        .into_iter()
+                        .map(|f| (f.fingerprint.clone(), f))
+                        .collect()
+                }
                 None => BTreeMap::new(),
             };
             let open = self.open.entry(p.clone()).or_default();

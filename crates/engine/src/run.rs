@@ -885,7 +885,7 @@ impl Engine {
         }
         let beats = |f: &Finding, g: &Finding| {
             wins.get(f.rule.as_str())
-                .is_some_and(|l| l.iter().any(|r| *r == g.rule))
+                .is_some_and(|l| l.contains(&g.rule))
         };
         let loses: HashSet<&str> = wins
             .values()
@@ -949,7 +949,7 @@ impl Engine {
         wins && found.iter().any(|g| {
             self.rules
                 .iter()
-                .any(|a| a.rule.supersedes.iter().any(|s| *s == g.rule))
+                .any(|a| a.rule.supersedes.contains(&g.rule))
         })
     }
 

@@ -292,7 +292,14 @@ impl Reporter for Human {
             } else {
                 String::new()
             }
-        )
+        )?;
+        if sum.artifacts == 0 {
+            writeln!(
+                out,
+                "No evidence found: no file of an evidence kind was checked."
+            )?;
+        }
+        Ok(())
     }
 }
 
