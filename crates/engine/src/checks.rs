@@ -1507,7 +1507,7 @@ mod tests {
         assert!(contains_words("intended uses limitations", "intended uses"));
         assert_eq!(
             norm_title("Bias, Risks, and Limitations"),
-            "bias risks and limitations"
+            "bias risk and limitation"
         );
     }
 }
