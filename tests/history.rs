@@ -72,7 +72,7 @@ fn all_history_gives_introduced_and_fixed() {
         vec![
             "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
             "DP-005 data/a/provenance.yaml:1 c4 fixed:c5",
-            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "DP-006 data/a/provenance.yaml:5 c6 removed:c7",
             "MC-006 models/m/README.md:4 c7 fixed:-",
             "CH-001 models/m/config.yaml:1 c2 fixed:-",
         ]
@@ -101,7 +101,7 @@ fn range_reports_only_what_the_range_introduced() {
         history_rows(&report, &g.commits),
         vec![
             "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
-            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "DP-006 data/a/provenance.yaml:5 c6 removed:c7",
             "MC-006 models/m/README.md:4 c7 fixed:-",
         ]
     );
@@ -267,7 +267,7 @@ fn shallow_clone_says_history_is_truncated() {
         history_rows(&report, &g.commits),
         vec![
             "CH-002 data/a/provenance.yaml:1 c7 fixed:-",
-            "DP-006 data/a/provenance.yaml:5 c6 fixed:c7",
+            "DP-006 data/a/provenance.yaml:5 c6 removed:c7",
             "MC-006 models/m/README.md:4 c7 fixed:-",
         ]
     );

@@ -202,7 +202,8 @@ fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// (rule, path, line, short commit, short fixed_in) of each finding.
+/// (rule, path, line, short commit, how it ended) of each finding: `fixed:-` while it stands,
+/// `fixed:c5`, `removed:c5` or `obscured:c5` once it ended.
 pub fn history_rows(report: &serde_json::Value, commits: &[String]) -> Vec<String> {
     let name = |v: &serde_json::Value| -> String {
         match v.as_str() {
@@ -218,13 +219,19 @@ pub fn history_rows(report: &serde_json::Value, commits: &[String]) -> Vec<Strin
         .unwrap()
         .iter()
         .map(|f| {
+            let ended = ["removed_in", "obscured_in"]
+                .into_iter()
+                .find(|k| !f[*k].is_null())
+                .map_or_else(
+                    || format!("fixed:{}", name(&f["fixed_in"])),
+                    |k| format!("{}:{}", k.trim_end_matches("_in"), name(&f[k])),
+                );
             format!(
-                "{} {}:{} {} fixed:{}",
+                "{} {}:{} {} {ended}",
                 f["rule"].as_str().unwrap(),
                 f["path"].as_str().unwrap(),
                 f["line"],
                 name(&f["commit"]),
-                name(&f["fixed_in"])
             )
         })
         .collect()

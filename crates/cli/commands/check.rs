@@ -245,12 +245,13 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    // In history mode a finding fixed before the head no longer fails the run.
+    // In history mode a finding that no longer stands at the head (fixed, or its file deleted or
+    // no longer parsing — which is a finding of its own) does not fail the run.
     let failing = threshold.is_some_and(|t| {
         outcome
             .findings
             .iter()
-            .any(|f| f.waived.is_none() && f.fixed_in.is_none() && f.severity >= t)
+            .any(|f| f.waived.is_none() && f.is_open() && f.severity >= t)
     });
     // A file aimslint itself failed on (AL013) was not checked: the run is incomplete whatever else it found.
     let internal = outcome
@@ -266,7 +267,6 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     })
 }
 
-/// Files named on the command line, relative to the root. Empty when a directory was given.
 /// The loaded packs' evidence kinds, for messages.
 fn kind_list(packs: &aimslint_packs::PackSet) -> String {
     packs
@@ -307,6 +307,7 @@ fn matched_in_history(
         .is_some_and(|h| h.paths.iter().any(|p| filter.is_match(p)))
 }
 
+/// Files named on the command line, relative to the root. Empty when a directory was given.
 fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<String>, CliError> {
     let mut out = HashSet::new();
     let canon_root = root.canonicalize()?;

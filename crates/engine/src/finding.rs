@@ -23,8 +23,14 @@ pub struct Finding {
     /// The commit that introduced the finding (in history mode) or holds it (`--rev`); null on the
     /// working tree and the index.
     pub commit: Option<String>,
-    /// History mode: the commit where the finding disappeared; null if still present.
+    /// History mode: the commit where the content stopped being a problem; null if it did not.
     pub fixed_in: Option<String>,
+    /// History mode: the commit that deleted the file (or moved it out of the evidence) while the
+    /// finding stood. Not a fix.
+    pub removed_in: Option<String>,
+    /// History mode: the commit from which the file no longer parses (or can no longer be read
+    /// as evidence), so the finding can no longer be judged. Not a fix.
+    pub obscured_in: Option<String>,
     pub pointer: Option<String>,
     pub help: String,
     pub fingerprint: String,
@@ -35,6 +41,24 @@ pub struct Finding {
     /// The blob the span refers to (history mode), to find the right text for the snippet.
     #[serde(skip)]
     pub blob: Option<String>,
+    /// What the fingerprint hashes besides the path: (rule, pointer, anchor). History mode uses it
+    /// to keep a finding's fingerprint when its file is renamed (see [`Finding::rekey`]).
+    #[serde(skip)]
+    pub identity: Option<Identity>,
+}
+
+/// The parts of a fingerprint other than the path, shared so that findings clone cheaply.
+pub type Identity = std::sync::Arc<(String, String, String)>;
+
+/// How a finding that stood stopped being reported in a history run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The content stopped being a problem.
+    Fixed,
+    /// The file was deleted, or moved where it is no longer evidence.
+    Removed,
+    /// The file stopped parsing (or being readable as evidence).
+    Obscured,
 }
 
 impl Finding {
@@ -58,12 +82,50 @@ impl Finding {
             column: 1,
             commit: None,
             fixed_in: None,
+            removed_in: None,
+            obscured_in: None,
             pointer: None,
             help: help.to_string(),
             fingerprint,
             waived: None,
             span: None,
             blob: None,
+            identity: None,
+        }
+    }
+
+    /// Whether the finding still stands: not fixed, removed or obscured (outside history mode,
+    /// always).
+    pub fn is_open(&self) -> bool {
+        self.ended().is_none()
+    }
+
+    /// How and in which commit the finding stopped being reported, in a history run.
+    pub fn ended(&self) -> Option<(Ended, &str)> {
+        [
+            (Ended::Fixed, &self.fixed_in),
+            (Ended::Removed, &self.removed_in),
+            (Ended::Obscured, &self.obscured_in),
+        ]
+        .into_iter()
+        .find_map(|(how, c)| c.as_deref().map(|c| (how, c)))
+    }
+
+    /// Mark the finding ended, in `commit`, as `how`.
+    pub(crate) fn end(&mut self, how: Ended, commit: Option<&str>) {
+        let c = commit.map(str::to_string);
+        match how {
+            Ended::Fixed => self.fixed_in = c,
+            Ended::Removed => self.removed_in = c,
+            Ended::Obscured => self.obscured_in = c,
+        }
+    }
+
+    /// Compute the fingerprint again as if the file were at `path` (the path it was first seen at,
+    /// when it has since been renamed). Findings without an identity keep theirs.
+    pub(crate) fn rekey(&mut self, path: &str) {
+        if let Some(id) = &self.identity {
+            self.fingerprint = crate::run::fingerprint(&id.0, path, &id.1, &id.2);
         }
     }
 
@@ -129,8 +191,12 @@ pub struct HistoryInfo {
     pub blobs: usize,
     /// A shallow clone's boundary: history before this commit is not in the repository.
     pub truncated_at: Option<String>,
-    /// The commits findings name (introduced or fixed in), by id.
+    /// The commits findings name (introduced, fixed, removed or obscured in), by id.
     pub commits_named: std::collections::BTreeMap<String, CommitSummary>,
+    /// Every path that held a file read as evidence at some commit of the walk (not in the
+    /// report: it says whether `--path` matched anything).
+    #[serde(skip)]
+    pub paths: std::collections::BTreeSet<String>,
 }
 
 /// A commit as a report names it.

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::FileInput;
 use crate::checks::parse_date;
-use crate::finding::{Artifact, Finding, HistoryInfo, Outcome};
+use crate::finding::{Artifact, Ended, Finding, HistoryInfo, Outcome};
 use crate::run::{Doc, Engine, Index, fingerprint};
 
 /// A (blob, path) pair and its judgement.
@@ -281,6 +281,11 @@ impl Engine {
             idx: Index::default(),
             open: BTreeMap::new(),
             closed: Vec::new(),
+            ended: BTreeMap::new(),
+            base_ids: std::collections::HashSet::new(),
+            origin: HashMap::new(),
+            text_refs: HashMap::new(),
+            seen: BTreeSet::new(),
             events: Vec::new(),
             texts: HashMap::new(),
             texts_bytes: 0,
@@ -313,6 +318,7 @@ impl Engine {
                 m.values_mut()
                     .for_each(|f| f.commit = Some(String::from("\0base")))
             });
+            pass.base_ids = pass.open.values().flat_map(|m| m.keys().cloned()).collect();
         }
 
         let n = history.commit_ids.len() as u64;
@@ -419,11 +425,12 @@ impl Engine {
         for (_, m) in pass.open {
             findings.extend(m.into_values());
         }
+        findings.extend(pass.ended.into_values().flatten());
         findings.extend(pass.events);
         findings.retain(|f| f.commit.as_deref() != Some("\0base"));
         self.apply_waivers(&mut findings, self.options.as_of);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.fixed_in == b.fixed_in);
+        findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.ended() == b.ended());
 
         let head = head_id;
         let mut artifacts: Vec<Artifact> = pass
@@ -461,6 +468,7 @@ impl Engine {
                 base: base_id,
                 head,
                 truncated_at: history.truncated_at.clone(),
+                paths: pass.seen,
             }),
         })
     }
@@ -481,6 +489,18 @@ struct Pass<'e> {
     /// Open occurrences per path, by fingerprint; `commit` holds the introducing commit.
     open: BTreeMap<String, BTreeMap<String, Finding>>,
     closed: Vec<Finding>,
+    /// Findings whose file was deleted or stopped parsing, by fingerprint: if the same finding is
+    /// found again (the file restored, or parsing again), it is the same finding, not a new one.
+    ended: BTreeMap<String, Vec<Finding>>,
+    /// The fingerprints of the findings at the base of a range: found again after any edit, they
+    /// are still the base's, never introduced by the range.
+    base_ids: std::collections::HashSet<String>,
+    /// A renamed file's path → the path it was first seen at, which its findings' fingerprints keep.
+    origin: HashMap<String, String>,
+    /// How many findings point into each blob whose text `texts` keeps.
+    text_refs: HashMap<String, usize>,
+    /// Every path that held evidence at some point of the walk.
+    seen: BTreeSet<String>,
     /// Commit-level findings (co-change, trailer, no-delete).
     events: Vec<Finding>,
     /// The (kind, pointer) pairs whose values `reference … by` looks up.
@@ -503,6 +523,65 @@ struct Pass<'e> {
     agenda: BTreeMap<jiff::civil::Date, BTreeSet<Arc<str>>>,
 }
 
+/// What the findings standing at the base of a range are marked introduced in: they are not reported.
+const BASE: &str = "\0base";
+
+/// A commit's deleted and added files are compared for a move with edits only up to this many
+/// pairs, and only files up to this size.
+const MAX_MOVE_PAIRS: usize = 1024;
+const MAX_MOVE_BYTES: usize = 1 << 20;
+
+/// How alike two texts are, in percent: the share of their non-blank lines (trimmed) they have in
+/// common, as a rename with edits keeps most of them.
+fn similarity(a: &str, b: &str) -> u32 {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut total = 0usize;
+    for l in a.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        *counts.entry(l).or_default() += 1;
+        total += 1;
+    }
+    let mut common = 0usize;
+    for l in b.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        total += 1;
+        if let Some(n) = counts.get_mut(l)
+            && *n > 0
+        {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    if total == 0 {
+        return 100;
+    }
+    u32::try_from(200 * common / total).unwrap_or(100)
+}
+
+/// What identifies a commit across a rebase (which changes its id, parent and committer date, not
+/// its author or message), with the paths a commit-level finding is about.
+fn commit_anchor(c: &CommitDelta, paths: &[&str]) -> String {
+    format!(
+        "{}\0{}\0{}",
+        c.meta.email,
+        c.meta.message.trim(),
+        paths.join("\n")
+    )
+}
+
+/// Paths for a message: all of them up to a dozen, then how many more.
+fn path_list(paths: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut out = paths
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        out.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    out
+}
+
 /// The most file text a history run keeps for snippets (a file version's text is kept only while
 /// a finding points into it, and only up to this much in all).
 const TEXT_BUDGET: usize = 64 << 20;
@@ -510,6 +589,9 @@ const TEXT_BUDGET: usize = 64 << 20;
 impl Pass<'_> {
     fn insert(&mut self, path: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
         self.remove(path);
+        if judged.artifact.is_some() && !self.seen.contains(path) {
+            self.seen.insert(path.to_string());
+        }
         self.count_keys(judged.doc.as_ref(), true);
         let kind = judged.doc.as_ref().and_then(|d| d.kind.clone());
         self.idx.kinds.insert(path.to_string(), kind);
@@ -669,7 +751,14 @@ impl Pass<'_> {
                 }
                 None => BTreeMap::new(),
             };
-            let open = self.open.entry(p.clone()).or_default();
+            let current = self.renamed_keys(p, current);
+            // What is no longer found: its file left the tree, no longer parses, or it was fixed.
+            let how = match self.state.get(p) {
+                None => Ended::Removed,
+                Some(s) if s.judged.doc.is_none() => Ended::Obscured,
+                Some(_) => Ended::Fixed,
+            };
+            let mut open = self.open.remove(p).unwrap_or_default();
             let gone: Vec<String> = open
                 .keys()
                 .filter(|k| !current.contains_key(*k))
@@ -677,34 +766,184 @@ impl Pass<'_> {
                 .collect();
             for k in gone {
                 if let Some(mut f) = open.remove(&k) {
-                    f.fixed_in = commit.map(str::to_string);
+                    f.end(how, commit);
                     if let Some(c) = commit {
                         self.named.insert(c.to_string());
                     }
-                    self.closed.push(f);
+                    if how == Ended::Fixed {
+                        self.closed.push(f);
+                    } else {
+                        self.ended.entry(k).or_default().push(f);
+                    }
                 }
             }
             for (k, mut f) in current {
-                if let std::collections::btree_map::Entry::Vacant(e) = open.entry(k) {
-                    f.commit = commit.map(str::to_string);
-                    if let Some(c) = commit {
-                        self.named.insert(c.to_string());
+                match open.entry(k) {
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        // Still there: reported where it now is (line, message, file version),
+                        // introduced where it was.
+                        f.commit = e.get_mut().commit.take();
+                        self.hold_text(p, &f);
+                        let was = e.insert(f);
+                        self.release_text(&was);
                     }
-                    if let Some(b) = &f.blob
-                        && !self.texts.contains_key(b)
-                        && let Some(d) = self.state.get(p).and_then(|s| s.judged.doc.as_ref())
-                        && self.texts_bytes + d.parsed.text.len() <= TEXT_BUDGET
-                    {
-                        self.texts_bytes += d.parsed.text.len();
-                        self.texts.insert(b.clone(), d.parsed.text.clone());
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let back = self.ended.get_mut(e.key()).and_then(Vec::pop);
+                        if let Some(back) = back {
+                            // Its file was restored or parses again: the same finding as before.
+                            f.commit = back.commit.clone();
+                            self.release_text(&back);
+                        } else if self.base_ids.contains(e.key()) {
+                            f.commit = Some(BASE.to_string());
+                        } else {
+                            f.commit = commit.map(str::to_string);
+                            if let Some(c) = commit {
+                                self.named.insert(c.to_string());
+                            }
+                        }
+                        self.hold_text(p, &f);
+                        e.insert(f);
                     }
-                    e.insert(f);
                 }
             }
-            if open.is_empty() {
-                self.open.remove(p);
+            if !open.is_empty() {
+                self.open.insert(p.clone(), open);
             }
         }
+    }
+
+    /// A path's findings keyed by fingerprint as if the file were still at the path it was first
+    /// seen at: a renamed file's findings keep their fingerprints.
+    fn renamed_keys(
+        &self,
+        p: &str,
+        current: BTreeMap<String, Finding>,
+    ) -> BTreeMap<String, Finding> {
+        let Some(first) = self.origin.get(p) else {
+            return current;
+        };
+        current
+            .into_values()
+            .map(|mut f| {
+                f.rekey(first);
+                (f.fingerprint.clone(), f)
+            })
+            .collect()
+    }
+
+    /// Keep the text of the file version a finding points into, for its snippet (within
+    /// `TEXT_BUDGET`), counting the findings that point into it.
+    fn hold_text(&mut self, p: &str, f: &Finding) {
+        let Some(b) = &f.blob else { return };
+        if let Some(n) = self.text_refs.get_mut(b) {
+            *n += 1;
+            return;
+        }
+        if let Some(d) = self.state.get(p).and_then(|s| s.judged.doc.as_ref())
+            && d.blob.as_ref() == Some(b)
+            && self.texts_bytes + d.parsed.text.len() <= TEXT_BUDGET
+        {
+            self.texts_bytes += d.parsed.text.len();
+            self.texts.insert(b.clone(), d.parsed.text.clone());
+            self.text_refs.insert(b.clone(), 1);
+        }
+    }
+
+    /// A finding no longer points into its file version: its text goes when no finding does.
+    fn release_text(&mut self, f: &Finding) {
+        let Some(b) = &f.blob else { return };
+        if let Some(n) = self.text_refs.get_mut(b) {
+            *n -= 1;
+            if *n == 0 {
+                self.text_refs.remove(b);
+                if let Some(t) = self.texts.remove(b) {
+                    self.texts_bytes -= t.len();
+                }
+            }
+        }
+    }
+
+    /// A file moved from `old` to `new` (still evidence there): its open findings go with it, and
+    /// keep the fingerprints of the path it was first seen at.
+    fn follow(&mut self, old: &str, new: &str) {
+        let first = self.origin.remove(old).unwrap_or_else(|| old.to_string());
+        if first == new {
+            self.origin.remove(new);
+        } else {
+            self.origin.insert(new.to_string(), first);
+        }
+        if let Some(moved) = self.open.remove(old) {
+            let there = self.open.entry(new.to_string()).or_default();
+            for (k, mut f) in moved {
+                f.path = new.to_string();
+                there.insert(k, f);
+            }
+        }
+    }
+
+    /// The files a commit moves: exact renames, and a deleted file paired with an added one of the
+    /// same kind whose lines are mostly the same (a move with edits, as git's rename detection
+    /// would see it), when the new path is evidence. Most alike first; each file in one pair.
+    fn moves(
+        &self,
+        c: &CommitDelta,
+        judged: &HashMap<(String, String), Arc<Judged>>,
+    ) -> Vec<(String, String)> {
+        let new_doc = |ch: &aimslint_git::Change| {
+            judged
+                .get(&(ch.blob.clone().unwrap_or_default(), ch.path.clone()))
+                .and_then(|j| j.doc.as_ref())
+        };
+        let mut out: Vec<(String, String)> = c
+            .changes
+            .iter()
+            .filter(|ch| ch.kind == ChangeKind::Renamed && new_doc(ch).is_some())
+            .filter_map(|ch| Some((ch.old_path.clone()?, ch.path.clone())))
+            .collect();
+        let deleted: Vec<(&str, &Doc)> = c
+            .changes
+            .iter()
+            .filter(|ch| ch.kind == ChangeKind::Deleted)
+            .filter_map(|ch| {
+                let d = self.state.get(&ch.path)?.judged.doc.as_ref()?;
+                Some((ch.path.as_str(), d))
+            })
+            .collect();
+        let added: Vec<(&str, &Doc)> = c
+            .changes
+            .iter()
+            .filter(|ch| ch.kind == ChangeKind::Added)
+            .filter_map(|ch| Some((ch.path.as_str(), new_doc(ch)?)))
+            .collect();
+        if deleted.is_empty()
+            || added.is_empty()
+            || deleted.len().saturating_mul(added.len()) > MAX_MOVE_PAIRS
+        {
+            return out;
+        }
+        let mut pairs: Vec<(u32, &str, &str)> = Vec::new();
+        for (old, a) in &deleted {
+            for (new, b) in &added {
+                if a.kind != b.kind || a.parsed.text.len().max(b.parsed.text.len()) > MAX_MOVE_BYTES
+                {
+                    continue;
+                }
+                let sim = similarity(&a.parsed.text, &b.parsed.text);
+                if sim >= 50 {
+                    pairs.push((sim, old, new));
+                }
+            }
+        }
+        pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(y.2)));
+        let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (_, old, new) in pairs {
+            if !used.contains(old) && !used.contains(new) {
+                used.insert(old);
+                used.insert(new);
+                out.push((old.to_string(), new.to_string()));
+            }
+        }
+        out
     }
 
     fn apply(
@@ -717,6 +956,7 @@ impl Pass<'_> {
         let id = c.meta.id.as_str();
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut deleted_kinds: Vec<(String, Option<String>)> = Vec::new();
+        let moves = self.moves(c, judged);
         for ch in &c.changes {
             let mut gone = |this: &mut Self, p: &str| {
                 let kind = this.idx.kinds.get(p).cloned().flatten();
@@ -749,6 +989,23 @@ impl Pass<'_> {
                 touched.insert(ch.path.clone());
             }
         }
+        // A moved file is not deleted: its findings go with it. A deleted one's path is free.
+        for (old, new) in &moves {
+            self.follow(old, new);
+        }
+        deleted_kinds.retain(|(p, _)| !moves.iter().any(|(old, _)| old == p));
+        for ch in &c.changes {
+            let left = match ch.kind {
+                ChangeKind::Deleted => Some(&ch.path),
+                ChangeKind::Renamed => ch.old_path.as_ref(),
+                _ => None,
+            };
+            if let Some(p) = left
+                && !moves.iter().any(|(old, _)| old == p)
+            {
+                self.origin.remove(p);
+            }
+        }
         // What a commit holds but cannot be read as evidence is said, not skipped.
         for ch in &c.changes {
             if let Some(why) = &ch.unreadable
@@ -764,7 +1021,12 @@ impl Pass<'_> {
                         &ch.path,
                         format!("{}: {why}", ch.path),
                         "Give the file a UTF-8 name inside the repository, or keep evidence out of symlinks and submodules.",
-                        fingerprint(crate::codes::UNREADABLE, &ch.path, "", id),
+                        fingerprint(
+                            crate::codes::UNREADABLE,
+                            &ch.path,
+                            "",
+                            &commit_anchor(c, &[why]),
+                        ),
                     )
                 });
             }
@@ -821,14 +1083,17 @@ impl Pass<'_> {
         self.commit_rules(c, &deleted_kinds);
     }
 
+    /// A commit-level finding: one per commit and rule, placed at the first of the paths it is
+    /// about, with a fingerprint a rebase keeps (see `commit_anchor`).
     fn event(
         &mut self,
         rule: &Rule,
         severity: Severity,
-        path: &str,
+        about: &[&str],
         c: &CommitDelta,
         message: String,
     ) {
+        let path = about.first().copied().unwrap_or_default();
         self.named.insert(c.meta.id.clone());
         self.events.push(Finding {
             controls: rule.controls.clone(),
@@ -839,7 +1104,7 @@ impl Pass<'_> {
                 path,
                 message,
                 &rule.help,
-                fingerprint(&rule.id, path, "", &c.meta.id),
+                fingerprint(&rule.id, path, "", &commit_anchor(c, about)),
             )
         });
     }
@@ -944,17 +1209,14 @@ impl Pass<'_> {
                         (None, Some((name, _))) => format!("a `{name}:` trailer"),
                         (None, None) => "an accompanying change".into(),
                     };
-                    let more = if triggered.len() > 1 {
-                        format!(" (and {} more)", triggered.len() - 1)
-                    } else {
-                        String::new()
-                    };
+                    let listed: Vec<String> = triggered.iter().map(|p| p.to_string()).collect();
                     let msg = format!(
-                        "commit \"{}\" changes {first}{more} without {wanted}{note}",
-                        c.meta.summary
+                        "commit \"{}\" changes {} without {wanted}{note}",
+                        c.meta.summary,
+                        path_list(&listed)
                     );
-                    let path = first.to_string();
-                    self.event(&rule, a.severity, &path, c, msg);
+                    let about: Vec<&str> = listed.iter().map(String::as_str).collect();
+                    self.event(&rule, a.severity, &about, c, msg);
                 }
                 Check::Trailer { when, trailers } => {
                     let first = match when {
@@ -983,10 +1245,12 @@ impl Pass<'_> {
                             missing.join(", ")
                         );
                         let path = first.to_string();
-                        self.event(&rule, a.severity, &path, c, msg);
+                        self.event(&rule, a.severity, &[&path], c, msg);
                     }
                 }
                 Check::NoDelete { unless } => {
+                    // One finding per commit, however many files it deletes.
+                    let mut unretired: Vec<(&str, &str)> = Vec::new();
                     for (path, kind) in deleted {
                         if !kind.as_ref().is_some_and(|k| rule.kinds.contains(k)) {
                             continue;
@@ -1007,14 +1271,30 @@ impl Pass<'_> {
                                     })
                             });
                         if !retired {
-                            let msg = format!(
-                                "commit \"{}\" deletes {path} ({}) without a `type: {unless}` change record covering it",
-                                c.meta.summary,
-                                kind.as_deref().unwrap_or("evidence")
-                            );
-                            self.event(&rule, a.severity, path, c, msg);
+                            unretired.push((path, kind.as_deref().unwrap_or("evidence")));
                         }
                     }
+                    if unretired.is_empty() {
+                        continue;
+                    }
+                    let named: Vec<String> = unretired
+                        .iter()
+                        .map(|(p, k)| format!("{p} ({k})"))
+                        .collect();
+                    let msg = match named.as_slice() {
+                        [one] => format!(
+                            "commit \"{}\" deletes {one} without a `type: {unless}` change record covering it",
+                            c.meta.summary
+                        ),
+                        _ => format!(
+                            "commit \"{}\" deletes {} evidence files without a `type: {unless}` change record covering them: {}",
+                            c.meta.summary,
+                            named.len(),
+                            path_list(&named)
+                        ),
+                    };
+                    let about: Vec<&str> = unretired.iter().map(|(p, _)| *p).collect();
+                    self.event(&rule, a.severity, &about, c, msg);
                 }
                 _ => {}
             }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::finding::{Artifact, Finding, HistoryInfo, Outcome};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Entries kept; the least recently written beyond these are removed.
 const KEEP: usize = 16;
 /// An entry's first line: this, its format, the blake3 checksum of the rest of the file.
@@ -37,12 +37,15 @@ struct Entry {
     format: u32,
     key: String,
     history: Option<HistoryInfo>,
+    /// `history.paths`, which the report leaves out.
+    paths: Vec<String>,
     findings: Vec<CachedFinding>,
     artifacts: Vec<Artifact>,
     sources: BTreeMap<String, String>,
 }
 
-/// A finding with what the JSON report leaves out but snippets need.
+/// A finding with what the JSON report leaves out but snippets need. Every field of the report's
+/// finding (`fixed_in`, `removed_in`, `obscured_in` among them) is kept through `finding`.
 #[derive(Serialize, Deserialize)]
 struct CachedFinding {
     #[serde(flatten)]
@@ -156,8 +159,12 @@ impl HistoryCache {
                 ..c.finding
             })
             .collect();
+        let history = entry.history.map(|mut h| {
+            h.paths = entry.paths.into_iter().collect();
+            h
+        });
         Some(Outcome {
-            history: entry.history,
+            history,
             findings,
             artifacts: entry.artifacts,
             sources: entry
@@ -180,6 +187,11 @@ impl HistoryCache {
             format: FORMAT,
             key: self.key.clone(),
             history: outcome.history.clone(),
+            paths: outcome
+                .history
+                .iter()
+                .flat_map(|h| h.paths.iter().cloned())
+                .collect(),
             findings: outcome
                 .findings
                 .iter()
@@ -303,6 +315,43 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_keeps_how_each_finding_ended_and_the_paths_walked() {
+        let git = tempfile::tempdir().unwrap();
+        let c = cache(git.path(), "lifecycle");
+        let finding = |ended: &dyn Fn(&mut Finding)| {
+            let mut f = Finding::about_file(
+                "DP-005",
+                aimslint_packs::Severity::Error,
+                "data/a/provenance.yaml",
+                "`legal_basis` is missing".into(),
+                "",
+                "0123456789abcdef".into(),
+            );
+            f.commit = Some("c1".into());
+            ended(&mut f);
+            f
+        };
+        let o = Outcome {
+            findings: vec![
+                finding(&|f| f.fixed_in = Some("c2".into())),
+                finding(&|f| f.removed_in = Some("c3".into())),
+                finding(&|f| f.obscured_in = Some("c4".into())),
+                finding(&|_| {}),
+            ],
+            history: Some(HistoryInfo {
+                commits: 4,
+                paths: ["data/a/provenance.yaml".to_string()].into(),
+                ..HistoryInfo::default()
+            }),
+            ..Outcome::default()
+        };
+        c.store(&o).unwrap();
+        let back = c.load().unwrap();
+        assert_eq!(back.findings, o.findings);
+        assert_eq!(back.history, o.history);
+    }
+
+    #[test]
     fn an_entry_is_read_back_only_while_its_checksum_matches() {
         let git = tempfile::tempdir().unwrap();
         let c = cache(git.path(), "k");
@@ -312,7 +361,10 @@ mod tests {
         let file = git.path().join("aimslint/history").join(c.file_name());
         let text = std::fs::read_to_string(&file).unwrap();
         let (first, _) = text.split_once('\n').unwrap();
-        assert!(first.starts_with("aimslint-history-cache 2 "), "{first}");
+        assert!(
+            first.starts_with(&format!("aimslint-history-cache {FORMAT} ")),
+            "{first}"
+        );
         // The same length, other content: still valid JSON for the same key, but not what was kept.
         std::fs::write(&file, text.replace("consent", "CONSENT")).unwrap();
         assert!(c.load().is_none());

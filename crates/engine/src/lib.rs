@@ -21,7 +21,8 @@ pub use config::{
     Config, RuleRef, SoaExclusion, Waiver, check_rule_refs, load_config, parse_config,
 };
 pub use finding::{
-    Artifact, ArtifactStatus, CommitSummary, Finding, HistoryInfo, Outcome, Summary, WaiverState,
+    Artifact, ArtifactStatus, CommitSummary, Ended, Finding, HistoryInfo, Identity, Outcome,
+    Summary, WaiverState,
 };
 pub use history_cache::HistoryCache;
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};

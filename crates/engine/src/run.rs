@@ -1226,7 +1226,14 @@ fn anchor(rule: &Rule, hit: &Hit, value: Option<&Value>) -> String {
         return String::new();
     }
     match (&rule.check, value) {
-        (Check::Pattern { regex, forbid: true, .. }, Some(Value::String(s))) if hit.core.is_none() => {
+        (
+            Check::Pattern {
+                regex,
+                forbid: true,
+                ..
+            },
+            Some(Value::String(s)),
+        ) if hit.core.is_none() => {
             let at = hit.offset.unwrap_or(0);
             let matched = s
                 .get(at..)

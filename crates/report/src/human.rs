@@ -1,7 +1,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use aimslint_engine::{Finding, Outcome};
+use aimslint_engine::{Ended, Finding, HistoryInfo, Outcome};
 use aimslint_packs::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -231,11 +231,20 @@ impl Reporter for Human {
                 .or_else(|| outcome.sources.get(&f.path))
                 .zip(f.span)
                 .map(|(t, span)| Window::around(&shown_path, t, span));
+            if let Some(h) = &outcome.history {
+                help.push_str(&lifecycle(f, h));
+            }
             let message = printable_message(&f.message);
+            let ended = match f.ended() {
+                Some((Ended::Fixed, _)) => "[fixed] ",
+                Some((Ended::Removed, _)) => "[removed] ",
+                Some((Ended::Obscured, _)) => "[obscured] ",
+                None => "",
+            };
             let title = if f.waived.is_some() {
-                format!("[waived] {message}")
+                format!("{ended}[waived] {message}")
             } else {
-                message
+                format!("{ended}{message}")
             };
             let shown = Finding {
                 message: title,
@@ -256,6 +265,9 @@ impl Reporter for Human {
             }
             out.write_all(s.as_bytes())?;
             writeln!(out)?;
+        }
+        if let Some(h) = &outcome.history {
+            writeln!(out, "{}", history_summary(outcome, h))?;
         }
         let sum = outcome.summary();
         if sum.findings == 0 {
@@ -301,6 +313,71 @@ impl Reporter for Human {
         }
         Ok(())
     }
+}
+
+/// A commit as the output names it: its short id, date and summary.
+fn commit_label(h: &HistoryInfo, id: &str) -> String {
+    let short = &id[..id.len().min(12)];
+    match h.commits_named.get(id) {
+        Some(c) => format!(
+            "{short} ({}, \"{}\")",
+            c.date,
+            printable_message(&c.summary)
+        ),
+        None => short.to_string(),
+    }
+}
+
+/// Help lines of a history finding: the commit that introduced it, and how and where it ended.
+fn lifecycle(f: &Finding, h: &HistoryInfo) -> String {
+    let mut out = String::new();
+    if let Some(c) = &f.commit {
+        out.push_str(&format!("\nintroduced in {}", commit_label(h, c)));
+    }
+    match f.ended() {
+        Some((Ended::Fixed, c)) => out.push_str(&format!("\nfixed in {}", commit_label(h, c))),
+        Some((Ended::Removed, c)) => out.push_str(&format!(
+            "\nremoved in {}: the file was deleted or moved out of the evidence (not a fix)",
+            commit_label(h, c)
+        )),
+        Some((Ended::Obscured, c)) => out.push_str(&format!(
+            "\nobscured in {}: the file no longer parses, so this cannot be judged (not a fix)",
+            commit_label(h, c)
+        )),
+        None => {}
+    }
+    out
+}
+
+/// The history line of the summary: what was walked, and what became of the findings.
+fn history_summary(outcome: &Outcome, h: &HistoryInfo) -> String {
+    let (mut open, mut fixed, mut removed, mut obscured) = (0, 0, 0, 0);
+    for f in outcome.findings.iter().filter(|f| f.waived.is_none()) {
+        match f.ended() {
+            None => open += 1,
+            Some((Ended::Fixed, _)) => fixed += 1,
+            Some((Ended::Removed, _)) => removed += 1,
+            Some((Ended::Obscured, _)) => obscured += 1,
+        }
+    }
+    let mut ended = vec![format!("{fixed} fixed")];
+    if removed > 0 {
+        ended.push(format!("{removed} removed with their file"));
+    }
+    if obscured > 0 {
+        ended.push(format!(
+            "{obscured} obscured by a file that no longer parses"
+        ));
+    }
+    format!(
+        "History: {} commit{} walked, {} file version{} judged; {open} finding{} still open, {}.",
+        h.commits,
+        plural(h.commits),
+        h.blobs,
+        plural(h.blobs),
+        plural(open),
+        ended.join(", ")
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -645,12 +645,15 @@ mod tests {
             column: 1,
             commit: None,
             fixed_in: None,
+            removed_in: None,
+            obscured_in: None,
             pointer: None,
             help: String::new(),
             fingerprint: String::new(),
             waived: None,
             span: None,
             blob: None,
+            identity: None,
         });
         let active: BTreeSet<String> = packs.rules().map(|r| r.id.clone()).collect();
         let exclusions = [SoaExclusion {
