@@ -10,6 +10,7 @@ mod hardening;
 mod hardening_budgets;
 mod hardening_git;
 mod history;
+mod messages;
 mod lifecycle;
 mod packs;
 mod report;
