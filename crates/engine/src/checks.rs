@@ -289,14 +289,22 @@ fn cel_document<'v>(v: &'v Value, fields: Option<&std::collections::BTreeSet<Str
         }
         let converted: Val<'v> = match (k.as_str(), x) {
             ("body", _) if markdown => continue,
-            ("sections", Value::Object(secs)) if markdown => Box::new(CelMap::from(
+            ("sections" | "labels", Value::Object(secs)) if markdown => Box::new(CelMap::from(
                 secs.iter()
                     .map(|(slug, sec)| {
                         let fields: Val<'v> = match sec {
+                            // Title and level, and how many words of content the text holds (the
+                            // text itself stays out of reach: `section` and `pattern` judge text).
                             Value::Object(o) => Box::new(CelMap::from(
                                 o.iter()
                                     .filter(|(f, _)| f.as_str() != "text")
                                     .map(|(f, y)| (key(f), cel_val(y)))
+                                    .chain(o.get("text").and_then(Value::as_str).map(|t| {
+                                        let words = content_words(t) as u64;
+                                        let n: Val<'v> =
+                                            Box::new(cel::common::types::CelUInt::from(words));
+                                        (key("words"), n)
+                                    }))
                                     .collect::<HashMap<_, _>>(),
                             )),
                             other => cel_val(other),

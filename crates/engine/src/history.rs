@@ -113,7 +113,7 @@ fn collect_dates(v: &Value, out: &mut Vec<jiff::civil::Date>) {
         Value::Array(a) => a.iter().for_each(|x| collect_dates(x, out)),
         Value::Object(o) => o
             .iter()
-            .filter(|(k, _)| k.as_str() != "body" && k.as_str() != "sections")
+            .filter(|(k, _)| !matches!(k.as_str(), "body" | "sections" | "labels"))
             .for_each(|(_, x)| collect_dates(x, out)),
         _ => {}
     }
