@@ -24,7 +24,7 @@ fn invalid_utf8_before_a_nul_is_a_finding_in_every_mode_not_a_crash() {
     repo.commit("2026-05-01", "add a damaged card", &[]);
     for mode in [
         &[][..],
-        &["--staged"][..],
+        &["--staged", "--all-files"][..],
         &["--all-history"][..],
         &["--rev", "HEAD"][..],
     ] {

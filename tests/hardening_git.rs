@@ -365,9 +365,13 @@ fn a_truncated_loose_blob_is_a_finding_at_its_path_and_commit_not_a_hang() {
         "blob {blob} is corrupt: its loose object file {} {TRUNCATED}",
         file.display()
     );
-    for mode in [&["--rev", "HEAD"][..], &["--all-history"], &["--staged"]] {
+    for mode in [
+        &["--rev", "HEAD"][..],
+        &["--all-history"],
+        &["--staged", "--all-files"],
+    ] {
         let (code, findings, _) = git_check(&g, mode);
-        let (commit, message) = if mode == ["--staged"] {
+        let (commit, message) = if mode[0] == "--staged" {
             ("-", format!("staged {corrupt}"))
         } else {
             (head.as_str(), corrupt.clone())
@@ -398,10 +402,16 @@ fn a_truncated_loose_tree_or_commit_is_an_error_naming_it() {
             "{mode:?}"
         );
     }
-    // The index does not read trees: the staged files are judged as usual.
+    // The index does not read trees, nor HEAD's where the index has the same: the staged files are
+    // judged as usual.
+    assert_eq!(
+        git_check(&g, &["--staged", "--all-files"]),
+        (Some(1), Vec::new(), String::new())
+    );
+    // Nothing is staged, so nothing is the change's: the damaged tree is never read.
     assert_eq!(
         git_check(&g, &["--staged"]),
-        (Some(1), Vec::new(), String::new())
+        (Some(0), Vec::new(), String::new())
     );
 
     let g = two_commits();
@@ -455,10 +465,14 @@ fn an_edited_object_is_an_error_not_linted() {
     }
     overwrite(&file, &z);
     let head = g.commits[1].clone();
-    for mode in [&["--rev", "HEAD"][..], &["--all-history"], &["--staged"]] {
+    for mode in [
+        &["--rev", "HEAD"][..],
+        &["--all-history"],
+        &["--staged", "--all-files"],
+    ] {
         let (code, findings, _) = git_check(&g, mode);
         assert_eq!(findings.len(), 1, "{mode:?}: {findings:?}");
-        let commit = if mode == ["--staged"] {
+        let commit = if mode[0] == "--staged" {
             "-"
         } else {
             head.as_str()

@@ -15,3 +15,4 @@ mod messages;
 mod packs;
 mod report;
 mod sections;
+mod staged;

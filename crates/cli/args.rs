@@ -73,9 +73,14 @@ pub struct PackOptions {
 pub struct CheckArgs {
     /// Directory (a repository) or files to check. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Check exactly what is staged in the git index, not the working tree.
+    /// Check exactly what is staged in the git index, not the working tree, as the next commit: the
+    /// findings on the staged files, those the staged change breaks elsewhere (a reference to a file
+    /// it deletes), and the commit rules that need no commit message (CH-001, CH-002).
     #[arg(long, group = "source")]
     pub staged: bool,
+    /// With --staged: report every finding of the index, not only the staged change's.
+    #[arg(long, requires = "staged")]
+    pub all_files: bool,
     /// Check the tree of one revision (judged as of the commit's date).
     #[arg(long, value_name = "REV", group = "source")]
     pub rev: Option<String>,

@@ -136,9 +136,23 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         }
         (engine.check(&snapshot), format!("rev {}", meta.id))
     } else if args.staged {
-        let tree = aimslint_git::index(&root, &git_read, &want).map_err(git_err)?;
+        // The index as the next commit: HEAD against it is the change commit rules judge, and
+        // (without --all-files) what decides which findings are the change's.
+        let staged = aimslint_git::staged(&root, &git_read, &want).map_err(git_err)?;
+        let change = aimslint_engine::StagedChange {
+            changes: staged.changes,
+            before: to_snapshot(
+                aimslint_git::Tree {
+                    files: staged.before,
+                    paths: HashSet::new(),
+                },
+                &HashSet::new(),
+            )
+            .files,
+            all_files: args.all_files,
+        };
         (
-            engine.check(&to_snapshot(tree, &HashSet::new())),
+            engine.check_staged(&to_snapshot(staged.tree, &HashSet::new()), &change),
             "index".to_string(),
         )
     } else {

@@ -528,12 +528,12 @@ const BASE: &str = "\0base";
 
 /// A commit's deleted and added files are compared for a move with edits only up to this many
 /// pairs, and only files up to this size.
-const MAX_MOVE_PAIRS: usize = 1024;
-const MAX_MOVE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_MOVE_PAIRS: usize = 1024;
+pub(crate) const MAX_MOVE_BYTES: usize = 1 << 20;
 
 /// How alike two texts are, in percent: the share of their non-blank lines (trimmed) they have in
 /// common, as a rename with edits keeps most of them.
-fn similarity(a: &str, b: &str) -> u32 {
+pub(crate) fn similarity(a: &str, b: &str) -> u32 {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut total = 0usize;
     for l in a.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -567,8 +567,24 @@ fn commit_anchor(c: &CommitDelta, paths: &[&str]) -> String {
     )
 }
 
+/// Whether a change record's `paths` cover a path (a record without `paths` covers every path).
+pub(crate) fn covers(doc: &Doc, path: &str) -> bool {
+    let Ok(p) = &doc.parsed.result else {
+        return false;
+    };
+    match p.value.get("paths") {
+        Some(Value::Array(globs)) => globs.iter().filter_map(Value::as_str).any(|g| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .is_ok_and(|g| g.compile_matcher().is_match(path))
+        }),
+        _ => true,
+    }
+}
+
 /// Paths for a message: all of them up to a dozen, then how many more.
-fn path_list(paths: &[String]) -> String {
+pub(crate) fn path_list(paths: &[String]) -> String {
     const SHOWN: usize = 12;
     let mut out = paths
         .iter()
@@ -1129,21 +1145,6 @@ impl Pass<'_> {
         })
     }
 
-    fn covers(doc: &Doc, path: &str) -> bool {
-        let Ok(p) = &doc.parsed.result else {
-            return false;
-        };
-        match p.value.get("paths") {
-            Some(Value::Array(globs)) => globs.iter().filter_map(Value::as_str).any(|g| {
-                globset::GlobBuilder::new(g)
-                    .literal_separator(true)
-                    .build()
-                    .is_ok_and(|g| g.compile_matcher().is_match(path))
-            }),
-            _ => true,
-        }
-    }
-
     fn commit_rules(&mut self, c: &CommitDelta, deleted: &[(String, Option<String>)]) {
         let engine = self.engine;
         for a in engine.rules.iter().filter(|a| a.rule.check.is_history()) {
@@ -1181,9 +1182,7 @@ impl Pass<'_> {
                         let mut ok = false;
                         for v in &values {
                             match self.find_doc(kind, v) {
-                                Some(d) if triggered.iter().all(|p| Self::covers(d, p)) => {
-                                    ok = true
-                                }
+                                Some(d) if triggered.iter().all(|p| covers(d, p)) => ok = true,
                                 Some(_) => {
                                     note = format!(
                                         "; the `{name}: {v}` record's `paths` do not cover {first}"
@@ -1267,7 +1266,7 @@ impl Pass<'_> {
                                         d.parsed.result.as_ref().is_ok_and(|p| {
                                             p.value.get("type").and_then(Value::as_str)
                                                 == Some(unless.as_str())
-                                        }) && Self::covers(d, path)
+                                        }) && covers(d, path)
                                     })
                             });
                         if !retired {

@@ -15,6 +15,7 @@ mod history_cache;
 mod run;
 mod select;
 mod soa;
+mod staged;
 
 pub use classify::Classifier;
 pub use config::{
@@ -27,6 +28,7 @@ pub use finding::{
 pub use history_cache::HistoryCache;
 pub use run::{Engine, EngineOptions, FileInput, Snapshot};
 pub use select::{Selection, closest};
+pub use staged::StagedChange;
 
 /// Core diagnostics, reported under these codes whatever packs are loaded.
 pub mod codes {

@@ -280,6 +280,12 @@ impl Engine {
 
     /// Check one snapshot.
     pub fn check(&self, snapshot: &Snapshot) -> Outcome {
+        self.check_with(snapshot, Vec::new())
+    }
+
+    /// Check one snapshot, with findings judged beside it (the staged change's commit rules) that
+    /// waivers apply to as to the others.
+    pub(crate) fn check_with(&self, snapshot: &Snapshot, beside: Vec<Finding>) -> Outcome {
         let as_of = snapshot.as_of.unwrap_or(self.options.as_of);
         let commit = snapshot.commit.clone();
         // Parse, classify and judge everything that needs no other document in one parallel pass.
@@ -371,6 +377,7 @@ impl Engine {
             .flat_map_iter(|doc| self.eval_doc(doc, as_of, &idx, &is_ref, commit.as_deref()))
             .collect();
         findings.extend(evaluated);
+        findings.extend(beside);
 
         self.apply_waivers(&mut findings, as_of);
         for d in &docs {

@@ -284,7 +284,7 @@ fn commit_tree<'r>(
 }
 
 /// A tree, checked before libgit2 reads it; an error names the folder and the tree.
-fn find_tree<'r>(
+pub(crate) fn find_tree<'r>(
     repo: &'r Repository,
     loose: &Loose,
     oid: Oid,
@@ -533,75 +533,85 @@ impl History {
                     let diffed = diff_trees(repo, loose, parent_tree, Some(tree), b"", &mut raw);
                     memo_next_commit();
                     diffed.map_err(|e| format!("commit {oid}: {e}"))?;
-                    // Exact renames: a deleted blob that reappears under a new path.
-                    let mut deleted: HashMap<Oid, usize> = HashMap::new();
-                    for (i, r) in raw.iter().enumerate() {
-                        if let (None, Some((oid, mode))) = (r.new, r.old)
-                            && mode != 0o160000
-                        {
-                            deleted.entry(oid).or_insert(i);
-                        }
-                    }
-                    let mut renamed_from: HashMap<usize, usize> = HashMap::new();
-                    for (i, r) in raw.iter().enumerate() {
-                        if r.old.is_none()
-                            && let Some((oid, _)) = r.new
-                            && let Some(d) = deleted.remove(&oid)
-                        {
-                            renamed_from.insert(i, d);
-                        }
-                    }
-                    let consumed: HashSet<usize> = renamed_from.values().copied().collect();
-                    let mut changes = Vec::new();
-                    for (i, r) in raw.iter().enumerate() {
-                        if consumed.contains(&i) {
-                            continue;
-                        }
-                        let kind = match (r.old, r.new, renamed_from.contains_key(&i)) {
-                            (_, Some(_), true) => ChangeKind::Renamed,
-                            (None, Some(_), false) => ChangeKind::Added,
-                            (Some(_), None, _) => ChangeKind::Deleted,
-                            _ => ChangeKind::Modified,
-                        };
-                        let (full, mut unreadable) = match std::str::from_utf8(&r.path) {
-                            Ok(p) => (p.to_string(), None),
-                            Err(_) => (
-                                String::from_utf8_lossy(&r.path).into_owned(),
-                                Some("file name is not valid UTF-8".to_string()),
-                            ),
-                        };
-                        let Some(path) = opts.relative(&full).map(str::to_string) else {
-                            continue;
-                        };
-                        if exclude.is_match(&path) {
-                            continue;
-                        }
-                        let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
-                        if mode == 0o120000 {
-                            unreadable = Some("a symlink in the commit; not followed".into());
-                        } else if mode == 0o160000 {
-                            unreadable =
-                                Some("a submodule; its content is another repository's".into());
-                        }
-                        let old_path = renamed_from
-                            .get(&i)
-                            .map(|d| String::from_utf8_lossy(&raw[*d].path).into_owned())
-                            .and_then(|p| opts.relative(&p).map(str::to_string));
-                        changes.push(Change {
-                            blob: r.new.map(|(o, _)| o.to_string()),
-                            path,
-                            old_path,
-                            kind,
-                            unreadable,
-                        });
-                    }
-                    changes.sort_by(|a, b| a.path.cmp(&b.path));
+                    let changes = changes_of(&raw, opts, &exclude);
                     Ok(CommitDelta { meta, changes })
                 })
             })
             .collect();
         commits.map_err(SourceError::Git)
     }
+}
+
+/// A tree diff's raw entries as changes: exact renames (a deleted blob that reappears under a new
+/// path) paired, paths made relative to `opts.subdir`, excluded paths left out, sorted by path.
+pub(crate) fn changes_of(
+    raw: &[RawChange],
+    opts: &ReadOptions,
+    exclude: &globset::GlobSet,
+) -> Vec<Change> {
+    // Exact renames: a deleted blob that reappears under a new path.
+    let mut deleted: HashMap<Oid, usize> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if let (None, Some((oid, mode))) = (r.new, r.old)
+            && mode != 0o160000
+        {
+            deleted.entry(oid).or_insert(i);
+        }
+    }
+    let mut renamed_from: HashMap<usize, usize> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if r.old.is_none()
+            && let Some((oid, _)) = r.new
+            && let Some(d) = deleted.remove(&oid)
+        {
+            renamed_from.insert(i, d);
+        }
+    }
+    let consumed: HashSet<usize> = renamed_from.values().copied().collect();
+    let mut changes = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        if consumed.contains(&i) {
+            continue;
+        }
+        let kind = match (r.old, r.new, renamed_from.contains_key(&i)) {
+            (_, Some(_), true) => ChangeKind::Renamed,
+            (None, Some(_), false) => ChangeKind::Added,
+            (Some(_), None, _) => ChangeKind::Deleted,
+            _ => ChangeKind::Modified,
+        };
+        let (full, mut unreadable) = match std::str::from_utf8(&r.path) {
+            Ok(p) => (p.to_string(), None),
+            Err(_) => (
+                String::from_utf8_lossy(&r.path).into_owned(),
+                Some("file name is not valid UTF-8".to_string()),
+            ),
+        };
+        let Some(path) = opts.relative(&full).map(str::to_string) else {
+            continue;
+        };
+        if exclude.is_match(&path) {
+            continue;
+        }
+        let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
+        if mode == 0o120000 {
+            unreadable = Some("a symlink in the commit; not followed".into());
+        } else if mode == 0o160000 {
+            unreadable = Some("a submodule; its content is another repository's".into());
+        }
+        let old_path = renamed_from
+            .get(&i)
+            .map(|d| String::from_utf8_lossy(&raw[*d].path).into_owned())
+            .and_then(|p| opts.relative(&p).map(str::to_string));
+        changes.push(Change {
+            blob: r.new.map(|(o, _)| o.to_string()),
+            path,
+            old_path,
+            kind,
+            unreadable,
+        });
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    changes
 }
 
 /// Every file of a tree with its path as bytes (names need not be UTF-8).
@@ -627,10 +637,10 @@ fn collect_tree(
 }
 
 /// One changed entry between two trees: (blob id, file mode) before and after.
-struct RawChange {
-    path: Vec<u8>,
-    old: Option<(Oid, i32)>,
-    new: Option<(Oid, i32)>,
+pub(crate) struct RawChange {
+    pub(crate) path: Vec<u8>,
+    pub(crate) old: Option<(Oid, i32)>,
+    pub(crate) new: Option<(Oid, i32)>,
 }
 
 fn is_tree(mode: i32) -> bool {

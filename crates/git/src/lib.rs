@@ -11,11 +11,13 @@ use rayon::prelude::*;
 
 mod history;
 mod loose;
+mod staged;
 
 pub use history::{
     BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta,
     has_commits, revision, walk,
 };
+pub use staged::{Staged, staged};
 
 /// A file from a source, or why it could not be read.
 #[derive(Debug, Clone)]
