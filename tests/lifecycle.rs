@@ -589,3 +589,48 @@ fn the_human_format_shows_the_lifecycle_and_what_was_walked() {
         stderr(&o)
     );
 }
+
+/// A card's gap is one finding while it lasts: filling one of two placeholders, or a different
+/// section becoming the fullest of those that match, is neither a fix nor a new finding.
+#[test]
+fn a_gap_keeps_its_identity_while_its_evidence_moves_inside_the_card() {
+    let mut g = GitRepo::new();
+    let two = card("Model m", 0, "\n## Notes\n\n[More Information Needed]\n");
+    g.commit("2026-01-05", "card", &[("models/m/README.md", Some(&two))]);
+    let one = card("Model m", 0, "\n## Notes\n\nNone yet.\n");
+    g.commit(
+        "2026-01-06",
+        "fill one",
+        &[("models/m/README.md", Some(&one))],
+    );
+    // MC-003 first finds a thin "Limitations", then a thin "Bias" section holds more words.
+    let thin = |a: &str, b: &str| {
+        format!(
+            "{}\n## Limitations\n\n{a}\n\n## Bias\n\n{b}\n",
+            filled("Model m", 0)
+        )
+    };
+    g.commit(
+        "2026-01-07",
+        "limitations",
+        &[("models/m/README.md", Some(&thin("Thin.", "")))],
+    );
+    g.commit(
+        "2026-01-08",
+        "bias",
+        &[(
+            "models/m/README.md",
+            Some(&thin("Thin.", "Thin but longer here.")),
+        )],
+    );
+    let report = all_history(&g, "MC-003,MC-010");
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        // MC-003 was introduced when the card had no such section at all, and is shown where it
+        // is now (the thin Bias section, line 19).
+        vec![
+            "MC-010 models/m/README.md:9 c1 fixed:c3",
+            "MC-003 models/m/README.md:19 c1 fixed:-",
+        ]
+    );
+}

@@ -31,7 +31,7 @@ const WINDOW: usize = 512;
 /// The most bytes of new file versions one window brings in to judge: a window ends early at the
 /// commit that would pass it (but holds at least one commit), so a history of many large versions
 /// is judged a few versions at a time and memory follows this, not the length of the history.
-const WINDOW_BYTES: usize = 24 << 20;
+const WINDOW_BYTES: usize = 8 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {

@@ -600,7 +600,7 @@ impl Engine {
                 || a.rule.id.clone(),
                 |c| format!("{}:{}", c.code, a.rule.id),
             ),
-            hit.pointer.clone(),
+            identity_pointer(&a.rule, &hit),
             anchor,
         ));
         Finding {
@@ -1217,6 +1217,20 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     (start, start + trimmed.len())
 }
 
+/// The pointer part of a finding's identity. For a `section` check it stops at the document (or
+/// `each` element): a card that lacks a section's content is one gap whether it has no such section
+/// or a thin one, and whichever of several matching sections is the fullest.
+fn identity_pointer(rule: &Rule, hit: &Hit) -> String {
+    match (&rule.check, hit.core) {
+        (Check::Section { .. }, None) => ["/sections/", "/labels/"]
+            .iter()
+            .filter_map(|m| hit.pointer.find(m))
+            .min()
+            .map_or_else(|| hit.pointer.clone(), |i| hit.pointer[..i].to_string()),
+        _ => hit.pointer.clone(),
+    }
+}
+
 /// Whitespace runs as one space, the ends trimmed: what reformatting (re-indenting, re-wrapping)
 /// does not change.
 fn normalise_text(s: &str) -> String {
@@ -1224,9 +1238,10 @@ fn normalise_text(s: &str) -> String {
 }
 
 /// The content anchor of a finding's fingerprint: what the finding is about, and nothing that
-/// moves with unrelated edits. A forbidden pattern: the text it matched. A length, a section or a
-/// whole-file finding: nothing beyond the pointer (the section's key comes from its title, not its
-/// text). Any other finding at a value: that value when it is a scalar (one line of text, a
+/// moves with unrelated edits. A forbidden pattern in a block of text (the Markdown body: one
+/// finding however many places hold it): nothing beyond the pointer, so filling one placeholder of
+/// several is no fix; in a one-line value, the text it matched. A length, a section or a whole-file
+/// finding: nothing beyond the pointer. Any other finding at a value: that value when it is a scalar (one line of text, a
 /// number, a boolean), never a block of text such as a section's or the body's.
 fn anchor(rule: &Rule, hit: &Hit, value: Option<&Value>) -> String {
     if hit.at_top {
@@ -1240,7 +1255,7 @@ fn anchor(rule: &Rule, hit: &Hit, value: Option<&Value>) -> String {
                 ..
             },
             Some(Value::String(s)),
-        ) if hit.core.is_none() => {
+        ) if hit.core.is_none() && !s.trim().contains('\n') => {
             let at = hit.offset.unwrap_or(0);
             let matched = s
                 .get(at..)

@@ -1002,7 +1002,13 @@ fn compile_rule(
             forbid,
         } => {
             bad_pointer(ctx, &pointer);
-            match regex::Regex::new(&regex) {
+            // A placeholder pattern is a long alternation, case-insensitive, over every card body:
+            // a larger lazy-DFA cache than the default keeps it from being rebuilt state by
+            // state on each document (the cache is per thread; the limit is per regex).
+            match regex::RegexBuilder::new(&regex)
+                .dfa_size_limit(16 << 20)
+                .build()
+            {
                 Ok(re) => Some(Check::Pattern {
                     pointer,
                     regex: re,
