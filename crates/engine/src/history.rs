@@ -127,6 +127,7 @@ impl Engine {
         path: &str,
         date: jiff::civil::Date,
         temporal_rules: &std::collections::HashSet<&str>,
+        consulted: &std::collections::HashSet<&str>,
     ) -> Judged {
         let input = FileInput {
             path: path.to_string(),
@@ -194,6 +195,21 @@ impl Engine {
         }
         critical.sort();
         critical.dedup();
+        // A document nothing consults again (no reference, date or commit rule reads its kind, and
+        // no reference looks it up) keeps its text, for snippets, spans and renames, but not its
+        // parsed value: for large front matter that value is many times the text, and the walk
+        // keeps a document for as long as its file stands in the tree.
+        let doc = doc.map(|mut d| {
+            if !d.kind.as_deref().is_some_and(|k| consulted.contains(k))
+                && let Some(pf) = Arc::get_mut(&mut d.parsed)
+                && let Ok(p) = &mut pf.result
+                // A record with a `type` may be a retirement record a deletion is checked against.
+                && p.value.get("type").is_none()
+            {
+                p.value = Value::Null;
+            }
+            d
+        });
         Judged {
             doc,
             artifact,
@@ -233,6 +249,26 @@ impl Engine {
             .filter(|a| class_of(&a.rule) == Class::Temporal)
             .map(|a| a.rule.id.as_str())
             .collect();
+        // The kinds whose documents are read again after they are judged: by reference and date
+        // rules (re-run as the tree and the date move), by key lookups, and by commit rules (the
+        // change records a trailer names). Retirement records are kept by their `type` (`judge`).
+        let by_pairs = self.key_lookups();
+        let mut consulted: std::collections::HashSet<&str> = self
+            .rules
+            .iter()
+            .filter(|a| class_of(&a.rule) != Class::Pure && !a.rule.check.is_history())
+            .flat_map(|a| a.rule.kinds.iter().map(String::as_str))
+            .collect();
+        consulted.extend(by_pairs.iter().map(|(k, _)| k.as_str()));
+        for a in &self.rules {
+            if let Check::CoChange {
+                require_trailer: Some((_, kind)),
+                ..
+            } = &a.rule.check
+            {
+                consulted.insert(kind.as_str());
+            }
+        }
         let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
                          wanted: BTreeMap<(String, String), jiff::civil::Date>|
          -> Vec<((String, String), Arc<Judged>)> {
@@ -242,7 +278,7 @@ impl Engine {
                 .into_par_iter()
                 .filter(|(k, _)| !cache.contains_key(k))
                 .map(|((b, p), date)| {
-                    let j = Arc::new(self.judge(reader, &b, &p, date, &temporal_rules));
+                    let j = Arc::new(self.judge(reader, &b, &p, date, &temporal_rules, &consulted));
                     judged_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     ((b, p), j)
                 })
