@@ -75,11 +75,28 @@ pub fn is_placeholder_value(v: &Value) -> bool {
     }
 }
 
-/// Whether `s` holds `word` (ASCII, lower case), in any case.
+/// Whether `s` holds `word` (ASCII, lower case), in any case. Candidates are found by the word's
+/// last byte (a quick scan), and only they are compared whole: every section's text passes here.
 fn has_word(s: &str, word: &[u8]) -> bool {
-    s.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word))
+    let b = s.as_bytes();
+    let Some((&last, head)) = word.split_last() else {
+        return true;
+    };
+    let mut from = head.len();
+    while from < b.len() {
+        let Some(p) = b[from..]
+            .iter()
+            .position(|&c| c.to_ascii_lowercase() == last)
+        else {
+            return false;
+        };
+        let end = from + p;
+        if b[end - head.len()..end].eq_ignore_ascii_case(head) {
+            return true;
+        }
+        from = end + 1;
+    }
+    false
 }
 
 /// The byte ranges of the fenced code blocks of a Markdown text (from the opening fence line to
@@ -427,5 +444,22 @@ mod quote_tests {
         assert_eq!(quote_path("a\nb.md"), "\"a\\nb.md\"");
         assert_eq!(quote_path("x\u{1b}[31m\"y\\"), "\"x\\033[31m\\\"y\\\\\"");
         assert_eq!(quote_path("::error::x\r"), "\"::error::x\\r\"");
+    }
+}
+
+#[cfg(test)]
+mod has_word_tests {
+    use super::has_word;
+
+    #[test]
+    fn finds_the_word_anywhere_in_any_case() {
+        assert!(has_word("More INFORMATION needed", b"information"));
+        assert!(has_word("information", b"information"));
+        assert!(has_word("xinformation", b"information"));
+        assert!(!has_word("informatio", b"information"));
+        assert!(!has_word("", b"information"));
+        assert!(!has_word("nnnnnnnnnnnnnnnnn", b"information"));
+        assert!(has_word("Zoë information", b"information"));
+        assert!(!has_word("Zoë", b"information"));
     }
 }
