@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Precision and recall of the card rules (MC-*, DC-*) on the labelled real-world corpus.
 
-Runs aimslint on every file of the corpus (as tests/external/corpus.rs does: `check --root CORPUS
---format json --fail-on never --as-of 2026-11-01 FILE…`) and compares its findings, per (file, rule),
-with tests/data/corpus-labels.toml: a finding is expected exactly where the label is a gap.
+Places every file of the corpus at its path in its repository (MANIFEST.tsv: repo, path), each
+repository in its own directory under a temporary one, runs aimslint on each repository as
+tests/external/corpus_labels.rs does (`check --root REPO --format json --fail-on never --as-of
+2026-11-01 FILE…`), and compares its findings, per (file, rule), with tests/data/corpus-labels.toml:
+a finding is expected exactly where the label is a gap. A file's path is part of what it is (the
+README of `datasets/c4/` is that dataset's card whatever it holds). `--flat` runs on the corpus
+directory as it is instead, where only content tells what a file is.
 
   TP  a finding where the label says gap
   FP  a finding where the label says ok or n/a, or on a file that is no card of the rule's kind
@@ -12,7 +16,7 @@ with tests/data/corpus-labels.toml: a finding is expected exactly where the labe
 Prints a table per rule and overall, then every disagreement with the label's `why`.
 Exit status: 0 (it measures; tests/external/corpus_labels.rs is the test).
 
-Usage: scripts/corpus_precision.py [--bin target/debug/aimslint] [--corpus DIR] [--labels FILE]
+Usage: scripts/corpus_precision.py [--bin target/debug/aimslint] [--corpus DIR] [--labels FILE] [--flat]
 The corpus defaults to $AIMSLINT_CORPUS, else ../shared/corpus beside the checkout.
 Python 3.11+, standard library only. Build the binary first (`cargo build`).
 """
@@ -23,8 +27,10 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -52,17 +58,46 @@ def expected(labels: dict[str, dict]) -> dict[tuple[str, str], tuple[bool, str]]
     return out
 
 
-def run(binary: Path, corpus: Path) -> dict:
-    manifest = (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    files = [line.split("\t")[5] for line in manifest if line.strip()]
-    args = [
-        str(binary), "check", "--root", str(corpus), "--format", "json",
-        "--fail-on", "never", "--as-of", "2026-11-01",
-    ] + [str(corpus / f) for f in files]
+ARGS = ["--format", "json", "--fail-on", "never", "--as-of", "2026-11-01"]
+
+
+def check(binary: Path, root: Path, files: list[Path]) -> dict:
+    args = [str(binary), "check", "--root", str(root), *ARGS, *map(str, files)]
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"aimslint exited {done.returncode}:\n{done.stderr}")
     return json.loads(done.stdout)
+
+
+def manifest(corpus: Path) -> list[tuple[str, str, str]]:
+    """(repo, path in the repo, corpus file) for every file of the corpus."""
+    rows = (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [(c[0], c[2], c[5]) for c in (r.split("\t") for r in rows if r.strip())]
+
+
+def run(binary: Path, corpus: Path, flat: bool) -> dict:
+    """The findings, with each finding's path the corpus file's name."""
+    rows = manifest(corpus)
+    if flat:
+        return check(binary, corpus, [corpus / f for _, _, f in rows])
+    findings = []
+    with tempfile.TemporaryDirectory(prefix="aimslint-corpus-") as tmp:
+        by_repo: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for repo, path, file in rows:
+            by_repo[repo].append((path, file))
+        for repo, files in sorted(by_repo.items()):
+            root = Path(tmp) / repo.replace("/", "__")
+            placed = []
+            for path, file in files:
+                dest = root / path
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(corpus / file, dest)
+                placed.append(dest)
+            back = {path: file for path, file in files}
+            for f in check(binary, root, placed)["findings"]:
+                f["path"] = back.get(f["path"], f["path"])
+                findings.append(f)
+    return {"findings": findings}
 
 
 def found(report: dict) -> dict[tuple[str, str], str]:
@@ -83,6 +118,8 @@ def main() -> None:
     default_corpus = os.environ.get("AIMSLINT_CORPUS") or str(ROOT.parent / "shared" / "corpus")
     ap.add_argument("--corpus", type=Path, default=Path(default_corpus))
     ap.add_argument("--labels", type=Path, default=ROOT / "tests" / "data" / "corpus-labels.toml")
+    ap.add_argument("--flat", action="store_true",
+                    help="run on the corpus directory as it is (content alone tells a file's kind)")
     a = ap.parse_args()
     if not a.bin.is_file():
         sys.exit(f"no binary at {a.bin}: run `cargo build` first, or pass --bin")
@@ -91,7 +128,7 @@ def main() -> None:
 
     labels = load_labels(a.labels)
     want = expected(labels)
-    have = found(run(a.bin, a.corpus))
+    have = found(run(a.bin, a.corpus, a.flat))
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # TP, FP, FN
     disagreements: list[tuple[str, str, str, str]] = []

@@ -96,3 +96,108 @@ fn a_repository_adds_titles_in_its_config_and_typos_there_are_errors() {
         "{err}"
     );
 }
+
+/// What a section holds for one rule: a subsection titled for another rule's concept does not fill
+/// it in, and a section whose own text is a placeholder is unfilled whatever subsections follow.
+#[test]
+fn subsections_of_other_concepts_and_placeholder_sections_hold_nothing() {
+    let privacy = "The dataset consists of people who donated their voice online; do not attempt to identify any speaker in it, whatever tools are at hand.";
+    let card = format!(
+        "---\nlicense: cc0-1.0\ntask_categories: [automatic-speech-recognition]\n---\n# Dataset Card\n\n## Dataset Creation\n\n### Curation Rationale\n\n[Needs More Information]\n\n### Personal and Sensitive Information\n\n{privacy}\n"
+    );
+    let dir = temp_repo(&[("datasets/voice/README.md", card.as_bytes())]);
+    assert_eq!(
+        rules_on(dir.path(), "DC-003"),
+        vec![
+            "DC-003 section \"Curation Rationale\" has 0 words of content; at least 20 needed (placeholders and template comments do not count)"
+        ]
+    );
+    // The same words under a collection heading count.
+    let collected = card.replace(
+        "### Personal and Sensitive Information",
+        "### Collection Process",
+    );
+    let dir = temp_repo(&[("datasets/voice/README.md", collected.as_bytes())]);
+    assert_eq!(rules_on(dir.path(), "DC-003"), Vec::<String>::new());
+
+    let model = "---\nlicense: mit\n---\n# Model Card\n\n## Model Card Contact\n\n[More Information Needed]\n\n### Framework versions\n\n- PEFT 0.15.2 with transformers 4.51 and torch 2.6 on CUDA 12\n";
+    let dir = temp_repo(&[("models/m/README.md", model.as_bytes())]);
+    let rules = rules_on(dir.path(), "MC-009");
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert!(
+        rules[0].starts_with("MC-009 section \"Model Card Contact\" has 0 words"),
+        "{rules:?}"
+    );
+}
+
+/// A front matter that does not parse hides only the entries that do not: the licence written
+/// after a broken entry is read, a retired key is reported at its line, and a rule about the broken
+/// entry is not judged.
+#[test]
+fn a_broken_front_matter_entry_hides_only_itself() {
+    let card = "---\nannotations_creators:\n  auto:\n  - machine-generated\n   manual:\n  - crowdsourced\nlicenses:\n- cc-by-sa-3.0\ntask_categories:\n- summarization\n---\n# Dataset Card for Demo\n";
+    let dir = temp_repo(&[("datasets/demo/README.md", card.as_bytes())]);
+    let report = json_ok(&check_report(
+        dir.path(),
+        "2026-06-01",
+        &["--select", "AL001,DC-001,DC-005"],
+    ));
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["line"]))
+        .collect();
+    assert_eq!(rows, ["AL001 5", "DC-005 7"]);
+    // DC-001 passes on the `licenses` value it could read; `license:` broken instead hides it.
+    let broken = card.replace("licenses:\n- cc-by-sa-3.0", "license: \"cc-by-sa-3.0");
+    let dir = temp_repo(&[("datasets/demo/README.md", broken.as_bytes())]);
+    let report = json_ok(&check_report(
+        dir.path(),
+        "2026-06-01",
+        &["--select", "AL001,DC-001,DC-005"],
+    ));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["AL001"]);
+}
+
+/// Where a repository keeps one card per folder, the folder's README is the card whatever it
+/// holds; the collection's own README is not (no evidence, so not listed).
+#[test]
+fn a_card_folder_readme_is_a_card_by_its_path() {
+    let stub = "---\n\n### Contributions\n\nThanks to @someone for adding this dataset.\n";
+    let model =
+        "This model detects hate speech in English. It is fine-tuned from multilingual BERT.\n";
+    let index = "# Model cards\n\nOne folder per model; see each README.\n";
+    let dir = temp_repo(&[
+        ("datasets/c4/README.md", stub.as_bytes()),
+        ("model_cards/org/detector/README.md", model.as_bytes()),
+        ("model_cards/README.md", index.as_bytes()),
+    ]);
+    let report = json_ok(&check_report(dir.path(), "2026-06-01", &[]));
+    let kinds: Vec<String> = report["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {}",
+                a["path"].as_str().unwrap(),
+                a["status"].as_str().unwrap(),
+                a["kind"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "datasets/c4/README.md checked dataset-card",
+            "model_cards/org/detector/README.md checked model-card"
+        ]
+    );
+}

@@ -243,7 +243,7 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
 
 /// The `kind` of every Markdown file in tests/data/corpus-labels.toml (model-card, dataset-card or
 /// not-a-card), read from its `["<file>"]` table header and `kind = "…"` line.
-fn markdown_labels() -> BTreeMap<String, String> {
+pub fn markdown_labels() -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(repo_root().join("tests/data/corpus-labels.toml")).unwrap();
     let mut labels = BTreeMap::new();
     let mut file: Option<String> = None;

@@ -93,6 +93,10 @@ pub struct Parsed {
     full: std::sync::OnceLock<Spans>,
     pub flavor: Option<Flavor>,
     pub notices: Vec<Notice>,
+    /// For a Markdown file whose front matter does not parse as a whole: the top-level keys it
+    /// could not read (`None`: it read all of them, or had none). `meta` then holds the entries
+    /// that parse on their own, so a rule about another key is still judged.
+    pub unread_meta: Option<std::collections::BTreeSet<String>>,
 }
 
 /// Span work left for later: a YAML or JSON region of the file, with the pointer prefix it sits under.
@@ -120,6 +124,7 @@ impl Parsed {
             full: std::sync::OnceLock::new(),
             flavor: None,
             notices: Vec::new(),
+            unread_meta: None,
         }
     }
 

@@ -6,7 +6,7 @@
 //! (`**License:** MIT`, `License: MIT`).
 //! `meta` is absent when the file has no front matter.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::{Map, Value};
@@ -192,9 +192,17 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     let mut value = Map::new();
     let mut spans = Spans::default();
     let mut notices = Vec::new();
-    let mut deferred = None;
+    let mut deferred = Vec::new();
+    let mut unread = None;
     spans.insert(String::new(), 0, 0);
-    let body_start = read_front_matter(text, &mut value, &mut spans, &mut notices, &mut deferred)?;
+    let body_start = read_front_matter(
+        text,
+        &mut value,
+        &mut spans,
+        &mut notices,
+        &mut deferred,
+        &mut unread,
+    )?;
     let body = &text[body_start..];
     let (sections, labels, places) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
@@ -205,38 +213,63 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     value.insert("body".into(), Value::String(body.to_string()));
     let mut parsed = Parsed::new(Format::Markdown, Value::Object(value), spans)
         .defer(crate::Deferred::Sections(places));
-    if let Some(d) = deferred {
+    for d in deferred {
         parsed = parsed.defer(d);
     }
     parsed.notices = notices;
+    parsed.unread_meta = unread;
     Ok(parsed)
 }
 
 /// Read the front matter into `value["meta"]`, and say where the Markdown body starts. A front
 /// matter that cannot be read does not hide the body: a syntax error in its YAML, or a front matter
-/// never closed, becomes a notice (the file's syntax finding, at its line), `meta` is left out, and
-/// the body is still read, from after the block (or from inside it, when the block is Markdown
-/// between two thematic breaks rather than metadata). Only a budget or size problem fails the file.
+/// never closed, becomes a notice (the file's syntax finding, at its line), and the body is still
+/// read, from after the block (or from inside it, when the block is Markdown between two thematic
+/// breaks rather than metadata). Of such a front matter, `meta` holds the top-level entries that
+/// parse on their own, and `unread` names the keys of those that do not; when it is no list of
+/// `key:` entries at all, `meta` is left out. Only a budget or size problem fails the file.
 fn read_front_matter(
     text: &str,
     value: &mut Map<String, Value>,
     spans: &mut Spans,
     notices: &mut Vec<Notice>,
-    deferred: &mut Option<crate::Deferred>,
+    deferred: &mut Vec<crate::Deferred>,
+    unread: &mut Option<BTreeSet<String>>,
 ) -> Result<usize, ParseError> {
     let fm = match front_matter(text) {
         Ok(Some(fm)) => fm,
         Ok(None) => return Ok(0),
         Err(e) if e.kind == ParseErrorKind::Syntax => {
-            // Never closed: there is no metadata, and everything after the opening line is the body.
+            // Never closed: everything after the opening line is the body; the metadata is what
+            // reads as YAML entries up to the first line that does not.
             let body_start = text[e.offset..]
                 .find('\n')
                 .map_or(text.len(), |i| e.offset + i + 1);
+            let block_len = text[body_start..]
+                .split_inclusive('\n')
+                .take_while(|l| {
+                    l.trim().is_empty()
+                        || top_level_key(l).is_some()
+                        || l.starts_with([' ', '\t', '#'])
+                        || l.starts_with("- ")
+                })
+                .map(str::len)
+                .sum::<usize>();
+            let block = &text[body_start..body_start + block_len];
+            let read = recover_entries(block, body_start)?;
+            let what = match &read {
+                Some(r) if r.entries.is_empty() => "; it holds no metadata, and the Markdown after it is still checked".to_string(),
+                Some(_) => "; the entries up to the first line that is no YAML are read as its metadata, and the Markdown after it is still checked".to_string(),
+                None => "; the Markdown after it is still checked".to_string(),
+            };
             notices.push(Notice {
                 code: "front-matter-unclosed",
-                message: format!("{}; the Markdown after it is still checked", e.message),
+                message: format!("{}{what}", e.message),
                 offset: e.offset,
             });
+            if let Some(r) = read {
+                r.apply(value, spans, deferred, unread, e.offset);
+            }
             return Ok(body_start);
         }
         Err(e) => return Err(e),
@@ -268,23 +301,41 @@ fn read_front_matter(
                 .message
                 .strip_prefix("invalid YAML: ")
                 .unwrap_or(&e.message);
-            notices.push(Notice {
-                code: "front-matter-syntax",
-                message: format!(
+            // Markdown between two thematic breaks is body text, not metadata.
+            if !yaml_like(fm.yaml) {
+                notices.push(Notice {
+                    code: "front-matter-syntax",
+                    message: format!(
+                        "front matter is not valid YAML: {what}; its metadata cannot be read (the Markdown after it is still checked)"
+                    ),
+                    offset: e.offset,
+                });
+                return Ok(fm.yaml_start);
+            }
+            let read = recover_entries(fm.yaml, fm.yaml_start)?;
+            let what = match &read {
+                Some(r) => format!(
+                    "front matter is not valid YAML: {what}; {} cannot be read and rules that read {} were not judged (its other entries and the Markdown after it are still checked)",
+                    plural_keys(&r.failed),
+                    if r.failed.len() == 1 { "it" } else { "them" }
+                ),
+                None => format!(
                     "front matter is not valid YAML: {what}; its metadata cannot be read (the Markdown after it is still checked)"
                 ),
+            };
+            notices.push(Notice {
+                code: "front-matter-syntax",
+                message: what,
                 offset: e.offset,
             });
-            // Markdown between two thematic breaks is body text, not metadata.
-            return Ok(if yaml_like(fm.yaml) {
-                fm.body_start
-            } else {
-                fm.yaml_start
-            });
+            if let Some(r) = read {
+                r.apply(value, spans, deferred, unread, fm.open);
+            }
+            return Ok(fm.body_start);
         }
         Err(e) => return Err(e),
     };
-    *deferred = Some(crate::Deferred::Yaml {
+    deferred.push(crate::Deferred::Yaml {
         start: fm.yaml_start,
         end: fm.yaml_start + fm.yaml.len(),
         prefix: "/meta",
@@ -307,6 +358,103 @@ fn read_front_matter(
     };
     value.insert("meta".into(), meta);
     Ok(fm.body_start)
+}
+
+/// The top-level entries of a front matter that does not parse as a whole, each read on its own.
+struct Recovered {
+    entries: Map<String, Value>,
+    /// Where each entry that parsed was written (start, end), for its spans.
+    regions: Vec<(usize, usize)>,
+    /// The keys of the entries that did not parse, and every key written inside them.
+    unread: BTreeSet<String>,
+    /// The keys of the entries that did not parse, for the message.
+    failed: BTreeSet<String>,
+}
+
+impl Recovered {
+    fn apply(
+        self,
+        value: &mut Map<String, Value>,
+        spans: &mut Spans,
+        deferred: &mut Vec<crate::Deferred>,
+        unread: &mut Option<BTreeSet<String>>,
+        open: usize,
+    ) {
+        for (start, end) in self.regions {
+            deferred.push(crate::Deferred::Yaml {
+                start,
+                end,
+                prefix: "/meta",
+            });
+        }
+        spans.insert("/meta".into(), open, open);
+        value.insert("meta".into(), Value::Object(self.entries));
+        *unread = Some(self.unread);
+    }
+}
+
+/// Read a front matter entry by entry: a broken entry (a mis-indented line, an unclosed quote)
+/// hides only its own key, not the licence written three lines further on. `None` when the block
+/// is no list of top-level `key:` entries (text before the first key that is neither blank nor a
+/// comment); a budget error fails the file as a whole parse would.
+fn recover_entries(yaml: &str, start: usize) -> Result<Option<Recovered>, ParseError> {
+    let mut chunks: Vec<(usize, usize, &str)> = Vec::new();
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(key) = top_level_key(line) {
+            if let Some(last) = chunks.last_mut() {
+                last.1 = at;
+            }
+            chunks.push((at, yaml.len(), key));
+        } else if chunks.is_empty() && !(line.trim().is_empty() || line.trim().starts_with('#')) {
+            return Ok(None);
+        }
+        at += line.len();
+    }
+    let mut out = Recovered {
+        entries: Map::new(),
+        regions: Vec::new(),
+        unread: BTreeSet::new(),
+        failed: BTreeSet::new(),
+    };
+    for (from, to, key) in chunks {
+        let text = &yaml[from..to];
+        let parsed = match crate::yaml::parse_value(text, start + from) {
+            Ok(Value::Object(m)) if m.len() == 1 && m.contains_key(key) => Some(m),
+            Ok(_) => None,
+            Err(e) if e.kind == ParseErrorKind::Syntax => None,
+            Err(e) => return Err(e),
+        };
+        match parsed {
+            Some(m) if !out.entries.contains_key(key) && !out.unread.contains(key) => {
+                out.entries.extend(m);
+                out.regions.push((start + from, start + to));
+            }
+            _ => {
+                // A key written twice is unread too: which value a reader takes is not ours to say.
+                out.entries.remove(key);
+                out.unread.insert(key.to_string());
+                out.failed.insert(key.to_string());
+                for l in text.lines() {
+                    let l = l.trim_start();
+                    if let Some(k) = top_level_key(l.strip_prefix("- ").unwrap_or(l)) {
+                        out.unread.insert(k.to_string());
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// `` `a` `` or `` the entries `a`, `b` and `c` `` for a message.
+fn plural_keys(keys: &BTreeSet<String>) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [] => "no entry".to_string(),
+        [one] => format!("the entry {one}"),
+        [rest @ .., last] => format!("the entries {} and {last}", rest.join(", ")),
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -521,6 +669,13 @@ fn label_at(body: &str, at: usize) -> Option<(usize, usize, String)> {
             if label.is_empty() || label.len() > 120 {
                 return None;
             }
+            // A sentence set in bold ("***Please cite our paper in any work that uses it.***") is
+            // emphasis, not the name of what follows. A question is a label: a datasheet's
+            // questions head their answers.
+            let plain = label.trim_matches(['*', '_']).trim();
+            if plain.ends_with(['.', '!']) && plain.split_whitespace().count() > 4 {
+                return None;
+            }
             let end = from + strong.len() * 2 + close;
             let rest = body[end..line_end]
                 .trim_start_matches([' ', '\t'])
@@ -615,9 +770,64 @@ mod tests {
         let text = "---\nlicense: mit\n# T\n## Uses\nScoring.\n";
         let p = parse(text).unwrap();
         assert_eq!(notice_line(text, &p, "front-matter-unclosed"), Some(1));
-        assert!(p.value.get("meta").is_none());
+        // Its metadata is the YAML entries up to the first line that is none (`# T` is a comment
+        // to YAML): `license`, read at its line.
+        assert_eq!(p.value["meta"], serde_json::json!({"license": "mit"}));
+        assert_eq!(line(text, &p, "/meta/license"), 2);
+        assert_eq!(p.unread_meta, Some(BTreeSet::new()));
         assert_eq!(p.value["sections"]["uses"]["text"], "Scoring.");
         assert_eq!(line(text, &p, "/sections/uses"), 4);
+        // A `---` that opens no entries at all (a card that starts with a thematic break): no
+        // metadata, none hidden either.
+        let text = "---\n# MODEL CARD\n\nThis model detects anemia.\n## Uses\nScoring.\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.value["meta"], serde_json::json!({}));
+        assert!(
+            p.notices[0].message.contains("holds no metadata"),
+            "{}",
+            p.notices[0].message
+        );
+    }
+
+    /// A broken entry hides its own key only: the others are read, at their lines, and the
+    /// notice names what could not be read.
+    #[test]
+    fn a_broken_front_matter_entry_hides_only_its_own_keys() {
+        let text = "---\nannotations_creators:\n  auto:\n  - machine\n   manual:\n  - crowd\nlicenses:\n- cc-by-sa-3.0\nlicense: mit\n---\n# Card\n";
+        let p = parse(text).unwrap();
+        assert_eq!(notice_line(text, &p, "front-matter-syntax"), Some(5));
+        assert!(
+            p.notices[0]
+                .message
+                .contains("the entry `annotations_creators` cannot be read"),
+            "{}",
+            p.notices[0].message
+        );
+        assert_eq!(
+            p.value["meta"],
+            serde_json::json!({"licenses": ["cc-by-sa-3.0"], "license": "mit"})
+        );
+        assert_eq!(line(text, &p, "/meta/licenses"), 7);
+        assert_eq!(line(text, &p, "/meta/license"), 9);
+        let unread: Vec<&str> = p
+            .unread_meta
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(unread, ["annotations_creators", "auto", "manual"]);
+        // A key written twice is read as neither.
+        let p = parse("---\nlicense: mit\ntags: [a\nlicense: apache-2.0\n---\n").unwrap();
+        assert_eq!(p.value["meta"], serde_json::json!({}));
+        let unread: Vec<&str> = p
+            .unread_meta
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(unread, ["license", "tags"]);
     }
 
     /// Broken YAML in the front matter is a notice at the unclosed `[` (line 3), not where the
@@ -632,7 +842,10 @@ mod tests {
         assert_eq!(&text[n.offset..n.offset + 1], "[");
         assert_eq!(notice_line(text, &p, "front-matter-syntax"), Some(3));
         assert!(n.message.contains("never closed"), "{}", n.message);
-        assert!(p.value.get("meta").is_none());
+        assert_eq!(
+            p.value["meta"],
+            serde_json::json!({"license": "mit", "pipeline_tag": "x"})
+        );
         assert_eq!(p.value["sections"]["uses"]["text"], "Scoring.");
         assert_eq!(line(text, &p, "/sections/uses"), 7);
     }
@@ -789,7 +1002,7 @@ mod label_tests {
 
     #[test]
     fn nothing_in_code_or_headings_or_urls_is_a_label() {
-        let text = "# **Bold heading**\n\n```\n**License:** MIT\nLicense: MIT\n```\n\nSee https://example.com: a link.\n\n**\n";
+        let text = "# **Bold heading**\n\n```\n**License:** MIT\nLicense: MIT\n```\n\nSee https://example.com: a link.\n\n**\n\n***Please cite our paper in any published work that uses any of these resources.***\n\n~~~\n@article{a, title={B}}\n~~~\n";
         assert!(labels(text).is_empty(), "{:?}", labels(text));
     }
 

@@ -22,6 +22,22 @@ pub const PLACEHOLDERS: &[&str] = &[
     "-",
 ];
 
+/// Sentences the Hugging Face model card template (huggingface_hub
+/// `src/huggingface_hub/templates/modelcard_template.md`) writes into every card, whether or not
+/// anything was filled in around them: no content of the card's own. Each is (a case-sensitive
+/// probe that every copy holds, the sentence's distinctive part in lower case); a line holding
+/// one is dropped.
+const TEMPLATE_SENTENCES: &[(&str, &str)] = &[
+    (
+        "can be estimated using the",
+        "carbon emissions can be estimated using the",
+    ),
+    (
+        "to get started with the model",
+        "use the code below to get started with the model",
+    ),
+];
+
 /// Is this string, on its own, a placeholder rather than content?
 pub fn is_placeholder(s: &str) -> bool {
     // Ordinary text, without comments, template markup or "more information needed": longer than
@@ -148,7 +164,13 @@ pub fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
 /// `{{ … }}` or `{% … %}` closed on the same line, and never inside fenced code (BibTeX writes
 /// `{{BERT:} …}`).
 fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains("<!--") && !s.contains("{{") && !s.contains("{%") && !has_word(s, b"information")
+    if !s.contains("<!--")
+        && !s.contains("{{")
+        && !s.contains("{%")
+        && !has_word(s, b"information")
+        && !TEMPLATE_SENTENCES
+            .iter()
+            .any(|(probe, _)| s.contains(probe))
     {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -209,11 +231,17 @@ fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&s[copied..]);
     let lower = out.to_lowercase();
-    if lower.contains("more information needed") || lower.contains("needs more information") {
+    let template_line = |l: &str| {
+        l.contains("more information needed")
+            || l.contains("needs more information")
+            || TEMPLATE_SENTENCES
+                .iter()
+                .any(|(_, sentence)| l.contains(sentence))
+    };
+    if template_line(&lower) {
         let mut cleaned = String::with_capacity(out.len());
         for line in out.lines() {
-            let l = line.to_lowercase();
-            if !(l.contains("more information needed") || l.contains("needs more information")) {
+            if !template_line(&line.to_lowercase()) {
                 cleaned.push_str(line);
                 cleaned.push('\n');
             }
@@ -246,6 +274,20 @@ pub fn content_words(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The template's own sentences are no content: an Environmental Impact section left as the
+    /// template wrote it holds no words, one with figures holds the figures.
+    #[test]
+    fn template_sentences_are_not_content() {
+        let left = "Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute) presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).\n\n- **Hardware Type:** [More Information Needed]\n- **Hours used:** [More Information Needed]\n";
+        assert_eq!(content_words(left), 0);
+        let filled = format!("{left}- **Carbon Emitted:** 12 kg CO2eq on 8 A100 for 40 hours\n");
+        assert_eq!(content_words(&filled), 11);
+        assert_eq!(
+            content_words("Use the code below to get started with the model.\n"),
+            0
+        );
+    }
 
     #[test]
     fn placeholders_are_not_content() {

@@ -82,6 +82,8 @@ pub(crate) struct Ctx<'a> {
     /// The document's Markdown sections as `section` checks see them, worked out on first use and
     /// shared by every such check on the document.
     pub sections: std::cell::OnceCell<Vec<SectionView<'a>>>,
+    /// The normalised titles every section check of the document's kind looks for.
+    pub section_vocab: &'a [String],
 }
 
 /// A Markdown section as `section` checks compare it: the title normalised once, the words of
@@ -1238,14 +1240,10 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             };
             let mut best: Option<(usize, &SectionView<'_>)> = None;
             for v in views {
-                let matched = wanted.iter().any(|w| match w.strip_prefix('=') {
-                    Some(exact) => v.norm == exact,
-                    None => v.norm == *w || (!w.is_empty() && contains_words(&v.norm, w)),
-                });
-                if !matched {
+                if !title_matches(&v.norm, wanted) {
                     continue;
                 }
-                let words = v.words();
+                let words = judged_words(v, wanted, ctx.section_vocab);
                 if best.as_ref().is_none_or(|b| words > b.0) {
                     best = Some((words, v));
                 }
@@ -1401,6 +1399,74 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
         }
     }
     hits
+}
+
+/// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
+/// its words).
+fn title_matches(norm: &str, wanted: &[String]) -> bool {
+    wanted.iter().any(|w| match w.strip_prefix('=') {
+        Some(exact) => norm == exact,
+        None => norm == w || (!w.is_empty() && contains_words(norm, w)),
+    })
+}
+
+/// The words of content a section holds for a check that looks for `wanted`: its own text, and
+/// its subsections' except those titled for another check's concept (the "Personal and Sensitive
+/// Information" under "Dataset Creation" says nothing of how the data was collected). A section
+/// whose own text is a placeholder ("[More Information Needed]") holds none, whatever
+/// subsections follow: its author marked it as not filled in. Labels have no subsections.
+fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usize {
+    if v.collection != "sections" {
+        return v.words();
+    }
+    let mut own_end = None;
+    let mut blocks: Vec<(usize, &str, usize)> = Vec::new();
+    let mut fence: Option<&str> = None;
+    let mut at = 0;
+    for line in v.text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(open) = fence {
+            if t.starts_with(open) {
+                fence = None;
+            }
+        } else if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+        } else if let Some(level) = atx_level(t) {
+            own_end.get_or_insert(at);
+            blocks.push((level, t[level..].trim(), at));
+        }
+        at += line.len();
+    }
+    let Some(own_end) = own_end else {
+        return v.words();
+    };
+    let own = &v.text[..own_end];
+    let own_words = content_words(own);
+    if own_words == 0 && !own.trim().is_empty() && aimslint_artifacts::is_placeholder(own.trim()) {
+        return 0;
+    }
+    let mut words = own_words;
+    let mut skip_below: Option<usize> = None;
+    for (i, (level, title, start)) in blocks.iter().enumerate() {
+        let end = blocks.get(i + 1).map_or(v.text.len(), |b| b.2);
+        if skip_below.is_some_and(|l| *level > l) {
+            continue;
+        }
+        skip_below = None;
+        let norm = norm_title(title);
+        if !title_matches(&norm, wanted) && title_matches(&norm, vocab) {
+            skip_below = Some(*level);
+            continue;
+        }
+        words += content_words(&v.text[*start..end]);
+    }
+    words
+}
+
+/// The level of an ATX heading line (`### Title` → 3).
+fn atx_level(line: &str) -> Option<usize> {
+    let level = line.bytes().take_while(|b| *b == b'#').count();
+    ((1..=6).contains(&level) && line[level..].starts_with([' ', '\t'])).then_some(level)
 }
 
 /// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
@@ -1561,6 +1627,7 @@ mod cel_tests {
                 cel_fields: None,
                 deps: std::cell::RefCell::new(Vec::new()),
                 sections: std::cell::OnceCell::new(),
+                section_vocab: &[],
             }
         }
     }
@@ -1931,6 +1998,7 @@ mod depth_tests {
                     cel_fields: None,
                     deps: std::cell::RefCell::new(Vec::new()),
                     sections: std::cell::OnceCell::new(),
+                    section_vocab: &[],
                 };
                 for e in &at_limit {
                     let r = eval_bool(e, &doc, &ctx);

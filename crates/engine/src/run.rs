@@ -98,6 +98,8 @@ pub struct Engine {
     /// Per kind, the top-level fields its rules' expressions read (`None`: the whole document):
     /// only those are converted for CEL.
     cel_fields: HashMap<String, Option<BTreeSet<String>>>,
+    /// Kind → the normalised titles its section checks look for (see `Ctx::section_vocab`).
+    section_vocab: HashMap<String, Vec<String>>,
     /// The kind files named on the command line are judged as (`check --kind`), whatever their
     /// content says.
     explicit_kind: Option<String>,
@@ -166,8 +168,29 @@ impl Engine {
                 }
             }
         }
+        // Every title a section check of each kind looks for: a subsection titled for another
+        // rule's concept does not fill in its parent for this one.
+        // Every rule of the packs counts, selected or not: what a section holds does not depend
+        // on which rules run.
+        let mut section_vocab: HashMap<String, Vec<String>> = HashMap::new();
+        for r in packs.rules() {
+            let r = with_titles(r, config.section_titles.get(&r.id).map(|(t, _)| t));
+            if let Check::Section { titles, .. } = &r.check {
+                for k in &r.kinds {
+                    section_vocab
+                        .entry(k.clone())
+                        .or_default()
+                        .extend(titles.iter().cloned());
+                }
+            }
+        }
+        for v in section_vocab.values_mut() {
+            v.sort();
+            v.dedup();
+        }
         Engine {
             cel_fields,
+            section_vocab,
             packs,
             rules,
             classifier,
@@ -520,16 +543,17 @@ impl Engine {
             keys: &idx.keys,
             cel: std::cell::OnceCell::new(),
             cel_fields: self.cel_fields.get(kind).and_then(Option::as_ref),
+            section_vocab: self.section_vocab.get(kind).map_or(&[], Vec::as_slice),
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
         };
         let mut out = Vec::new();
-        let meta_unreadable = front_matter_unreadable(parsed);
+        let unread = unread_front_matter(parsed);
         for a in self.rules.iter().filter(|a| {
             !a.rule.check.is_history()
                 && a.rule.kinds.iter().any(|k| k == kind)
                 && filter(&a.rule)
-                && !(meta_unreadable && reads_front_matter(&a.rule, ctx.schema_pointer))
+                && !unread.hides(&a.rule, ctx.schema_pointer)
         }) {
             for (hit, severity) in self.eval_rule(a, &ctx) {
                 let mut f = self.finding(a, severity, doc, parsed, hit, commit);
@@ -830,7 +854,7 @@ impl Engine {
                             FRONT_MATTER_UNREADABLE_SYNTAX | FRONT_MATTER_UNCLOSED => (
                                 aimslint_artifacts::ParseErrorKind::Syntax.code(),
                                 Severity::Error,
-                                "Fix the front matter so it parses: rules that read its metadata were not judged; the rules on the Markdown sections were.",
+                                "Fix the front matter so it parses: rules that read the metadata it could not read were not judged; the rules on its other entries and on the Markdown sections were.",
                             ),
                             "front-matter-not-first" => (
                                 codes::FRONT_MATTER,
@@ -1154,37 +1178,114 @@ fn internal_finding(path: &str, commit: Option<&str>, what: &str) -> Finding {
 const FRONT_MATTER_UNREADABLE_SYNTAX: &str = "front-matter-syntax";
 const FRONT_MATTER_UNCLOSED: &str = "front-matter-unclosed";
 
-/// Whether a parse's front matter was there but could not be read.
-fn front_matter_unreadable(p: &Parsed) -> bool {
-    p.notices
-        .iter()
-        .any(|n| n.code == FRONT_MATTER_UNREADABLE_SYNTAX || n.code == FRONT_MATTER_UNCLOSED)
+/// What of a document's front matter could not be read.
+enum Unread<'p> {
+    Nothing,
+    /// These top-level keys (its other entries were read).
+    Keys(&'p std::collections::BTreeSet<String>),
+    All,
 }
 
-/// Whether a rule reads a document's front matter (`/meta`): such a rule is not judged on a file
-/// whose front matter could not be read, where it would report as missing what is only unreadable.
-fn reads_front_matter(rule: &Rule, schema_pointer: &str) -> bool {
-    let meta = |p: &str| p == "/meta" || p.starts_with("/meta/");
+fn unread_front_matter(p: &Parsed) -> Unread<'_> {
+    if let Some(keys) = &p.unread_meta {
+        return if keys.is_empty() {
+            Unread::Nothing
+        } else {
+            Unread::Keys(keys)
+        };
+    }
+    let unreadable = p
+        .notices
+        .iter()
+        .any(|n| n.code == FRONT_MATTER_UNREADABLE_SYNTAX || n.code == FRONT_MATTER_UNCLOSED);
+    if unreadable {
+        Unread::All
+    } else {
+        Unread::Nothing
+    }
+}
+
+impl Unread<'_> {
+    /// Whether a rule is not judged on the document: it reads front matter that could not be read,
+    /// where it would report as missing what is only unreadable.
+    fn hides(&self, rule: &Rule, schema_pointer: &str) -> bool {
+        match self {
+            Unread::Nothing => false,
+            Unread::All => reads_front_matter(rule, schema_pointer).is_some(),
+            Unread::Keys(keys) => match reads_front_matter(rule, schema_pointer) {
+                None => false,
+                Some(FrontMatterRead::Whole) => true,
+                Some(FrontMatterRead::Keys(read)) => read.iter().any(|k| keys.contains(k)),
+            },
+        }
+    }
+}
+
+/// Which of a document's front matter a rule reads.
+enum FrontMatterRead {
+    /// All of it, or keys not known before evaluation (a schema, an expression).
+    Whole,
+    /// These top-level keys.
+    Keys(Vec<String>),
+}
+
+/// What a rule reads of a document's front matter (`/meta`), if anything.
+fn reads_front_matter<'r>(rule: &'r Rule, schema_pointer: &'r str) -> Option<FrontMatterRead> {
+    let top = |p: &'r str| -> Option<Option<&'r str>> {
+        if p == "/meta" {
+            Some(None)
+        } else {
+            p.strip_prefix("/meta/")
+                .map(|rest| Some(rest.split('/').next().unwrap_or(rest)))
+        }
+    };
     let expr_meta =
         |e: &aimslint_packs::Expr| e.fields_read("doc").is_none_or(|f| f.contains("meta"));
-    if rule.each.as_deref().is_some_and(meta) || rule.when.as_ref().is_some_and(expr_meta) {
-        return true;
+    if rule.each.as_deref().is_some_and(|p| top(p).is_some())
+        || rule.when.as_ref().is_some_and(expr_meta)
+    {
+        return Some(FrontMatterRead::Whole);
     }
-    match &rule.check {
-        Check::Schema { .. } => meta(schema_pointer),
-        Check::Required { pointers } => pointers.iter().any(|p| meta(p)),
-        Check::Section { or_pointers, .. } => or_pointers.iter().any(|p| meta(p)),
+    let pointers: Vec<&str> = match &rule.check {
+        Check::Schema { .. } => vec![schema_pointer],
+        Check::Required { pointers } => pointers.iter().map(String::as_str).collect(),
+        Check::Section { or_pointers, .. } => or_pointers.iter().map(String::as_str).collect(),
         Check::Pattern { pointer, .. }
         | Check::Enum { pointer, .. }
         | Check::MinLength { pointer, .. }
         | Check::MaxAge { pointer, .. }
         | Check::Reference { pointer, .. }
-        | Check::Approval { pointer, .. } => meta(pointer),
+        | Check::Approval { pointer, .. } => vec![pointer.as_str()],
         Check::Expr { expr, pointer, .. } => {
-            expr_meta(expr) || pointer.as_deref().is_some_and(meta)
+            if expr_meta(expr) {
+                // Which keys of `doc.meta` it reads, when it reads them by name.
+                let read = expr.fields_read("doc.meta");
+                let Some(read) = read.filter(|_| expr.fields_read("doc").is_some()) else {
+                    return Some(FrontMatterRead::Whole);
+                };
+                let mut keys: Vec<String> = read.into_iter().collect();
+                keys.extend(
+                    pointer
+                        .as_deref()
+                        .and_then(top)
+                        .flatten()
+                        .map(str::to_string),
+                );
+                return (!keys.is_empty()).then_some(FrontMatterRead::Keys(keys));
+            }
+            pointer.as_deref().into_iter().collect()
         }
-        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => false,
+        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => Vec::new(),
+    };
+    let mut keys = Vec::new();
+    for p in pointers {
+        match top(p) {
+            None => {}
+            Some(None) => return Some(FrontMatterRead::Whole),
+            Some(Some(k)) => keys.push(k.to_string()),
+        }
     }
+    (!keys.is_empty()).then_some(FrontMatterRead::Keys(keys))
 }
 
 fn card_like(path: &str, text: &str) -> bool {

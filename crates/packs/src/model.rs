@@ -197,8 +197,9 @@ impl Expr {
     }
 }
 
-/// The top-level fields an expression reads from a variable, when it only ever reads it as
-/// `var.field…`; `None` when it uses the variable any other way.
+/// The top-level fields an expression reads from a variable (`doc`, or a path such as `doc.meta`),
+/// when it only ever reads it as `var.field…` or tests it with `has(var)`; `None` when it uses the
+/// variable any other way.
 fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String>> {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut fields = std::collections::BTreeSet::new();
@@ -212,7 +213,10 @@ fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String
             !before.is_some_and(|c| ident(c) || c == '.') && !after_var.starts_with(ident);
         let in_string =
             src[..at].matches('"').count() % 2 == 1 || src[..at].matches('\'').count() % 2 == 1;
-        if is_token && !in_string {
+        // `has(var)` asks only whether the variable is there.
+        let presence =
+            src[..at].trim_end().ends_with("has(") && after_var.trim_start().starts_with(')');
+        if is_token && !in_string && !presence {
             let field: String = after_var
                 .strip_prefix('.')?
                 .chars()
