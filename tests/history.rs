@@ -595,7 +595,7 @@ fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
     let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(kept.len(), 1, "one entry kept");
     let entry = kept[0].path();
-    let text = std::fs::read_to_string(&entry).unwrap();
+    let text = entry_json(&std::fs::read(&entry).unwrap());
     assert!(text.contains("legal_basis"), "{text}");
     // The entry was read, not recomputed: a recomputed result is written to a new file renamed
     // over the entry, so the same file (same inode) means nothing was written.
@@ -614,7 +614,7 @@ fn a_second_run_over_the_same_history_reads_the_cache_and_only_then() {
         before,
         "the entry was rewritten, so it was not read"
     );
-    assert_eq!(std::fs::read_to_string(&entry).unwrap(), text);
+    assert_eq!(entry_json(&std::fs::read(&entry).unwrap()), text);
 
     // Not with --no-cache, other options, or a history with one more commit.
     assert_eq!(all_history(&g, &["--no-cache"]), first);
@@ -659,22 +659,37 @@ fn an_edited_cache_entry_is_recomputed_not_trusted() {
     let g = story();
     let first = all_history(&g, &[]);
     let entry = cache_entry(&g);
-    let text = std::fs::read_to_string(&entry).unwrap();
-    // Still valid JSON for the same key, but not what was written: findings dropped, a message
-    // changed, or the file cut short.
+    let bytes = std::fs::read(&entry).unwrap();
+    let (header, _) = bytes.split_at(bytes.iter().position(|b| *b == b'\n').unwrap() + 1);
+    let text = entry_json(&bytes);
+    // Still valid, deflated JSON for the same key under the same header, but not what was
+    // written: findings dropped, a message changed; or the file cut short.
     let start = text.find("\"findings\":[").unwrap() + "\"findings\":[".len();
     let end = text.find("],\"artifacts\"").unwrap();
+    let repack = |json: &str| {
+        [
+            header,
+            &miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 1)[..],
+        ]
+        .concat()
+    };
     let edits = [
-        format!("{}{}", &text[..start], &text[end..]),
-        text.replace("legal_basis", "LEGAL_BASIS"),
-        text[..text.len() / 2].to_string(),
+        repack(&format!("{}{}", &text[..start], &text[end..])),
+        repack(&text.replace("legal_basis", "LEGAL_BASIS")),
+        bytes[..bytes.len() / 2].to_vec(),
     ];
     for edited in edits {
         std::fs::write(&entry, &edited).unwrap();
         assert_eq!(all_history(&g, &[]), first);
         // ...and the recomputed result replaced it.
-        assert_eq!(std::fs::read_to_string(&entry).unwrap(), text);
+        assert_eq!(std::fs::read(&entry).unwrap(), bytes);
     }
+}
+
+/// The JSON of a history cache entry: its body (after the header line) inflated.
+fn entry_json(bytes: &[u8]) -> String {
+    let nl = bytes.iter().position(|b| *b == b'\n').unwrap();
+    String::from_utf8(miniz_oxide::inflate::decompress_to_vec(&bytes[nl + 1..]).unwrap()).unwrap()
 }
 
 #[cfg(unix)]
@@ -806,4 +821,57 @@ fn large_versions_keep_exact_introduced_and_fixed_across_windows() {
         history_rows(&report, &g.commits),
         vec!["MC-009 models/m/README.md:6 c11 fixed:c31"]
     );
+}
+
+/// A dataset card's placeholder in its privacy section is one gap (DC-008 absorbs DC-002 there)
+/// in history as in the working tree, through versions that move it, until the section is filled.
+#[test]
+fn one_gap_one_finding_across_a_history_of_versions() {
+    let card = |extra: &str, privacy: &str| {
+        format!(
+            "---\nlicense: cc0-1.0\ntask_categories: [summarization]\n---\n# Dataset Card for Demo\n{extra}\n## Dataset Creation\n\nCollected from public mailing lists between 2001 and 2004 by the curators, deduplicated and filtered for length before release.\n\n### Personal and Sensitive Information\n\n{privacy}\n\n## Considerations for Using the Data\n\nThe emails are from one company and one era; models trained on them inherit its register and blind spots, so evaluate on your own data first.\n\n### Licensing Information\n\nCC0 1.0.\n"
+        )
+    };
+    let mut g = GitRepo::new();
+    let v1 = card("", "[More Information Needed]");
+    let v2 = card("\nA summary added above.\n", "[More Information Needed]");
+    let v3 = card(
+        "\nA summary added above.\n",
+        "Sender names and addresses were removed before release.",
+    );
+    g.commit(
+        "2026-01-10",
+        "Add card",
+        &[("datasets/demo/README.md", Some(&v1))],
+    );
+    g.commit(
+        "2026-01-11",
+        "Summary",
+        &[("datasets/demo/README.md", Some(&v2))],
+    );
+    g.commit(
+        "2026-01-12",
+        "Privacy",
+        &[("datasets/demo/README.md", Some(&v3))],
+    );
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "DC-002,DC-008",
+            "--all-history",
+            "--no-cache",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        ["DC-008 datasets/demo/README.md:15 c1 fixed:c3"]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("[also DC-002: "), "{message}");
 }

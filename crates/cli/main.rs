@@ -15,7 +15,28 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's options, by their numbers in its `mi_option_t` (the same in its v2 and v3).
+const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// By default mimalloc commits its arenas whole and returns freed pages to the system 10 ms
+/// later; a history walk frees a window of parsed documents at a time, and that retention was
+/// a third of its peak memory. Purging at once and committing on demand cost no measurable time.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    unsafe extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // SAFETY: mi_option_set only stores an option value; mimalloc reads options on later
+    // allocations, and both options may change at any time.
+    unsafe {
+        mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
+}
+
 fn main() {
+    tune_allocator();
     install_panic_hook();
     let cli = args::Cli::parse();
     if let Some(jobs) = cli.jobs() {

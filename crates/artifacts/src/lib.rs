@@ -128,6 +128,15 @@ impl Parsed {
         }
     }
 
+    /// Drop the parsed value and every span table, keeping the format, flavour and notices: for a
+    /// document nothing reads again once its findings (which hold their own places) are made.
+    pub fn slim(&mut self) {
+        self.value = serde_json::Value::Null;
+        self.eager = Spans::default();
+        self.deferred = Vec::new();
+        self.full = std::sync::OnceLock::new();
+    }
+
     fn defer(mut self, d: Deferred) -> Parsed {
         self.deferred.push(d);
         self

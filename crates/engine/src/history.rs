@@ -25,8 +25,9 @@ use crate::run::{Doc, Engine, Index, fingerprint};
 type JudgedPair = ((String, String), Arc<Judged>);
 
 /// Commits judged per window: large enough to keep both cores busy parsing, small enough that the
-/// blobs of superseded versions are dropped soon.
-const WINDOW: usize = 512;
+/// blobs of superseded versions are dropped soon (on huggingface/datasets, 512 took as long and
+/// peaked 20 MiB higher).
+const WINDOW: usize = 128;
 
 /// The most bytes of new file versions one window brings in to judge: a window ends early at the
 /// commit that would pass it (but holds at least one commit), so a history of many large versions
@@ -196,17 +197,25 @@ impl Engine {
         critical.sort();
         critical.dedup();
         // A document nothing consults again (no reference, date or commit rule reads its kind, and
-        // no reference looks it up) keeps its text, for snippets, spans and renames, but not its
-        // parsed value: for large front matter that value is many times the text, and the walk
-        // keeps a document for as long as its file stands in the tree.
+        // no reference looks it up) keeps its text, for snippets and renames, but not its parsed
+        // value nor its span table (its findings hold their places): for large front matter they
+        // are many times the text, and the walk keeps a document for as long as its file stands
+        // in the tree.
         let doc = doc.map(|mut d| {
-            if !d.kind.as_deref().is_some_and(|k| consulted.contains(k))
-                && let Some(pf) = Arc::get_mut(&mut d.parsed)
-                && let Ok(p) = &mut pf.result
+            let slim = !d.kind.as_deref().is_some_and(|k| consulted.contains(k))
                 // A record with a `type` may be a retirement record a deletion is checked against.
-                && p.value.get("type").is_none()
-            {
-                p.value = Value::Null;
+                && d.parsed.result.as_ref().is_ok_and(|p| p.value.get("type").is_none());
+            if slim {
+                // Its findings are all made now (no reference or date rule adds to them later), so
+                // one finding absorbs another here, while the sections it compares are known.
+                let parsed = d.parsed.clone();
+                self.supersede(&mut fixed, self.options.as_of, &|_| Some(parsed.clone()));
+                drop(parsed);
+                if let Some(pf) = Arc::get_mut(&mut d.parsed)
+                    && let Ok(p) = &mut pf.result
+                {
+                    p.slim();
+                }
             }
             d
         });

@@ -12,7 +12,9 @@
 //! never followed. Entries are read only as regular files (a FIFO planted there cannot block a
 //! run), each carries a blake3 checksum of its content (an entry that was edited, or cut short,
 //! is recomputed rather than trusted), and is written to a temporary file in the same directory
-//! and renamed into place. Pruning removes only regular files named as this module names them.
+//! and renamed into place. The body is JSON, deflated (raw DEFLATE, fast level): most of it is the
+//! text of the card versions findings point into, which compresses several times over; inflating
+//! stops at the largest entry a history can need, so a crafted entry cannot exhaust memory. Pruning removes only regular files named as this module names them.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Artifact, Finding, HistoryInfo, Outcome};
 
-/// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 3;
+/// Bumped whenever what an entry holds changes shape (4: the JSON body is deflated).
+const FORMAT: u32 = 4;
 /// Entries kept; the least recently written beyond these are removed.
 const KEEP: usize = 16;
 /// An entry's first line: this, its format, the blake3 checksum of the rest of the file.
@@ -52,6 +54,27 @@ struct CachedFinding {
     finding: Finding,
     span: Option<(usize, usize)>,
     blob: Option<String>,
+}
+
+/// An entry as written: the same fields as `Entry`, borrowed from the run's result rather than
+/// copied (the result's texts are most of it).
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    format: u32,
+    key: &'a str,
+    history: Option<&'a HistoryInfo>,
+    paths: Vec<&'a str>,
+    findings: Vec<CachedFindingOut<'a>>,
+    artifacts: &'a [Artifact],
+    sources: BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct CachedFindingOut<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    span: Option<(usize, usize)>,
+    blob: Option<&'a str>,
 }
 
 /// Where one history run's result is (or will be) kept.
@@ -146,7 +169,9 @@ impl HistoryCache {
         )
         .ok()?;
         let body = verified(&bytes)?;
-        let entry: Entry = serde_json::from_slice(body).ok()?;
+        let json =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_ENTRY_BYTES).ok()?;
+        let entry: Entry = serde_json::from_slice(&json).ok()?;
         if entry.format != FORMAT || entry.key != self.key {
             return None;
         }
@@ -183,33 +208,41 @@ impl HistoryCache {
             .dir(true)
             .map_err(io_err)?
             .ok_or_else(|| io_err("the history cache directory was not created".into()))?;
-        let entry = Entry {
+        let entry = EntryOut {
             format: FORMAT,
-            key: self.key.clone(),
-            history: outcome.history.clone(),
+            key: &self.key,
+            history: outcome.history.as_ref(),
             paths: outcome
                 .history
                 .iter()
-                .flat_map(|h| h.paths.iter().cloned())
+                .flat_map(|h| h.paths.iter().map(String::as_str))
                 .collect(),
             findings: outcome
                 .findings
                 .iter()
-                .map(|f| CachedFinding {
-                    finding: f.clone(),
+                .map(|f| CachedFindingOut {
+                    finding: f,
                     span: f.span,
-                    blob: f.blob.clone(),
+                    blob: f.blob.as_deref(),
                 })
                 .collect(),
-            artifacts: outcome.artifacts.clone(),
+            artifacts: &outcome.artifacts,
             sources: outcome
                 .sources
                 .iter()
-                .map(|(k, v)| (k.clone(), v.to_string()))
+                .map(|(k, v)| (k.as_str(), &**v))
                 .collect(),
         };
-        let body = serde_json::to_vec(&entry)
+        // Encoded straight into the compressor: the JSON of a large history is never whole in
+        // memory, only its deflated form.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, Deflater::new());
+        serde_json::to_writer(&mut out, &entry)
             .map_err(|e| io_err(format!("encoding the history cache entry: {e}")))?;
+        drop(entry);
+        let body = out
+            .into_inner()
+            .map_err(|e| io_err(format!("encoding the history cache entry: {}", e.error())))?
+            .finish()?;
         let header = format!("{MAGIC} {FORMAT} {}\n", blake3::hash(&body).to_hex());
         let target = dir.join(self.file_name());
         let writing = |e: std::io::Error| io_err(format!("writing {}: {e}", target.display()));
@@ -229,6 +262,67 @@ impl HistoryCache {
     }
 }
 
+/// Raw DEFLATE at the fastest level, as a writer: what is written is compressed as it comes.
+struct Deflater {
+    compressor: Box<miniz_oxide::deflate::core::CompressorOxide>,
+    chunk: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl Deflater {
+    fn new() -> Deflater {
+        let flags = miniz_oxide::deflate::core::create_comp_flags_from_zip_params(1, 0, 0);
+        Deflater {
+            compressor: Box::new(miniz_oxide::deflate::core::CompressorOxide::new(flags)),
+            chunk: vec![0; 1 << 16],
+            out: Vec::new(),
+        }
+    }
+
+    /// Run the compressor over `data`; `finish` ends the stream.
+    fn feed(&mut self, mut data: &[u8], finish: bool) -> std::io::Result<()> {
+        use miniz_oxide::deflate::core::{TDEFLFlush, TDEFLStatus, compress};
+        let flush = if finish {
+            TDEFLFlush::Finish
+        } else {
+            TDEFLFlush::None
+        };
+        loop {
+            let (status, used, produced) =
+                compress(&mut self.compressor, data, &mut self.chunk, flush);
+            self.out.extend_from_slice(&self.chunk[..produced]);
+            data = &data[used..];
+            match status {
+                TDEFLStatus::Done => return Ok(()),
+                TDEFLStatus::Okay if !finish && data.is_empty() => return Ok(()),
+                // The output chunk was full: go on.
+                TDEFLStatus::Okay if used > 0 || produced > 0 => {}
+                other => {
+                    return Err(io_err(format!(
+                        "compressing the history cache entry: {other:?}"
+                    )));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> std::io::Result<Vec<u8>> {
+        self.feed(&[], true)?;
+        Ok(self.out)
+    }
+}
+
+impl Write for Deflater {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.feed(data, false)?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The content of an entry after its first line, if the checksum there matches it.
 fn verified(bytes: &[u8]) -> Option<&[u8]> {
     let nl = bytes.iter().position(|b| *b == b'\n')?;
@@ -242,7 +336,8 @@ fn verified(bytes: &[u8]) -> Option<&[u8]> {
     ok.then_some(body)
 }
 
-/// The largest cache entry read (a 50,000-commit history writes about 45 MB).
+/// The largest cache entry read, and the most its body inflates to (a 50,000-commit history
+/// writes about 45 MB of JSON).
 const MAX_ENTRY_BYTES: usize = 1 << 30;
 
 /// Whether a file name is one this module gives an entry: 32 lowercase hex digits and `.json`.
@@ -351,6 +446,24 @@ mod tests {
         assert_eq!(back.history, o.history);
     }
 
+    /// The streaming compressor round-trips, across chunk boundaries and for nothing at all.
+    #[test]
+    fn deflater_round_trips() {
+        for len in [0usize, 1, 65_535, 65_536, 300_001] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8 ^ (i / 7) as u8).collect();
+            let mut d = Deflater::new();
+            for part in data.chunks(10_000) {
+                d.write_all(part).unwrap();
+            }
+            let packed = d.finish().unwrap();
+            assert_eq!(
+                miniz_oxide::inflate::decompress_to_vec(&packed).unwrap(),
+                data,
+                "{len}"
+            );
+        }
+    }
+
     #[test]
     fn an_entry_is_read_back_only_while_its_checksum_matches() {
         let git = tempfile::tempdir().unwrap();
@@ -359,24 +472,41 @@ mod tests {
         c.store(&outcome("legal_basis: consent")).unwrap();
         assert_eq!(source(&c.load().unwrap()), "legal_basis: consent");
         let file = git.path().join("aimslint/history").join(c.file_name());
-        let text = std::fs::read_to_string(&file).unwrap();
-        let (first, _) = text.split_once('\n').unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let nl = bytes.iter().position(|b| *b == b'\n').unwrap();
+        let first = std::str::from_utf8(&bytes[..nl]).unwrap();
         assert!(
             first.starts_with(&format!("aimslint-history-cache {FORMAT} ")),
             "{first}"
         );
-        // The same length, other content: still valid JSON for the same key, but not what was kept.
-        std::fs::write(&file, text.replace("consent", "CONSENT")).unwrap();
+        // The body is deflated JSON.
+        let json = miniz_oxide::inflate::decompress_to_vec(&bytes[nl + 1..]).unwrap();
+        assert!(String::from_utf8(json).unwrap().contains("consent"));
+        // The same length, other content: not what was kept.
+        let edited = |at: usize| {
+            let mut b = bytes.clone();
+            b[at] ^= 0x20;
+            b
+        };
+        std::fs::write(&file, edited(nl + 1 + (bytes.len() - nl) / 2)).unwrap();
+        assert!(c.load().is_none());
+        // An entry that is valid deflate and checksummed but no entry JSON is not used either.
+        let junk = miniz_oxide::deflate::compress_to_vec(b"{\"format\": 4}", 1);
+        let forged = format!(
+            "aimslint-history-cache {FORMAT} {}\n",
+            blake3::hash(&junk).to_hex()
+        );
+        std::fs::write(&file, [forged.as_bytes(), &junk].concat()).unwrap();
         assert!(c.load().is_none());
         // Cut short.
-        std::fs::write(&file, &text[..text.len() - 10]).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 10]).unwrap();
         assert!(c.load().is_none());
-        std::fs::write(&file, &text).unwrap();
+        std::fs::write(&file, &bytes).unwrap();
         assert_eq!(source(&c.load().unwrap()), "legal_basis: consent");
         // A recomputed result replaces the edited entry.
-        std::fs::write(&file, text.replace("consent", "CONSENT")).unwrap();
+        std::fs::write(&file, edited(nl + 3)).unwrap();
         c.store(&outcome("legal_basis: consent")).unwrap();
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        assert_eq!(std::fs::read(&file).unwrap(), bytes);
     }
 
     #[cfg(unix)]

@@ -771,6 +771,21 @@ impl Engine {
                 );
             }
         };
+        // A data file (JSON, YAML, TOML) that nothing names, whose path no kind claims and whose
+        // text says no format we know, can be evidence of nothing: it is not parsed (a history's
+        // dataset_infos.json, a package.json). Markdown is told by what it holds, so it always is.
+        if !input.explicit
+            && self.forced_kind(input).is_none()
+            && matches!(
+                Format::from_path(&input.path),
+                Some(Format::Json | Format::Yaml | Format::Toml)
+            )
+            && !relevant_path()
+            && aimslint_artifacts::decode(bytes, &self.options.limits)
+                .is_ok_and(|text| aimslint_artifacts::sniff_text(&input.path, text).is_none())
+        {
+            return (None, None, Vec::new());
+        }
         let pf = self.parse(input, bytes);
         match &pf.result {
             Err(e) => {
