@@ -177,7 +177,7 @@ fn expired_waiver_is_a_finding_and_no_longer_waives() {
     assert_eq!(
         rows,
         vec![
-            "AL010 aimslint.toml:11 -",
+            "AL010 aimslint.toml:25 -",
             "DP-006 data/bureau-scores/provenance.yaml:15 /quality/assessed",
         ]
     );

@@ -9,7 +9,7 @@ const CARD: &str = "---\nlicense: mit\ndatasets:\n  - a\n---\n# Model m\n";
 const RECORD: &str = "id: CR-1\ndate: 2026-01-09\ntype: model-update\nsummary: Tune m.\npaths: [models/m/**]\napprovals:\n  - { name: Dana Whit, role: model-risk-officer, date: 2026-01-09 }\n";
 const SELECT: &str = "CH,DP-005,DP-006,MC-006";
 
-fn story() -> GitRepo {
+pub(crate) fn story() -> GitRepo {
     let mut g = GitRepo::new();
     g.commit(
         "2026-01-10",

@@ -216,7 +216,9 @@ fn statuses_follow_the_documented_precedence_on_the_example() {
         "not-applicable",
         "manual",
         "satisfied",
+        "evidence-present",
         "waived",
+        "warning",
         "no-evidence",
         "failing",
     ];
@@ -549,4 +551,214 @@ fn oscal_matches_nists_schema() {
     assert_eq!(state("A.7.3"), "not-satisfied");
     // The same input gives the same document, UUIDs included.
     assert_eq!(doc, json(&example_report("soa", "oscal")));
+}
+
+fn control<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{id}"))
+}
+
+/// A card whose one gap is a warning (no environmental impact): its controls are `warning`, not
+/// `failing`, and the NIST items they reach are too; `--fail-on warning` makes them failing, as it
+/// makes `check` fail.
+#[test]
+fn warnings_alone_do_not_fail_a_control_unless_asked() {
+    let card = "---\nlicense: mit\n---\n# Model Card\n";
+    let dir = temp_repo(&[
+        ("models/m/README.md", card.as_bytes()),
+        ("aimslint.toml", b"[rules]\nselect = [\"MC-011\"]\n"),
+    ]);
+    let path = dir.path().to_str().unwrap();
+    let status = |extra: &[&str]| {
+        let mut a = vec!["crosswalk", path, "--format", "json", "--as-of", AS_OF];
+        a.extend_from_slice(extra);
+        let cw = json(&report(&a, dir.path()));
+        let c = control(&cw, "iso42001:A.4.5");
+        let govern = cw["frameworks"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| {
+                i["controls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m["control"] == "iso42001:A.4.5")
+            })
+            .map(|i| i["status"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>();
+        (
+            c["status"].as_str().unwrap().to_string(),
+            c["findings"][0]["severity"].clone(),
+            govern,
+        )
+    };
+    let (st, severity, items) = status(&[]);
+    assert_eq!(
+        (st.as_str(), severity.as_str()),
+        ("warning", Some("warning"))
+    );
+    // The items reached through A.4.5 are warning (or no-evidence through another control),
+    // never failing.
+    assert!(items.iter().any(|s| s == "warning"), "{items:?}");
+    assert!(items.iter().all(|s| s != "failing"), "{items:?}");
+    let (st, _, strict) = status(&["--fail-on", "warning"]);
+    assert_eq!(st, "failing");
+    for (was, now) in items.iter().zip(&strict) {
+        if was == "warning" {
+            assert_eq!(now, "failing");
+        }
+    }
+}
+
+/// Evidence present but no rule that checks it is not `satisfied`: A.6.2.8 (event logs) in the
+/// example has inventory files and no rule.
+#[test]
+fn evidence_no_rule_checks_is_evidence_present_not_satisfied() {
+    let cw = json(&example_report("crosswalk", "json"));
+    let c = control(&cw, "iso42001:A.6.2.8");
+    assert_eq!(c["status"], "evidence-present");
+    assert_eq!(c["rules"].as_array().unwrap().len(), 0);
+    assert!(!c["evidence"].as_array().unwrap().is_empty());
+    // No control is satisfied without a rule that ran.
+    for c in cw["controls"].as_array().unwrap() {
+        if c["status"] == "satisfied" {
+            assert!(!c["rules"].as_array().unwrap().is_empty(), "{}", c["id"]);
+        }
+    }
+}
+
+/// Every failing item names each finding's file and line, in every format; a no-evidence item
+/// lists no evidence.
+#[test]
+fn failing_items_are_traceable_to_file_and_line_in_every_format() {
+    let cw = json(&example_report("crosswalk", "json"));
+    let a73 = control(&cw, "iso42001:A.7.3");
+    assert_eq!(a73["status"], "failing");
+    let f = &a73["findings"][0];
+    let place = format!("{}:{}", f["path"].as_str().unwrap(), f["line"]);
+    let rule = f["rule"].as_str().unwrap();
+    for fw in cw["frameworks"].as_array().unwrap() {
+        for item in fw["items"].as_array().unwrap() {
+            let findings = item["findings"].as_array().unwrap();
+            match item["status"].as_str().unwrap() {
+                "failing" | "warning" => assert!(!findings.is_empty(), "{}", item["id"]),
+                "no-evidence" => {
+                    assert!(findings.is_empty(), "{}", item["id"]);
+                    assert!(
+                        item["evidence"].as_array().unwrap().is_empty(),
+                        "{}",
+                        item["id"]
+                    );
+                }
+                _ => assert!(findings.is_empty(), "{}", item["id"]),
+            }
+        }
+    }
+    let md = stdout(&example_report("crosswalk", "md"));
+    assert!(
+        md.contains(&format!("{rule} `{place}`")),
+        "md lacks {rule} {place}"
+    );
+    let csv = stdout(&example_report("crosswalk", "csv"));
+    assert!(
+        csv.contains(&format!("{rule} {place}")),
+        "csv lacks {rule} {place}"
+    );
+    let html = stdout(&example_report("crosswalk", "html"));
+    assert!(
+        html.contains(&format!("{rule} <code>{place}</code>")),
+        "html lacks {rule} {place}"
+    );
+    for format in ["md", "csv", "html"] {
+        let soa = stdout(&example_report("soa", format));
+        assert!(soa.contains(&place), "soa {format} lacks {place}");
+    }
+}
+
+/// The example declares A.7.3 implemented in `[soa.control]`; the evidence says failing: the SoA
+/// shows the owner, the declared state and the gap, in every format and in OSCAL.
+#[test]
+fn the_soa_shows_declared_state_owner_and_the_gap_to_the_verdict() {
+    let soa = json(&example_report("soa", "json"));
+    let a73 = control(&soa, "iso42001:A.7.3");
+    assert_eq!(a73["declared_state"], "implemented");
+    assert_eq!(a73["owner"], "data-platform");
+    assert_eq!(a73["inclusion_default"], false);
+    assert_eq!(a73["claim_gap"], "declared implemented, but failing");
+    assert!(soa["summary"]["claim_gaps"].as_u64().unwrap() >= 1);
+    // Without a declared justification the control's description stands in, marked as default.
+    let a82 = control(&soa, "iso42001:A.8.2");
+    assert_eq!(a82["inclusion_default"], true);
+    assert!(!a82["inclusion"].as_str().unwrap().is_empty());
+    let md = stdout(&example_report("soa", "md"));
+    assert!(md.contains("⚠ declared implemented, but failing"), "{md}");
+    let csv = stdout(&example_report("soa", "csv"));
+    assert!(csv.contains("declared implemented, but failing"));
+    let oscal = stdout(&example_report("soa", "oscal"));
+    assert!(oscal.contains("declared-implementation-state"));
+    assert!(oscal.contains("Gap: declared implemented, but failing."));
+}
+
+/// `report soa --all-history` judges the history: a commit-rule finding that still stands is under
+/// the controls it cites, with its commit; without the option the same control knows nothing of it.
+#[test]
+fn reports_take_the_history_options_of_check() {
+    let g = crate::history::story();
+    let path = g.path().to_str().unwrap();
+    let soa = |extra: &[&str]| {
+        let mut a = vec!["soa", path, "--format", "json", "--as-of", "2027-06-01"];
+        a.extend_from_slice(extra);
+        json(&report(&a, g.path()))
+    };
+    let history = soa(&["--all-history", "--no-cache"]);
+    let a625 = control(&history, "iso42001:A.6.2.5");
+    let ch: Vec<&serde_json::Value> = a625["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CH-001")
+        .collect();
+    assert_eq!(ch.len(), 1, "{a625:#}");
+    assert_eq!(ch[0]["path"], "models/m/config.yaml");
+    assert_eq!(ch[0]["commit"].as_str().unwrap(), g.commits[1]);
+    assert_eq!(a625["status"], "failing");
+    let md = stdout(&report(
+        &[
+            "soa",
+            path,
+            "--all-history",
+            "--no-cache",
+            "--as-of",
+            "2027-06-01",
+        ],
+        g.path(),
+    ));
+    assert!(
+        md.contains(&format!(
+            "CH-001 `models/m/config.yaml:1@{}`",
+            &g.commits[1][..7]
+        )),
+        "{md}"
+    );
+    // A finding that was fixed in the history does not stand: DP-005 was fixed in commit 5.
+    let a = history["controls"].as_array().unwrap();
+    assert!(
+        a.iter()
+            .flat_map(|c| c["findings"].as_array().unwrap())
+            .all(|f| f["rule"] != "DP-005"),
+        "a fixed finding is not counted"
+    );
+    let worktree = soa(&[]);
+    assert!(
+        control(&worktree, "iso42001:A.6.2.5")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "CH-001")
+    );
 }

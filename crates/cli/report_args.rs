@@ -39,6 +39,39 @@ pub struct ReportCommon {
     pub as_of: Option<String>,
     #[command(flatten)]
     pub packs: PackOptions,
+    /// Lowest severity of an open finding that makes a control failing, as `check --fail-on`;
+    /// open findings below it, down to warnings, make it `warning`.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: ReportFailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+/// What the report judges: the working tree (default), one revision, or a history walked as
+/// `check` walks it, with the findings of history rules and of past versions still standing at
+/// its last commit.
+#[derive(Debug, Args)]
+pub struct ReportSource {
+    /// Judge the tree of one revision (as of the commit's date unless --as-of).
+    #[arg(long, value_name = "REV", group = "source")]
+    pub rev: Option<String>,
+    /// Judge the commits of a range (BASE..HEAD): what the range introduced and left standing.
+    #[arg(long, value_name = "BASE..HEAD", group = "source")]
+    pub range: Option<String>,
+    /// Judge the commits since a date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", group = "source")]
+    pub since: Option<String>,
+    /// Judge every commit of HEAD's first-parent history.
+    #[arg(long, group = "source")]
+    pub all_history: bool,
+    /// History modes: neither read nor write the result cache under `.git/aimslint/`.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +104,8 @@ pub struct CrosswalkArgs {
     #[arg(long, value_enum, default_value = "md")]
     pub format: CrosswalkFormat,
     #[command(flatten)]
+    pub source: ReportSource,
+    #[command(flatten)]
     pub common: ReportCommon,
 }
 
@@ -79,6 +114,8 @@ pub struct SoaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     pub format: SoaFormat,
+    #[command(flatten)]
+    pub source: ReportSource,
     #[command(flatten)]
     pub common: ReportCommon,
 }

@@ -2,7 +2,7 @@
 //! that the reports share. Reports run exactly this lint, then derive statuses from its outcome.
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use aimslint_engine::{Config, Engine, EngineOptions, FileInput, Outcome, Selecti
 use aimslint_packs::PackSet;
 
 use crate::args::PackOptions;
-use crate::common::{CliError, load_packs, today};
+use crate::common::{CliError, load_packs, parse_date, today};
 
 /// Packs, configuration and engine for one repository.
 pub struct Lint {
@@ -143,4 +143,148 @@ pub fn write_output(buf: &[u8], output: Option<&Path>) -> Result<(), CliError> {
             }
         }
     }
+}
+
+/// One history run: what `check` and the reports share of `--all-history`, `--range`, `--since`.
+pub struct HistoryRun<'a> {
+    pub root: &'a Path,
+    pub engine: &'a Engine,
+    pub read: &'a aimslint_git::ReadOptions,
+    pub walk: &'a aimslint_git::Walk,
+    /// Which paths are read (the engine's candidates, narrowed by `--path`).
+    pub want: &'a (dyn Fn(&str) -> bool + Sync),
+    /// What else the result depends on, for the history cache key (the `--path` globs).
+    pub cache_key: String,
+    pub no_cache: bool,
+    pub no_progress: bool,
+}
+
+/// Walk the history and judge it, or read the result from the history cache when the same walk
+/// was judged before with the same packs, configuration and options.
+pub fn check_history(h: &HistoryRun<'_>) -> Result<Outcome, CliError> {
+    let git_err = |e: aimslint_git::SourceError| CliError::usage(e.to_string());
+    // Git sources see the whole repository; a directory below its root narrows them to that folder.
+    let git_read = h.read.clone().within(h.root);
+    let history = aimslint_git::walk(h.root, h.walk, &git_read, h.want).map_err(git_err)?;
+    if let Some(at) = &history.truncated_at {
+        eprintln!(
+            "warning: this is a shallow clone: history is truncated at {at}; findings before it are reported as found there (fetch more history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+        );
+    }
+    if history.commit_ids.is_empty() && history.base.is_none() {
+        eprintln!("note: no commits to check (the repository or range is empty)");
+    }
+    let reader = aimslint_git::BlobReader::new(h.root, h.read).map_err(git_err)?;
+    let cache = (!h.no_cache).then(|| {
+        let mut parts = h.engine.fingerprint();
+        parts.push(walk_label(h.walk));
+        parts.push(format!("{git_read:?}"));
+        parts.push(h.cache_key.clone());
+        parts.extend(history.base.as_ref().map(|b| b.id.clone()));
+        parts.push(history.truncated_at.clone().unwrap_or_default());
+        parts.push(history.commit_ids.join("\n"));
+        aimslint_engine::HistoryCache::new(history.git_dir(), &parts)
+    });
+    if let Some(kept) = cache.as_ref().and_then(aimslint_engine::HistoryCache::load) {
+        return Ok(kept);
+    }
+    let bar = progress_bar(h.no_progress);
+    let outcome = h
+        .engine
+        .check_history(&history, &reader, &|stage, n, total| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(n);
+                b.set_message(stage.to_string());
+            }
+        })
+        .map_err(git_err)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(c) = &cache
+        && let Err(e) = c.store(&outcome)
+    {
+        eprintln!("note: could not keep the result in the history cache: {e}");
+    }
+    Ok(outcome)
+}
+
+/// The history walk that `--range`, `--since`, `--all-history` or `--pre-push` ask for, if any.
+pub fn walk_of(
+    range: Option<&str>,
+    since: Option<&str>,
+    all_history: bool,
+    pre_push: bool,
+) -> Result<Option<aimslint_git::Walk>, CliError> {
+    use aimslint_git::Walk;
+    if let Some(r) = range {
+        if r.contains("...") {
+            return Err(CliError::usage(format!(
+                "`{r}`: write the range with two dots (BASE..HEAD); history is judged along HEAD's first-parent line from BASE"
+            )));
+        }
+        let (base, head) = match r.split_once("..") {
+            Some((b, h)) => (
+                b.trim_end_matches('.'),
+                if h.is_empty() { "HEAD" } else { h },
+            ),
+            None => (r, "HEAD"),
+        };
+        if base.is_empty() {
+            return Err(CliError::usage(format!("`{r}`: a range is BASE..HEAD")));
+        }
+        return Ok(Some(Walk::Range {
+            base: base.to_string(),
+            head: head.to_string(),
+        }));
+    }
+    if let Some(d) = since {
+        parse_date(d)?;
+        return Ok(Some(Walk::Since {
+            date: d.to_string(),
+            head: "HEAD".into(),
+        }));
+    }
+    if all_history {
+        return Ok(Some(Walk::All {
+            head: "HEAD".into(),
+        }));
+    }
+    if pre_push {
+        let to = std::env::var("PRE_COMMIT_TO_REF").unwrap_or_else(|_| "HEAD".into());
+        let from = std::env::var("PRE_COMMIT_FROM_REF").unwrap_or_default();
+        if from.is_empty() || from.chars().all(|c| c == '0') {
+            // A new branch: no remote base to compare with; walk what is not on any remote.
+            return Ok(Some(Walk::All { head: to }));
+        }
+        return Ok(Some(Walk::Range {
+            base: from,
+            head: to,
+        }));
+    }
+    Ok(None)
+}
+
+pub fn walk_label(w: &aimslint_git::Walk) -> String {
+    match w {
+        aimslint_git::Walk::Range { base, head } => format!("range {base}..{head}"),
+        aimslint_git::Walk::Since { date, head } => format!("since {date} to {head}"),
+        aimslint_git::Walk::All { head } => format!("all history to {head}"),
+    }
+}
+
+/// A progress bar on stderr, only on a terminal and never in CI.
+fn progress_bar(disabled: bool) -> Option<indicatif::ProgressBar> {
+    if disabled || std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg:16} {bar:40} {pos}/{len} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }

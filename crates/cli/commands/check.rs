@@ -4,7 +4,7 @@ use std::path::Path;
 
 use aimslint_engine::{Engine, EngineOptions, Selection, load_config};
 
-use crate::run::to_snapshot;
+use crate::run::{to_snapshot, walk_label};
 use aimslint_packs::Severity;
 
 use crate::args::{CheckArgs, FailOn, OutputFormat};
@@ -76,49 +76,16 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     // Git sources see the whole repository; a directory below its root narrows them to that folder.
     let git_read = read.clone().within(&root);
     let (mut outcome, source) = if let Some(walk) = history_walk(&args)? {
-        let history = aimslint_git::walk(&root, &walk, &git_read, &want).map_err(git_err)?;
-        if let Some(at) = &history.truncated_at {
-            eprintln!(
-                "warning: this is a shallow clone: history is truncated at {at}; findings before it are reported as found there (fetch more history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
-            );
-        }
-        if history.commit_ids.is_empty() && history.base.is_none() {
-            eprintln!("note: no commits to check (the repository or range is empty)");
-        }
-        let reader = aimslint_git::BlobReader::new(&root, &read).map_err(git_err)?;
-        let cache = (!args.no_cache).then(|| {
-            let mut parts = engine.fingerprint();
-            parts.push(walk_label(&walk));
-            parts.push(format!("{git_read:?}"));
-            parts.push(args.path_filter.join("\n"));
-            parts.extend(history.base.as_ref().map(|b| b.id.clone()));
-            parts.push(history.truncated_at.clone().unwrap_or_default());
-            parts.push(history.commit_ids.join("\n"));
-            aimslint_engine::HistoryCache::new(history.git_dir(), &parts)
-        });
-        let outcome = match cache.as_ref().and_then(aimslint_engine::HistoryCache::load) {
-            Some(kept) => kept,
-            None => {
-                let bar = progress_bar(args.no_progress);
-                let outcome = engine.check_history(&history, &reader, &|stage, n, total| {
-                    if let Some(b) = &bar {
-                        b.set_length(total);
-                        b.set_position(n);
-                        b.set_message(stage.to_string());
-                    }
-                });
-                let outcome = outcome.map_err(git_err)?;
-                if let Some(b) = bar {
-                    b.finish_and_clear();
-                }
-                if let Some(c) = &cache
-                    && let Err(e) = c.store(&outcome)
-                {
-                    eprintln!("note: could not keep the result in the history cache: {e}");
-                }
-                outcome
-            }
-        };
+        let outcome = crate::run::check_history(&crate::run::HistoryRun {
+            root: &root,
+            engine: &engine,
+            read: &read,
+            walk: &walk,
+            want: &want,
+            cache_key: args.path_filter.join("\n"),
+            no_cache: args.no_cache,
+            no_progress: args.no_progress,
+        })?;
         (outcome, walk_label(&walk))
     } else if let Some(rev) = &args.rev
         && !aimslint_git::has_commits(&root).map_err(git_err)?
@@ -351,76 +318,12 @@ fn explicit_paths(root: &Path, paths: &[std::path::PathBuf]) -> Result<HashSet<S
 
 /// The history walk the arguments ask for, if any.
 fn history_walk(args: &CheckArgs) -> Result<Option<aimslint_git::Walk>, CliError> {
-    use aimslint_git::Walk;
-    if let Some(r) = &args.range {
-        if r.contains("...") {
-            return Err(CliError::usage(format!(
-                "`{r}`: write the range with two dots (BASE..HEAD); history is judged along HEAD's first-parent line from BASE"
-            )));
-        }
-        let (base, head) = match r.split_once("..") {
-            Some((b, h)) => (
-                b.trim_end_matches('.'),
-                if h.is_empty() { "HEAD" } else { h },
-            ),
-            None => (r.as_str(), "HEAD"),
-        };
-        if base.is_empty() {
-            return Err(CliError::usage(format!("`{r}`: a range is BASE..HEAD")));
-        }
-        return Ok(Some(Walk::Range {
-            base: base.to_string(),
-            head: head.to_string(),
-        }));
-    }
-    if let Some(d) = &args.since {
-        parse_date(d)?;
-        return Ok(Some(Walk::Since {
-            date: d.clone(),
-            head: "HEAD".into(),
-        }));
-    }
-    if args.all_history {
-        return Ok(Some(Walk::All {
-            head: "HEAD".into(),
-        }));
-    }
-    if args.pre_push {
-        let to = std::env::var("PRE_COMMIT_TO_REF").unwrap_or_else(|_| "HEAD".into());
-        let from = std::env::var("PRE_COMMIT_FROM_REF").unwrap_or_default();
-        if from.is_empty() || from.chars().all(|c| c == '0') {
-            // A new branch: no remote base to compare with; walk what is not on any remote.
-            return Ok(Some(Walk::All { head: to }));
-        }
-        return Ok(Some(Walk::Range {
-            base: from,
-            head: to,
-        }));
-    }
-    Ok(None)
-}
-
-fn walk_label(w: &aimslint_git::Walk) -> String {
-    match w {
-        aimslint_git::Walk::Range { base, head } => format!("range {base}..{head}"),
-        aimslint_git::Walk::Since { date, head } => format!("since {date} to {head}"),
-        aimslint_git::Walk::All { head } => format!("all history to {head}"),
-    }
-}
-
-/// A progress bar on stderr, only on a terminal and never in CI.
-fn progress_bar(disabled: bool) -> Option<indicatif::ProgressBar> {
-    if disabled || std::env::var_os("CI").is_some() || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg:16} {bar:40} {pos}/{len} {elapsed}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(bar)
+    crate::run::walk_of(
+        args.range.as_deref(),
+        args.since.as_deref(),
+        args.all_history,
+        args.pre_push,
+    )
 }
 
 fn path_filter(globs: &[String]) -> Result<Option<aimslint_packs::GlobMatcher>, CliError> {

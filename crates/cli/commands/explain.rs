@@ -92,10 +92,10 @@ const CORE: &[Core] = &[
     },
     Core {
         code: "AL012",
-        title: "Statement of Applicability exclusion not justified",
+        title: "Statement of Applicability entry that cannot stand",
         severity: "error",
-        what: "A `[soa.exclude]` entry of aimslint.toml has no justification, or names no Annex A control that can be excluded (an unknown id, a group such as `A.7`, or a clause, which is never optional).",
-        fix: "Name one Annex A control (`\"iso42001:A.10.4\" = \"…\"`) and say why it does not apply to your AI management system.",
+        what: "A `[soa.exclude]` entry of aimslint.toml has no justification, or names no Annex A control that can be excluded (an unknown id, a group such as `A.7`, or a clause, which is never optional); or a `[soa.control]` table names no control of the catalogue, a group, or a control that `[soa.exclude]` also excludes.",
+        fix: "Name one Annex A control (`\"iso42001:A.10.4\" = \"…\"`) and say why it does not apply to your AI management system; declare owner and state only for controls that apply.",
     },
     Core {
         code: "AL013",

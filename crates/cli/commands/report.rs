@@ -12,7 +12,7 @@ use crate::common::{CliError, find_root, parse_date};
 use crate::exit;
 use crate::report_args::{
     CrosswalkArgs, CrosswalkFormat, DiffArgs, DiffFormat, ReportArgs, ReportCommand, ReportCommon,
-    SoaArgs, SoaFormat,
+    ReportFailOn, ReportSource, SoaArgs, SoaFormat,
 };
 use crate::run::{Lint, write_output};
 
@@ -71,21 +71,32 @@ fn frameworks(lint: &Lint, common: &ReportCommon) -> Vec<String> {
     found
 }
 
+fn fail_on(common: &ReportCommon) -> aimslint_packs::Severity {
+    match common.fail_on {
+        ReportFailOn::Error => aimslint_packs::Severity::Error,
+        ReportFailOn::Warning => aimslint_packs::Severity::Warning,
+        ReportFailOn::Info => aimslint_packs::Severity::Info,
+    }
+}
+
 fn derive(
     lint: &Lint,
     outcome: &Outcome,
     frameworks: &[String],
     stamps: &Stamps,
     as_of: &str,
+    common: &ReportCommon,
 ) -> Posture {
     posture::derive(&posture::Input {
         outcome,
         packs: &lint.packs,
         exclusions: &lint.config.soa_exclude,
+        declared: &lint.config.soa_controls,
         active_rules: &lint.active_rules(),
         stamps,
         frameworks,
         as_of,
+        fail_on: fail_on(common),
     })
 }
 
@@ -103,8 +114,10 @@ fn stamps(lint: &Lint, outcome: &Outcome) -> Stamps {
     Stamps { head, clean }
 }
 
-fn lint_worktree(
+/// Lint what the report judges: the working tree, one revision, or a history walk.
+fn lint_source(
     common: &ReportCommon,
+    source: &ReportSource,
     with_frameworks: bool,
 ) -> Result<(Lint, Outcome), CliError> {
     let root = root_of(common)?;
@@ -115,7 +128,31 @@ fn lint_worktree(
         Vec::new()
     };
     let lint = Lint::new(&root, config, &common.packs, &extra, as_of(common)?)?;
-    let outcome = lint.worktree()?;
+    let walk = crate::run::walk_of(
+        source.range.as_deref(),
+        source.since.as_deref(),
+        source.all_history,
+        false,
+    )?;
+    let outcome = if let Some(walk) = walk {
+        let want = |p: &str| lint.engine.is_candidate(p);
+        crate::run::check_history(&crate::run::HistoryRun {
+            root: &lint.root,
+            engine: &lint.engine,
+            read: &lint.read,
+            walk: &walk,
+            want: &want,
+            cache_key: String::new(),
+            no_cache: source.no_cache,
+            no_progress: true,
+        })?
+    } else if let Some(rev) = &source.rev {
+        let meta = aimslint_git::commit_meta(&lint.root, rev)
+            .map_err(|e| CliError::usage(format!("{rev}: {e}")))?;
+        lint.revision(&meta, as_of(common)?)?
+    } else {
+        lint.worktree()?
+    };
     Ok((lint, outcome))
 }
 
@@ -124,10 +161,11 @@ fn posture_of_worktree<'a>(
     lint: &'a Lint,
     outcome: &Outcome,
     frameworks: &[String],
+    common: &ReportCommon,
 ) -> (Posture, RunInfo<'a>) {
     let stamps = stamps(lint, outcome);
     let as_of = lint.as_of.to_string();
-    let posture = derive(lint, outcome, frameworks, &stamps, &as_of);
+    let posture = derive(lint, outcome, frameworks, &stamps, &as_of, common);
     let info = RunInfo {
         tool_version: env!("CARGO_PKG_VERSION"),
         packs: &lint.packs,
@@ -138,7 +176,7 @@ fn posture_of_worktree<'a>(
 }
 
 fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
-    let (lint, outcome) = lint_worktree(&args.common, true)?;
+    let (lint, outcome) = lint_source(&args.common, &args.source, true)?;
     let frameworks = frameworks(&lint, &args.common);
     if frameworks.is_empty() {
         return Err(CliError::usage(format!(
@@ -146,7 +184,7 @@ fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
             DEFAULT_FRAMEWORKS.join(", ")
         )));
     }
-    let (posture, info) = posture_of_worktree(&lint, &outcome, &frameworks);
+    let (posture, info) = posture_of_worktree(&lint, &outcome, &frameworks, &args.common);
     let format = match args.format {
         CrosswalkFormat::Md => PostureFormat::Md,
         CrosswalkFormat::Html => PostureFormat::Html,
@@ -160,8 +198,8 @@ fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
 }
 
 fn soa(args: SoaArgs) -> Result<i32, CliError> {
-    let (lint, outcome) = lint_worktree(&args.common, false)?;
-    let (posture, info) = posture_of_worktree(&lint, &outcome, &[]);
+    let (lint, outcome) = lint_source(&args.common, &args.source, false)?;
+    let (posture, info) = posture_of_worktree(&lint, &outcome, &[], &args.common);
     let format = match args.format {
         SoaFormat::Md => PostureFormat::Md,
         SoaFormat::Html => PostureFormat::Html,
@@ -193,7 +231,14 @@ fn posture_at(
     let outcome = lint.revision(&meta, as_of)?;
     let frameworks = frameworks(&lint, common);
     let judged = as_of.map_or_else(|| meta.date.clone(), |d| d.to_string());
-    let posture = derive(&lint, &outcome, &frameworks, &Stamps::default(), &judged);
+    let posture = derive(
+        &lint,
+        &outcome,
+        &frameworks,
+        &Stamps::default(),
+        &judged,
+        common,
+    );
     let short: String = meta.id.chars().take(7).collect();
     Ok((
         posture,

@@ -55,6 +55,18 @@ struct RawRules {
 struct RawSoa {
     #[serde(default)]
     exclude: BTreeMap<String, Spanned<String>>,
+    /// Per applicable control: why it is included, who owns it, how far it is implemented.
+    #[serde(default)]
+    control: BTreeMap<String, Spanned<RawSoaControl>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSoaControl {
+    justification: Option<String>,
+    owner: Option<String>,
+    state: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +122,54 @@ pub struct SoaExclusion {
     pub span: (usize, usize),
 }
 
+/// How far an organisation says it has implemented a control (`[soa.control."…"] state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImplementationState {
+    Implemented,
+    Partial,
+    Planned,
+    NotImplemented,
+}
+
+impl ImplementationState {
+    pub const ALL: [ImplementationState; 4] = [
+        ImplementationState::Implemented,
+        ImplementationState::Partial,
+        ImplementationState::Planned,
+        ImplementationState::NotImplemented,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImplementationState::Implemented => "implemented",
+            ImplementationState::Partial => "partial",
+            ImplementationState::Planned => "planned",
+            ImplementationState::NotImplemented => "not-implemented",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ImplementationState> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// What the organisation declares about one applicable control for its Statement of Applicability:
+/// `[soa.control."iso42001:A.6.2.8"]` with `justification`, `owner`, `state` and `date`.
+#[derive(Debug, Clone)]
+pub struct SoaControl {
+    pub control: String,
+    /// Why the control is included.
+    pub justification: Option<String>,
+    pub owner: Option<String>,
+    pub state: Option<ImplementationState>,
+    /// When the state was last assessed (or, for `planned`, when it is due).
+    pub date: Option<jiff::civil::Date>,
+    /// The 1-based line of its table in aimslint.toml, and its byte range.
+    pub line: usize,
+    pub span: (usize, usize),
+}
+
 /// The parsed configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -128,6 +188,7 @@ pub struct Config {
     /// `[rules.sections]`: titles added to a `section` rule's own, per rule id, with where.
     pub section_titles: BTreeMap<String, (Vec<String>, std::ops::Range<usize>)>,
     pub soa_exclude: Vec<SoaExclusion>,
+    pub soa_controls: Vec<SoaControl>,
     pub waivers: Vec<Waiver>,
     pub exclude: Vec<String>,
     pub max_file_bytes: Option<usize>,
@@ -315,6 +376,36 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         cfg.soa_exclude.push(SoaExclusion {
             control,
             justification: just.into_inner(),
+            line: line_of(text, span.start),
+            span: (span.start, span.end),
+        });
+    }
+    for (control, decl) in raw.soa.control {
+        let span = decl.span();
+        let decl = decl.into_inner();
+        let state = decl.state.and_then(|st| {
+            let parsed = ImplementationState::parse(st.get_ref());
+            if parsed.is_none() {
+                errors.push(err(
+                    Some(st.span()),
+                    "state must be implemented, partial, planned or not-implemented".into(),
+                ));
+            }
+            parsed
+        });
+        let date = decl.date.and_then(|d| {
+            let parsed = jiff::civil::Date::strptime("%Y-%m-%d", d.get_ref()).ok();
+            if parsed.is_none() {
+                errors.push(err(Some(d.span()), "date must be a date YYYY-MM-DD".into()));
+            }
+            parsed
+        });
+        cfg.soa_controls.push(SoaControl {
+            control,
+            justification: decl.justification.filter(|j| !j.trim().is_empty()),
+            owner: decl.owner.filter(|o| !o.trim().is_empty()),
+            state,
+            date,
             line: line_of(text, span.start),
             span: (span.start, span.end),
         });

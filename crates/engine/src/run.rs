@@ -89,6 +89,7 @@ pub struct Engine {
     pub(crate) options: EngineOptions,
     waivers: Vec<Waiver>,
     soa_exclude: Vec<crate::config::SoaExclusion>,
+    soa_controls: Vec<crate::config::SoaControl>,
     pub(crate) config_file: Option<String>,
     pub(crate) config_text: Arc<str>,
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
@@ -197,6 +198,7 @@ impl Engine {
             options,
             waivers: config.waivers.clone(),
             soa_exclude: config.soa_exclude.clone(),
+            soa_controls: config.soa_controls.clone(),
             config_file: config.file.clone(),
             config_text: Arc::from(config.text.as_str()),
             cache: Mutex::new(HashMap::new()),
@@ -1009,15 +1011,26 @@ impl Engine {
             })
     }
 
-    /// AL012: `[soa.exclude]` entries without a justification or naming no excludable control.
+    /// AL012: `[soa.exclude]` entries without a justification or naming no excludable control, and
+    /// `[soa.control]` declarations naming no control or one also excluded.
     pub(crate) fn soa_findings(&self) -> Vec<Finding> {
         match &self.config_file {
-            Some(cfg) => crate::soa::exclusion_findings(
-                &self.packs,
-                cfg,
-                &self.config_text,
-                &self.soa_exclude,
-            ),
+            Some(cfg) => {
+                let mut out = crate::soa::exclusion_findings(
+                    &self.packs,
+                    cfg,
+                    &self.config_text,
+                    &self.soa_exclude,
+                );
+                out.extend(crate::soa::declaration_findings(
+                    &self.packs,
+                    cfg,
+                    &self.config_text,
+                    &self.soa_controls,
+                    &self.soa_exclude,
+                ));
+                out
+            }
             None => Vec::new(),
         }
     }

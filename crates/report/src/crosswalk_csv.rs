@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::posture::Posture;
+use crate::posture::{Posture, Status};
 
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 16] = [
     "framework",
     "item",
     "item_title",
@@ -20,6 +20,7 @@ const HEADER: [&str; 15] = [
     "source",
     "control_status",
     "failing_rules",
+    "findings",
     "evidence",
 ];
 
@@ -39,7 +40,7 @@ pub fn write(p: &Posture, out: &mut dyn Write) -> io::Result<()> {
             ];
             if i.controls.is_empty() {
                 let mut r = item.to_vec();
-                r.extend(std::iter::repeat_n(String::new(), 7));
+                r.extend(std::iter::repeat_n(String::new(), 8));
                 row(out, &r)?;
             }
             for m in &i.controls {
@@ -52,7 +53,21 @@ pub fn write(p: &Posture, out: &mut dyn Write) -> io::Result<()> {
                     m.source.clone(),
                     m.status.to_string(),
                     c.map(|c| c.failing_rules.join("; ")).unwrap_or_default(),
-                    c.map(|c| c.evidence.join("; ")).unwrap_or_default(),
+                    // The findings behind a failing or warning control, each `RULE path:line`.
+                    c.filter(|c| matches!(c.status, Status::Failing | Status::Warning))
+                        .map(|c| {
+                            c.findings
+                                .iter()
+                                .filter(|f| !f.waived)
+                                .map(|f| format!("{} {}", f.rule, f.place()))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
+                    // No evidence for a control whose status says there is none.
+                    c.filter(|c| c.status != Status::NoEvidence)
+                        .map(|c| c.evidence.join("; "))
+                        .unwrap_or_default(),
                 ]);
                 row(out, &r)?;
             }

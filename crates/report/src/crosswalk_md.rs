@@ -33,7 +33,7 @@ pub fn write(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Result
     writeln!(out)?;
     writeln!(
         out,
-        "| control | title | status | rules | failing rules | evidence |"
+        "| control | title | status | rules | findings | evidence |"
     )?;
     writeln!(out, "|---|---|---|---|---|---|")?;
     for c in &p.controls {
@@ -68,7 +68,7 @@ pub(crate) fn legend(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "A framework item takes the most severe status of the ISO/IEC 42001 controls it maps to; an item that maps to none is `manual`. Relations (NIST IR 8278): `=` equal, `⊂` subset-of, `⊃` superset-of, `∩` intersects-with. Evidence is `path@commit`, or `path@worktree` for a file not committed as it is."
+        "A framework item takes the most severe status of the ISO/IEC 42001 controls it maps to; an item that maps to none is `manual`. Relations (NIST IR 8278): `=` equal, `⊂` subset-of, `⊃` superset-of, `∩` intersects-with. Evidence is `path@commit`, or `path@worktree` for a file not committed as it is; a finding is `RULE path:line`, with `@commit` (the commit that introduced it) when the report judged history."
     )?;
     writeln!(out)
 }
@@ -143,13 +143,13 @@ fn framework(f: &FrameworkPosture, out: &mut dyn Write) -> io::Result<()> {
     if dated {
         writeln!(
             out,
-            "| item | title | applies from | status | ISO/IEC 42001 controls | failing rules | evidence |"
+            "| item | title | applies from | status | ISO/IEC 42001 controls | findings | evidence |"
         )?;
         writeln!(out, "|---|---|---|---|---|---|---|")?;
     } else {
         writeln!(
             out,
-            "| item | title | status | ISO/IEC 42001 controls | failing rules | evidence |"
+            "| item | title | status | ISO/IEC 42001 controls | findings | evidence |"
         )?;
         writeln!(out, "|---|---|---|---|---|---|")?;
     }
@@ -185,7 +185,7 @@ fn item_row(i: &ItemPosture, dated: bool, out: &mut dyn Write) -> io::Result<()>
         } else {
             controls.join("<br>")
         },
-        list(&i.failing_rules, ", "),
+        findings_cell(&i.findings),
         code_list(&i.evidence)
     )
 }
@@ -202,18 +202,44 @@ fn control_row(c: &ControlPosture, out: &mut dyn Write) -> io::Result<()> {
         cell(&c.title),
         status,
         rules_cell(&c.rules, c.status),
-        list(&c.failing_rules, ", "),
+        findings_cell(&c.findings),
         code_list(&c.evidence)
     )
 }
 
-/// The rules citing a control; a control no rule reads is `satisfied` on the presence of evidence
-/// alone, and says so.
+/// The rules citing a control; a control no rule reads says so.
 pub(crate) fn rules_cell(rules: &[String], status: Status) -> String {
-    if rules.is_empty() && status == Status::Satisfied {
-        "none: evidence present".into()
+    if rules.is_empty() && status == Status::EvidencePresent {
+        "none: not verified".into()
     } else {
         list(rules, ", ")
+    }
+}
+
+/// Each open finding as `RULE path:line` (`@commit` from history), with its severity when it is
+/// not an error; waived ones marked.
+pub(crate) fn findings_cell(findings: &[crate::posture::FindingRef]) -> String {
+    let shown: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let mut s = format!(
+                "{} `{}`",
+                f.rule,
+                f.place().replace('`', "'").replace('|', "\\|")
+            );
+            if f.severity != aimslint_packs::Severity::Error {
+                s.push_str(&format!(" ({})", f.severity.as_str()));
+            }
+            if f.waived {
+                s.push_str(" (waived)");
+            }
+            s
+        })
+        .collect();
+    if shown.is_empty() {
+        "–".into()
+    } else {
+        shown.join("<br>")
     }
 }
 
@@ -241,6 +267,7 @@ pub(crate) fn applies(i: &ItemPosture) -> String {
 pub(crate) fn status_cell(s: Status) -> String {
     match s {
         Status::Failing | Status::NoEvidence => format!("**{s}**"),
+        Status::Warning | Status::EvidencePresent => format!("*{s}*"),
         _ => s.to_string(),
     }
 }

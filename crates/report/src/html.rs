@@ -87,7 +87,7 @@ fn legend() -> String {
     for st in Status::ALL {
         let _ = write!(s, "<li>{} {}</li>", badge(st), esc(st.meaning()));
     }
-    s.push_str("</ul>\n<p class=\"dim\">A framework item takes the most severe status of the ISO/IEC 42001 controls it maps to (failing &gt; no-evidence &gt; waived &gt; satisfied &gt; manual &gt; not-applicable); an item that maps to none is manual. Relations (NIST IR 8278): = equal, ⊂ subset-of, ⊃ superset-of, ∩ intersects-with. Evidence is path@commit, or path@worktree for a file not committed as it is.</p>\n");
+    s.push_str("</ul>\n<p class=\"dim\">A framework item takes the most severe status of the ISO/IEC 42001 controls it maps to (failing &gt; no-evidence &gt; warning &gt; waived &gt; evidence-present &gt; satisfied &gt; manual &gt; not-applicable); an item that maps to none is manual. Relations (NIST IR 8278): = equal, ⊂ subset-of, ⊃ superset-of, ∩ intersects-with. Evidence is path@commit, or path@worktree for a file not committed as it is; a finding is RULE path:line, with @commit when the report judged history.</p>\n");
     s
 }
 
@@ -112,12 +112,30 @@ fn evidence_cell(ev: &[String]) -> String {
         .collect()
 }
 
-fn list_cell(items: &[String]) -> String {
-    if items.is_empty() {
-        "<span class=\"dim\">–</span>".into()
-    } else {
-        esc(&items.join(", "))
+/// Each finding as `RULE path:line` (`@commit` from history), its severity when not an error.
+fn findings_cell(findings: &[crate::posture::FindingRef]) -> String {
+    if findings.is_empty() {
+        return "<span class=\"dim\">–</span>".into();
     }
+    findings
+        .iter()
+        .map(|f| {
+            let mut note = String::new();
+            if f.severity != aimslint_packs::Severity::Error {
+                note.push_str(&format!(" ({})", f.severity.as_str()));
+            }
+            if f.waived {
+                note.push_str(" (waived)");
+            }
+            format!(
+                "<div title=\"{}\">{} <code>{}</code>{}</div>",
+                esc(&f.message),
+                esc(&f.rule),
+                esc(&f.place()),
+                esc(&note)
+            )
+        })
+        .collect()
 }
 
 pub fn write_crosswalk(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -224,7 +242,7 @@ pub fn write_crosswalk(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> 
                 esc(&applies(i)),
                 badge(i.status),
                 chips,
-                list_cell(&i.failing_rules),
+                findings_cell(&i.findings),
                 evidence_cell(&i.evidence)
             );
         }
@@ -237,7 +255,7 @@ pub fn write_crosswalk(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> 
 
 fn controls_table(controls: &[ControlPosture]) -> String {
     let mut b = String::from(
-        "<table class=\"controls\"><thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Rules</th><th>Failing rules</th><th>Evidence</th></tr></thead><tbody>\n",
+        "<table class=\"controls\"><thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Rules</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>\n",
     );
     for c in controls {
         let status = match &c.justification {
@@ -256,7 +274,7 @@ fn controls_table(controls: &[ControlPosture]) -> String {
             esc(&c.title),
             status,
             esc(&rules_cell(&c.rules, c.status)),
-            list_cell(&c.failing_rules),
+            findings_cell(&c.findings),
             evidence_cell(&c.evidence)
         );
     }
@@ -271,34 +289,55 @@ pub fn write_soa(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Re
     let mut b = String::new();
     let _ = write!(
         b,
-        "<section id=\"summary\">\n<h2>Summary</h2>\n<p>{} Annex A controls: {} applicable, {} excluded.</p>\n<div class=\"cards\">\n{}</div>\n{}</section>\n",
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<p>{} Annex A controls: {} applicable, {} excluded; {} with a declared state the evidence contradicts.</p>\n<div class=\"cards\">\n{}</div>\n{}</section>\n",
         sum.controls,
         sum.applicable,
         sum.excluded,
-        card("Implementation status", &sum.counts),
+        sum.claim_gaps,
+        card("Verdict", &sum.counts),
         legend()
     );
     b.push_str("<section id=\"soa\">\n<h2>Controls</h2>\n<div class=\"filters\">\n");
     b.push_str(&status_filters());
     b.push_str("\n<input type=\"search\" id=\"f-text\" placeholder=\"Filter by id, title, rule or file\" aria-label=\"Filter text\">\n<span id=\"count\"></span>\n</div>\n");
-    b.push_str("<table><thead><tr><th>Control</th><th>Title</th><th>Area</th><th>Applicable</th><th>Implementation status</th><th>Rules</th><th>Failing rules</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    b.push_str("<table><thead><tr><th>Control</th><th>Title</th><th>Area</th><th>Applicable</th><th>Owner</th><th>Declared state</th><th>Verdict</th><th>Findings</th><th>Rules</th><th>Evidence</th></tr></thead>\n<tbody>\n");
     for r in &rows {
-        let applicable = match r.justification {
-            Some(j) => format!("no: {}", esc(j)),
-            None => "yes".into(),
+        let applicable = match (r.justification, r.inclusion) {
+            (Some(j), _) => format!("no: {}", esc(j)),
+            (None, Some(i)) if r.inclusion_default => {
+                format!("yes: {} <span class=\"dim\">(default)</span>", esc(i))
+            }
+            (None, Some(i)) => format!("yes: {}", esc(i)),
+            (None, None) => "yes".into(),
+        };
+        let declared = match (r.declared_state, r.declared_date) {
+            (Some(s), Some(d)) => format!("{} ({})", s.as_str(), esc(d)),
+            (Some(s), None) => s.as_str().to_string(),
+            _ => "<span class=\"dim\">–</span>".into(),
+        };
+        let verdict = match r.claim_gap {
+            Some(gap) => format!(
+                "{}<br><strong class=\"gap\">⚠ {}</strong>",
+                badge(r.status),
+                esc(gap)
+            ),
+            None => badge(r.status),
         };
         let _ = writeln!(
             b,
-            "<tr class=\"item\" data-status=\"{}\"><td class=\"id\">{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"ev\">{}</td></tr>",
+            "<tr class=\"item\" data-status=\"{}\"><td class=\"id\">{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"ev\">{}</td></tr>",
             r.status,
             esc(short(r.id)),
             esc(r.title),
             esc(r.area),
             esc(&r.area_title),
             applicable,
-            badge(r.status),
+            r.owner
+                .map_or_else(|| "<span class=\"dim\">–</span>".to_string(), esc),
+            declared,
+            verdict,
+            findings_cell(r.findings),
             esc(&rules_cell(r.rules, r.status)),
-            list_cell(r.failing_rules),
             evidence_cell(r.evidence)
         );
     }

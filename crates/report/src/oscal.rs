@@ -117,10 +117,10 @@ pub fn write(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Result
                 .iter()
                 .map(|f| {
                     format!(
-                        "{} {}:{}: {}{}",
+                        "{} {} ({}): {}{}",
                         f.rule,
-                        f.path,
-                        f.line,
+                        f.place(),
+                        f.severity.as_str(),
                         f.message,
                         if f.waived { " (waived)" } else { "" }
                     )
@@ -134,11 +134,36 @@ pub fn write(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Result
             Status::Failing => ("not-satisfied", "fail"),
             _ => ("not-satisfied", "other"),
         };
+        // What the organisation declares in [soa.control], beside what the evidence shows.
+        let mut props = vec![prop("status", c.status.as_str())];
+        if let Some(st) = c.declared_state {
+            props.push(prop("declared-implementation-state", st.as_str()));
+        }
+        if let Some(d) = &c.declared_date {
+            props.push(prop("declared-implementation-date", d));
+        }
+        if let Some(o) = &c.owner {
+            props.push(prop("owner", o));
+        }
+        let mut description = format!("aimslint status `{}`: {}.", c.status, c.status.meaning());
+        if let Some(i) = &c.inclusion {
+            description.push_str(&format!(
+                " Included{}: {i}",
+                if c.inclusion_default {
+                    " (default)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if let Some(gap) = &c.claim_gap {
+            description.push_str(&format!(" Gap: {gap}."));
+        }
         findings.push(json!({
             "uuid": ids.of(&format!("finding|{id}")),
             "title": format!("{id} {}", c.title),
-            "description": format!("aimslint status `{}`: {}.", c.status, c.status.meaning()),
-            "props": [prop("status", c.status.as_str())],
+            "description": description,
+            "props": props,
             "target": {
                 "type": "objective-id",
                 "target-id": id,
@@ -199,7 +224,7 @@ fn observation_text(c: &ControlPosture) -> String {
     format!(
         "Rules {} checked {} evidence file{} of kinds {}: {} finding{}{}.",
         if c.rules.is_empty() {
-            "(none: evidence presence only)".to_string()
+            "(none: evidence presence only, not verified)".to_string()
         } else {
             c.rules.join(", ")
         },

@@ -7,21 +7,27 @@
 //! An ISO/IEC 42001 control is, in this order:
 //! 1. `not-applicable`: excluded in `[soa.exclude]` with a justification;
 //! 2. `manual`: a process control, with no evidence kinds and no rule that cites it;
-//! 3. `failing`: a finding that is not waived, of a rule that cites it, or a file of the kinds it
-//!    reads that cannot be parsed;
-//! 4. `waived`: findings exist, and all are waived;
-//! 5. `no-evidence`: no checked file of the kinds its rules read (of its evidence kinds, when no rule
+//! 3. `failing`: a finding at or above the failing severity (`error` unless `--fail-on` says
+//!    otherwise, as for `check`) that is not waived, of a rule that cites it; or a file of the kinds
+//!    its rules read that could not be read, so that those rules could not run on it;
+//! 4. `warning`: findings below the failing severity (warnings) that are not waived, and none above;
+//! 5. `waived`: findings exist, and all are waived;
+//! 6. `no-evidence`: no checked file of the kinds its rules read (of its evidence kinds, when no rule
 //!    cites it);
-//! 6. `satisfied`: otherwise: the rules ran on at least one file and found nothing.
+//! 7. `evidence-present`: files of its evidence kinds exist, but no rule checks them: aimslint
+//!    verified nothing about the control, only that its evidence is there;
+//! 8. `satisfied`: otherwise: its rules ran on at least one file of the kinds they read and found
+//!    nothing.
 //!
 //! A framework item (a NIST subcategory, an EU article or Annex IV point, or a group the crosswalk maps
 //! as a whole, such as Annex IV) takes the most severe status
-//! of the ISO controls it maps to, in the order of [`Status`]: failing > no-evidence > waived >
-//! satisfied > manual > not-applicable. An item that maps to no control is `manual`.
+//! of the ISO controls it maps to, in the order of [`Status`]: failing > no-evidence > warning >
+//! waived > evidence-present > satisfied > manual > not-applicable. An item that maps to no control
+//! is `manual`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aimslint_engine::{ArtifactStatus, Outcome, SoaExclusion};
+use aimslint_engine::{ArtifactStatus, ImplementationState, Outcome, SoaControl, SoaExclusion};
 use aimslint_packs::{Control, PackSet, Relation, Severity};
 use serde::Serialize;
 
@@ -36,17 +42,21 @@ pub enum Status {
     NotApplicable,
     Manual,
     Satisfied,
+    EvidencePresent,
     Waived,
+    Warning,
     NoEvidence,
     Failing,
 }
 
 impl Status {
     /// Most severe first: the order of columns and legends.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 8] = [
         Status::Failing,
         Status::NoEvidence,
+        Status::Warning,
         Status::Waived,
+        Status::EvidencePresent,
         Status::Satisfied,
         Status::Manual,
         Status::NotApplicable,
@@ -57,7 +67,9 @@ impl Status {
             Status::NotApplicable => "not-applicable",
             Status::Manual => "manual",
             Status::Satisfied => "satisfied",
+            Status::EvidencePresent => "evidence-present",
             Status::Waived => "waived",
+            Status::Warning => "warning",
             Status::NoEvidence => "no-evidence",
             Status::Failing => "failing",
         }
@@ -66,10 +78,20 @@ impl Status {
     /// One line for legends.
     pub fn meaning(self) -> &'static str {
         match self {
-            Status::Failing => "a rule citing the control found a gap that is not waived",
+            Status::Failing => {
+                "a rule citing the control found a gap that is not waived, or could not read a file of its evidence"
+            }
             Status::NoEvidence => "no evidence file of the kinds its rules read exists",
+            Status::Warning => {
+                "a rule citing the control found a gap of warning severity (failing only with --fail-on warning)"
+            }
             Status::Waived => "every finding is covered by a waiver that has not expired",
-            Status::Satisfied => "its rules ran on evidence and found nothing",
+            Status::EvidencePresent => {
+                "files of its evidence kinds exist, but no rule checks them: not verified by aimslint"
+            }
+            Status::Satisfied => {
+                "rules citing it ran on evidence of the kinds they read and found nothing"
+            }
             Status::Manual => "a process control no repository file can show: check it by hand",
             Status::NotApplicable => {
                 "excluded in the Statement of Applicability, with its justification"
@@ -90,8 +112,11 @@ pub struct Facts {
     pub excluded: bool,
     pub has_rules: bool,
     pub has_evidence_kinds: bool,
-    /// Findings that are not waived (including files of its kinds that could not be parsed).
+    /// Findings that are not waived, at or above the failing severity (including files of its
+    /// kinds that could not be read).
     pub open_findings: usize,
+    /// Findings that are not waived, below the failing severity but at least warnings.
+    pub open_warnings: usize,
     pub waived_findings: usize,
     /// Checked files of the kinds its rules read (its evidence kinds when it has no rules).
     pub checked_files: usize,
@@ -105,10 +130,14 @@ pub fn control_status(f: &Facts) -> Status {
         Status::Manual
     } else if f.open_findings > 0 {
         Status::Failing
+    } else if f.open_warnings > 0 {
+        Status::Warning
     } else if f.waived_findings > 0 {
         Status::Waived
     } else if f.checked_files == 0 {
         Status::NoEvidence
+    } else if !f.has_rules {
+        Status::EvidencePresent
     } else {
         Status::Satisfied
     }
@@ -147,6 +176,8 @@ pub struct Input<'a> {
     pub outcome: &'a Outcome,
     pub packs: &'a PackSet,
     pub exclusions: &'a [SoaExclusion],
+    /// `[soa.control]`: inclusion justification, owner and implementation state per control.
+    pub declared: &'a [SoaControl],
     /// Ids of the rules that ran (after `select` and `ignore`).
     pub active_rules: &'a BTreeSet<String>,
     pub stamps: &'a Stamps,
@@ -154,6 +185,9 @@ pub struct Input<'a> {
     pub frameworks: &'a [String],
     /// The date of judgement, `YYYY-MM-DD`: whether each EU item applies yet.
     pub as_of: &'a str,
+    /// The least severity that makes a control failing (`error` by default, as `check --fail-on`);
+    /// open findings below it, down to warnings, make it `warning`.
+    pub fail_on: Severity,
 }
 
 /// A finding as the posture cites it.
@@ -163,8 +197,27 @@ pub struct FindingRef {
     pub severity: Severity,
     pub path: String,
     pub line: usize,
+    /// The commit that introduced it, for a finding from history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     pub message: String,
     pub waived: bool,
+}
+
+impl FindingRef {
+    /// `path:line`, and `@commit` (short) for a finding from history: where an auditor looks.
+    pub fn place(&self) -> String {
+        let mut s = format!(
+            "{}:{}",
+            aimslint_artifacts::quote_path(&self.path),
+            self.line
+        );
+        if let Some(c) = &self.commit {
+            s.push('@');
+            s.extend(c.chars().take(7));
+        }
+        s
+    }
 }
 
 /// One ISO/IEC 42001 control with its status.
@@ -180,6 +233,22 @@ pub struct ControlPosture {
     pub status: Status,
     /// The exclusion's justification, when not applicable.
     pub justification: Option<String>,
+    /// Why an applicable control is included: from `[soa.control]`, else the control's own
+    /// description (`inclusion_default`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inclusion: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub inclusion_default: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The implementation state the organisation declares, and its date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_state: Option<ImplementationState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_date: Option<String>,
+    /// A declared state the evidence contradicts ("declared implemented, but failing").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_gap: Option<String>,
     /// Artifact kinds whose files decide the status.
     pub kinds: Vec<String>,
     /// Rules that cite it and ran on the tree (history rules, which judge commits, are left out).
@@ -224,7 +293,11 @@ pub struct ItemPosture {
     pub status: Status,
     pub controls: Vec<Mapping>,
     pub failing_rules: Vec<String>,
+    /// The files its controls were judged on; none when it is `no-evidence`.
     pub evidence: Vec<String>,
+    /// The findings behind a `failing` or `warning` status (those of its controls that are not
+    /// waived), each traceable to its file and line.
+    pub findings: Vec<FindingRef>,
 }
 
 /// Counts per status, every status present.
@@ -355,38 +428,77 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         .iter()
         .filter(|a| a.status == ArtifactStatus::Checked && of_kind(&a.kind))
         .collect();
-    let broken: BTreeSet<&str> = input
+    // Files of its kinds that could not be read: its rules could not run on them.
+    let broken: Vec<_> = input
         .outcome
         .artifacts
         .iter()
         .filter(|a| a.status == ArtifactStatus::Error && of_kind(&a.kind))
-        .map(|a| a.path.as_str())
         .collect();
+    let broken_paths: BTreeSet<&str> = broken.iter().map(|a| a.path.as_str()).collect();
     let mut findings: Vec<FindingRef> = input
         .outcome
         .findings
         .iter()
+        // A finding from history that ended (fixed, or its file removed or unreadable) before the
+        // last commit walked no longer stands.
+        .filter(|f| f.fixed_in.is_none() && f.removed_in.is_none() && f.obscured_in.is_none())
         .filter(|f| {
-            f.controls.contains(&q) || (f.controls.is_empty() && broken.contains(f.path.as_str()))
+            f.controls.contains(&q)
+                || (f.controls.is_empty() && broken_paths.contains(f.path.as_str()))
         })
         .map(|f| FindingRef {
             rule: f.rule.clone(),
             severity: f.severity,
             path: f.path.clone(),
             line: f.line,
-            message: f.message.clone(),
+            commit: f.commit.clone(),
+            message: match broken
+                .iter()
+                .find(|a| a.path == f.path && f.controls.is_empty())
+            {
+                // A core diagnostic: say which of the control's rules it kept from running.
+                Some(a) => {
+                    let kept: Vec<&str> = rules
+                        .iter()
+                        .copied()
+                        .filter(|r| {
+                            input.packs.rule(r).is_some_and(|r| {
+                                a.kind.as_ref().is_some_and(|k| r.kinds.contains(k))
+                            })
+                        })
+                        .collect();
+                    if kept.is_empty() {
+                        f.message.clone()
+                    } else {
+                        format!("{} (so {} could not run on it)", f.message, kept.join(", "))
+                    }
+                }
+                None => f.message.clone(),
+            },
             waived: f.waived.is_some(),
         })
         .collect();
     findings.sort();
-    let open = findings.iter().filter(|f| !f.waived).count();
+    let open = |f: &&FindingRef| !f.waived;
+    let failing = findings
+        .iter()
+        .filter(open)
+        .filter(|f| f.severity >= input.fail_on)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(open)
+        .filter(|f| f.severity < input.fail_on && f.severity >= Severity::Warning)
+        .count();
     let status = control_status(&Facts {
         excluded: justification.is_some(),
         has_rules: !rules.is_empty(),
         has_evidence_kinds: !c.evidence.is_empty(),
-        open_findings: open,
-        waived_findings: findings.len() - open,
-        checked_files: checked.len(),
+        open_findings: failing,
+        open_warnings: warnings,
+        waived_findings: findings.iter().filter(|f| f.waived).count(),
+        checked_files: checked.len() + broken.len(),
     });
     if status == Status::NotApplicable {
         // Excluded: what its rules found is reported under the other controls they cite.
@@ -394,11 +506,13 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
     }
     let failing_rules: BTreeSet<String> = findings
         .iter()
-        .filter(|f| !f.waived)
+        .filter(|f| !f.waived && f.severity >= input.fail_on)
         .map(|f| f.rule.clone())
         .collect();
+    // The files it was judged on, those that could not be read among them.
     let mut evidence: Vec<String> = checked
         .iter()
+        .chain(broken.iter())
         .filter(|_| status != Status::NotApplicable)
         .map(|a| {
             format!(
@@ -410,7 +524,33 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         .collect();
     evidence.sort();
     evidence.dedup();
+    let declared = input.declared.iter().find(|d| d.control == q);
+    let applicable = status != Status::NotApplicable;
+    let declared_state = declared.and_then(|d| d.state).filter(|_| applicable);
+    let claim_gap = match (declared_state, status) {
+        (
+            Some(s @ (ImplementationState::Implemented | ImplementationState::Partial)),
+            Status::Failing | Status::NoEvidence,
+        ) => Some(format!("declared {}, but {status}", s.as_str())),
+        _ => None,
+    };
+    let inclusion = declared.and_then(|d| d.justification.clone());
     ControlPosture {
+        inclusion_default: applicable && inclusion.is_none(),
+        inclusion: if applicable {
+            inclusion.or_else(|| Some(c.description.clone()))
+        } else {
+            None
+        },
+        owner: declared
+            .and_then(|d| d.owner.clone())
+            .filter(|_| applicable),
+        declared_state,
+        declared_date: declared
+            .and_then(|d| d.date)
+            .filter(|_| applicable)
+            .map(|d| d.to_string()),
+        claim_gap,
         id: q,
         title: c.title.clone(),
         kind: c.kind.clone(),
@@ -478,10 +618,25 @@ fn framework_posture(
                 .iter()
                 .flat_map(|c| c.failing_rules.iter().cloned())
                 .collect();
-            let evidence: BTreeSet<String> = mapped
-                .iter()
-                .flat_map(|c| c.evidence.iter().cloned())
-                .collect();
+            let status = item_status(mappings.iter().map(|m| m.status));
+            let evidence: BTreeSet<String> = if status == Status::NoEvidence {
+                BTreeSet::new()
+            } else {
+                mapped
+                    .iter()
+                    .flat_map(|c| c.evidence.iter().cloned())
+                    .collect()
+            };
+            let findings: BTreeSet<FindingRef> =
+                if matches!(status, Status::Failing | Status::Warning) {
+                    mapped
+                        .iter()
+                        .filter(|c| matches!(c.status, Status::Failing | Status::Warning))
+                        .flat_map(|c| c.findings.iter().filter(|f| !f.waived).cloned())
+                        .collect()
+                } else {
+                    BTreeSet::new()
+                };
             ItemPosture {
                 id: q,
                 title: c.title.clone(),
@@ -492,10 +647,11 @@ fn framework_posture(
                 applies_from: c.applies_from.clone(),
                 applies_status: c.applies_status.clone(),
                 applies_source: c.applies_source.clone(),
-                status: item_status(mappings.iter().map(|m| m.status)),
+                status,
                 controls: mappings,
                 failing_rules: failing_rules.into_iter().collect(),
                 evidence: evidence.into_iter().collect(),
+                findings: findings.into_iter().collect(),
             }
         })
         .collect();
@@ -575,12 +731,26 @@ mod tests {
             ..facts()
         };
         assert_eq!(control_status(&nothing), Status::NoEvidence);
-        // Evidence kinds and no rules: the presence of evidence decides.
+        // Warnings alone: their own status, below failing.
+        let warned = Facts {
+            open_warnings: 2,
+            waived_findings: 1,
+            ..facts()
+        };
+        assert_eq!(control_status(&warned), Status::Warning);
+        assert_eq!(
+            control_status(&Facts {
+                open_findings: 1,
+                ..warned
+            }),
+            Status::Failing
+        );
+        // Evidence kinds and no rules: evidence is present, but nothing verified it.
         let kinds_only = Facts {
             has_rules: false,
             ..facts()
         };
-        assert_eq!(control_status(&kinds_only), Status::Satisfied);
+        assert_eq!(control_status(&kinds_only), Status::EvidencePresent);
         assert_eq!(
             control_status(&Facts {
                 checked_files: 0,
@@ -597,6 +767,9 @@ mod tests {
         assert_eq!(item_status([NotApplicable]), NotApplicable);
         assert_eq!(item_status([NotApplicable, Manual]), Manual);
         assert_eq!(item_status([Manual, Satisfied]), Satisfied);
+        assert_eq!(item_status([Satisfied, EvidencePresent]), EvidencePresent);
+        assert_eq!(item_status([Waived, Warning]), Warning);
+        assert_eq!(item_status([Warning, NoEvidence]), NoEvidence);
         assert_eq!(item_status([Satisfied, Waived, Manual]), Waived);
         assert_eq!(item_status([Waived, NoEvidence]), NoEvidence);
         assert_eq!(item_status([NoEvidence, Failing, Satisfied]), Failing);
@@ -668,10 +841,12 @@ mod tests {
             outcome: &outcome,
             packs: &packs,
             exclusions: &exclusions,
+            declared: &[],
             active_rules: &active,
             stamps: &stamps,
             frameworks: &frameworks,
             as_of: "2026-11-01",
+            fail_on: Severity::Error,
         });
         let status = |id: &str| p.control(id).unwrap().status;
         assert_eq!(status("iso42001:A.2.2"), Status::Satisfied);

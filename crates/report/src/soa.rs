@@ -7,9 +7,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::crosswalk_csv::row;
-use crate::crosswalk_md::{cell, code_list, header, list, rules_cell, short, status_cell};
+use crate::crosswalk_md::{cell, code_list, findings_cell, header, rules_cell, short, status_cell};
 use crate::posture::{ControlPosture, Counts, FindingRef, Posture, Status};
 use crate::{PackInfo, RunInfo, Tool, pack_infos};
+use aimslint_engine::ImplementationState;
 
 /// One row of the Statement of Applicability.
 #[derive(Debug, Serialize)]
@@ -20,7 +21,16 @@ pub(crate) struct SoaRow<'a> {
     pub area_title: String,
     pub applicable: bool,
     pub justification: Option<&'a str>,
+    /// Why it is included (applicable controls): declared, or the control's description.
+    pub inclusion: Option<&'a str>,
+    pub inclusion_default: bool,
+    pub owner: Option<&'a str>,
+    pub declared_state: Option<ImplementationState>,
+    pub declared_date: Option<&'a str>,
+    /// The verdict: what the evidence shows.
     pub status: Status,
+    /// A declared state the verdict contradicts.
+    pub claim_gap: Option<&'a str>,
     pub rules: &'a [String],
     pub failing_rules: &'a [String],
     pub evidence: &'a [String],
@@ -32,6 +42,8 @@ pub(crate) struct SoaSummary {
     pub controls: usize,
     pub applicable: usize,
     pub excluded: usize,
+    /// Controls whose declared state the verdict contradicts.
+    pub claim_gaps: usize,
     /// Implementation status of every control (excluded ones are `not-applicable`).
     pub counts: Counts,
 }
@@ -54,7 +66,13 @@ fn soa_row<'a>(c: &'a ControlPosture, info: &RunInfo<'_>) -> SoaRow<'a> {
             .unwrap_or_default(),
         applicable: c.justification.is_none(),
         justification: c.justification.as_deref(),
+        inclusion: c.inclusion.as_deref(),
+        inclusion_default: c.inclusion_default,
+        owner: c.owner.as_deref(),
+        declared_state: c.declared_state,
+        declared_date: c.declared_date.as_deref(),
         status: c.status,
+        claim_gap: c.claim_gap.as_deref(),
         rules: &c.rules,
         failing_rules: &c.failing_rules,
         evidence: &c.evidence,
@@ -68,6 +86,7 @@ pub(crate) fn summary(rows: &[SoaRow<'_>]) -> SoaSummary {
         controls: rows.len(),
         applicable,
         excluded: rows.len() - applicable,
+        claim_gaps: rows.iter().filter(|r| r.claim_gap.is_some()).count(),
         counts: Counts::of(rows.iter().map(|r| r.status)),
     }
 }
@@ -83,11 +102,11 @@ pub fn write_md(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Res
     header(info, out)?;
     writeln!(
         out,
-        "{} Annex A controls: {} applicable, {} excluded.",
-        sum.controls, sum.applicable, sum.excluded
+        "{} Annex A controls: {} applicable, {} excluded; {} with a declared state the evidence contradicts.",
+        sum.controls, sum.applicable, sum.excluded, sum.claim_gaps
     )?;
     writeln!(out)?;
-    writeln!(out, "| implementation status | controls | meaning |")?;
+    writeln!(out, "| verdict | controls | meaning |")?;
     writeln!(out, "|---|---:|---|")?;
     for s in Status::ALL {
         writeln!(out, "| {s} | {} | {} |", sum.counts.get(s), s.meaning())?;
@@ -95,7 +114,7 @@ pub fn write_md(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Res
     writeln!(out)?;
     writeln!(
         out,
-        "A control is applicable unless `[soa.exclude]` in aimslint.toml excludes it with a justification. Evidence is `path@commit`, or `path@worktree` for a file not committed as it is."
+        "A control is applicable unless `[soa.exclude]` in aimslint.toml excludes it with a justification. Its inclusion justification, owner and declared implementation state come from `[soa.control.\"<id>\"]` (`justification`, `owner`, `state` = implemented, partial, planned or not-implemented, `date`); without a declared justification the control's description stands in, marked *(default)*. The verdict is what the evidence shows; ⚠ marks a declared state it contradicts. Evidence is `path@commit`, or `path@worktree` for a file not committed as it is; a finding is `RULE path:line`."
     )?;
     let mut area = None;
     for r in &rows {
@@ -106,30 +125,35 @@ pub fn write_md(p: &Posture, info: &RunInfo<'_>, out: &mut dyn Write) -> io::Res
             writeln!(out)?;
             writeln!(
                 out,
-                "| control | title | applicable | implementation status | rules | evidence |"
+                "| control | title | applicable | owner | declared state | verdict | findings | rules | evidence |"
             )?;
-            writeln!(out, "|---|---|---|---|---|---|")?;
+            writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
         }
-        let applicable = match r.justification {
-            Some(j) => format!("no: {}", cell(j)),
-            None => "yes".into(),
+        let applicable = match (r.justification, r.inclusion) {
+            (Some(j), _) => format!("no: {}", cell(j)),
+            (None, Some(i)) if r.inclusion_default => format!("yes: {} *(default)*", cell(i)),
+            (None, Some(i)) => format!("yes: {}", cell(i)),
+            (None, None) => "yes".into(),
         };
-        let status = if r.failing_rules.is_empty() {
-            status_cell(r.status)
-        } else {
-            format!(
-                "{} ({})",
-                status_cell(r.status),
-                list(r.failing_rules, ", ")
-            )
+        let declared = match (r.declared_state, r.declared_date) {
+            (Some(s), Some(d)) => format!("{} ({d})", s.as_str()),
+            (Some(s), None) => s.as_str().to_string(),
+            _ => "–".into(),
+        };
+        let verdict = match r.claim_gap {
+            Some(gap) => format!("{} ⚠ {}", status_cell(r.status), cell(gap)),
+            None => status_cell(r.status),
         };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             short(r.id),
             cell(r.title),
             applicable,
-            status,
+            r.owner.map_or_else(|| "–".to_string(), cell),
+            declared,
+            verdict,
+            findings_cell(r.findings),
             rules_cell(r.rules, r.status),
             code_list(r.evidence)
         )?;
@@ -144,9 +168,15 @@ pub fn write_csv(p: &Posture, out: &mut dyn Write) -> io::Result<()> {
         "area",
         "applicable",
         "justification",
+        "inclusion",
+        "owner",
+        "declared_state",
+        "declared_date",
         "status",
+        "claim_gap",
         "rules",
         "failing_rules",
+        "findings",
         "evidence",
     ];
     row(out, &header.map(str::to_string))?;
@@ -159,9 +189,21 @@ pub fn write_csv(p: &Posture, out: &mut dyn Write) -> io::Result<()> {
                 c.parent.clone().unwrap_or_default(),
                 c.justification.is_none().to_string(),
                 c.justification.clone().unwrap_or_default(),
+                c.inclusion.clone().unwrap_or_default(),
+                c.owner.clone().unwrap_or_default(),
+                c.declared_state
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                c.declared_date.clone().unwrap_or_default(),
                 c.status.to_string(),
+                c.claim_gap.clone().unwrap_or_default(),
                 c.rules.join("; "),
                 c.failing_rules.join("; "),
+                c.findings
+                    .iter()
+                    .map(|f| format!("{} {}", f.rule, f.place()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 c.evidence.join("; "),
             ],
         )?;
