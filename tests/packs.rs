@@ -111,3 +111,74 @@ fn a_directory_crosswalk_pack_is_enabled_by_frameworks() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A status path names a pair of its crosswalk and rules that cite the pair's control; anything
+/// else is an error at its line. A valid one excludes those rules along that pair only.
+#[test]
+fn status_paths_are_checked_and_applied() {
+    let pack = |paths: &[u8]| {
+        temp_repo(&[
+            (
+                "pack.toml",
+                b"id = \"cwx\"\nname = \"Test crosswalk\"\nversion = \"1.0.0\"\nframework = \"Test\"\noptional = true\n[[sources]]\nid = \"aimslint-editorial\"\ntitle = \"Ours\"\n",
+            ),
+            ("controls.toml", b"[[control]]\nid = \"T-1\"\ntitle = \"Lawful basis recorded\"\nkind = \"item\"\n"),
+            (
+                "crosswalk/iso42001.toml",
+                b"target = \"iso42001\"\n[[pair]]\nfrom = \"T-1\"\nto = \"A.7.3\"\nrelation = \"intersects-with\"\nsource = \"aimslint-editorial\"\nrationale = \"Both ask how data was acquired.\"\n",
+            ),
+            ("crosswalk/iso42001.paths.toml", paths),
+        ])
+    };
+    let ex = example();
+    let crosswalk = |dir: &std::path::Path| {
+        run(
+            &[
+                "report",
+                "crosswalk",
+                ex.to_str().unwrap(),
+                "--pack",
+                dir.to_str().unwrap(),
+                "--frameworks",
+                "cwx",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-01",
+            ],
+            &repo_root(),
+        )
+    };
+    let bad = pack(b"target = \"iso42001\"\nsource = \"aimslint-editorial\"\n\n[[path]]\nfrom = \"T-2\"\nto = \"A.7.3\"\nexclude = [\"DP-005\"]\nwhy = \"x\"\n\n[[path]]\nfrom = \"T-1\"\nto = \"A.7.3\"\nexclude = [\"MC-007\", \"XX-999\"]\nwhy = \"y\"\n");
+    let o = crosswalk(bad.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let err = err
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" │ ", " ");
+    assert!(err.contains("3 problem(s)"), "{err}");
+    assert!(
+        err.contains("no crosswalk pair cwx:T-2 → iso42001:A.7.3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rule `MC-007` does not cite `iso42001:A.7.3`"),
+        "{err}"
+    );
+    assert!(err.contains("unknown rule `XX-999`"), "{err}");
+    // In the example, A.7.3 fails on DP-005 (no legal basis) and DP-004 (no end date): excluding
+    // DP-004 along the pair leaves DP-005's finding to reach T-1.
+    let good = pack(b"target = \"iso42001\"\nsource = \"aimslint-editorial\"\n\n[[path]]\nfrom = \"T-1\"\nto = \"A.7.3\"\nexclude = [\"DP-004\"]\nwhy = \"The collection window is not the lawful basis.\"\n");
+    let report = json(&crosswalk(good.path()));
+    let item = &report["frameworks"][0]["items"][0];
+    assert_eq!(item["status"], "failing");
+    let rules: Vec<&str> = item["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["DP-005"]);
+}

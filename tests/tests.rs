@@ -6,6 +6,7 @@ mod bad_input;
 mod check_example;
 mod evidence;
 mod explain;
+mod formats;
 mod hardening;
 mod hardening_budgets;
 mod hardening_git;

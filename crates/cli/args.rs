@@ -42,10 +42,32 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Human,
-    Json,
+/// One output of `check`: a format, and the file it goes to (`sarif=aimslint.sarif`), or standard
+/// output (or `--output`) when none is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: aimslint_report::Format,
+    pub file: Option<PathBuf>,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<OutputSpec, String> {
+        let (name, file) = match s.split_once('=') {
+            Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+            Some((n, _)) => return Err(format!("`{n}=`: name the file after `=`")),
+            None => (s, None),
+        };
+        let format = aimslint_report::Format::parse(name).ok_or_else(|| {
+            let all: Vec<&str> = aimslint_report::Format::ALL
+                .iter()
+                .map(|f| f.as_str())
+                .collect();
+            format!("unknown format `{name}` (one of: {})", all.join(", "))
+        })?;
+        Ok(OutputSpec { format, file })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,10 +129,12 @@ pub struct CheckArgs {
     /// the same commits with the same packs, configuration and options reads its result from there).
     #[arg(long)]
     pub no_cache: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: OutputFormat,
-    /// Write the report to a file instead of standard output.
+    /// Output format: human, concise, json, sarif, github (workflow annotations, and the step
+    /// summary when $GITHUB_STEP_SUMMARY is set), junit or gitlab. Repeatable, each with its own
+    /// file: `--format human --format sarif=aimslint.sarif --format junit=junit.xml`.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
+    pub format: Vec<OutputSpec>,
+    /// Write the report to a file instead of standard output (the format given without `=FILE`).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lowest severity that makes the run fail (exit 1).

@@ -7,7 +7,7 @@ use aimslint_engine::{Engine, EngineOptions, Selection, load_config};
 use crate::run::{to_snapshot, walk_label};
 use aimslint_packs::Severity;
 
-use crate::args::{CheckArgs, FailOn, OutputFormat};
+use crate::args::{CheckArgs, FailOn};
 use crate::common::{CliError, find_root, load_packs, parse_date, today};
 use crate::exit;
 
@@ -170,7 +170,11 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         );
     }
     // Named files that are no evidence are said to be so, with how to check them anyway.
-    if args.format == OutputFormat::Human {
+    let human = args
+        .format
+        .iter()
+        .any(|o| o.format == aimslint_report::Format::Human);
+    if human {
         for a in outcome
             .artifacts
             .iter()
@@ -181,7 +185,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     }
     let no_evidence = !outcome.artifacts.iter().any(|a| a.kind.is_some());
     let require_evidence = args.fail_on_no_evidence || config.require_evidence;
-    if no_evidence && (require_evidence || (args.format == OutputFormat::Human && !filtered_out)) {
+    if no_evidence && (require_evidence || (human && !filtered_out)) {
         eprintln!(
             "{}: no evidence found: no file was recognised as {}; name files with `--kind KIND`, or map paths to kinds in aimslint.toml [artifacts]{}",
             if require_evidence { "error" } else { "note" },
@@ -202,24 +206,53 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
         );
     }
 
-    let color = args.output.is_none()
-        && !args.no_color
-        && std::env::var_os("NO_COLOR").is_none()
-        && std::io::stdout().is_terminal();
-    let meta = aimslint_report::Meta {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        packs: &packs,
-        as_of: as_of.to_string(),
-        source,
-        color,
-    };
-    let format = match args.format {
-        OutputFormat::Human => aimslint_report::Format::Human,
-        OutputFormat::Json => aimslint_report::Format::Json,
-    };
-    let mut buf = Vec::new();
-    format.reporter().report(&outcome, &meta, &mut buf)?;
-    crate::run::write_output(&buf, args.output.as_deref())?;
+    // Each output to its file; at most one to standard output (or --output).
+    let to_stdout: Vec<&crate::args::OutputSpec> =
+        args.format.iter().filter(|o| o.file.is_none()).collect();
+    if to_stdout.len() > 1 {
+        return Err(CliError::usage(format!(
+            "formats {} all go to standard output: give all but one a file (`--format sarif=aimslint.sarif`)",
+            to_stdout
+                .iter()
+                .map(|o| o.format.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let active = engine
+        .active_rules()
+        .map(|(r, _)| r.id.clone())
+        .collect::<std::collections::BTreeSet<String>>();
+    let core = crate::commands::explain::core_docs();
+    for spec in &args.format {
+        let file = spec.file.as_deref().or(args.output.as_deref());
+        let color = file.is_none()
+            && spec.format == aimslint_report::Format::Human
+            && !args.no_color
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::stdout().is_terminal();
+        let meta = aimslint_report::Meta {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            packs: &packs,
+            as_of: as_of.to_string(),
+            source: source.clone(),
+            color,
+            active_rules: Some(&active),
+            core: &core,
+        };
+        let mut buf = Vec::new();
+        spec.format.reporter().report(&outcome, &meta, &mut buf)?;
+        crate::run::write_output(&buf, file)?;
+        // GitHub shows this Markdown on the run's page; the variable is set only in Actions.
+        if spec.format == aimslint_report::Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
+        {
+            append_summary(
+                std::path::Path::new(&summary),
+                &aimslint_report::step_summary(&outcome, &meta),
+            )?;
+        }
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -246,6 +279,19 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     } else {
         exit::CLEAN
     })
+}
+
+/// Append to the step summary file GitHub gives the step (it collects what every step appends).
+fn append_summary(path: &Path, text: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| CliError::usage(format!("GITHUB_STEP_SUMMARY {}: {e}", path.display())))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.write_all(b"\n"))
+        .map_err(|e| CliError::usage(format!("GITHUB_STEP_SUMMARY {}: {e}", path.display())))
 }
 
 /// The loaded packs' evidence kinds, for messages.

@@ -107,6 +107,18 @@ const CORE: &[Core] = &[
 ];
 
 /// `aimslint explain AL001`: what a core diagnostic means and how to clear it.
+/// The core diagnostics as reports describe them.
+pub(crate) fn core_docs() -> Vec<aimslint_report::CoreDoc> {
+    CORE.iter()
+        .map(|c| aimslint_report::CoreDoc {
+            code: c.code,
+            title: c.title,
+            what: c.what,
+            fix: c.fix,
+        })
+        .collect()
+}
+
 fn explain_core(c: &Core) {
     println!("{}: {}", c.code, c.title);
     println!();

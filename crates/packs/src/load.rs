@@ -206,9 +206,32 @@ struct RawPair {
     rationale: Option<String>,
 }
 
+/// `crosswalk/<target>.paths.toml`: which rules citing a pair's control do not carry status along
+/// the pair (their gaps are no evidence about the item).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    target: Spanned<String>,
+    source: Spanned<String>,
+    #[serde(default)]
+    path: Vec<RawPath>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPath {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    exclude: Vec<Spanned<String>>,
+    why: String,
+}
+
 /// A pack parsed on its own; references to other packs are checked by the set.
 pub(crate) struct Draft {
     pub pack: Pack,
+    /// Rules named in status paths, for the set to check: (file, span, rule id, the qualified
+    /// control the rule must cite).
+    pub rule_refs: Vec<(String, std::ops::Range<usize>, String, String)>,
     /// Control references of rules and crosswalks, for the set to check: (file, span, qualified id).
     pub control_refs: Vec<(String, std::ops::Range<usize>, String)>,
     /// Kind references of rules: (file, span, kind id).
@@ -810,10 +833,11 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         .under("crosswalk/")
         .map(|(p, _)| format!("crosswalk/{p}"))
         .collect();
-    for rel in cw_files {
-        if !rel.ends_with(".toml") {
+    for rel in &cw_files {
+        if !rel.ends_with(".toml") || rel.ends_with(".paths.toml") {
             continue;
         }
+        let rel = rel.clone();
         let Some(rc) = ctx.parse::<RawCrosswalk>(&rel) else {
             continue;
         };
@@ -857,6 +881,9 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
                 relation: p.relation,
                 source: p.source.into_inner(),
                 rationale: p.rationale,
+                excluded_rules: None,
+                excluded_why: None,
+                excluded_source: None,
             });
         }
         crosswalks.push(Crosswalk {
@@ -864,6 +891,58 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             target,
             pairs,
         });
+    }
+    // Status paths: which rules' findings do not count along each pair.
+    let mut rule_refs = Vec::new();
+    for rel in cw_files.iter().filter(|r| r.ends_with(".paths.toml")) {
+        let Some(rp) = ctx.parse::<RawPaths>(rel) else {
+            continue;
+        };
+        if !source_ids.contains(rp.source.get_ref()) {
+            ctx.err(
+                rel,
+                Some(rp.source.span()),
+                format!(
+                    "source `{}` is not declared in pack.toml [[sources]]",
+                    rp.source.get_ref()
+                ),
+            );
+        }
+        let target = rp.target.get_ref().clone();
+        let mut seen = BTreeMap::new();
+        for path in rp.path {
+            let from = format!("{id}:{}", path.from.get_ref());
+            let to = format!("{target}:{}", path.to.get_ref());
+            let pair = crosswalks
+                .iter_mut()
+                .filter(|c| c.target == target)
+                .flat_map(|c| c.pairs.iter_mut())
+                .find(|p| p.from == from && p.to == to);
+            let Some(pair) = pair else {
+                ctx.err(
+                    rel,
+                    Some(path.from.span()),
+                    format!("no crosswalk pair {from} → {to} for this status path"),
+                );
+                continue;
+            };
+            if seen.insert((from.clone(), to.clone()), ()).is_some() {
+                ctx.err(
+                    rel,
+                    Some(path.from.span()),
+                    format!("duplicate status path {from} → {to}"),
+                );
+            }
+            if path.why.trim().is_empty() {
+                ctx.err(rel, Some(path.from.span()), "a status path needs its `why`");
+            }
+            for r in &path.exclude {
+                rule_refs.push((rel.clone(), r.span(), r.get_ref().clone(), to.clone()));
+            }
+            pair.excluded_rules = Some(path.exclude.into_iter().map(Spanned::into_inner).collect());
+            pair.excluded_why = Some(path.why);
+            pair.excluded_source = Some(rp.source.get_ref().clone());
+        }
     }
 
     let _ = ok;
@@ -878,6 +957,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             rules,
             crosswalks,
         },
+        rule_refs,
         control_refs,
         kind_refs,
     })

@@ -445,6 +445,16 @@ pub struct Pair {
     pub relation: Relation,
     pub source: String,
     pub rationale: Option<String>,
+    /// The rules citing the control whose findings do not count along this pair
+    /// (`crosswalk/<target>.paths.toml`): their gaps are no evidence about the item. `None`: every
+    /// rule citing the control counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_rules: Option<Vec<String>>,
+    /// Why those rules do not count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_why: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_source: Option<String>,
 }
 
 #[derive(Debug, Clone)]

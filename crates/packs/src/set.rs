@@ -152,6 +152,21 @@ impl PackSet {
                     errors.push(err(rel, span.clone(), msg));
                 }
             }
+            for (rel, span, r, control) in &d.rule_refs {
+                let rule = drafts
+                    .iter()
+                    .flat_map(|x| x.pack.rules.iter())
+                    .find(|x| x.id == *r);
+                match rule {
+                    None => errors.push(err(rel, span.clone(), format!("unknown rule `{r}`"))),
+                    Some(rule) if !rule.controls.contains(control) => errors.push(err(
+                        rel,
+                        span.clone(),
+                        format!("rule `{r}` does not cite `{control}`: there is nothing to exclude from the pair"),
+                    )),
+                    Some(_) => {}
+                }
+            }
             for (rel, span, k) in &d.kind_refs {
                 if !kind_ids.contains_key(k) {
                     let mut known: Vec<&String> = kind_ids.keys().collect();

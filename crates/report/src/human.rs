@@ -102,7 +102,7 @@ fn printable(text: &str) -> String {
 }
 
 /// A message with control characters (from a value in a file) shown as their escapes.
-fn printable_message(m: &str) -> String {
+pub(crate) fn printable_message(m: &str) -> String {
     m.chars()
         .flat_map(|c| match c {
             '\n' => vec!['\n'],

@@ -1,6 +1,7 @@
 //! Reporters: one file per format behind one trait. Reporters see findings and metadata, never the
 //! engine.
 
+mod ci;
 mod crosswalk_csv;
 mod crosswalk_json;
 mod crosswalk_md;
@@ -18,6 +19,7 @@ use aimslint_engine::Outcome;
 use aimslint_packs::PackSet;
 use serde::Serialize;
 
+pub use ci::{Concise, Github, Gitlab, Junit, Sarif, step_summary};
 pub use diff::{DiffFormat, Revision, StatusChange, status_changes, write_diff};
 pub use human::Human;
 pub use json::Json;
@@ -42,6 +44,19 @@ pub struct Meta<'a> {
     /// What was checked: `worktree`, `index`, or a revision range.
     pub source: String,
     pub color: bool,
+    /// The rules that ran (after `select` and `ignore`); `None`: every rule of the packs.
+    pub active_rules: Option<&'a std::collections::BTreeSet<String>>,
+    /// The core diagnostics (AL001…), for formats that describe every code they report.
+    pub core: &'a [CoreDoc],
+}
+
+/// A core diagnostic code as `aimslint explain` describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct CoreDoc {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub what: &'static str,
+    pub fix: &'static str,
 }
 
 /// The loaded packs as every JSON report lists them.
@@ -96,15 +111,57 @@ pub trait Reporter {
 /// The formats `check` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Diagnostics with snippets.
     Human,
+    /// One line per finding.
+    Concise,
     Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Gitlab,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
     pub fn reporter(self) -> Box<dyn Reporter> {
         match self {
             Format::Human => Box::new(Human),
+            Format::Concise => Box::new(Concise),
             Format::Json => Box::new(Json),
+            Format::Sarif => Box::new(Sarif),
+            Format::Github => Box::new(Github),
+            Format::Junit => Box::new(Junit),
+            Format::Gitlab => Box::new(Gitlab),
         }
     }
 }

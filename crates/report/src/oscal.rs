@@ -37,7 +37,7 @@ fn prop(name: &str, value: &str) -> Value {
 }
 
 /// A repository path as a URI reference (RFC 3986): unreserved characters and `/` kept.
-fn uri_path(path: &str) -> String {
+pub(crate) fn uri_path(path: &str) -> String {
     let mut out = String::new();
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {

@@ -269,6 +269,13 @@ pub struct Mapping {
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
+    /// Rules citing the control whose findings do not count along this pair (their gaps are no
+    /// evidence about the item), and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_rules: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_why: Option<String>,
+    /// The control's status as this pair sees it.
     pub status: Status,
 }
 
@@ -385,14 +392,41 @@ pub fn derive(input: &Input<'_>) -> Posture {
         .unwrap_or_default()
         .iter()
         .filter(|c| !c.is_group())
-        .map(|c| control_posture(input, c, excluded.get(c.qualified().as_str()).copied()))
+        .map(|c| {
+            control_posture(
+                input,
+                c,
+                excluded.get(c.qualified().as_str()).copied(),
+                None,
+            )
+        })
         .collect();
     let by_id: BTreeMap<&str, &ControlPosture> =
         controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    // Each control as seen through the pairs along which some of its rules do not count.
+    let mut through: BTreeMap<(String, Vec<String>), ControlPosture> = BTreeMap::new();
+    for f in input.frameworks {
+        for pair in input
+            .packs
+            .pack(f)
+            .into_iter()
+            .flat_map(|p| p.crosswalks.iter())
+            .filter(|cw| cw.target == BASE_PACK)
+            .flat_map(|cw| cw.pairs.iter())
+        {
+            let (Some(via), Some(c)) = (&pair.excluded_rules, input.packs.control(&pair.to)) else {
+                continue;
+            };
+            let key = (pair.to.clone(), via.clone());
+            through.entry(key).or_insert_with(|| {
+                control_posture(input, c, excluded.get(pair.to.as_str()).copied(), Some(via))
+            });
+        }
+    }
     let frameworks = input
         .frameworks
         .iter()
-        .filter_map(|f| framework_posture(input, f, &by_id))
+        .filter_map(|f| framework_posture(input, f, &by_id, &through))
         .collect();
     Posture {
         base: BASE_PACK.to_string(),
@@ -402,17 +436,38 @@ pub fn derive(input: &Input<'_>) -> Posture {
     }
 }
 
-fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) -> ControlPosture {
+/// A control's posture; with `excluded`, as seen through a crosswalk pair along which those rules'
+/// findings do not count (see `Pair::excluded_rules`).
+fn control_posture(
+    input: &Input<'_>,
+    c: &Control,
+    justification: Option<&str>,
+    excluded: Option<&[String]>,
+) -> ControlPosture {
     let q = c.qualified();
+    let carried = |id: &str| excluded.is_none_or(|x| !x.iter().any(|r| r == id));
     let rules: Vec<&str> = input
         .packs
         .rules_for_control(&q)
         .into_iter()
         // History rules judge commits, not a tree: they never ran on the files shown here.
         .filter(|r| input.active_rules.contains(&r.id) && !r.check.is_history())
+        .filter(|r| carried(&r.id))
         .map(|r| r.id.as_str())
         .collect();
-    let kinds: BTreeSet<String> = if rules.is_empty() {
+    // Every rule citing it excluded along a pair: nothing of the repository speaks to the item
+    // through it (a person judges it: `manual`).
+    let none_cross = rules.is_empty()
+        && excluded.is_some_and(|x| {
+            input
+                .packs
+                .rules_for_control(&q)
+                .into_iter()
+                .any(|r| x.contains(&r.id))
+        });
+    let kinds: BTreeSet<String> = if none_cross {
+        BTreeSet::new()
+    } else if rules.is_empty() {
         c.evidence.iter().cloned().collect()
     } else {
         rules
@@ -444,7 +499,7 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
         // last commit walked no longer stands.
         .filter(|f| f.fixed_in.is_none() && f.removed_in.is_none() && f.obscured_in.is_none())
         .filter(|f| {
-            f.controls.contains(&q)
+            (f.controls.contains(&q) && carried(&f.rule))
                 || (f.controls.is_empty() && broken_paths.contains(f.path.as_str()))
         })
         .map(|f| FindingRef {
@@ -494,7 +549,7 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
     let status = control_status(&Facts {
         excluded: justification.is_some(),
         has_rules: !rules.is_empty(),
-        has_evidence_kinds: !c.evidence.is_empty(),
+        has_evidence_kinds: !kinds.is_empty(),
         open_findings: failing,
         open_warnings: warnings,
         waived_findings: findings.iter().filter(|f| f.waived).count(),
@@ -568,8 +623,16 @@ fn control_posture(input: &Input<'_>, c: &Control, justification: Option<&str>) 
 fn framework_posture(
     input: &Input<'_>,
     id: &str,
-    controls: &BTreeMap<&str, &ControlPosture>,
+    whole: &BTreeMap<&str, &ControlPosture>,
+    through: &BTreeMap<(String, Vec<String>), ControlPosture>,
 ) -> Option<FrameworkPosture> {
+    // The control as the pair sees it: whole, or without the rules its status path excludes.
+    let seen = |p: &aimslint_packs::Pair| -> Option<&ControlPosture> {
+        match &p.excluded_rules {
+            Some(via) => through.get(&(p.to.clone(), via.clone())),
+            None => whole.get(p.to.as_str()).copied(),
+        }
+    };
     let pack = input.packs.pack(id)?;
     let pairs: Vec<_> = pack
         .crosswalks
@@ -595,25 +658,25 @@ fn framework_posture(
         .filter(|c| !c.is_group() || pairs.iter().any(|p| p.from == c.qualified()))
         .map(|c| {
             let q = c.qualified();
-            let mappings: Vec<Mapping> = pairs
+            let item_pairs: Vec<&&aimslint_packs::Pair> =
+                pairs.iter().filter(|p| p.from == q).collect();
+            let mappings: Vec<Mapping> = item_pairs
                 .iter()
-                .filter(|p| p.from == q)
                 .map(|p| {
-                    let target = controls.get(p.to.as_str());
+                    let target = seen(p);
                     Mapping {
                         control: p.to.clone(),
                         title: target.map(|t| t.title.clone()).unwrap_or_default(),
                         relation: p.relation,
                         source: p.source.clone(),
                         rationale: p.rationale.clone(),
+                        excluded_rules: p.excluded_rules.clone(),
+                        excluded_why: p.excluded_why.clone(),
                         status: target.map_or(Status::Manual, |t| t.status),
                     }
                 })
                 .collect();
-            let mapped: Vec<&&ControlPosture> = mappings
-                .iter()
-                .filter_map(|m| controls.get(m.control.as_str()))
-                .collect();
+            let mapped: Vec<&ControlPosture> = item_pairs.iter().filter_map(|p| seen(p)).collect();
             let failing_rules: BTreeSet<String> = mapped
                 .iter()
                 .flat_map(|c| c.failing_rules.iter().cloned())
