@@ -323,3 +323,90 @@ fn several_outputs_in_one_run() {
         stderr(&o)
     );
 }
+
+/// The `Check` step of action.yml, with its `env:`, run by bash as GitHub runs a composite step on a
+/// pull request: the range from the event, annotations on standard output, SARIF and JUnit files,
+/// the step summary, and the exit code and SARIF path as step outputs (the verdict comes later).
+#[test]
+fn the_action_check_step_runs_on_a_pull_request() {
+    let action = std::fs::read_to_string(repo_root().join("action.yml")).unwrap();
+    // The step's script: the indented block after `run: |` in the step whose id is `check`.
+    let step = &action[action.find("id: check").unwrap()..];
+    let body = &step[step.find("run: |").unwrap() + "run: |".len()..];
+    let script: String = body
+        .lines()
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with("        "))
+        .map(|l| format!("{}\n", l.get(8..).unwrap_or("")))
+        .collect();
+    assert!(script.contains("--format github"), "{script}");
+
+    let mut g = GitRepo::new();
+    let card = "---\nlicense: mit\n---\n# Model Card\n\n## Intended Use\n\nScoring retail credit applications for the lending team, in the EU only, as a second opinion.\n";
+    g.commit(
+        "2026-10-01",
+        "Base",
+        &[
+            ("models/a/README.md", Some(card)),
+            ("aimslint.toml", Some("[rules]\nselect = [\"MC-001\"]\n")),
+        ],
+    );
+    g.commit(
+        "2026-10-02",
+        "Add model b",
+        &[(
+            "models/b/README.md",
+            Some("---\nlicense: mit\n---\n# Model Card\n"),
+        )],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let outputs = out.path().join("github_output");
+    let summary = out.path().join("step_summary.md");
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(g.path())
+        .env("AIMSLINT_BIN", env!("CARGO_BIN_EXE_aimslint"))
+        .env("INPUT_PATH", ".")
+        .env("INPUT_RANGE", "")
+        .env("INPUT_FAIL_ON", "error")
+        .env("INPUT_SARIF", out.path().join("aimslint.sarif"))
+        .env("INPUT_JUNIT", out.path().join("junit.xml"))
+        .env("INPUT_ARGS", "--as-of 2026-11-01")
+        .env("PR_BASE", &g.commits[0])
+        .env("PR_HEAD", &g.commits[1])
+        .env("PUSH_BEFORE", "")
+        .env("PUSH_AFTER", "")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_ACTIONS", "true")
+        .env("CI", "true")
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+    let outputs = std::fs::read_to_string(&outputs).unwrap();
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    assert!(outputs.contains("aimslint.sarif\n"), "{outputs}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("aimslint.sarif")).unwrap())
+            .unwrap();
+    assert!(sarif_errors(&sarif).is_empty());
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    assert!(out.path().join("junit.xml").is_file());
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("**1 error**")
+    );
+}
