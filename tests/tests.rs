@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod baseline;
 mod check_example;
 mod evidence;
 mod explain;

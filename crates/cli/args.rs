@@ -140,6 +140,18 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Record every standing finding in FILE (their stable fingerprints), to adopt aimslint on a
+    /// repository with known gaps; the run then exits 0. Use the file with --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Do not report, nor fail on, findings FILE records (written with --write-baseline); it keeps
+    /// matching through line shifts, edits elsewhere in a file and rebases.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Fail (exit 1) only when a control is worse than in FILE, an earlier `--format json` report:
+    /// failing where it was not, or warning where it was clean. Names the controls.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet: Option<PathBuf>,
     /// Fail (exit 1) when the run finds no evidence at all: no file of any evidence kind
     /// (also `[files] require_evidence = true` in aimslint.toml).
     #[arg(long)]

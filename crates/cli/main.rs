@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod args;
+mod baseline;
 mod commands;
 mod common;
 mod exit;

@@ -159,6 +159,30 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             .retain(|x| f.is_match(&x.path) || x.path == cfg);
         outcome.artifacts.retain(|a| f.is_match(&a.path));
     }
+    // A baseline is written from every standing finding; one that is read hides those it holds.
+    let mut baseline_written = None;
+    if let Some(path) = &args.write_baseline {
+        baseline_written = Some(crate::baseline::write(path, &outcome)?);
+    }
+    if let Some(path) = &args.baseline {
+        let applied = crate::baseline::apply(path, &mut outcome)?;
+        if applied.known > 0 || applied.fixed > 0 {
+            eprintln!(
+                "note: {} finding{} recorded in the baseline {} not reported{}",
+                applied.known,
+                if applied.known == 1 { "" } else { "s" },
+                path.display(),
+                if applied.fixed > 0 {
+                    format!(
+                        "; {} of its entries no longer found (fixed: rewrite it with --write-baseline)",
+                        applied.fixed
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
     let filtered_out = filter.is_some() && outcome.artifacts.is_empty();
     if let Some(f) = &filter
         && filtered_out
@@ -261,12 +285,39 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     };
     // In history mode a finding that no longer stands at the head (fixed, or its file deleted or
     // no longer parsing — which is a finding of its own) does not fail the run.
-    let failing = threshold.is_some_and(|t| {
+    let mut failing = threshold.is_some_and(|t| {
         outcome
             .findings
             .iter()
             .any(|f| f.waived.is_none() && f.is_open() && f.severity >= t)
     });
+    if let Some(n) = baseline_written {
+        eprintln!(
+            "note: {n} finding{} recorded in the baseline {}",
+            if n == 1 { "" } else { "s" },
+            args.write_baseline
+                .as_deref()
+                .unwrap_or(Path::new(""))
+                .display()
+        );
+        failing = false;
+    }
+    // With a ratchet the verdict is whether any control got worse.
+    if let Some(path) = &args.ratchet {
+        let r = crate::baseline::ratchet(path, &outcome, &packs)?;
+        for w in &r.worse {
+            eprintln!("error: ratchet: {w}");
+        }
+        if r.worse.is_empty() && r.better > 0 {
+            eprintln!(
+                "note: ratchet: {} control{} better than in {}; store this run's JSON as the new ratchet",
+                r.better,
+                if r.better == 1 { " is" } else { "s are" },
+                path.display()
+            );
+        }
+        failing = !r.worse.is_empty();
+    }
     // A file aimslint itself failed on (AL013) was not checked: the run is incomplete whatever else it found.
     let internal = outcome
         .findings
