@@ -15,6 +15,7 @@ mod history;
 mod lifecycle;
 mod messages;
 mod packs;
+mod plugins;
 mod report;
 mod sections;
 mod staged;

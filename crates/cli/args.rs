@@ -205,6 +205,17 @@ pub enum PacksCommand {
         #[command(flatten)]
         packs: PackOptions,
     },
+    /// Pin the packs this repository runs (version and content digest) and each native plugin
+    /// library (sha256) in aimslint.lock at the repository root.
+    Lock {
+        #[command(flatten)]
+        packs: PackOptions,
+    },
+    /// Check the packs and plugin libraries against aimslint.lock (exit 1 on any difference).
+    Verify {
+        #[command(flatten)]
+        packs: PackOptions,
+    },
 }
 
 #[derive(Debug, Subcommand)]

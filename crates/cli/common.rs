@@ -161,3 +161,21 @@ pub fn parse_date(s: &str) -> Result<jiff::civil::Date, CliError> {
     jiff::civil::Date::strptime("%Y-%m-%d", s)
         .map_err(|_| CliError::usage(format!("`{s}` is not a date (YYYY-MM-DD)")))
 }
+
+/// The globs of files never read as evidence: `[files] exclude`, and every pack directory inside the
+/// repository (a pack's rules, schemas and fixtures are no evidence, and its fail fixtures hold
+/// gaps on purpose).
+pub fn read_excludes(config: &aimslint_engine::Config, root: &Path) -> Vec<String> {
+    let mut out = config.exclude.clone();
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for dir in &config.pack_dirs {
+        let canon = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        if let Ok(rel) = canon.strip_prefix(&canon_root) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !rel.is_empty() {
+                out.push(format!("{rel}/**"));
+            }
+        }
+    }
+    out
+}

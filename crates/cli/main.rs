@@ -7,6 +7,7 @@ mod baseline;
 mod commands;
 mod common;
 mod exit;
+mod plugins;
 mod report_args;
 mod run;
 
@@ -38,6 +39,15 @@ fn tune_allocator() {
 
 fn main() {
     tune_allocator();
+    // A plugin's worker process (started by the plugin host, never by a user).
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "__plugin-worker") && argv.len() == 4 {
+        let sha256 = argv[3].to_string_lossy().into_owned();
+        std::process::exit(plugins::worker_main(
+            std::path::Path::new(&argv[2]),
+            &sha256,
+        ));
+    }
     install_panic_hook();
     let cli = args::Cli::parse();
     if let Some(jobs) = cli.jobs() {

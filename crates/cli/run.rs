@@ -61,10 +61,11 @@ impl Lint {
                     ignore: config.ignore.clone(),
                 },
                 limits,
+                plugins: crate::plugins::runner(root, &packs)?,
             },
         );
         let read = aimslint_git::ReadOptions {
-            exclude: config.exclude.clone(),
+            exclude: crate::common::read_excludes(&config, root),
             max_file_bytes: limits.max_file_bytes,
             ..Default::default()
         };

@@ -52,11 +52,12 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             as_of,
             selection: Selection { select, ignore },
             limits,
+            plugins: crate::plugins::runner(&root, &packs)?,
         },
     )
     .with_explicit_kind(args.kind.clone());
     let read = aimslint_git::ReadOptions {
-        exclude: config.exclude.clone(),
+        exclude: crate::common::read_excludes(&config, &root),
         max_file_bytes: limits.max_file_bytes,
         subdir: None,
     };

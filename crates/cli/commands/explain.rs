@@ -104,6 +104,13 @@ const CORE: &[Core] = &[
         what: "aimslint itself failed while checking this file (a bug). The other files were still checked; the run exits 3, and stderr has one line about it (the full report with RUST_BACKTRACE=1).",
         fix: "Please report it, with the file (or a small copy that fails the same way) and the output of `RUST_BACKTRACE=1 aimslint check …`.",
     },
+    Core {
+        code: "AL014",
+        title: "Plugin could not judge the file",
+        severity: "error",
+        what: "A native plugin's rule was not judged on this file: the plugin panicked, refused its parameters, was given a rule it does not implement, crashed, or gave no answer within its time limit. It runs in a worker process of its own, so the rest of the run is complete; a plugin that crashed or hung is not called again in the run.",
+        fix: "Read the message for what the plugin said; check that the pack's `[check.plugin] params` are what the plugin expects and that its library is built for this platform; report a crash or a panic to the plugin's authors. `AIMSLINT_PLUGIN_TIMEOUT` (seconds) gives slow plugins more time.",
+    },
 ];
 
 /// `aimslint explain AL001`: what a core diagnostic means and how to clear it.
@@ -168,7 +175,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     }
     let Some(control) = packs.find_control(id) else {
         return Err(CliError::usage(format!(
-            "`{id}` is not a core diagnostic (AL001…AL013), nor a rule or control of the loaded packs (try `aimslint packs list`)"
+            "`{id}` is not a core diagnostic (AL001…AL014), nor a rule or control of the loaded packs (try `aimslint packs list`)"
         )));
     };
     let q = control.qualified();

@@ -15,6 +15,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Packs { command } => match command {
             PacksCommand::List { packs } => packs::list(&packs),
             PacksCommand::Test { only, packs } => packs::test(only.as_deref(), &packs),
+            PacksCommand::Lock { packs } => packs::lock(&packs),
+            PacksCommand::Verify { packs } => packs::verify(&packs),
         },
         Command::Init(args) => init::run(args),
         Command::Report(args) => report::run(args),

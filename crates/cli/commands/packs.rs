@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use crate::args::PackOptions;
-use crate::common::{CliError, load_packs};
+use std::path::PathBuf;
+
+use crate::common::{CliError, find_root, load_packs};
 use crate::exit;
 
 pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
@@ -30,7 +32,9 @@ pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
 
 pub fn test(only: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
     let packs: Arc<_> = load_packs(&crate::common::config_for(opts)?, opts, true)?;
-    let results = aimslint_engine::fixtures::run_fixtures(&packs, only);
+    let root = find_root(&[PathBuf::from(".")], None)?;
+    let runner = crate::plugins::runner(&root, &packs)?;
+    let results = aimslint_engine::fixtures::run_fixtures(&packs, only, runner);
     let mut failed = 0;
     for r in &results {
         if r.ok() {
@@ -50,4 +54,66 @@ pub fn test(only: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
     } else {
         exit::FINDINGS
     })
+}
+
+/// The packs a repository runs: its aimslint.toml, plus --pack and --frameworks.
+fn repository_packs(
+    opts: &PackOptions,
+) -> Result<(PathBuf, Arc<aimslint_packs::PackSet>), CliError> {
+    let root = find_root(&[PathBuf::from(".")], None)?;
+    let config = aimslint_engine::load_config(&root, opts.config.as_deref())?;
+    let packs = load_packs(&config, opts, false)?;
+    Ok((root, packs))
+}
+
+/// `aimslint packs lock`: pin the loaded packs and plugin libraries in aimslint.lock.
+pub fn lock(opts: &PackOptions) -> Result<i32, CliError> {
+    let (root, packs) = repository_packs(opts)?;
+    let now = crate::plugins::current_lock(&packs)?;
+    let before = crate::plugins::read_lock(&root)?;
+    crate::plugins::write_lock(&root, &now)?;
+    let changed = before.map_or_else(Vec::new, |b| crate::plugins::differences(&b, &now));
+    println!(
+        "{}: {} pack{}, {} plugin librar{}",
+        crate::plugins::LOCKFILE,
+        now.packs.len(),
+        if now.packs.len() == 1 { "" } else { "s" },
+        now.plugins.len(),
+        if now.plugins.len() == 1 { "y" } else { "ies" }
+    );
+    for c in changed {
+        println!("  was: {c}");
+    }
+    Ok(exit::CLEAN)
+}
+
+/// `aimslint packs verify`: the loaded packs and plugin libraries are those aimslint.lock pins.
+pub fn verify(opts: &PackOptions) -> Result<i32, CliError> {
+    let (root, packs) = repository_packs(opts)?;
+    let Some(pinned) = crate::plugins::read_lock(&root)? else {
+        eprintln!(
+            "error: no {} at {}: run `aimslint packs lock`",
+            crate::plugins::LOCKFILE,
+            root.display()
+        );
+        return Ok(exit::FINDINGS);
+    };
+    let now = crate::plugins::current_lock(&packs)?;
+    let diffs = crate::plugins::differences(&pinned, &now);
+    for d in &diffs {
+        eprintln!("error: {d}");
+    }
+    if diffs.is_empty() {
+        println!(
+            "{} matches: {} pack{}, {} plugin librar{}",
+            crate::plugins::LOCKFILE,
+            now.packs.len(),
+            if now.packs.len() == 1 { "" } else { "s" },
+            now.plugins.len(),
+            if now.plugins.len() == 1 { "y" } else { "ies" }
+        );
+        Ok(exit::CLEAN)
+    } else {
+        Ok(exit::FINDINGS)
+    }
 }

@@ -35,6 +35,12 @@ pub(crate) const EXPR_ERROR: CoreCode = CoreCode {
     help: "Fix the rule's expression (a field it reads may hold a value of another type than it expects), or, if the budget was exceeded, make the expression visit each value a fixed number of times: no `all()`/`exists()`/`filter()`/`map()` over the document inside another, no `in` over a list of the document inside one (`distinct()` tells whether values repeat).",
 };
 
+/// AL014: a native plugin could not judge the document.
+pub(crate) const PLUGIN_ERROR: CoreCode = CoreCode {
+    code: crate::codes::PLUGIN,
+    help: "The plugin's rules were not judged on this file. Check that its library is built for this platform and pinned (`aimslint packs lock`), and report the message to the plugin's authors; the rest of the run is complete.",
+};
+
 impl Hit {
     fn at(pointer: String, message: String) -> Hit {
         Hit {
@@ -84,6 +90,8 @@ pub(crate) struct Ctx<'a> {
     pub sections: std::cell::OnceCell<Vec<SectionView<'a>>>,
     /// The normalised titles every section check of the document's kind looks for.
     pub section_vocab: &'a [String],
+    /// Runs native plugins' rules, when the run has a plugin host.
+    pub plugins: Option<&'a dyn crate::PluginRunner>,
 }
 
 /// A Markdown section as `section` checks compare it: the title normalised once, the words of
@@ -1051,6 +1059,41 @@ fn did_you_mean(s: &str, allowed: &[&str]) -> String {
 pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
     match &rule.check {
+        Check::Plugin { plugin, params } => {
+            let request = aimslint_plugin_abi::CheckRequest {
+                rule: rule.id.clone(),
+                params: params.clone(),
+                document: subject.clone(),
+                path: ctx.path.to_string(),
+                kind: ctx.kind.to_string(),
+                as_of: ctx.today.to_string(),
+            };
+            let answer = match ctx.plugins {
+                Some(runner) => runner.check(&rule.pack, plugin, request),
+                None => Err("no plugin host runs in this mode".to_string()),
+            };
+            match answer {
+                Ok(found) => hits.extend(found.into_iter().map(|h| {
+                    let pointer = if h.pointer.is_empty() || subject.pointer(&h.pointer).is_none() {
+                        base.to_string()
+                    } else {
+                        format!("{base}{}", h.pointer)
+                    };
+                    Hit::at(pointer, h.message)
+                })),
+                Err(why) => hits.push(Hit {
+                    at_top: true,
+                    core: Some(PLUGIN_ERROR),
+                    ..Hit::at(
+                        base.to_string(),
+                        format!(
+                            "{}: plugin `{plugin}` could not judge this file: {why}",
+                            rule.id
+                        ),
+                    )
+                }),
+            }
+        }
         Check::Schema { schema } => {
             let sp = ctx.schema_pointer;
             let Some(instance) = subject.pointer(sp) else {
@@ -1628,6 +1671,7 @@ mod cel_tests {
                 deps: std::cell::RefCell::new(Vec::new()),
                 sections: std::cell::OnceCell::new(),
                 section_vocab: &[],
+                plugins: None,
             }
         }
     }
@@ -1999,6 +2043,7 @@ mod depth_tests {
                     deps: std::cell::RefCell::new(Vec::new()),
                     sections: std::cell::OnceCell::new(),
                     section_vocab: &[],
+                    plugins: None,
                 };
                 for e in &at_limit {
                     let r = eval_bool(e, &doc, &ctx);

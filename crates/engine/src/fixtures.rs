@@ -65,7 +65,13 @@ fn snapshot(pack: &Pack, prefix: &str) -> Snapshot {
 }
 
 /// Run the fixtures of every rule of every pack in `set` (or of one pack).
-pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureResult> {
+/// Every rule's pass and fail fixtures; `plugins` runs native plugins' rules (without it they are
+/// reported as not judged).
+pub fn run_fixtures(
+    set: &Arc<PackSet>,
+    only_pack: Option<&str>,
+    plugins: Option<Arc<dyn crate::PluginRunner>>,
+) -> Vec<FixtureResult> {
     let mut results = Vec::new();
     for pack in &set.packs {
         if only_pack.is_some_and(|p| p != pack.manifest.id) {
@@ -90,6 +96,7 @@ pub fn run_fixtures(set: &Arc<PackSet>, only_pack: Option<&str>) -> Vec<FixtureR
                         ignore: Vec::new(),
                     },
                     limits: Default::default(),
+                    plugins: plugins.clone(),
                 },
             );
             for case in ["pass", "fail"] {

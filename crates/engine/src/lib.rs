@@ -47,4 +47,21 @@ pub mod codes {
     pub const INTERNAL: &str = "AL013";
     /// A `[soa.exclude]` entry with no justification, or naming no control that can be excluded.
     pub const SOA_EXCLUSION: &str = "AL012";
+    /// A native plugin could not judge a document: it could not be loaded, crashed, hung,
+    /// panicked or answered what is no valid response. The run went on without it.
+    pub const PLUGIN: &str = "AL014";
+}
+
+/// Runs the rules native plugins implement (`[check.plugin]`). The command line provides one
+/// backed by the plugin host (pinned libraries, one worker process per plugin); without one, such
+/// rules are reported as not judged (AL014).
+pub trait PluginRunner: Send + Sync + std::fmt::Debug {
+    /// Judge one document for one rule of plugin `plugin` of pack `pack`: the hits, or why the
+    /// plugin could not judge it.
+    fn check(
+        &self,
+        pack: &str,
+        plugin: &str,
+        request: aimslint_plugin_abi::CheckRequest,
+    ) -> Result<Vec<aimslint_plugin_abi::Hit>, String>;
 }

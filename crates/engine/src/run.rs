@@ -42,6 +42,8 @@ pub struct EngineOptions {
     pub as_of: jiff::civil::Date,
     pub selection: Selection,
     pub limits: Limits,
+    /// Runs native plugins' rules; `None`: such rules are reported as not judged (AL014).
+    pub plugins: Option<std::sync::Arc<dyn crate::PluginRunner>>,
 }
 
 /// A file once parsed, shared by every snapshot that holds the same blob at the same path.
@@ -546,6 +548,7 @@ impl Engine {
             cel: std::cell::OnceCell::new(),
             cel_fields: self.cel_fields.get(kind).and_then(Option::as_ref),
             section_vocab: self.section_vocab.get(kind).map_or(&[], Vec::as_slice),
+            plugins: self.options.plugins.as_deref(),
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
         };
@@ -1303,6 +1306,8 @@ fn reads_front_matter<'r>(rule: &'r Rule, schema_pointer: &'r str) -> Option<Fro
             }
             pointer.as_deref().into_iter().collect()
         }
+        // A plugin is given the whole document.
+        Check::Plugin { .. } => return Some(FrontMatterRead::Whole),
         Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => Vec::new(),
     };
     let mut keys = Vec::new();

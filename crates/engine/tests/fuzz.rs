@@ -105,6 +105,7 @@ fn engine() -> &'static Engine {
                 as_of: jiff::civil::date(2026, 6, 1),
                 selection: Selection::default(),
                 limits: Limits::default(),
+                plugins: None,
             },
         )
     })

@@ -15,6 +15,13 @@ pub struct PackFiles {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
+/// Whether a file is a native library (a plugin), by its extension.
+fn is_library(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "so" | "dylib" | "dll"))
+}
+
 impl PackFiles {
     /// Read a pack directory. Errors name the file.
     pub fn from_dir(dir: &Path) -> Result<PackFiles, String> {
@@ -36,6 +43,10 @@ impl PackFiles {
                         "{}: a symlink in a policy pack; packs are read only from regular files",
                         path.display()
                     ));
+                } else if is_library(&path) {
+                    // A native plugin library is loaded by the plugin host, which pins it by its
+                    // own sha256 (aimslint.lock); it is not pack data.
+                    continue;
                 } else {
                     let rel = path
                         .strip_prefix(dir)

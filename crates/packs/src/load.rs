@@ -27,6 +27,24 @@ struct RawManifest {
     requires: RawRequires,
     #[serde(default)]
     sources: Vec<SourceRef>,
+    #[serde(default)]
+    plugins: Vec<RawPluginDecl>,
+}
+
+/// `[[plugins]]`: a native plugin library, one file for every platform or one per platform
+/// (`{ linux-x86_64 = "lib/libx.so", macos-aarch64 = "lib/libx.dylib" }`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPluginDecl {
+    id: Spanned<String>,
+    library: Spanned<RawLibrary>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawLibrary {
+    One(String),
+    PerPlatform(BTreeMap<String, String>),
 }
 
 #[derive(Deserialize, Default)]
@@ -149,6 +167,11 @@ enum RawCheck {
         expr: String,
         pointer: Option<String>,
         message: String,
+    },
+    Plugin {
+        plugin: Spanned<String>,
+        #[serde(default)]
+        params: serde_json::Value,
     },
     Approval {
         #[serde(default = "default_approvals")]
@@ -613,6 +636,51 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         None => None,
     };
     let source_ids: Vec<String> = raw.sources.iter().map(|s| s.id.clone()).collect();
+    // Native plugins: only a pack read from a directory can carry a library.
+    let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
+    let mut plugins = Vec::new();
+    for p in raw.plugins {
+        if ctx.files.dir.is_none() {
+            ctx.err(
+                "pack.toml",
+                Some(p.id.span()),
+                "a built-in pack cannot carry a native plugin",
+            );
+            continue;
+        }
+        let span = p.library.span();
+        let library = match p.library.into_inner() {
+            RawLibrary::One(l) => Some(l),
+            RawLibrary::PerPlatform(m) => m.get(&platform).cloned(),
+        };
+        if let Some(l) = &library {
+            let rel = std::path::Path::new(l);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                ctx.err(
+                    "pack.toml",
+                    Some(span),
+                    format!("plugin library `{l}` is outside the pack directory"),
+                );
+                continue;
+            }
+        }
+        if plugins.iter().any(|x: &PluginDecl| x.id == *p.id.get_ref()) {
+            ctx.err(
+                "pack.toml",
+                Some(p.id.span()),
+                format!("plugin `{}` is declared twice", p.id.get_ref()),
+            );
+        }
+        plugins.push(PluginDecl {
+            pack: id.clone(),
+            id: p.id.into_inner(),
+            library,
+        });
+    }
     let manifest = Manifest {
         id: id.clone(),
         name: raw.name,
@@ -802,7 +870,15 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             .iter()
             .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
             .collect();
-        if let Some(rule) = compile_rule(ctx, &id, &rel, rr, &mut control_refs, &mut kind_refs) {
+        if let Some(rule) = compile_rule(
+            ctx,
+            &id,
+            &rel,
+            rr,
+            &plugins,
+            &mut control_refs,
+            &mut kind_refs,
+        ) {
             supersede_refs.push((rule.id.clone(), refs));
             rules.push(Arc::new(rule));
         }
@@ -949,6 +1025,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
     let digest = ctx.files.digest();
     Some(Draft {
         pack: Pack {
+            plugins,
             manifest,
             files: ctx.files.clone(),
             digest,
@@ -968,6 +1045,7 @@ fn compile_rule(
     pack: &str,
     rel: &str,
     rr: RawRule,
+    plugins: &[PluginDecl],
     control_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
     kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
 ) -> Option<Rule> {
@@ -1256,6 +1334,24 @@ fn compile_rule(
             }
         }
         RawCheck::NoDelete { unless } => Some(Check::NoDelete { unless }),
+        RawCheck::Plugin { plugin, params } => {
+            if plugins.iter().any(|p| p.id == *plugin.get_ref()) {
+                Some(Check::Plugin {
+                    plugin: plugin.into_inner(),
+                    params,
+                })
+            } else {
+                ctx.err(
+                    rel,
+                    Some(plugin.span()),
+                    format!(
+                        "plugin `{}` is not declared in this pack's pack.toml [[plugins]]",
+                        plugin.get_ref()
+                    ),
+                );
+                None
+            }
+        }
         RawCheck::Expr {
             expr,
             pointer,

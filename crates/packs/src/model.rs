@@ -335,6 +335,12 @@ pub enum Check {
     },
     /// History: a commit touching `when` must also touch one of `require_any`'s paths, or carry a
     /// trailer naming a change record that covers the change.
+    /// A rule a native plugin implements (`[check.plugin]`): the document goes to the plugin with
+    /// the rule's parameters; its hits are the findings.
+    Plugin {
+        plugin: String,
+        params: serde_json::Value,
+    },
     CoChange {
         when: GlobMatcher,
         require_changed: Option<GlobMatcher>,
@@ -386,6 +392,7 @@ impl Check {
             Check::Reference { .. } => "reference",
             Check::Expr { .. } => "expr",
             Check::Approval { .. } => "approval",
+            Check::Plugin { .. } => "plugin",
             Check::CoChange { .. } => "co-change",
             Check::Trailer { .. } => "trailer",
             Check::NoDelete { .. } => "no-delete",
@@ -464,9 +471,20 @@ pub struct Crosswalk {
     pub pairs: Vec<Pair>,
 }
 
+/// A native plugin a pack declares (`[[plugins]]` in pack.toml).
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginDecl {
+    pub pack: String,
+    pub id: String,
+    /// The library for this platform, relative to the pack directory; `None` when the pack
+    /// names none for this platform.
+    pub library: Option<String>,
+}
+
 /// A loaded pack.
 #[derive(Debug, Clone)]
 pub struct Pack {
+    pub plugins: Vec<PluginDecl>,
     pub manifest: Manifest,
     pub files: crate::PackFiles,
     pub digest: String,

@@ -59,10 +59,70 @@ pub struct PluginV1 {
     pub name: *const c_char,
     /// NUL-terminated, static: the plugin's semver version.
     pub version: *const c_char,
-    /// Evaluate: JSON in (`{"rule":…, "document":…, "path":…}`), JSON out (`[{"pointer":…, "message":…}]`).
+    /// Answer a [`Request`] (JSON in) with a [`Response`] (JSON in `out`); returns a [`status`].
     pub call: unsafe extern "C" fn(input: *const u8, len: usize, out: *mut OwnedBuf) -> i32,
     /// Release a buffer the plugin filled.
     pub free_buf: unsafe extern "C" fn(buf: *mut OwnedBuf),
+}
+
+/// What the host sends through `call`, as JSON (`{"op": "describe"}` or `{"op": "check", …}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Request {
+    /// Which rules the plugin implements (asked once, after the handshake).
+    Describe,
+    /// Judge one document for one rule.
+    Check(CheckRequest),
+}
+
+/// One rule on one document: everything a plugin rule may read.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckRequest {
+    /// The rule id, one the plugin declared.
+    pub rule: String,
+    /// The rule's `[check.plugin] params` table from its pack.
+    #[serde(default)]
+    pub params: serde_json::Value,
+    /// The parsed document (a Markdown card is `{meta, sections, labels, body}`).
+    pub document: serde_json::Value,
+    /// Its path in the repository.
+    pub path: String,
+    /// Its evidence kind.
+    pub kind: String,
+    /// The date rules are judged at, `YYYY-MM-DD`.
+    pub as_of: String,
+}
+
+/// What a plugin answers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Response {
+    Describe(Description),
+    Check {
+        hits: Vec<Hit>,
+    },
+    /// The request could not be judged (bad parameters, an unknown rule): reported as a finding
+    /// about the plugin.
+    Error {
+        message: String,
+    },
+}
+
+/// A plugin's name, version and the rules it implements.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Description {
+    pub name: String,
+    pub version: String,
+    pub rules: Vec<String>,
+}
+
+/// A gap a plugin rule found: where (a JSON Pointer into the document, `""` for the whole) and
+/// what.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Hit {
+    #[serde(default)]
+    pub pointer: String,
+    pub message: String,
 }
 
 /// Why the host refuses a plugin, before calling it.

@@ -1,0 +1,277 @@
+//! Write an aimslint rule plugin in safe Rust.
+//!
+//! Implement [`Plugin`] and export it with [`export_plugin!`]; build the crate as a `cdylib`:
+//!
+//! ```ignore
+//! use aimslint_plugin_sdk::{CheckRequest, Hit, Plugin, export_plugin};
+//!
+//! #[derive(Default)]
+//! struct MyPlugin;
+//!
+//! impl Plugin for MyPlugin {
+//!     fn name(&self) -> &'static str { "my-plugin" }
+//!     fn version(&self) -> &'static str { env!("CARGO_PKG_VERSION") }
+//!     fn rules(&self) -> Vec<&'static str> { vec!["ACME-001"] }
+//!     fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+//!         Ok(Vec::new())
+//!     }
+//! }
+//!
+//! export_plugin!(MyPlugin);
+//! ```
+//!
+//! The macro exports the ABI's entry symbol and its vtable. Every call is wrapped in
+//! `catch_unwind`: a panic in [`Plugin::check`] becomes the status `PANICKED` with its message, never
+//! an unwind across the C boundary (which would abort the host). Requests and responses are JSON;
+//! the SDK parses and writes them, so a plugin deals in [`CheckRequest`] and [`Hit`] only.
+
+pub use aimslint_plugin_abi::{CheckRequest, Description, Hit};
+use aimslint_plugin_abi::{OwnedBuf, Request, Response, status};
+
+/// A rule plugin: a name, a version, the rules it implements, and how it judges a document.
+pub trait Plugin: Send + Sync {
+    /// The plugin's name, as packs name it.
+    fn name(&self) -> &'static str;
+    /// Its version (semver).
+    fn version(&self) -> &'static str;
+    /// The ids of the rules it implements. A request for another id is refused by the SDK, and
+    /// the host refuses a plugin whose pack gives it a rule it does not declare.
+    fn rules(&self) -> Vec<&'static str>;
+    /// Judge one document for one rule: the gaps found, or why it could not be judged (bad
+    /// parameters, say).
+    fn check(&self, request: &CheckRequest) -> Result<Vec<Hit>, String>;
+}
+
+/// Answer one JSON request. Public for the export macro; plugins do not call it.
+#[doc(hidden)]
+pub fn handle(plugin: &dyn Plugin, input: &[u8]) -> (i32, Vec<u8>) {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let request: Request = match serde_json::from_slice(input) {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    status::BAD_INPUT,
+                    Response::Error {
+                        message: format!("request is not understood: {e}"),
+                    },
+                );
+            }
+        };
+        let response = match request {
+            Request::Describe => Response::Describe(Description {
+                name: plugin.name().to_string(),
+                version: plugin.version().to_string(),
+                rules: plugin.rules().iter().map(|r| r.to_string()).collect(),
+            }),
+            Request::Check(req) if !plugin.rules().contains(&req.rule.as_str()) => {
+                Response::Error {
+                    message: format!("{} implements no rule {}", plugin.name(), req.rule),
+                }
+            }
+            Request::Check(req) => match plugin.check(&req) {
+                Ok(hits) => Response::Check { hits },
+                Err(message) => Response::Error { message },
+            },
+        };
+        (status::OK, response)
+    }));
+    match outcome {
+        Ok((code, response)) => (
+            code,
+            serde_json::to_vec(&response).unwrap_or_else(|e| e.to_string().into_bytes()),
+        ),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic with no message".to_string());
+            (status::PANICKED, message.into_bytes())
+        }
+    }
+}
+
+/// Hand a byte vector to the host as an [`OwnedBuf`]; the host returns it through [`free_buf`].
+#[doc(hidden)]
+pub fn into_buf(bytes: Vec<u8>) -> OwnedBuf {
+    let mut bytes = std::mem::ManuallyDrop::new(bytes);
+    OwnedBuf {
+        ptr: bytes.as_mut_ptr(),
+        len: bytes.len(),
+        cap: bytes.capacity(),
+    }
+}
+
+/// Release a buffer [`into_buf`] made.
+///
+/// # Safety
+/// `buf` must point to an `OwnedBuf` that [`into_buf`] of this same library filled and that was
+/// not freed before.
+#[doc(hidden)]
+pub unsafe fn free_buf(buf: *mut OwnedBuf) {
+    if buf.is_null() {
+        return;
+    }
+    // SAFETY: the caller passes a buffer this library's `into_buf` made from a Vec<u8> and has not
+    // freed; its pointer, length and capacity are that Vec's, so rebuilding it and dropping it
+    // releases the memory with the allocator that allocated it.
+    unsafe {
+        let b = &mut *buf;
+        if !b.ptr.is_null() {
+            drop(Vec::from_raw_parts(b.ptr, b.len, b.cap));
+        }
+        *b = OwnedBuf::empty();
+    }
+}
+
+/// Export a [`Plugin`] (a type with `Default`) as the library's entry point.
+#[macro_export]
+macro_rules! export_plugin {
+    ($plugin:ty) => {
+        static __AIMSLINT_PLUGIN: ::std::sync::OnceLock<$plugin> = ::std::sync::OnceLock::new();
+        static __AIMSLINT_NAME: ::std::sync::OnceLock<::std::ffi::CString> =
+            ::std::sync::OnceLock::new();
+        static __AIMSLINT_VERSION: ::std::sync::OnceLock<::std::ffi::CString> =
+            ::std::sync::OnceLock::new();
+
+        fn __aimslint_plugin() -> &'static $plugin {
+            __AIMSLINT_PLUGIN.get_or_init(<$plugin as ::std::default::Default>::default)
+        }
+
+        unsafe extern "C" fn __aimslint_call(
+            input: *const u8,
+            len: usize,
+            out: *mut $crate::__abi::OwnedBuf,
+        ) -> i32 {
+            if input.is_null() || out.is_null() {
+                return $crate::__abi::status::BAD_INPUT;
+            }
+            // SAFETY: the host passes `len` readable bytes at `input`, alive for the call.
+            let bytes = unsafe { ::std::slice::from_raw_parts(input, len) };
+            let (code, response) = $crate::handle(__aimslint_plugin(), bytes);
+            // SAFETY: the host passes a writable OwnedBuf for the answer.
+            unsafe { *out = $crate::into_buf(response) };
+            code
+        }
+
+        unsafe extern "C" fn __aimslint_free(buf: *mut $crate::__abi::OwnedBuf) {
+            // SAFETY: the host gives back only buffers `__aimslint_call` filled, once.
+            unsafe { $crate::free_buf(buf) }
+        }
+
+        static __AIMSLINT_VTABLE: ::std::sync::OnceLock<$crate::__Vtable> =
+            ::std::sync::OnceLock::new();
+
+        /// The ABI entry point: the vtable for ABI version 1, null for any other.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn aimslint_plugin_entry_v1(
+            host_abi: u32,
+        ) -> *const $crate::__abi::PluginV1 {
+            if host_abi != $crate::__abi::ABI_VERSION {
+                return ::std::ptr::null();
+            }
+            let outcome = ::std::panic::catch_unwind(|| {
+                let plugin = __aimslint_plugin();
+                let name = __AIMSLINT_NAME.get_or_init(|| {
+                    ::std::ffi::CString::new($crate::Plugin::name(plugin)).unwrap_or_default()
+                });
+                let version = __AIMSLINT_VERSION.get_or_init(|| {
+                    ::std::ffi::CString::new($crate::Plugin::version(plugin)).unwrap_or_default()
+                });
+                &__AIMSLINT_VTABLE
+                    .get_or_init(|| {
+                        $crate::__Vtable($crate::__abi::PluginV1 {
+                            abi_version: $crate::__abi::ABI_VERSION,
+                            struct_size: ::std::mem::size_of::<$crate::__abi::PluginV1>() as u32,
+                            name: name.as_ptr(),
+                            version: version.as_ptr(),
+                            call: __aimslint_call,
+                            free_buf: __aimslint_free,
+                        })
+                    })
+                    .0 as *const $crate::__abi::PluginV1
+            });
+            outcome.unwrap_or(::std::ptr::null())
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use aimslint_plugin_abi as __abi;
+
+/// The vtable in a static: its raw pointers (to static strings and functions) are shareable.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct __Vtable(pub aimslint_plugin_abi::PluginV1);
+
+// SAFETY: the vtable holds pointers to `'static` C strings and to functions; nothing in it is
+// mutated after it is made, so sharing it between threads is sound.
+unsafe impl Sync for __Vtable {}
+// SAFETY: as above: immutable pointers to static data and code.
+unsafe impl Send for __Vtable {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Echo;
+
+    impl Plugin for Echo {
+        fn name(&self) -> &'static str {
+            "echo"
+        }
+        fn version(&self) -> &'static str {
+            "1.0.0"
+        }
+        fn rules(&self) -> Vec<&'static str> {
+            vec!["ECHO-1"]
+        }
+        fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+            if req.params["panic"] == true {
+                panic!("asked to panic");
+            }
+            Ok(vec![Hit {
+                pointer: String::new(),
+                message: req.path.clone(),
+            }])
+        }
+    }
+
+    fn ask(v: serde_json::Value) -> (i32, String) {
+        let (code, out) = handle(&Echo, v.to_string().as_bytes());
+        (code, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn requests_are_answered_and_panics_caught() {
+        let (code, out) = ask(serde_json::json!({"op": "describe"}));
+        assert_eq!(code, status::OK);
+        assert!(out.contains("\"rules\":[\"ECHO-1\"]"), "{out}");
+        let check = |rule: &str, panic: bool| {
+            ask(
+                serde_json::json!({"op": "check", "rule": rule, "params": {"panic": panic}, "document": {}, "path": "a.md", "kind": "model-card", "as_of": "2026-11-01"}),
+            )
+        };
+        let (code, out) = check("ECHO-1", false);
+        assert_eq!(code, status::OK);
+        assert!(out.contains("\"message\":\"a.md\""), "{out}");
+        let (code, out) = check("ECHO-2", false);
+        assert_eq!(code, status::OK);
+        assert!(out.contains("implements no rule ECHO-2"), "{out}");
+        let (code, out) = check("ECHO-1", true);
+        assert_eq!(code, status::PANICKED);
+        assert_eq!(out, "asked to panic");
+        let (code, _) = handle(&Echo, b"not json");
+        assert_eq!(code, status::BAD_INPUT);
+    }
+
+    #[test]
+    fn buffers_round_trip() {
+        let mut b = into_buf(b"hello".to_vec());
+        assert_eq!(b.len, 5);
+        // SAFETY: `b` was made by `into_buf` above and is freed once.
+        unsafe { free_buf(&mut b) };
+        assert!(b.ptr.is_null());
+    }
+}

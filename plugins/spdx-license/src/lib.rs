@@ -1,0 +1,227 @@
+//! The `spdx-license` plugin: licences as machines read them.
+//!
+//! - **LIC-001**: every licence value at the rule's `pointers` (default `/meta/license`) is an SPDX
+//!   licence expression (<https://spdx.org/licenses/>, parsed with the `spdx` crate), or one of the
+//!   licence ids the Hugging Face Hub documents beside SPDX (which it writes in lower case). A value
+//!   that is neither gets the closest SPDX id as a suggestion.
+//! - **LIC-002**: a card whose licence is `other` names the licence (`license_name`) and links to
+//!   its text (`license_link`), as the Hub asks.
+//!
+//! A licence is what decides whether a model or dataset may be used at all (ISO/IEC 42001 A.7.3,
+//! A.10.3): a value no tool can read is a licence nobody checks.
+
+use aimslint_plugin_sdk::{CheckRequest, Hit, Plugin, export_plugin};
+use serde_json::Value;
+
+/// Licence ids the Hugging Face Hub accepts that are not SPDX ids (huggingface.co/docs/hub,
+/// "Licenses"), compared in lower case.
+const HUB_IDS: &[&str] = &[
+    "other",
+    "openrail",
+    "openrail++",
+    "bigscience-openrail-m",
+    "creativeml-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m",
+    "cc",
+    "etalab-2.0",
+    "c-uda",
+    "apple-ascl",
+    "apple-amlr",
+    "deepfloyd-if-license",
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "llama4",
+    "gemma",
+    "intel-research",
+    "lgpl-lr",
+    "h-research",
+    "fair-noncommercial-research-license",
+];
+
+#[derive(Debug, Default)]
+pub struct SpdxLicense;
+
+/// An SPDX id, whatever its case (the Hub writes `apache-2.0`).
+fn spdx_id_any_case(s: &str) -> Option<&'static str> {
+    let s = s.trim_end_matches('+');
+    spdx::identifiers::LICENSES
+        .iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(s))
+        .map(|(name, _, _)| *name)
+}
+
+/// Whether a licence value can be read, and if not, what to write instead.
+fn judge(value: &str) -> Result<(), String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err("is empty".into());
+    }
+    let lower = v.to_ascii_lowercase();
+    if lower == "unknown" || lower == "none" || lower == "n/a" {
+        return Err(format!(
+            "`{v}` names no licence: name it (an SPDX id such as `CC-BY-4.0`), or `other` with `license_name` and `license_link`"
+        ));
+    }
+    if HUB_IDS.contains(&lower.as_str()) || spdx_id_any_case(v).is_some() {
+        return Ok(());
+    }
+    if spdx::Expression::parse(v).is_ok() {
+        return Ok(());
+    }
+    // An expression in the Hub's lower case (`apache-2.0 or mit`): its operators and ids in the
+    // case SPDX writes them.
+    let canonical: Vec<String> = v
+        .split_whitespace()
+        .map(|w| match w.to_ascii_lowercase().as_str() {
+            "or" | "and" | "with" => w.to_ascii_uppercase(),
+            _ => spdx_id_any_case(w).map_or_else(|| w.to_string(), str::to_string),
+        })
+        .collect();
+    if spdx::Expression::parse(&canonical.join(" ")).is_ok() {
+        return Ok(());
+    }
+    let hint = spdx::imprecise_license_id(v)
+        .map(|(id, _)| format!("; did you mean `{}`?", id.name))
+        .unwrap_or_default();
+    Err(format!(
+        "`{v}` is neither an SPDX licence expression nor a licence id of the Hugging Face Hub{hint}"
+    ))
+}
+
+fn strings(v: &Value) -> Vec<(Option<usize>, String)> {
+    match v {
+        Value::String(s) => vec![(None, s.clone())],
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.as_str().map(|s| (Some(i), s.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl SpdxLicense {
+    fn lic001(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        let pointers: Vec<String> = match &req.params["pointers"] {
+            Value::Null => vec!["/meta/license".into()],
+            Value::Array(a) => a
+                .iter()
+                .map(|p| {
+                    p.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| "`pointers` must be a list of JSON Pointers".to_string())
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err("`pointers` must be a list of JSON Pointers".into()),
+        };
+        let mut hits = Vec::new();
+        for p in &pointers {
+            let Some(v) = req.document.pointer(p) else {
+                continue;
+            };
+            for (i, s) in strings(v) {
+                if let Err(why) = judge(&s) {
+                    let pointer = match i {
+                        Some(i) => format!("{p}/{i}"),
+                        None => p.clone(),
+                    };
+                    let key = p.rsplit('/').next().unwrap_or(p);
+                    hits.push(Hit {
+                        pointer,
+                        message: format!("`{key}`: {why}"),
+                    });
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    fn lic002(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        let Some(license) = req.document.pointer("/meta/license") else {
+            return Ok(Vec::new());
+        };
+        let other = strings(license)
+            .iter()
+            .any(|(_, s)| s.trim().eq_ignore_ascii_case("other"));
+        if !other {
+            return Ok(Vec::new());
+        }
+        let mut hits = Vec::new();
+        for (key, what) in [
+            ("license_name", "names the licence"),
+            ("license_link", "links to the licence text"),
+        ] {
+            let given = req
+                .document
+                .pointer(&format!("/meta/{key}"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty());
+            if !given {
+                hits.push(Hit {
+                    pointer: "/meta/license".into(),
+                    message: format!("`license` is `other`, but no `{key}` {what}"),
+                });
+            }
+        }
+        Ok(hits)
+    }
+}
+
+impl Plugin for SpdxLicense {
+    fn name(&self) -> &'static str {
+        "spdx-license"
+    }
+
+    fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+
+    fn rules(&self) -> Vec<&'static str> {
+        vec!["LIC-001", "LIC-002"]
+    }
+
+    fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        match req.rule.as_str() {
+            "LIC-001" => self.lic001(req),
+            "LIC-002" => self.lic002(req),
+            other => Err(format!("no rule {other}")),
+        }
+    }
+}
+
+export_plugin!(SpdxLicense);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licences_as_written_in_the_wild() {
+        for ok in [
+            "MIT",
+            "apache-2.0",
+            "cc-by-nc-sa-4.0",
+            "Apache-2.0 OR MIT",
+            "apache-2.0 or mit",
+            "GPL-3.0-or-later",
+            "llama3.1",
+            "openrail++",
+            "other",
+        ] {
+            assert_eq!(judge(ok), Ok(()), "{ok}");
+        }
+        let bad = judge("CC BY 4.0").unwrap_err();
+        assert!(bad.contains("neither an SPDX"), "{bad}");
+        assert!(
+            judge("Apache License 2.0")
+                .unwrap_err()
+                .contains("did you mean `Apache-2.0`")
+        );
+        assert!(judge("unknown").unwrap_err().contains("names no licence"));
+        assert!(judge("").is_err());
+    }
+}

@@ -1,0 +1,320 @@
+//! Native plugins: pinned in aimslint.lock, run in a worker process, contained when they misbehave.
+//! The plugin libraries are this workspace's `plugins/` crates, built as dev-dependencies.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+/// A plugin library the tests were built with.
+fn library(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let deps = deps.parent().unwrap();
+    let file = format!(
+        "{}{name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let path = deps.join(&file);
+    assert!(path.is_file(), "{} was not built", path.display());
+    path
+}
+
+/// Copy a directory's files (not its `lib/`) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            if e.file_name() == "lib" {
+                continue;
+            }
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A repository that runs the spdx-license pack from `policies/spdx`, its library in `lib/`.
+fn spdx_repo(card_license: &str) -> tempfile::TempDir {
+    let card = format!("---\nlicense: {card_license}\n---\n# Model Card\n");
+    let dir = temp_repo(&[
+        ("models/m/README.md", card.as_bytes()),
+        (
+            "aimslint.toml",
+            b"[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC\"]\n",
+        ),
+    ]);
+    let pack = dir.path().join("policies/spdx");
+    std::fs::create_dir_all(pack.join("lib")).unwrap();
+    copy_tree(&repo_root().join("plugins/spdx-license/pack"), &pack);
+    let lib = format!(
+        "{}spdx_license{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    std::fs::copy(library("spdx_license"), pack.join("lib").join(lib)).unwrap();
+    dir
+}
+
+fn check(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut a = vec![
+        "check",
+        dir.to_str().unwrap(),
+        "--format",
+        "concise",
+        "--as-of",
+        "2026-11-01",
+    ];
+    a.extend_from_slice(extra);
+    run(&a, dir)
+}
+
+fn unwrapped(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A plugin runs only when aimslint.lock pins its library; then it judges; a swapped library is
+/// refused before anything of it runs, and `packs verify` says which.
+#[test]
+fn a_pinned_plugin_judges_and_a_swapped_library_is_refused() {
+    let dir = spdx_repo("CC BY 4.0");
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        unwrapped(&stderr(&o)).contains("is not pinned in aimslint.lock"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["packs", "lock"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("aimslint.lock: 2 packs, 1 plugin library"));
+    let lock = std::fs::read_to_string(dir.path().join("aimslint.lock")).unwrap();
+    assert!(lock.contains("library = \"lib/"), "{lock}");
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        "models/m/README.md:2:1: LIC-001 `license`: `CC BY 4.0` is neither an SPDX licence expression nor a licence id of the Hugging Face Hub [iso42001:A.7.3, iso42001:A.8.2]"
+    );
+    assert_eq!(run(&["packs", "verify"], dir.path()).status.code(), Some(0));
+    // The library swapped for another (a valid library, but not the pinned one).
+    let lib = std::fs::read_dir(dir.path().join("policies/spdx/lib"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    std::fs::copy(library("misbehave"), &lib).unwrap();
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = unwrapped(&stderr(&o));
+    assert!(err.contains("but aimslint.lock pins"), "{err}");
+    assert!(err.contains("it is not loaded"), "{err}");
+    let o = run(&["packs", "verify"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("plugin spdx-license of pack spdx-license"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The plugin's rules in history mode: judged once per version, introduced and fixed like any
+/// document rule.
+#[test]
+fn plugin_rules_run_in_history_mode() {
+    let dir = spdx_repo("apache-2.0");
+    assert_eq!(run(&["packs", "lock"], dir.path()).status.code(), Some(0));
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let commit = |message: &str, card: &str| {
+        std::fs::write(dir.path().join("models/m/README.md"), card).unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig =
+            git2::Signature::new("T", "t@example.org", &git2::Time::new(1_767_225_600, 0)).unwrap();
+        let parents: Vec<git2::Commit<'_>> = repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
+            .unwrap()
+            .to_string()
+    };
+    let c1 = commit("Card", "---\nlicense: apache-2.0\n---\n# Model Card\n");
+    let c2 = commit(
+        "Licence as prose",
+        "---\nlicense: Apache License 2.0\n---\n# Model Card\n",
+    );
+    let c3 = commit(
+        "Licence as SPDX",
+        "---\nlicense: Apache-2.0\n---\n# Model Card\n",
+    );
+    let o = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--all-history",
+            "--no-cache",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-01",
+        ],
+        dir.path(),
+    );
+    let report = json(&o);
+    let rows = history_rows(&report, &[c1, c2, c3]);
+    assert_eq!(
+        rows,
+        ["LIC-001 models/m/README.md:2 c2 fixed:c3"],
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A pack whose rules exercise every way the misbehave plugin can fail.
+fn misbehave_repo(rules: &[&str]) -> tempfile::TempDir {
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "models/m/README.md".into(),
+            b"---\nlicense: mit\n---\n# Model Card\n".to_vec(),
+        ),
+        (
+            "policies/mis/pack.toml".into(),
+            format!(
+                "id = \"mis\"\nname = \"Misbehaving\"\nversion = \"0.1.0\"\nframework = \"Test\"\noptional = true\n[[sources]]\nid = \"ours\"\ntitle = \"Ours\"\n[[plugins]]\nid = \"misbehave\"\nlibrary = \"lib/{}misbehave{}\"\n",
+                std::env::consts::DLL_PREFIX,
+                std::env::consts::DLL_SUFFIX
+            )
+            .into_bytes(),
+        ),
+        (
+            "aimslint.toml".into(),
+            b"[packs]\nmis = { path = \"policies/mis\" }\n\n[rules]\nselect = [\"MIS\"]\n".to_vec(),
+        ),
+    ];
+    for r in rules {
+        files.push((
+            format!("policies/mis/rules/{r}.toml"),
+            format!(
+                "id = \"{r}\"\ntitle = \"{r}\"\nseverity = \"error\"\nkinds = [\"model-card\"]\ncontrols = [\"iso42001:A.8.2\"]\nhelp = \"h\"\ndocs = \"d\"\n\n[check.plugin]\nplugin = \"misbehave\"\nparams = {{ level = \"high\" }}\n"
+            )
+            .into_bytes(),
+        ));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let dir = temp_repo(&refs);
+    let lib = dir.path().join("policies/mis/lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::copy(
+        library("misbehave"),
+        lib.join(format!(
+            "{}misbehave{}",
+            std::env::consts::DLL_PREFIX,
+            std::env::consts::DLL_SUFFIX
+        )),
+    )
+    .unwrap();
+    assert_eq!(run(&["packs", "lock"], dir.path()).status.code(), Some(0));
+    dir
+}
+
+fn rows(o: &std::process::Output) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .filter(|l| l.starts_with("models/"))
+        .map(|l| l.split(" [").next().unwrap().to_string())
+        .collect()
+}
+
+/// A panic, refused parameters and a rule the plugin does not implement are each one finding
+/// (AL014) on the file; the plugin goes on judging the other rules.
+#[test]
+fn a_panicking_or_refusing_plugin_is_a_finding_and_the_run_goes_on() {
+    let dir = misbehave_repo(&["MIS-OK", "MIS-PANIC", "MIS-BADPARAMS", "MIS-LIE"]);
+    let o = check(dir.path(), &["--jobs", "1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        rows(&o),
+        [
+            "models/m/README.md:1:1: AL014 MIS-BADPARAMS: plugin `misbehave` could not judge this file: answered what is no valid response: it could not judge MIS-BADPARAMS: `level` must be a number, not \"high\"",
+            "models/m/README.md:1:1: AL014 MIS-LIE: plugin `misbehave` could not judge this file: the pack gives it rule MIS-LIE, which it does not implement (it implements MIS-OK, MIS-PANIC, MIS-HANG, MIS-ABORT, MIS-BADPARAMS)",
+            "models/m/README.md:1:1: AL014 MIS-PANIC: plugin `misbehave` could not judge this file: panicked: misbehave was asked to panic on models/m/README.md",
+            "models/m/README.md:2:1: MIS-OK misbehave judged models/m/README.md (model-card)",
+        ]
+    );
+}
+
+/// A plugin that kills its process, or hangs, takes only its worker down: AL014, and the other
+/// rules and files are judged.
+#[test]
+fn a_crashing_or_hanging_plugin_takes_only_its_worker_down() {
+    let dir = misbehave_repo(&["MIS-ABORT"]);
+    let o = check(dir.path(), &["--jobs", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = rows(&o);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(
+        r[0].starts_with("models/m/README.md:1:1: AL014 MIS-ABORT: plugin `misbehave` could not judge this file: crashed"),
+        "{r:?}"
+    );
+    let dir = misbehave_repo(&["MIS-HANG"]);
+    let o = aimslint()
+        .args([
+            "check",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "concise",
+            "--jobs",
+            "1",
+        ])
+        .current_dir(dir.path())
+        .env("AIMSLINT_PLUGIN_TIMEOUT", "0.5")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        rows(&o),
+        [
+            "models/m/README.md:1:1: AL014 MIS-HANG: plugin `misbehave` could not judge this file: gave no answer within 0.5 s"
+        ]
+    );
+}
+
+/// The plugin pack's own fixtures pass through the plugin (`packs test` runs plugin rules with the
+/// pinned library).
+#[test]
+fn the_plugin_packs_fixtures_pass() {
+    let dir = spdx_repo("mit");
+    assert_eq!(run(&["packs", "lock"], dir.path()).status.code(), Some(0));
+    let o = run(
+        &[
+            "packs",
+            "test",
+            "--pack",
+            "policies/spdx",
+            "--only",
+            "spdx-license",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ok    spdx-license LIC-001 fail"), "{out}");
+    assert!(out.contains("ok    spdx-license LIC-002 pass"), "{out}");
+    assert!(out.contains("fixtures: 4 passed, 0 failed"), "{out}");
+}
