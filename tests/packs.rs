@@ -182,3 +182,59 @@ fn status_paths_are_checked_and_applied() {
         .collect();
     assert_eq!(rules, ["DP-005"]);
 }
+
+/// `[packs] acme = { version = "1.0" }` runs the rules as of 1.0: a rule a later version added
+/// (`since = "1.1.0"`) runs only when selected by its id, and `packs list --new` shows it.
+#[test]
+fn a_pinned_pack_version_keeps_later_rules_off() {
+    let rule = |id: &str, since: &str| {
+        format!(
+            "id = \"{id}\"\ntitle = \"Provenance names its {id}\"\nseverity = \"error\"\nkinds = [\"data-provenance\"]\ncontrols = [\"iso42001:A.7.5\"]\nsince = \"{since}\"\nhelp = \"h\"\ndocs = \"d\"\n\n[check.required]\npointers = [\"/{}\"]\n",
+            id.to_lowercase().replace('-', "_")
+        )
+    };
+    let config = |version: &str, select: &str| {
+        format!(
+            "[packs]\nacme = {{ path = \"policies/acme\", version = \"{version}\" }}\n\n[rules]\nselect = [{select}]\n"
+        )
+    };
+    let r1 = rule("ACME-001", "1.0.0");
+    let r2 = rule("ACME-002", "1.1.0");
+    let files = |cfg: String| {
+        temp_repo(&[
+            (
+                "policies/acme/pack.toml",
+                b"id = \"acme\"\nname = \"Acme\"\nversion = \"1.1.0\"\nframework = \"Test\"\noptional = true\n[[sources]]\nid = \"ours\"\ntitle = \"Ours\"\n",
+            ),
+            ("policies/acme/rules/ACME-001.toml", r1.as_bytes()),
+            ("policies/acme/rules/ACME-002.toml", r2.as_bytes()),
+            ("data/a/provenance.yaml", b"dataset: a\n"),
+            ("aimslint.toml", cfg.as_bytes()),
+        ])
+    };
+    let rules_found = |dir: &std::path::Path| -> Vec<String> {
+        let report = json(&run(
+            &["check", dir.to_str().unwrap(), "--format", "json"],
+            dir,
+        ));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let dir = files(config("1.0", "\"acme\""));
+    assert_eq!(rules_found(dir.path()), ["ACME-001"]);
+    let o = run(&["packs", "list", "--new"], dir.path());
+    assert!(
+        stdout(&o).contains("ACME-002   acme         1.1.0    1.0.0"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = files(config("1.0", "\"acme\", \"ACME-002\""));
+    assert_eq!(rules_found(dir.path()), ["ACME-001", "ACME-002"]);
+    let dir = files(config("1.1", "\"acme\""));
+    assert_eq!(rules_found(dir.path()), ["ACME-001", "ACME-002"]);
+    assert!(stdout(&run(&["packs", "list", "--new"], dir.path())).contains("no rule is newer"));
+}

@@ -194,6 +194,10 @@ pub struct ExplainArgs {
 pub enum PacksCommand {
     /// List the loaded packs, their versions, digests and rule counts.
     List {
+        /// List instead the rules newer than the pack versions aimslint.toml pins (`iso42001 =
+        /// "1.0"`), which do not run until selected by their id.
+        #[arg(long)]
+        new: bool,
         #[command(flatten)]
         packs: PackOptions,
     },

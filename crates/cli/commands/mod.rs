@@ -13,7 +13,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Packs { command } => match command {
-            PacksCommand::List { packs } => packs::list(&packs),
+            PacksCommand::List { new: false, packs } => packs::list(&packs),
+            PacksCommand::List { new: true, packs } => packs::list_new(&packs),
             PacksCommand::Test { only, packs } => packs::test(only.as_deref(), &packs),
             PacksCommand::Lock { packs } => packs::lock(&packs),
             PacksCommand::Verify { packs } => packs::verify(&packs),

@@ -117,3 +117,41 @@ pub fn verify(opts: &PackOptions) -> Result<i32, CliError> {
         Ok(exit::FINDINGS)
     }
 }
+
+/// `aimslint packs list --new`: the rules of a later pack version than aimslint.toml pins, off
+/// until selected by their id.
+pub fn list_new(opts: &PackOptions) -> Result<i32, CliError> {
+    let root = find_root(&[PathBuf::from(".")], None)?;
+    let config = aimslint_engine::load_config(&root, opts.config.as_deref())?;
+    let packs = load_packs(&config, opts, false)?;
+    let newer: Vec<_> = packs
+        .rules()
+        .filter(|r| aimslint_engine::newer_than_pinned(r, &config))
+        .collect();
+    if newer.is_empty() {
+        println!("no rule is newer than the pack versions aimslint.toml pins");
+        return Ok(exit::CLEAN);
+    }
+    println!(
+        "{:<10} {:<12} {:<8} {:<8} title",
+        "rule", "pack", "since", "pinned"
+    );
+    for r in newer {
+        let pinned = config
+            .pack_as_of
+            .get(&r.pack)
+            .map_or(String::new(), ToString::to_string);
+        println!(
+            "{:<10} {:<12} {:<8} {:<8} {}",
+            r.id,
+            r.pack,
+            r.since.as_ref().map_or(String::new(), ToString::to_string),
+            pinned,
+            r.title
+        );
+    }
+    println!(
+        "Select a rule by its id ([rules] select or --select) to run it, or raise the version in [packs]."
+    );
+    Ok(exit::CLEAN)
+}

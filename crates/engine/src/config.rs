@@ -178,6 +178,10 @@ pub struct Config {
     pub text: String,
     /// Built-in packs to enable, with their version requirement.
     pub packs: Vec<(String, Option<semver::VersionReq>)>,
+    /// Per pack, the version whose rules the repository runs (`iso42001 = "1.0"`: the rules as of
+    /// 1.0.0): a rule added later (`since` above it) runs only when selected by its id, so an
+    /// upgrade never turns new rules on by itself.
+    pub pack_as_of: BTreeMap<String, semver::Version>,
     /// Pack directories, resolved against the config's folder.
     pub pack_dirs: Vec<std::path::PathBuf>,
     /// Path globs per artifact kind, replacing the kind's own.
@@ -294,6 +298,13 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
             },
             None => None,
         };
+        // The version the requirement starts from (`1.0`, `^1.0`, `>=1.0` and `~1.0` all 1.0.0).
+        if let Some(c) = version.as_ref().and_then(|r| r.comparators.first()) {
+            cfg.pack_as_of.insert(
+                id.clone(),
+                semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)),
+            );
+        }
         match path {
             Some(p) => match confined(base, &p) {
                 Ok(dir) => cfg.pack_dirs.push(dir),

@@ -137,6 +137,7 @@ impl Engine {
         let rules = packs
             .rules()
             .filter(|r| options.selection.is_selected(r))
+            .filter(|r| !newer_than_pinned(r, config) || options.selection.names(&r.id))
             .map(|r| ActiveRule {
                 severity: config.severity.get(&r.id).copied().unwrap_or(r.severity),
                 rule: with_titles(r, config.section_titles.get(&r.id).map(|(t, _)| t)),
@@ -1102,6 +1103,15 @@ impl Engine {
 /// A Markdown file that opens with front matter and is named like a card (a repository's
 /// `README.md`, `*card*.md`): when it fails to parse it is reported, not taken for prose.
 /// A rule with the section titles `aimslint.toml` adds to it (`[rules.sections]`), or itself.
+/// Whether a rule came in a version of its pack later than the one the repository runs
+/// (`[packs]`): it runs only when selected by its id.
+pub fn newer_than_pinned(rule: &Rule, config: &Config) -> bool {
+    match (config.pack_as_of.get(&rule.pack), &rule.since) {
+        (Some(pinned), Some(since)) => since > pinned,
+        _ => false,
+    }
+}
+
 fn with_titles(rule: &Arc<Rule>, extra: Option<&Vec<String>>) -> Arc<Rule> {
     let Some(extra) = extra else {
         return rule.clone();

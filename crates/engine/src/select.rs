@@ -47,6 +47,11 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 impl Selection {
+    /// Whether `select` names this rule by its id (not by a prefix, pack, control or severity).
+    pub fn names(&self, id: &str) -> bool {
+        self.select.iter().any(|s| s.eq_ignore_ascii_case(id))
+    }
+
     pub fn is_selected(&self, rule: &Rule) -> bool {
         let selected = self.select.is_empty() || self.select.iter().any(|s| matches(rule, s));
         selected && !self.ignore.iter().any(|s| matches(rule, s))
