@@ -410,3 +410,53 @@ fn the_action_check_step_runs_on_a_pull_request() {
             .contains("**1 error**")
     );
 }
+
+/// One format type for every command: each writes its own subset, several at once, and refuses
+/// the others with the list it writes.
+#[test]
+fn every_command_takes_the_same_format_option() {
+    let ex = example();
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("soa.html");
+    let o = run(
+        &[
+            "report",
+            "soa",
+            ex.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--format",
+            &format!("html={}", html.display()),
+        ],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["report"], "soa");
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let o = run(
+        &["report", "soa", ex.to_str().unwrap(), "--format", "sarif"],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("report soa does not write sarif (it writes md, html, csv, json, oscal)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = example_check(&["--format", "md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "check does not write md (it writes human, concise, json, sarif, github, junit, gitlab)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::args::PackOptions;
+use crate::args::{OutputSpec, PackOptions};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -74,35 +74,12 @@ pub struct ReportSource {
     pub no_cache: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CrosswalkFormat {
-    Md,
-    Html,
-    Csv,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SoaFormat {
-    Md,
-    Html,
-    Csv,
-    Json,
-    /// OSCAL 1.1.2 assessment results (JSON).
-    Oscal,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    Md,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct CrosswalkArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: CrosswalkFormat,
+    /// Output format: md, html, csv or json. Repeatable, each with its own file
+    /// (`--format html=crosswalk.html --format csv=crosswalk.csv`).
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "md")]
+    pub format: Vec<OutputSpec>,
     #[command(flatten)]
     pub source: ReportSource,
     #[command(flatten)]
@@ -111,9 +88,10 @@ pub struct CrosswalkArgs {
 
 #[derive(Debug, Args)]
 pub struct SoaArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: SoaFormat,
+    /// Output format: md, html, csv, json or oscal (OSCAL 1.1.2 assessment results). Repeatable,
+    /// each with its own file.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "md")]
+    pub format: Vec<OutputSpec>,
     #[command(flatten)]
     pub source: ReportSource,
     #[command(flatten)]
@@ -126,9 +104,9 @@ pub struct DiffArgs {
     pub from: String,
     /// The later revision.
     pub to: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: DiffFormat,
+    /// Output format: md or json. Repeatable, each with its own file.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "md")]
+    pub format: Vec<OutputSpec>,
     #[command(flatten)]
     pub common: ReportCommon,
 }

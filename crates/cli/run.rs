@@ -289,3 +289,39 @@ fn progress_bar(disabled: bool) -> Option<indicatif::ProgressBar> {
     );
     Some(bar)
 }
+
+/// Check a command's outputs: every format one it writes, and at most one to standard output (or
+/// `--output`).
+pub fn check_outputs(
+    specs: &[crate::args::OutputSpec],
+    command: aimslint_report::Command,
+    name: &str,
+) -> Result<(), CliError> {
+    let supported = aimslint_report::Format::for_command(command);
+    for s in specs {
+        if !supported.contains(&s.format) {
+            return Err(CliError::usage(format!(
+                "{name} does not write {} (it writes {})",
+                s.format.as_str(),
+                supported
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let to_stdout: Vec<&str> = specs
+        .iter()
+        .filter(|o| o.file.is_none())
+        .map(|o| o.format.as_str())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(CliError::usage(format!(
+            "formats {} all go to standard output: give all but one a file (`--format {}=FILE`)",
+            to_stdout.join(", "),
+            to_stdout[1]
+        )));
+    }
+    Ok(())
+}

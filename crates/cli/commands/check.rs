@@ -232,18 +232,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     }
 
     // Each output to its file; at most one to standard output (or --output).
-    let to_stdout: Vec<&crate::args::OutputSpec> =
-        args.format.iter().filter(|o| o.file.is_none()).collect();
-    if to_stdout.len() > 1 {
-        return Err(CliError::usage(format!(
-            "formats {} all go to standard output: give all but one a file (`--format sarif=aimslint.sarif`)",
-            to_stdout
-                .iter()
-                .map(|o| o.format.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    crate::run::check_outputs(&args.format, aimslint_report::Command::Check, "check")?;
     let active = engine
         .active_rules()
         .map(|(r, _)| r.id.clone())
@@ -266,7 +255,9 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             core: &core,
         };
         let mut buf = Vec::new();
-        spec.format.reporter().report(&outcome, &meta, &mut buf)?;
+        if let Some(reporter) = spec.format.reporter() {
+            reporter.report(&outcome, &meta, &mut buf)?;
+        }
         crate::run::write_output(&buf, file)?;
         // GitHub shows this Markdown on the run's page; the variable is set only in Actions.
         if spec.format == aimslint_report::Format::Github

@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use aimslint_engine::{Config, Outcome, load_config};
+use aimslint_report::RunInfo;
 use aimslint_report::posture::{self, BASE_PACK, Posture, Stamps};
-use aimslint_report::{PostureFormat, RunInfo};
 
 use crate::common::{CliError, find_root, parse_date};
 use crate::exit;
 use crate::report_args::{
-    CrosswalkArgs, CrosswalkFormat, DiffArgs, DiffFormat, ReportArgs, ReportCommand, ReportCommon,
-    ReportFailOn, ReportSource, SoaArgs, SoaFormat,
+    CrosswalkArgs, DiffArgs, ReportArgs, ReportCommand, ReportCommon, ReportFailOn, ReportSource,
+    SoaArgs,
 };
 use crate::run::{Lint, write_output};
 
@@ -176,6 +176,11 @@ fn posture_of_worktree<'a>(
 }
 
 fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
+    crate::run::check_outputs(
+        &args.format,
+        aimslint_report::Command::Crosswalk,
+        "report crosswalk",
+    )?;
     let (lint, outcome) = lint_source(&args.common, &args.source, true)?;
     let frameworks = frameworks(&lint, &args.common);
     if frameworks.is_empty() {
@@ -185,31 +190,23 @@ fn crosswalk(args: CrosswalkArgs) -> Result<i32, CliError> {
         )));
     }
     let (posture, info) = posture_of_worktree(&lint, &outcome, &frameworks, &args.common);
-    let format = match args.format {
-        CrosswalkFormat::Md => PostureFormat::Md,
-        CrosswalkFormat::Html => PostureFormat::Html,
-        CrosswalkFormat::Csv => PostureFormat::Csv,
-        CrosswalkFormat::Json => PostureFormat::Json,
-    };
-    let mut buf = Vec::new();
-    aimslint_report::write_crosswalk(&posture, &info, format, &mut buf)?;
-    write_output(&buf, args.common.output.as_deref())?;
+    for spec in &args.format {
+        let mut buf = Vec::new();
+        aimslint_report::write_crosswalk(&posture, &info, spec.format, &mut buf)?;
+        write_output(&buf, spec.file.as_deref().or(args.common.output.as_deref()))?;
+    }
     Ok(exit::CLEAN)
 }
 
 fn soa(args: SoaArgs) -> Result<i32, CliError> {
+    crate::run::check_outputs(&args.format, aimslint_report::Command::Soa, "report soa")?;
     let (lint, outcome) = lint_source(&args.common, &args.source, false)?;
     let (posture, info) = posture_of_worktree(&lint, &outcome, &[], &args.common);
-    let format = match args.format {
-        SoaFormat::Md => PostureFormat::Md,
-        SoaFormat::Html => PostureFormat::Html,
-        SoaFormat::Csv => PostureFormat::Csv,
-        SoaFormat::Json => PostureFormat::Json,
-        SoaFormat::Oscal => PostureFormat::Oscal,
-    };
-    let mut buf = Vec::new();
-    aimslint_report::write_soa(&posture, &info, format, &mut buf)?;
-    write_output(&buf, args.common.output.as_deref())?;
+    for spec in &args.format {
+        let mut buf = Vec::new();
+        aimslint_report::write_soa(&posture, &info, spec.format, &mut buf)?;
+        write_output(&buf, spec.file.as_deref().or(args.common.output.as_deref()))?;
+    }
     Ok(exit::CLEAN)
 }
 
@@ -272,24 +269,23 @@ fn config_at(root: &std::path::Path, commit: &str) -> Result<Config, CliError> {
 }
 
 fn diff(args: DiffArgs) -> Result<i32, CliError> {
+    crate::run::check_outputs(&args.format, aimslint_report::Command::Diff, "report diff")?;
     let root = root_of(&args.common)?;
     let as_of = as_of(&args.common)?;
     let (before, from) = posture_at(&root, &args.from, &args.common, as_of)?;
     let (after, to) = posture_at(&root, &args.to, &args.common, as_of)?;
-    let format = match args.format {
-        DiffFormat::Md => aimslint_report::DiffFormat::Md,
-        DiffFormat::Json => aimslint_report::DiffFormat::Json,
-    };
-    let mut buf = Vec::new();
-    aimslint_report::write_diff(
-        &before,
-        &after,
-        &from,
-        &to,
-        env!("CARGO_PKG_VERSION"),
-        format,
-        &mut buf,
-    )?;
-    write_output(&buf, args.common.output.as_deref())?;
+    for spec in &args.format {
+        let mut buf = Vec::new();
+        aimslint_report::write_diff(
+            &before,
+            &after,
+            &from,
+            &to,
+            env!("CARGO_PKG_VERSION"),
+            spec.format,
+            &mut buf,
+        )?;
+        write_output(&buf, spec.file.as_deref().or(args.common.output.as_deref()))?;
+    }
     Ok(exit::CLEAN)
 }

@@ -36,12 +36,6 @@ pub struct StatusChange {
     pub new: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiffFormat {
-    Md,
-    Json,
-}
-
 struct Entry {
     framework: String,
     id: String,
@@ -152,12 +146,12 @@ pub fn write_diff(
     from: &Revision,
     to: &Revision,
     tool_version: &str,
-    format: DiffFormat,
+    format: crate::Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let changes = status_changes(before, after);
     match format {
-        DiffFormat::Json => {
+        crate::Format::Json => {
             let report = Report {
                 report: "diff",
                 tool: crate::Tool::new(tool_version),
@@ -169,7 +163,8 @@ pub fn write_diff(
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)
         }
-        DiffFormat::Md => write_md(before, after, from, to, tool_version, &changes, out),
+        crate::Format::Md => write_md(before, after, from, to, tool_version, &changes, out),
+        other => Err(crate::unsupported("posture diff", other)),
     }
 }
 

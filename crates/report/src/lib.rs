@@ -20,7 +20,7 @@ use aimslint_packs::PackSet;
 use serde::Serialize;
 
 pub use ci::{Concise, Github, Gitlab, Junit, Sarif, step_summary};
-pub use diff::{DiffFormat, Revision, StatusChange, status_changes, write_diff};
+pub use diff::{Revision, StatusChange, status_changes, write_diff};
 pub use human::Human;
 pub use json::Json;
 pub use posture::{Posture, Status};
@@ -108,26 +108,45 @@ pub trait Reporter {
     fn report(&self, outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// The formats `check` can write.
+/// Every output format, for every command: each command writes the subset [`Format::for_command`]
+/// names, and refuses the others with the list it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Diagnostics with snippets.
+    /// Diagnostics with snippets (`check`).
     Human,
-    /// One line per finding.
+    /// One line per finding (`check`).
     Concise,
+    /// The JSON of each command's schema.
     Json,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0 (`check`).
     Sarif,
-    /// GitHub Actions workflow commands (annotations).
+    /// GitHub Actions workflow commands (annotations) (`check`).
     Github,
-    /// JUnit XML.
+    /// JUnit XML (`check`).
     Junit,
-    /// GitLab Code Quality JSON.
+    /// GitLab Code Quality JSON (`check`).
     Gitlab,
+    /// Markdown (reports).
+    Md,
+    /// One self-contained HTML page (reports).
+    Html,
+    /// CSV, RFC 4180 (reports).
+    Csv,
+    /// OSCAL 1.1.2 assessment results (`report soa`).
+    Oscal,
+}
+
+/// The commands that write output, for [`Format::for_command`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Check,
+    Crosswalk,
+    Soa,
+    Diff,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 11] = [
         Format::Human,
         Format::Concise,
         Format::Json,
@@ -135,6 +154,10 @@ impl Format {
         Format::Github,
         Format::Junit,
         Format::Gitlab,
+        Format::Md,
+        Format::Html,
+        Format::Csv,
+        Format::Oscal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +169,10 @@ impl Format {
             Format::Github => "github",
             Format::Junit => "junit",
             Format::Gitlab => "gitlab",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Oscal => "oscal",
         }
     }
 
@@ -153,8 +180,33 @@ impl Format {
         Self::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
-    pub fn reporter(self) -> Box<dyn Reporter> {
-        match self {
+    /// The formats a command writes, its default first.
+    pub fn for_command(command: Command) -> &'static [Format] {
+        match command {
+            Command::Check => &[
+                Format::Human,
+                Format::Concise,
+                Format::Json,
+                Format::Sarif,
+                Format::Github,
+                Format::Junit,
+                Format::Gitlab,
+            ],
+            Command::Crosswalk => &[Format::Md, Format::Html, Format::Csv, Format::Json],
+            Command::Soa => &[
+                Format::Md,
+                Format::Html,
+                Format::Csv,
+                Format::Json,
+                Format::Oscal,
+            ],
+            Command::Diff => &[Format::Md, Format::Json],
+        }
+    }
+
+    /// The reporter of a `check` format; `None` for a format only reports write.
+    pub fn reporter(self) -> Option<Box<dyn Reporter>> {
+        Some(match self {
             Format::Human => Box::new(Human),
             Format::Concise => Box::new(Concise),
             Format::Json => Box::new(Json),
@@ -162,8 +214,16 @@ impl Format {
             Format::Github => Box::new(Github),
             Format::Junit => Box::new(Junit),
             Format::Gitlab => Box::new(Gitlab),
-        }
+            Format::Md | Format::Html | Format::Csv | Format::Oscal => return None,
+        })
     }
+}
+
+fn unsupported(what: &str, format: Format) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("the {what} is not written as {}", format.as_str()),
+    )
 }
 
 /// What a posture report (crosswalk, Statement of Applicability, OSCAL) says about its run.
@@ -196,30 +256,19 @@ impl RunInfo<'_> {
     }
 }
 
-/// The formats of `report crosswalk` and `report soa`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PostureFormat {
-    Md,
-    Html,
-    Csv,
-    Json,
-    /// OSCAL 1.1.2 assessment results (Statement of Applicability only).
-    Oscal,
-}
-
 /// Write the crosswalk report.
 pub fn write_crosswalk(
     posture: &Posture,
     info: &RunInfo<'_>,
-    format: PostureFormat,
+    format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        PostureFormat::Md => crosswalk_md::write(posture, info, out),
-        PostureFormat::Html => html::write_crosswalk(posture, info, out),
-        PostureFormat::Csv => crosswalk_csv::write(posture, out),
-        PostureFormat::Json => crosswalk_json::write(posture, info, out),
-        PostureFormat::Oscal => oscal::write(posture, info, out),
+        Format::Md => crosswalk_md::write(posture, info, out),
+        Format::Html => html::write_crosswalk(posture, info, out),
+        Format::Csv => crosswalk_csv::write(posture, out),
+        Format::Json => crosswalk_json::write(posture, info, out),
+        other => Err(unsupported("crosswalk report", other)),
     }
 }
 
@@ -227,14 +276,15 @@ pub fn write_crosswalk(
 pub fn write_soa(
     posture: &Posture,
     info: &RunInfo<'_>,
-    format: PostureFormat,
+    format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        PostureFormat::Md => soa::write_md(posture, info, out),
-        PostureFormat::Html => html::write_soa(posture, info, out),
-        PostureFormat::Csv => soa::write_csv(posture, out),
-        PostureFormat::Json => soa::write_json(posture, info, out),
-        PostureFormat::Oscal => oscal::write(posture, info, out),
+        Format::Md => soa::write_md(posture, info, out),
+        Format::Html => html::write_soa(posture, info, out),
+        Format::Csv => soa::write_csv(posture, out),
+        Format::Json => soa::write_json(posture, info, out),
+        Format::Oscal => oscal::write(posture, info, out),
+        other => Err(unsupported("Statement of Applicability", other)),
     }
 }
