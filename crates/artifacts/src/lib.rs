@@ -97,6 +97,9 @@ pub struct Parsed {
     /// could not read (`None`: it read all of them, or had none). `meta` then holds the entries
     /// that parse on their own, so a rule about another key is still judged.
     pub unread_meta: Option<std::collections::BTreeSet<String>>,
+    /// A Markdown file's headings and their prose, from its parse, for recognising what it is;
+    /// taken (and dropped) as soon as the file is recognised.
+    pub(crate) outline: Option<Box<sniff::Outline>>,
 }
 
 /// Span work left for later: a YAML or JSON region of the file, with the pointer prefix it sits under.
@@ -125,6 +128,7 @@ impl Parsed {
             flavor: None,
             notices: Vec::new(),
             unread_meta: None,
+            outline: None,
         }
     }
 
@@ -279,7 +283,8 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
         Format::Toml => toml_doc::parse(text)?,
         Format::Markdown => markdown::parse(text)?,
     };
-    parsed.flavor = sniff::sniff(path, text, &parsed);
+    let outline = parsed.outline.take();
+    parsed.flavor = sniff::sniff(path, text, &parsed, outline.map(|o| *o));
     Ok(parsed)
 }
 

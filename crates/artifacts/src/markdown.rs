@@ -204,7 +204,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         &mut unread,
     )?;
     let body = &text[body_start..];
-    let (sections, labels, places) = sections(body, body_start);
+    let (sections, labels, places, outline) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
     spans.insert("/labels".into(), body_start, body_start);
     spans.insert("/body".into(), body_start, body_start);
@@ -218,6 +218,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     }
     parsed.notices = notices;
     parsed.unread_meta = unread;
+    parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(outline)));
     Ok(parsed)
 }
 
@@ -553,11 +554,25 @@ fn section_value(title: String, level: usize, text: &str) -> Value {
 /// The sections under headings, and the labels: a paragraph or list item that opens with a bold
 /// label (`**Out-of-scope:** Use in…`, `- **License:** MIT`) or a definition line
 /// (`License: MIT`), which real cards use as often as headings. Code blocks hold neither.
-fn sections(body: &str, base: usize) -> (Map<String, Value>, Map<String, Value>, Places) {
+/// What one pass over a Markdown body finds: its sections, its labels, where both are, and each
+/// heading's title and own prose outside code (what recognising a card reads: `sniff::Outline`).
+type SectionsPass = (
+    Map<String, Value>,
+    Map<String, Value>,
+    Places,
+    Vec<(String, String)>,
+);
+
+/// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
+/// outside code.
+fn sections(body: &str, base: usize) -> SectionsPass {
     let mut headings: Vec<Heading> = Vec::new();
     let mut current: Option<Heading> = None;
     // Where paragraphs and list items start (outside headings and code), in order.
     let mut blocks: Vec<usize> = Vec::new();
+    // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
+    let mut outline: Vec<(String, String)> = Vec::new();
+    let mut in_code = 0usize;
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
         match event {
@@ -571,12 +586,26 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Map<String, Value>,
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = current.take() {
+                    outline.push((h.title.clone(), String::new()));
                     headings.push(h);
                 }
             }
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.title.push_str(&t);
+                } else if in_code == 0
+                    && let Some((_, prose)) = outline.last_mut()
+                {
+                    prose.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                if current.is_none()
+                    && let Some((_, prose)) = outline.last_mut()
+                {
+                    prose.push('\n');
                 }
             }
             Event::Start(Tag::Paragraph | Tag::Item)
@@ -636,7 +665,7 @@ fn sections(body: &str, base: usize) -> (Map<String, Value>, Map<String, Value>,
         ));
         labels.insert(key, section_value(title.clone(), 0, text));
     }
-    (map, labels, places)
+    (map, labels, places, outline)
 }
 
 /// The label a block opens with, if any: (end of the label, where its text starts, the label).

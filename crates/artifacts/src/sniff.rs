@@ -306,22 +306,30 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-pub(crate) fn sniff(path: &str, text: &str, parsed: &Parsed) -> Option<Flavor> {
+/// What a parsed file is. `outline`: a Markdown file's headings as its parse found them (read again
+/// from the body when not given).
+pub(crate) fn sniff(
+    path: &str,
+    text: &str,
+    parsed: &Parsed,
+    outline: Option<Outline>,
+) -> Option<Flavor> {
     if let Some(f) = sniff_raw(path, text) {
         return Some(f);
     }
     if parsed.format != crate::Format::Markdown {
         return None;
     }
-    markdown_flavor(text, &parsed.value)
+    markdown_flavor(text, &parsed.value, outline)
 }
 
 /// What a Markdown document is, from its content: a card by its front-matter keys or by two telling
 /// card sections outside code, a template by its placeholders or guidance, or nothing (a guide, a
 /// blog post, a notice, a folder's README).
-fn markdown_flavor(text: &str, v: &Value) -> Option<Flavor> {
-    let body = v.get("body").and_then(Value::as_str).unwrap_or_default();
-    let outline = Outline::read(body);
+fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Flavor> {
+    let outline = outline.unwrap_or_else(|| {
+        Outline::read(v.get("body").and_then(Value::as_str).unwrap_or_default())
+    });
     // The front matter as written: its keys are read off its lines when its YAML is broken, or up
     // to its first line that is no YAML when it is never closed.
     let block = match crate::markdown::front_matter(text) {
@@ -382,6 +390,7 @@ fn markdown_flavor(text: &str, v: &Value) -> Option<Flavor> {
 
 /// A heading of the body, with the prose under it up to the next heading (code, HTML and
 /// comments left out).
+#[derive(Debug, Clone)]
 struct Heading {
     /// The title in lower-case words, leading numbers dropped (`2.1 Training Data` → training, data).
     words: Vec<String>,
@@ -389,7 +398,8 @@ struct Heading {
 }
 
 /// The headings of a Markdown body, outside code blocks.
-struct Outline {
+#[derive(Debug, Clone)]
+pub(crate) struct Outline {
     headings: Vec<Heading>,
     /// Whether the first heading (the document's title) holds a Jinja expression.
     title_jinja: bool,
@@ -410,6 +420,22 @@ impl Score {
 }
 
 impl Outline {
+    /// From (title, own prose outside code) per heading, in order, as the Markdown parse collects
+    /// them in its one pass.
+    pub(crate) fn from_parts(parts: Vec<(String, String)>) -> Outline {
+        let title_jinja = parts.first().is_some_and(|(t, _)| has_jinja(t));
+        Outline {
+            headings: parts
+                .into_iter()
+                .map(|(title, prose)| Heading {
+                    words: title_words(&title),
+                    prose,
+                })
+                .collect(),
+            title_jinja,
+        }
+    }
+
     fn read(body: &str) -> Outline {
         use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
         let mut headings: Vec<Heading> = Vec::new();
