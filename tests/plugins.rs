@@ -318,3 +318,68 @@ fn the_plugin_packs_fixtures_pass() {
     assert!(out.contains("ok    spdx-license LIC-002 pass"), "{out}");
     assert!(out.contains("fixtures: 4 passed, 0 failed"), "{out}");
 }
+
+/// A plugin on the raw ABI that breaks it: another ABI version, a vtable too small, a refusal of
+/// the host's version, an answer that is no JSON or no response. Each is refused with what was
+/// wrong, as AL014; a plugin that keeps the contract finds nothing here.
+#[test]
+fn a_plugin_that_breaks_the_abi_is_refused_with_what_was_wrong() {
+    let lib = format!(
+        "{}rawtest{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let pack = format!(
+        "id = \"raw\"\nname = \"Raw\"\nversion = \"0.1.0\"\nframework = \"Test\"\noptional = true\n[[sources]]\nid = \"ours\"\ntitle = \"Ours\"\n[[plugins]]\nid = \"rawtest\"\nlibrary = \"lib/{lib}\"\n"
+    );
+    let rule = "id = \"RAW-001\"\ntitle = \"Raw\"\nseverity = \"error\"\nkinds = [\"model-card\"]\ncontrols = [\"iso42001:A.8.2\"]\nhelp = \"h\"\ndocs = \"d\"\n\n[check.plugin]\nplugin = \"rawtest\"\n";
+    let dir = temp_repo(&[
+        (
+            "models/m/README.md",
+            b"---\nlicense: mit\n---\n# Model Card\n",
+        ),
+        ("policies/raw/pack.toml", pack.as_bytes()),
+        ("policies/raw/rules/RAW-001.toml", rule.as_bytes()),
+        (
+            "aimslint.toml",
+            b"[packs]\nraw = { path = \"policies/raw\" }\n\n[rules]\nselect = [\"RAW\"]\n",
+        ),
+    ]);
+    std::fs::create_dir_all(dir.path().join("policies/raw/lib")).unwrap();
+    std::fs::copy(
+        library("rawtest"),
+        dir.path().join("policies/raw/lib").join(&lib),
+    )
+    .unwrap();
+    assert_eq!(run(&["packs", "lock"], dir.path()).status.code(), Some(0));
+    let with = |mode: &str| {
+        aimslint()
+            .args(["check", dir.path().to_str().unwrap(), "--format", "concise"])
+            .current_dir(dir.path())
+            .env("AIMSLINT_RAWTEST", mode)
+            .output()
+            .unwrap()
+    };
+    let o = with("");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    for (mode, why) in [
+        (
+            "abi2",
+            "refused: the plugin speaks ABI version 2, this aimslint speaks 1",
+        ),
+        ("small", "refused: the plugin's vtable is 8 bytes"),
+        ("decline", "refused: the plugin declined ABI version 1"),
+        ("garbage", "answered what is no valid response"),
+        ("shape", "answered what is no valid response"),
+    ] {
+        let o = with(mode);
+        assert_eq!(o.status.code(), Some(1), "{mode}: {}", stderr(&o));
+        let r = rows(&o);
+        assert_eq!(r.len(), 1, "{mode}: {r:?}");
+        assert!(
+            r[0].starts_with("models/m/README.md:1:1: AL014 RAW-001: plugin `rawtest` could not judge this file: "),
+            "{mode}: {r:?}"
+        );
+        assert!(r[0].contains(why), "{mode}: {r:?}");
+    }
+}

@@ -385,11 +385,14 @@ impl Worker {
         match v["status"].as_i64() {
             Some(-1) => {
                 self.kill();
-                if body.starts_with("refused") {
-                    Err(PluginError::Abi(body))
-                } else {
-                    Err(PluginError::Load(body))
-                }
+                Err(match body.strip_prefix("refused: ") {
+                    Some(why) => PluginError::Abi(why.to_string()),
+                    None => PluginError::Load(
+                        body.strip_prefix("could not load: ")
+                            .unwrap_or(&body)
+                            .to_string(),
+                    ),
+                })
             }
             Some(c) if c == i64::from(status::OK) => serde_json::from_str(&body)
                 .map_err(|e| PluginError::Invalid(format!("{e}: {}", truncate(&body)))),
