@@ -238,3 +238,46 @@ fn a_pinned_pack_version_keeps_later_rules_off() {
     assert_eq!(rules_found(dir.path()), ["ACME-001", "ACME-002"]);
     assert!(stdout(&run(&["packs", "list", "--new"], dir.path())).contains("no rule is newer"));
 }
+
+/// `aimslint schema KIND` prints the kind's JSON Schema; the templates `init` writes point editors
+/// at the same schema by name.
+#[test]
+fn schemas_for_editors() {
+    let o = run(&["schema", "data-provenance"], &repo_root());
+    assert_eq!(o.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        schema["$id"],
+        "https://aimslint.dev/schemas/provenance.schema.json"
+    );
+    let list = stdout(&run(&["schema"], &repo_root()));
+    assert!(
+        list.contains("model-card           model-card-meta.schema.json"),
+        "{list}"
+    );
+    assert_eq!(
+        run(&["schema", "dataset-card"], &repo_root()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["schema", "nonsense"], &repo_root()).status.code(),
+        Some(2)
+    );
+    for t in std::fs::read_dir(repo_root().join("crates/cli/templates"))
+        .unwrap()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(t.path()).unwrap();
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.contains("yaml-language-server: $schema="))
+        {
+            let name = line.rsplit('/').next().unwrap();
+            assert!(
+                repo_root().join("schemas").join(name).is_file(),
+                "{}: {name}",
+                t.path().display()
+            );
+        }
+    }
+}

@@ -35,6 +35,14 @@ pub enum Command {
     /// Reports over one lint run: the crosswalk to NIST AI RMF and the EU AI Act, the Statement of
     /// Applicability, the posture change between two revisions.
     Report(crate::report_args::ReportArgs),
+    /// Print the JSON Schema of an evidence kind (for editors and other validators), or list the
+    /// kinds and their schemas.
+    Schema {
+        /// The evidence kind (model-card, data-provenance, change-record, …); none to list them.
+        kind: Option<String>,
+        #[command(flatten)]
+        packs: PackOptions,
+    },
     /// Install aimslint as a plain git hook (for teams without the pre-commit framework).
     Hook {
         #[command(subcommand)]

@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
             PacksCommand::Verify { packs } => packs::verify(&packs),
         },
         Command::Init(args) => init::run(args),
+        Command::Schema { kind, packs } => packs::schema(kind.as_deref(), &packs),
         Command::Report(args) => report::run(args),
         Command::Hook { command } => match command {
             HookCommand::Install {

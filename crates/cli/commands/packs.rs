@@ -155,3 +155,56 @@ pub fn list_new(opts: &PackOptions) -> Result<i32, CliError> {
     );
     Ok(exit::CLEAN)
 }
+
+/// The raw JSON Schema a kind validates with: the tool's own `schemas/`, or the pack's.
+fn schema_text(packs: &aimslint_packs::PackSet, kind: &aimslint_packs::Kind) -> Option<String> {
+    let name = &kind.schema.as_ref()?.name;
+    let builtin = aimslint_packs::builtin_schemas();
+    if let Some(bytes) = builtin.get(name.as_str()) {
+        return String::from_utf8(bytes.to_vec()).ok();
+    }
+    let pack = packs.pack(&kind.pack)?;
+    pack.files
+        .text(&format!("schemas/{name}"))
+        .or_else(|| pack.files.text(name))
+        .map(str::to_string)
+}
+
+/// `aimslint schema [KIND]`.
+pub fn schema(kind: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
+    let packs = load_packs(&crate::common::config_for(opts)?, opts, true)?;
+    let Some(kind) = kind else {
+        println!("{:<20} {:<34} $id", "kind", "schema");
+        for k in packs.kinds() {
+            let name = k
+                .schema
+                .as_ref()
+                .map_or("(none: Markdown only)", |s| s.name.as_str());
+            let id = schema_text(&packs, k)
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v["$id"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            println!("{:<20} {:<34} {id}", k.id, name);
+        }
+        return Ok(exit::CLEAN);
+    };
+    let Some(k) = packs.kind(kind) else {
+        let known: Vec<&str> = packs.kinds().map(|k| k.id.as_str()).collect();
+        return Err(CliError::usage(format!(
+            "`{kind}` is not an evidence kind of the loaded packs (kinds: {})",
+            known.join(", ")
+        )));
+    };
+    match schema_text(&packs, k) {
+        Some(text) => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            Ok(exit::CLEAN)
+        }
+        None => Err(CliError::usage(format!(
+            "the kind {kind} has no JSON Schema (its rules read Markdown sections)"
+        ))),
+    }
+}
