@@ -468,3 +468,81 @@ fn flat(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Shard a run and merge it: the same report as the unsharded run, on the working tree and on a
+/// history; a missing or repeated shard is refused.
+#[test]
+fn the_merge_of_all_shards_is_the_unsharded_run() {
+    let check_json = |dir: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ];
+        a.extend_from_slice(extra);
+        run(&a, dir)
+    };
+    let out = tempfile::tempdir().unwrap();
+    let merged = |dir: &Path, extra: &[&str], n: u32| -> (serde_json::Value, Vec<String>) {
+        let mut files = Vec::new();
+        for i in 1..=n {
+            let f = out.path().join(format!("shard-{n}-{i}.json"));
+            let shard = format!("{i}/{n}");
+            let mut a = vec!["--shard", shard.as_str(), "--format"];
+            let target = format!("json={}", f.display());
+            a.push(&target);
+            a.extend_from_slice(extra);
+            let mut full = vec!["check", dir.to_str().unwrap(), "--as-of", AS_OF];
+            full.extend_from_slice(&a);
+            let o = run(&full, dir);
+            assert!(o.status.code().unwrap() <= 1, "{}", stderr(&o));
+            files.push(f.display().to_string());
+        }
+        let mut a = vec!["merge"];
+        a.extend(files.iter().map(String::as_str));
+        let o = run(&a, dir);
+        assert!(o.status.code().unwrap() <= 1, "{}", stderr(&o));
+        (json(&o), files)
+    };
+    // The example, in 3 shards: every shard holds a part, the merge the whole.
+    let ex = example();
+    let whole = json(&check_json(&ex, &[]));
+    let (m, files) = merged(&ex, &[], 3);
+    assert_eq!(m, whole);
+    let parts: Vec<usize> = files
+        .iter()
+        .map(|f| {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+            v["artifacts"].as_array().unwrap().len()
+        })
+        .collect();
+    assert_eq!(
+        parts.iter().sum::<usize>(),
+        whole["artifacts"].as_array().unwrap().len()
+    );
+    assert!(parts.iter().all(|n| *n < 11), "{parts:?}");
+    // A history, in 2 shards.
+    let g = crate::history::story();
+    let whole = json(&check_json(g.path(), &["--all-history", "--no-cache"]));
+    let (m, files) = merged(g.path(), &["--all-history", "--no-cache"], 2);
+    assert_eq!(m, whole);
+    // One shard short, or one twice: refused.
+    let o = run(&["merge", &files[0]], g.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        flat(&stderr(&o)).contains("shard 2/2 is missing"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["merge", &files[0], &files[0]], g.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        flat(&stderr(&o)).contains("is given twice"),
+        "{}",
+        stderr(&o)
+    );
+}

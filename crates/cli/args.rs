@@ -35,6 +35,9 @@ pub enum Command {
     /// Reports over one lint run: the crosswalk to NIST AI RMF and the EU AI Act, the Statement of
     /// Applicability, the posture change between two revisions.
     Report(crate::report_args::ReportArgs),
+    /// Join the JSON reports of the shards of one run (`check --shard I/N --format json=FILE`) into
+    /// the unsharded result, in any format of `check`; exits as `check` would.
+    Merge(MergeArgs),
     /// Print the JSON Schema of an evidence kind (for editors and other validators), or list the
     /// kinds and their schemas.
     Schema {
@@ -148,6 +151,11 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Judge and report one part of the files, `I/N` (1 ≤ I ≤ N): run N jobs with --format
+    /// json=FILE and join them with `aimslint merge`. Each shard reads every file (cross-file rules
+    /// need the whole tree) but judges only its own, chosen by a hash of the path.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<aimslint_engine::Shard>,
     /// Record every standing finding in FILE (their stable fingerprints), to adopt aimslint on a
     /// repository with known gaps; the run then exits 0. Use the file with --baseline.
     #[arg(long, value_name = "FILE")]
@@ -254,4 +262,40 @@ pub struct InitArgs {
     /// Overwrite files that exist.
     #[arg(long)]
     pub force: bool,
+}
+
+fn parse_shard(s: &str) -> Result<aimslint_engine::Shard, String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}`: write the shard as I/N, e.g. 2/4"))?;
+    let (i, n): (u32, u32) = (
+        i.trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: I is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("`{s}`: N is not a number"))?,
+    );
+    if n == 0 || n > 1024 || i == 0 || i > n {
+        return Err(format!("`{s}`: need 1 ≤ I ≤ N ≤ 1024"));
+    }
+    Ok(aimslint_engine::Shard { index: i, count: n })
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' JSON reports, all N of them.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format, as for `check` (default json).
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "json")]
+    pub format: Vec<OutputSpec>,
+    /// Write the result to a file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the merge fail (exit 1).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub packs: PackOptions,
 }

@@ -62,6 +62,7 @@ impl Lint {
                 },
                 limits,
                 plugins: crate::plugins::runner(root, &packs)?,
+                shard: None,
             },
         );
         let read = aimslint_git::ReadOptions {

@@ -53,6 +53,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             selection: Selection { select, ignore },
             limits,
             plugins: crate::plugins::runner(&root, &packs)?,
+            shard: args.shard,
         },
     )
     .with_explicit_kind(args.kind.clone());
@@ -253,6 +254,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             color,
             active_rules: Some(&active),
             core: &core,
+            shard: args.shard.map(|s| (s.index, s.count)),
         };
         let mut buf = Vec::new();
         if let Some(reporter) = spec.format.reporter() {

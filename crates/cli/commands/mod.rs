@@ -2,6 +2,7 @@ mod check;
 mod explain;
 mod hook;
 mod init;
+mod merge;
 mod packs;
 mod report;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
             PacksCommand::Verify { packs } => packs::verify(&packs),
         },
         Command::Init(args) => init::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Schema { kind, packs } => packs::schema(kind.as_deref(), &packs),
         Command::Report(args) => report::run(args),
         Command::Hook { command } => match command {

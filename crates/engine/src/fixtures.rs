@@ -97,6 +97,7 @@ pub fn run_fixtures(
                     },
                     limits: Default::default(),
                     plugins: plugins.clone(),
+                    shard: None,
                 },
             );
             for case in ["pass", "fail"] {

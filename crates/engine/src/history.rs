@@ -146,7 +146,7 @@ impl Engine {
         }
         let mut critical = Vec::new();
         let mut temporal = Vec::new();
-        if let Some(d) = &doc {
+        if let Some(d) = doc.as_ref().filter(|d| self.owns(&d.path)) {
             // Document-only and date rules in one evaluation (they share the document's
             // conversion for CEL); only references need the rest of the tree.
             let (dated, alone): (Vec<Finding>, Vec<Finding>) = self
@@ -473,6 +473,8 @@ impl Engine {
         findings.extend(pass.ended.into_values().flatten());
         findings.extend(pass.events);
         findings.retain(|f| f.commit.as_deref() != Some("\0base"));
+        let mut shard_artifacts = Vec::new();
+        self.keep_own(&mut findings, &mut shard_artifacts);
         self.apply_waivers(&mut findings, self.options.as_of);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.ended() == b.ended());
@@ -486,6 +488,7 @@ impl Engine {
                 a.commit.clone_from(&head);
                 a
             })
+            .filter(|a| self.owns(&a.path))
             .collect();
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
@@ -757,6 +760,9 @@ impl Pass<'_> {
         let engine = self.engine;
         let idx = &self.idx;
         let eval = |p: &String| -> Option<Reevaluated> {
+            if !engine.owns(p) {
+                return None;
+            }
             let s = self.state.get(p)?;
             let doc = s.judged.doc.as_ref()?;
             let r = reference.then(|| {

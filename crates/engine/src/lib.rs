@@ -27,7 +27,7 @@ pub use finding::{
     Summary, WaiverState,
 };
 pub use history_cache::HistoryCache;
-pub use run::{Engine, EngineOptions, FileInput, Snapshot, newer_than_pinned};
+pub use run::{Engine, EngineOptions, FileInput, Shard, Snapshot, newer_than_pinned};
 pub use select::{Selection, closest};
 pub use staged::StagedChange;
 

@@ -44,6 +44,30 @@ pub struct EngineOptions {
     pub limits: Limits,
     /// Runs native plugins' rules; `None`: such rules are reported as not judged (AL014).
     pub plugins: Option<std::sync::Arc<dyn crate::PluginRunner>>,
+    /// Judge and report only the files of one shard (`--shard i/n`).
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` deterministic parts of a run: the files whose path hashes to `index`. Every
+/// shard still reads every file (cross-file rules need the whole tree), but judges and reports only
+/// its own; `aimslint merge` joins the shards' JSON reports into the unsharded one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether a path belongs to this shard (FNV-1a of the path, a hash that never changes).
+    pub fn owns(&self, path: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in path.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h % u64::from(self.count.max(1)) == u64::from(self.index.saturating_sub(1))
+    }
 }
 
 /// A file once parsed, shared by every snapshot that holds the same blob at the same path.
@@ -338,13 +362,15 @@ impl Engine {
                     ..Prepared::default()
                 };
                 if let Some(d) = doc {
-                    found.extend(self.eval_doc(
-                        &d,
-                        as_of,
-                        &empty,
-                        &|r| !is_ref(r),
-                        commit.as_deref(),
-                    ));
+                    if self.owns(&d.path) {
+                        found.extend(self.eval_doc(
+                            &d,
+                            as_of,
+                            &empty,
+                            &|r| !is_ref(r),
+                            commit.as_deref(),
+                        ));
+                    }
                     if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                         for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
                             if let Some(v) = key_value(p.value.pointer(b)) {
@@ -402,10 +428,12 @@ impl Engine {
         // The reference checks, on the documents that have them.
         let evaluated: Vec<Finding> = docs
             .par_iter()
+            .filter(|doc| self.owns(&doc.path))
             .flat_map_iter(|doc| self.eval_doc(doc, as_of, &idx, &is_ref, commit.as_deref()))
             .collect();
         findings.extend(evaluated);
         findings.extend(beside);
+        self.keep_own(&mut findings, &mut artifacts);
 
         self.apply_waivers(&mut findings, as_of);
         for d in &docs {
@@ -454,6 +482,22 @@ impl Engine {
             sources,
             history: None,
         }
+    }
+
+    /// Whether this run judges `path` (always, unless it is one shard of several).
+    pub(crate) fn owns(&self, path: &str) -> bool {
+        self.options.shard.is_none_or(|s| s.owns(path))
+    }
+
+    /// Keep only this shard's findings and files (the configuration's findings stay in every
+    /// shard; `aimslint merge` keeps those every shard has).
+    pub(crate) fn keep_own(&self, findings: &mut Vec<Finding>, artifacts: &mut Vec<Artifact>) {
+        if self.options.shard.is_none() {
+            return;
+        }
+        let cfg = self.config_file.as_deref();
+        findings.retain(|f| self.owns(&f.path) || Some(f.path.as_str()) == cfg);
+        artifacts.retain(|a| self.owns(&a.path));
     }
 
     /// Everything besides the files that decides this engine's findings: the tool's version and

@@ -106,6 +106,7 @@ fn engine() -> &'static Engine {
                 selection: Selection::default(),
                 limits: Limits::default(),
                 plugins: None,
+                shard: None,
             },
         )
     })

@@ -19,6 +19,14 @@ struct Report<'a> {
     history: Option<&'a HistoryInfo>,
     findings: &'a [Finding],
     artifacts: &'a [Artifact],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<Shard>,
+}
+
+#[derive(Serialize)]
+struct Shard {
+    index: u32,
+    count: u32,
 }
 
 impl Reporter for Json {
@@ -32,6 +40,7 @@ impl Reporter for Json {
             history: outcome.history.as_ref(),
             findings: &outcome.findings,
             artifacts: &outcome.artifacts,
+            shard: meta.shard.map(|(index, count)| Shard { index, count }),
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)

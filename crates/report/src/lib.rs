@@ -48,6 +48,8 @@ pub struct Meta<'a> {
     pub active_rules: Option<&'a std::collections::BTreeSet<String>>,
     /// The core diagnostics (AL001…), for formats that describe every code they report.
     pub core: &'a [CoreDoc],
+    /// `(index, count)` when the run judged one shard (`--shard`).
+    pub shard: Option<(u32, u32)>,
 }
 
 /// A core diagnostic code as `aimslint explain` describes it.
