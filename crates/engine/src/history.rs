@@ -146,7 +146,9 @@ impl Engine {
         }
         let mut critical = Vec::new();
         let mut temporal = Vec::new();
-        if let Some(d) = doc.as_ref().filter(|d| self.owns(&d.path)) {
+        // Every version is judged whatever the shard: a finding's identity follows its file
+        // through renames, which may cross from one shard's paths to another's.
+        if let Some(d) = &doc {
             // Document-only and date rules in one evaluation (they share the document's
             // conversion for CEL); only references need the rest of the tree.
             let (dated, alone): (Vec<Finding>, Vec<Finding>) = self
@@ -760,9 +762,6 @@ impl Pass<'_> {
         let engine = self.engine;
         let idx = &self.idx;
         let eval = |p: &String| -> Option<Reevaluated> {
-            if !engine.owns(p) {
-                return None;
-            }
             let s = self.state.get(p)?;
             let doc = s.judged.doc.as_ref()?;
             let r = reference.then(|| {
