@@ -465,3 +465,46 @@ fn a_front_matter_with_the_wrong_delimiter_is_a_finding() {
         "{rows:?}"
     );
 }
+
+/// A Model Card Toolkit JSON card is a model card: the model-card rules read its licence,
+/// considerations, metrics, data and owners, and each finding is at the line of the MCT field.
+#[test]
+fn a_model_card_toolkit_card_is_checked_as_a_model_card() {
+    let card = r#"{
+  "schema_version": "0.0.2",
+  "model_details": {
+    "name": "Loan default scorecard",
+    "owners": [{"name": "Credit Risk Analytics", "contact": "credit-risk@example.org"}],
+    "licenses": [{"identifier": "Apache-2.0"}]
+  },
+  "model_parameters": {
+    "data": [{"name": "Applications 2021-2025"}]
+  },
+  "quantitative_analysis": {
+    "performance_metrics": [
+      {"type": "AUC", "value": 0.81, "slice": "all applicants"},
+      {"type": "AUC", "value": 0.78, "slice": "applicants under 25"}
+    ]
+  },
+  "considerations": {
+    "use_cases": [{"description": "Ranks retail loan applications by default risk for the credit officers who decide them."}],
+    "limitations": [{"description": "Trained on one country's applicants; thin-file applicants are scored less reliably, and the score drifts when the economy turns, so it is recalibrated each quarter."}],
+    "ethical_considerations": [{"name": "Age is a protected attribute", "mitigation_strategy": "Approval rates by age band are monitored monthly; a gap over five points stops the model."}]
+  }
+}
+"#;
+    let dir = temp_repo(&[("models/scorecard/model_card.json", card.as_bytes())]);
+    let report = json(&check_report(dir.path(), "2026-06-01", &["--select", "MC"]));
+    let artifact = &report["artifacts"][0];
+    assert_eq!(artifact["kind"], "model-card");
+    assert_eq!(artifact["flavor"], "mct");
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["line"]))
+        .collect();
+    // No out-of-scope field and no environmental impact in MCT; the training data is a name only
+    // (at its line); licence, intended use, risks, metrics and owners are read and pass.
+    assert_eq!(rows, ["MC-002 1", "MC-011 1", "MC-005 9"]);
+}

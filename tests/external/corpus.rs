@@ -83,8 +83,8 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     let labels = markdown_labels();
     assert_eq!(
         labels.len(),
-        46,
-        "Markdown files labelled in corpus-labels.toml"
+        49,
+        "cards and not-cards labelled in corpus-labels.toml (46 Markdown, 3 Model Card Toolkit JSON)"
     );
     // Cards whose content says nothing of what they are (a title and one sentence; prose with no
     // card heading; a stub with one "Contributions" heading): reported as not recognised, and
@@ -151,7 +151,8 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     expect("spdx__spdx-examples", "unsupported spdx3");
     expect("mlcommons__croissant__datasets", "unsupported croissant");
     expect("metadata_bad_type", "unsupported croissant");
-    expect("utils__testdata", "unsupported mct");
+    // Model Card Toolkit JSON is read as a model card (labelled in corpus-labels.toml).
+    expect("utils__testdata", "checked model-card");
     expect("iterative__example-get-started", "unsupported dvc");
     expect("MLmodel", "unsupported mlflow");
     expect("model_card.schema.json", "unsupported json-schema");

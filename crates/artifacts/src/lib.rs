@@ -8,6 +8,7 @@ pub mod fsread;
 mod json;
 mod lines;
 mod markdown;
+mod mct;
 mod pointer;
 mod sniff;
 mod strict_json;
@@ -285,6 +286,15 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
     };
     let outline = parsed.outline.take();
     parsed.flavor = sniff::sniff(path, text, &parsed, outline.map(|o| *o));
+    // A format with an adapter is read as the view of its kind, placed at its own lines.
+    if parsed.flavor == Some(Flavor::Mct) && format == Format::Json {
+        let (view, spans) = mct::adapt(&parsed.value, text);
+        let flavor = parsed.flavor;
+        let notices = std::mem::take(&mut parsed.notices);
+        parsed = Parsed::new(Format::Json, view, spans);
+        parsed.flavor = flavor;
+        parsed.notices = notices;
+    }
     Ok(parsed)
 }
 

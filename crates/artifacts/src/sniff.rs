@@ -86,6 +86,7 @@ impl Flavor {
                 | Flavor::MarkdownModelCard
                 | Flavor::MarkdownDatasetCard
                 | Flavor::Template
+                | Flavor::Mct
         )
     }
 }
