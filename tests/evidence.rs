@@ -508,3 +508,149 @@ fn a_model_card_toolkit_card_is_checked_as_a_model_card() {
     // (at its line); licence, intended use, risks, metrics and owners are read and pass.
     assert_eq!(rows, ["MC-002 1", "MC-011 1", "MC-005 9"]);
 }
+
+fn rule_lines(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["line"]))
+        .collect()
+}
+
+/// A CycloneDX ML-BOM is a model card: the model component's `modelCard` is read by the model-card
+/// rules, what it lacks is reported at the component, and a broken rule of CycloneDX (a duplicate
+/// `bom-ref`, a malformed timestamp) is AL015 at its field.
+#[test]
+fn a_cyclonedx_ml_bom_is_checked_as_a_model_card() {
+    let bom = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "metadata": {"timestamp": "2025-13-01T00:00:00Z"},
+  "components": [
+    {"type": "library", "bom-ref": "pkg:pypi/torch@2.4.0", "name": "torch"},
+    {
+      "type": "machine-learning-model",
+      "bom-ref": "pkg:pypi/torch@2.4.0",
+      "name": "ticket-router",
+      "supplier": {"name": "Support Analytics", "contact": [{"email": "support-ml@example.org"}]},
+      "licenses": [{"license": {"id": "Apache-2.0"}}],
+      "modelCard": {
+        "modelParameters": {
+          "task": "text-classification",
+          "datasets": [{"type": "dataset", "name": "tickets-2025", "description": "Resolved support tickets of 2025 from the help desk, English only, deduplicated."}]
+        },
+        "quantitativeAnalysis": {"performanceMetrics": [{"type": "accuracy", "value": "0.91", "slice": "all tickets"}]},
+        "considerations": {
+          "users": ["Who are the intended users of the model?"],
+          "useCases": ["Routes incoming support tickets to the queue of the team that answers them, for the help desk staff who triage them."],
+          "technicalLimitations": ["Trained on English tickets only; tickets in other languages and tickets about products launched after 2025 are routed poorly, and the model drifts when queues are reorganised."]
+        }
+      }
+    }
+  ]
+}
+"#;
+    let dir = temp_repo(&[("bom/ticket-router.cdx.json", bom.as_bytes())]);
+    let report = json(&check_report(dir.path(), "2026-06-01", &[]));
+    let artifact = &report["artifacts"][0];
+    assert_eq!(artifact["kind"], "model-card");
+    assert_eq!(artifact["flavor"], "cyclonedx");
+    // MC-001: the prompt left in `users` is not content, `useCases` is. No out-of-scope field and
+    // no environmental impact: MC-002 and MC-011 at the model component (line 7). Training data,
+    // metrics (a figure), limitations, licence and supplier pass.
+    assert_eq!(
+        rule_lines(&report),
+        ["AL015 4", "MC-002 7", "MC-011 7", "AL015 9"]
+    );
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "AL015")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].contains("`metadata.timestamp` is \"2025-13-01T00:00:00Z\""));
+    assert!(messages[1].contains("`bom-ref` \"pkg:pypi/torch@2.4.0\" is used twice"));
+}
+
+/// An SPDX 3 AI BOM is a model card of its AI package; a dataset-only SPDX document, a CycloneDX
+/// data BOM and a Croissant description are dataset cards; a software BOM is no evidence.
+#[test]
+fn spdx3_and_croissant_are_checked_as_cards_and_a_software_bom_is_no_evidence() {
+    let spdx = r#"{
+  "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+  "@graph": [
+    {"type": "CreationInfo", "@id": "_:c", "created": "2025-02-01T10:00:00Z", "createdBy": ["urn:agent:dana"]},
+    {"type": "Person", "spdxId": "urn:agent:dana", "creationInfo": "_:c", "name": "Dana Whit"},
+    {
+      "type": "ai_AIPackage",
+      "spdxId": "urn:pkg:router",
+      "creationInfo": "_:c",
+      "name": "ticket-router",
+      "ai_informationAboutApplication": "Routes incoming support tickets to the queue of the team that answers them.",
+      "ai_informationAboutTraining": "Fine-tuned for three epochs on the resolved tickets of 2025, deduplicated and stripped of signatures.",
+      "ai_limitation": "English only. Tickets about products launched after the training period are routed poorly, short tickets without a product name are often sent to the general queue, and queue changes need retraining.",
+      "ai_metric": [{"type": "DictionaryEntry", "key": "accuracy", "value": "0.91"}],
+      "ai_energyConsumption": {"type": "ai_EnergyConsumption", "ai_trainingEnergyConsumption": [{"type": "ai_EnergyConsumptionDescription", "ai_energyQuantity": "3.2", "ai_energyUnit": "kilowattHour"}]}
+    },
+    {"type": "dataset_DatasetPackage", "spdxId": "urn:pkg:tickets", "creationInfo": "_:c", "name": "tickets-2025"},
+    {"type": "Relationship", "spdxId": "urn:rel:1", "creationInfo": "_:c", "relationshipType": "hasDeclaredLicense", "from": "urn:pkg:router", "to": ["https://spdx.org/licenses/Apache-2.0"]},
+    {"type": "Relationship", "spdxId": "urn:rel:2", "creationInfo": "_:c", "relationshipType": "trainedOn", "from": "urn:pkg:router", "to": ["urn:pkg:tickets"]}
+  ]
+}
+"#;
+    let croissant = r#"{
+  "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/"},
+  "@type": "sc:Dataset",
+  "name": "tickets-2025",
+  "conformsTo": "http://mlcommons.org/croissant/1.0",
+  "license": "https://creativecommons.org/licenses/by/4.0/",
+  "datePublished": "2025-02-30",
+  "rai:dataCollection": "Exported monthly from the help desk for January to December 2025; duplicates removed, signatures and phone numbers stripped, and each ticket labelled with the queue that closed it.",
+  "rai:personalSensitiveInformation": "Ticket bodies may name customers; names and e-mail addresses were replaced by placeholders before export.",
+  "distribution": [
+    {"@type": "cr:FileObject", "@id": "tickets.csv", "encodingFormat": "text/csv"}
+  ]
+}
+"#;
+    let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "requests"}]}"#;
+    let dir = temp_repo(&[
+        ("bom/router.spdx.json", spdx.as_bytes()),
+        ("data/tickets/croissant.json", croissant.as_bytes()),
+        ("bom/deps.cdx.json", sbom.as_bytes()),
+    ]);
+    let report = json(&check_report(dir.path(), "2026-06-01", &[]));
+    assert_eq!(
+        artifact_rows(&report),
+        [
+            "bom/router.spdx.json model-card spdx3 checked",
+            "data/tickets/croissant.json dataset-card croissant checked",
+        ]
+    );
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect();
+    // SPDX: everything but out-of-scope uses is stated, the contact being the creator of the
+    // description. Croissant: an impossible date and a FileObject without `contentUrl` break the
+    // format; there is no statement of biases.
+    assert_eq!(
+        rows,
+        [
+            "MC-002 bom/router.spdx.json:6",
+            "DC-004 data/tickets/croissant.json:1",
+            "AL015 data/tickets/croissant.json:7",
+            "AL015 data/tickets/croissant.json:11",
+        ]
+    );
+}

@@ -83,8 +83,8 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     let labels = markdown_labels();
     assert_eq!(
         labels.len(),
-        49,
-        "cards and not-cards labelled in corpus-labels.toml (46 Markdown, 3 Model Card Toolkit JSON)"
+        59,
+        "cards and not-cards labelled in corpus-labels.toml (46 Markdown, 3 Model Card Toolkit JSON, 3 CycloneDX and 3 SPDX 3 AI BOMs, 4 Croissant)"
     );
     // Cards whose content says nothing of what they are (a title and one sentence; prose with no
     // card heading; a stub with one "Contributions" heading): reported as not recognised, and
@@ -146,11 +146,13 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     expect("sample_invalid_model_index", "checked model-card");
     expect("llama2__MODEL_CARD", "checked model-card");
     expect("llama3_1__MODEL_CARD", "checked model-card");
-    // Recognised, not yet read: listed, never dropped.
-    expect("CycloneDX__specification", "unsupported cyclonedx");
-    expect("spdx__spdx-examples", "unsupported spdx3");
-    expect("mlcommons__croissant__datasets", "unsupported croissant");
-    expect("metadata_bad_type", "unsupported croissant");
+    // AI BOMs and Croissant are read through their adapters as the card they describe; a BOM with
+    // no model and no dataset (configuration files) is a software BOM, no AI evidence.
+    expect("valid-machine-learning", "checked model-card");
+    expect("valid-component-data", "unclassified sbom");
+    expect("spdx__spdx-examples", "checked model-card");
+    expect("mlcommons__croissant__datasets", "checked dataset-card");
+    expect("metadata_bad_type", "checked dataset-card");
     // Model Card Toolkit JSON is read as a model card (labelled in corpus-labels.toml).
     expect("utils__testdata", "checked model-card");
     expect("iterative__example-get-started", "unsupported dvc");
@@ -198,6 +200,31 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
             // their front matter is not judged, so it gives no finding.
         ]),
         "{parse_errors:#?}"
+    );
+    // Files that parse but break a rule of their own format: the rule, at the offending field.
+    let format_errors: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "AL015")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(format_errors.len(), 2, "{format_errors:#?}");
+    assert!(format_errors[0].0.contains("metadata_bad_type"));
+    assert_eq!(format_errors[0].1, 47);
+    assert!(format_errors[0].2.contains("`@type` is \"sc:WRONG_TYPE\""));
+    assert!(format_errors[1].0.contains("simplehtr-example"));
+    assert_eq!(format_errors[1].1, 1338);
+    assert!(
+        format_errors[1]
+            .2
+            .contains("`spdxId` \"https://my-first-aibom.com/SimpleHTR-depends-on\" is used twice")
     );
     // A broken front matter does not hide the body: the sections of both cards above are judged.
     for card in ["wiki_auto__README", "iremgulcin__yasin-mehtap__modelcard"] {

@@ -137,6 +137,58 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "MC-011",
         "huggingface__huggingface_hub__tests__fixtures__cards__sample_no_metadata.md",
     ),
+    // The CycloneDX specification's test fixtures fill ethicalConsiderations and
+    // fairnessAssessments with the schema's own descriptions of those fields ("The name of the
+    // risk"), which read as words; and their template values ("task goes here") are in fields, not
+    // prose, so the placeholder rule (which reads prose) does not see them.
+    (
+        "FN",
+        "MC-003",
+        "CycloneDX__specification__tools__src__test__resources__1.5__valid-machine-learning-1.5.json",
+    ),
+    (
+        "FN",
+        "MC-003",
+        "CycloneDX__specification__tools__src__test__resources__1.6__valid-machine-learning-1.6.json",
+    ),
+    (
+        "FN",
+        "MC-003",
+        "CycloneDX__specification__tools__src__test__resources__1.7__valid-machine-learning-1.7.json",
+    ),
+    (
+        "FN",
+        "MC-010",
+        "CycloneDX__specification__tools__src__test__resources__1.5__valid-machine-learning-1.5.json",
+    ),
+    (
+        "FN",
+        "MC-010",
+        "CycloneDX__specification__tools__src__test__resources__1.6__valid-machine-learning-1.6.json",
+    ),
+    (
+        "FN",
+        "MC-010",
+        "CycloneDX__specification__tools__src__test__resources__1.7__valid-machine-learning-1.7.json",
+    ),
+    // "This is a license." is a licence field with a sentence in it: DC-001 sees a licence stated.
+    (
+        "FN",
+        "DC-001",
+        "mlcommons__croissant__python__mlcroissant__mlcroissant___src__tests__graphs__1.0__metadata_bad_type__metadata.json",
+    ),
+    // The out-of-scope use is one sentence of the AI package's description; SPDX has no field
+    // for it, and MC-002 reads sections, as it does in a Markdown card's prose.
+    (
+        "FP",
+        "MC-002",
+        "spdx__spdx-examples@aa55e27__ai__example02__spdx3.1__sbom.spdx3.json",
+    ),
+    (
+        "FP",
+        "MC-002",
+        "spdx__spdx-examples__ai__example02__spdx3.0__sbom.spdx3.json",
+    ),
 ];
 
 /// (file, rule) → why, for every labelled gap; and every file with rule verdicts. Read from the

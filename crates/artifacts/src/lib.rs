@@ -4,6 +4,9 @@
 //! Pointer to the byte range it was written at, so a diagnostic about `/quality/assessed` can underline
 //! the exact YAML line. This crate knows nothing of policy: it reads, sniffs and locates.
 
+mod adapt;
+mod croissant;
+mod cyclonedx;
 pub mod fsread;
 mod json;
 mod lines;
@@ -11,6 +14,7 @@ mod markdown;
 mod mct;
 mod pointer;
 mod sniff;
+mod spdx3;
 mod strict_json;
 mod text;
 mod toml_doc;
@@ -18,6 +22,7 @@ mod yaml;
 
 use std::fmt;
 
+pub use adapt::FORMAT_NOTICE;
 pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
@@ -287,12 +292,14 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
     let outline = parsed.outline.take();
     parsed.flavor = sniff::sniff(path, text, &parsed, outline.map(|o| *o));
     // A format with an adapter is read as the view of its kind, placed at its own lines.
-    if parsed.flavor == Some(Flavor::Mct) && format == Format::Json {
-        let (view, spans) = mct::adapt(&parsed.value, text);
-        let flavor = parsed.flavor;
-        let notices = std::mem::take(&mut parsed.notices);
-        parsed = Parsed::new(Format::Json, view, spans);
-        parsed.flavor = flavor;
+    if format == Format::Json
+        && let Some(flavor) = parsed.flavor
+        && let Some(a) = adapt::adapt(flavor, &parsed.value, text)
+    {
+        let mut notices = std::mem::take(&mut parsed.notices);
+        notices.extend(a.notices);
+        parsed = Parsed::new(Format::Json, a.view, a.spans);
+        parsed.flavor = Some(a.flavor);
         parsed.notices = notices;
     }
     Ok(parsed)

@@ -57,30 +57,15 @@ fn texts(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// A performance metric as a sentence: `accuracy is 0.98 on the slice cat (confidence interval
-/// 0.96 to 1.00)`, so that a metric with its value, slice and interval reads as the result it is.
-fn metric_sentence(m: &Value) -> Option<String> {
-    let scalar = |v: &Value| match v {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    let kind = m.get("type").and_then(scalar)?;
-    let value = m.get("value").and_then(scalar)?;
-    let mut s = format!("{kind} is {value}");
-    if let Some(slice) = m.get("slice").and_then(scalar).filter(|x| !x.is_empty()) {
-        s.push_str(&format!(" on the slice {slice}"));
-    }
-    if let Some(ci) = m.get("confidence_interval")
-        && let (Some(lo), Some(hi)) = (
-            ci.get("lower_bound").and_then(scalar),
-            ci.get("upper_bound").and_then(scalar),
-        )
-    {
-        s.push_str(&format!(" (confidence interval {lo} to {hi})"));
-    }
-    Some(s)
-}
+/// How MCT names a metric's parts.
+const MCT_METRIC: crate::adapt::MetricKeys = [
+    "type",
+    "value",
+    "slice",
+    "confidence_interval",
+    "lower_bound",
+    "upper_bound",
+];
 
 /// One section of the view: its title, its text, and the MCT pointers it comes from.
 struct Part {
@@ -215,7 +200,9 @@ pub(crate) fn adapt(value: &Value, text: &str) -> (Value, Spans) {
         for f in &present {
             match value.pointer(f) {
                 Some(Value::Array(metrics)) if p.slug == "evaluation-results" => {
-                    words.extend(metrics.iter().filter_map(metric_sentence));
+                    words.extend(metrics.iter().filter_map(|m| {
+                        crate::adapt::metric_sentence(m, MCT_METRIC).map(|(s, _)| s)
+                    }));
                 }
                 Some(v) => texts(v, &mut words),
                 None => {}

@@ -24,8 +24,16 @@ pub enum Flavor {
     /// of its sections holding only placeholders or guidance ("Describe…", questions). It describes
     /// a card; it is not one.
     Template,
+    /// A CycloneDX BOM with a machine-learning model (or, before it is read, any CycloneDX BOM).
     CycloneDx,
+    /// A CycloneDX BOM whose AI content is a dataset.
+    CycloneDxData,
+    /// An SPDX 3 document with an AI package (or, before it is read, any SPDX 3 document).
     Spdx3,
+    /// An SPDX 3 document whose AI content is a dataset package.
+    Spdx3Dataset,
+    /// A CycloneDX or SPDX document with no model and no dataset: a software BOM, no AI evidence.
+    Sbom,
     Croissant,
     Mct,
     Dvc,
@@ -43,7 +51,10 @@ impl Flavor {
         Flavor::MarkdownDatasetCard,
         Flavor::Template,
         Flavor::CycloneDx,
+        Flavor::CycloneDxData,
         Flavor::Spdx3,
+        Flavor::Spdx3Dataset,
+        Flavor::Sbom,
         Flavor::Croissant,
         Flavor::Mct,
         Flavor::Dvc,
@@ -61,7 +72,10 @@ impl Flavor {
             Flavor::MarkdownDatasetCard => "markdown-dataset-card",
             Flavor::Template => "card-template",
             Flavor::CycloneDx => "cyclonedx",
+            Flavor::CycloneDxData => "cyclonedx-data",
             Flavor::Spdx3 => "spdx3",
+            Flavor::Spdx3Dataset => "spdx3-dataset",
+            Flavor::Sbom => "sbom",
             Flavor::Croissant => "croissant",
             Flavor::Mct => "mct",
             Flavor::Dvc => "dvc",
@@ -87,6 +101,11 @@ impl Flavor {
                 | Flavor::MarkdownDatasetCard
                 | Flavor::Template
                 | Flavor::Mct
+                | Flavor::CycloneDx
+                | Flavor::CycloneDxData
+                | Flavor::Spdx3
+                | Flavor::Spdx3Dataset
+                | Flavor::Croissant
         )
     }
 }

@@ -111,6 +111,13 @@ const CORE: &[Core] = &[
         what: "A native plugin's rule was not judged on this file: the plugin panicked, refused its parameters, was given a rule it does not implement, crashed, or gave no answer within its time limit. It runs in a worker process of its own, so the rest of the run is complete; a plugin that crashed or hung is not called again in the run.",
         fix: "Read the message for what the plugin said; check that the pack's `[check.plugin] params` are what the plugin expects and that its library is built for this platform; report a crash or a panic to the plugin's authors. `AIMSLINT_PLUGIN_TIMEOUT` (seconds) gives slow plugins more time.",
     },
+    Core {
+        code: "AL015",
+        title: "Evidence file breaks a rule of its format",
+        severity: "error",
+        what: "A CycloneDX BOM, an SPDX 3 document or a Croissant description parses as JSON but breaks a rule of its own specification: two elements with one id (`bom-ref`, `spdxId`, `@id`), a reference to an element the document does not define, a timestamp that is no RFC 3339 date-time, a Croissant FileObject without `contentUrl`, a document of the wrong `@type`, a `modelCard` in a BOM older than CycloneDX 1.5. The message names the format's rule; the finding is at the field. The rules of aimslint's packs still judge the rest of the document.",
+        fix: "Correct the field as the message says, then validate the file with the format's own tool (`cyclonedx validate`, `spdx3-validate`, `mlcroissant validate`).",
+    },
 ];
 
 /// `aimslint explain AL001`: what a core diagnostic means and how to clear it.
@@ -175,7 +182,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     }
     let Some(control) = packs.find_control(id) else {
         return Err(CliError::usage(format!(
-            "`{id}` is not a core diagnostic (AL001…AL014), nor a rule or control of the loaded packs (try `aimslint packs list`)"
+            "`{id}` is not a core diagnostic (AL001…AL015), nor a rule or control of the loaded packs (try `aimslint packs list`)"
         )));
     };
     let q = control.qualified();

@@ -50,6 +50,9 @@ pub mod codes {
     /// A native plugin could not judge a document: it could not be loaded, crashed, hung,
     /// panicked or answered what is no valid response. The run went on without it.
     pub const PLUGIN: &str = "AL014";
+    /// A structured evidence file (CycloneDX, SPDX 3, Croissant) that breaks a rule of its own
+    /// format: a duplicate id, a dangling reference, a malformed timestamp, a missing required field.
+    pub const FORMAT: &str = "AL015";
 }
 
 /// Runs the rules native plugins implement (`[check.plugin]`). The command line provides one

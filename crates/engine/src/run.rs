@@ -646,7 +646,13 @@ impl Engine {
         commit: Option<&str>,
     ) -> Finding {
         let mut span = if hit.at_top {
-            Some((0, 0))
+            // A document read through an adapter is about one element of its file (the model
+            // component of a BOM): what it lacks is reported there.
+            if parsed.value.get("adapter").is_some() {
+                parsed.spans(&doc.parsed.text).exact("").or(Some((0, 0)))
+            } else {
+                Some((0, 0))
+            }
         } else {
             parsed.spans(&doc.parsed.text).locate(&hit.pointer)
         };
@@ -876,12 +882,19 @@ impl Engine {
                 let kind = self
                     .forced_kind(input)
                     .or_else(|| self.classifier.classify(&input.path, flavor));
-                // A JSON Schema describes a format; it is evidence of nothing unless named.
-                if flavor == Some(Flavor::JsonSchema) && kind.is_none() && !input.explicit {
+                // A JSON Schema describes a format, and a software BOM with no model or dataset
+                // lists software: neither is evidence unless named.
+                if matches!(flavor, Some(Flavor::JsonSchema | Flavor::Sbom))
+                    && kind.is_none()
+                    && !input.explicit
+                {
                     return (None, None, Vec::new());
                 }
+                // A software BOM is recognised as what it is: no evidence of any kind, not an
+                // unsupported one.
                 if let Some(f) = flavor
                     && !f.supported()
+                    && f != Flavor::Sbom
                 {
                     return (
                         None,
@@ -920,6 +933,11 @@ impl Engine {
                                 aimslint_artifacts::ParseErrorKind::Syntax.code(),
                                 Severity::Error,
                                 "Fix the front matter so it parses: rules that read the metadata it could not read were not judged; the rules on its other entries and on the Markdown sections were.",
+                            ),
+                            aimslint_artifacts::FORMAT_NOTICE => (
+                                codes::FORMAT,
+                                Severity::Error,
+                                "Fix the field so the document follows its format: tools that read the format reject or misread it.",
                             ),
                             "front-matter-not-first" => (
                                 codes::FRONT_MATTER,
