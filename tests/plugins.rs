@@ -273,6 +273,8 @@ fn a_crashing_or_hanging_plugin_takes_only_its_worker_down() {
         "{r:?}"
     );
     let dir = misbehave_repo(&["MIS-HANG"]);
+    // The worker that was ended leaves no copy of the library in the temporary directory.
+    let tmp = tempfile::tempdir().unwrap();
     let o = aimslint()
         .args([
             "check",
@@ -284,8 +286,11 @@ fn a_crashing_or_hanging_plugin_takes_only_its_worker_down() {
         ])
         .current_dir(dir.path())
         .env("AIMSLINT_PLUGIN_TIMEOUT", "0.5")
+        .env("TMPDIR", tmp.path())
         .output()
         .unwrap();
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         rows(&o),

@@ -143,10 +143,17 @@ mod tempfile_path {
         }
     }
 
-    impl Drop for TempCopy {
-        fn drop(&mut self) {
+    impl TempCopy {
+        /// Remove the copy and its directory (idempotent).
+        pub fn remove(&self) {
             let _ = std::fs::remove_file(&self.path);
             let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+
+    impl Drop for TempCopy {
+        fn drop(&mut self) {
+            self.remove();
         }
     }
 }
@@ -171,6 +178,10 @@ impl Loaded {
         // exactly the bytes we hashed, from a private copy nothing else can write.
         let lib = unsafe { libloading::Library::new(&copy.path) }
             .map_err(|e| PluginError::Load(format!("{}: {e}", path.display())))?;
+        // Once mapped, the library needs no file (on Unix): remove the copy now, so that a worker
+        // ended for hanging or crashing leaves nothing behind in the temporary directory.
+        #[cfg(unix)]
+        copy.remove();
         type Entry = unsafe extern "C" fn(u32) -> *const PluginV1;
         // SAFETY: the symbol's type is the ABI's entry signature; a library that exports the
         // symbol with another type breaks the ABI contract it claims by exporting that name.
