@@ -26,8 +26,9 @@ fn every_deliberate_gap_is_found_at_its_line() {
     assert_eq!(
         finding_rows(&report),
         vec![
-            "INV-001 aims/systems.yaml:17 /systems/1/owner",
-            "INV-004 aims/systems.yaml:23 /systems/1/impact_assessment",
+            "INV-001 aims/systems.yaml:26 /systems/1/owner",
+            "INV-004 aims/systems.yaml:32 /systems/1/impact_assessment",
+            "INV-015 aims/systems.yaml:39 /systems/1/logging/retention",
             "CR-003 changes/CR-2026-021.yaml:1 /rollback",
             "CH-003 changes/CR-2026-021.yaml:12 /approvals",
             "CR-006 changes/CR-2026-021.yaml:12 /approvals",
@@ -42,7 +43,7 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "MC-010 models/fraud-detection/README.md:76 /body",
         ]
     );
-    let f = &report["findings"][11];
+    let f = &report["findings"][12];
     assert_eq!(
         f["controls"],
         serde_json::json!(["iso42001:A.7.2", "iso42001:A.7.5"])

@@ -88,3 +88,18 @@ fn init_writes_config_and_templates_that_check_cleanly() {
     let o = run(&["init", dir.path().to_str().unwrap()], dir.path());
     assert!(stdout(&o).contains("kept    aimslint.toml"));
 }
+
+/// A control no rule reads is marked as a process control, with where to record it.
+#[test]
+fn a_control_no_rule_checks_is_marked_as_a_process_control() {
+    let o = run(&["explain", "iso42001:A.9.2"], &example());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("rules:     none check this control"), "{out}");
+    assert!(out.contains("a process control for aimslint"), "{out}");
+    assert!(out.contains("`[soa.control.\"iso42001:A.9.2\"]`"), "{out}");
+    // A control the supplier rules read is not.
+    let out = stdout(&run(&["explain", "iso42001:A.10.3"], &example()));
+    assert!(out.contains("SUP-002"), "{out}");
+    assert!(!out.contains("process control"), "{out}");
+}

@@ -303,10 +303,10 @@ fn several_outputs_in_one_run() {
         &format!("gitlab={}", file("gl.json").display()),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("Found 12 findings"));
+    assert!(stdout(&o).contains("Found 13 findings"));
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(file("r.json")).unwrap()).unwrap();
-    assert_eq!(r["summary"]["findings"], 12);
+    assert_eq!(r["summary"]["findings"], 13);
     assert!(Path::new(&file("gl.json")).is_file());
     let o = example_check(&["--format", "json", "--format", "sarif"]);
     assert_eq!(o.status.code(), Some(2));

@@ -572,6 +572,56 @@ fn key_references_follow_the_values_as_documents_come_and_go() {
     );
 }
 
+/// A lookup through a list (`by = "/suppliers/*/models"`): the base model's finding ends when a
+/// supplier lists it, comes back when the entry goes, whichever supplier of the register holds it.
+#[test]
+fn key_references_through_lists_follow_the_register() {
+    let card = "---\nlicense: other\nbase_model: org/base-7b\n---\n# Model m\n";
+    let register = |models: &str| {
+        format!(
+            "suppliers:\n  - name: Other\n    models: [x/y]\n  - name: Org\n    models: [{models}]\n"
+        )
+    };
+    let mut g = GitRepo::new();
+    g.commit(
+        "2026-01-10",
+        "Card before its supplier",
+        &[("models/m/README.md", Some(card))],
+    );
+    g.commit(
+        "2026-01-11",
+        "Register the supplier",
+        &[(
+            "aims/suppliers.yaml",
+            Some(&register("org/other, org/base-7b")),
+        )],
+    );
+    g.commit(
+        "2026-01-12",
+        "The supplier no longer lists the model",
+        &[("aims/suppliers.yaml", Some(&register("org/other")))],
+    );
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "SUP-001",
+            "--all-history",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    assert_eq!(
+        history_rows(&json(&o), &g.commits),
+        vec![
+            "SUP-001 models/m/README.md:3 c3 fixed:-",
+            "SUP-001 models/m/README.md:3 c1 fixed:c2",
+        ]
+    );
+}
+
 /// `--all-history` as JSON on the story's rules, with `extra` arguments.
 fn all_history(g: &GitRepo, extra: &[&str]) -> String {
     let mut a = vec![

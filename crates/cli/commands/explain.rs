@@ -238,6 +238,25 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     if rules.is_empty() {
         if !control.is_group() {
             println!("rules:     none check this control");
+            // What no rule reads is a matter of how the organisation works: say so, and where
+            // to record it.
+            println!(
+                "           a process control for aimslint: its evidence is how the organisation \
+                 works (decisions, reviews, training), which no rule reads from files{}; record \
+                 how it is implemented in aimslint.toml `[soa.control.\"{}\"]`, and the \
+                 Statement of Applicability shows it as {}",
+                if control.evidence.is_empty() {
+                    ""
+                } else {
+                    " (the files above are listed with it, not judged)"
+                },
+                control.qualified(),
+                if control.evidence.is_empty() {
+                    "manual"
+                } else {
+                    "evidence-present where those files exist"
+                }
+            );
         }
     } else {
         println!("rules:");

@@ -217,7 +217,7 @@ pub(crate) fn parse_date(s: &str) -> Option<jiff::civil::Date> {
 fn cel_env() -> std::sync::Arc<cel::Env> {
     static ENV: std::sync::OnceLock<std::sync::Arc<cel::Env>> = std::sync::OnceLock::new();
     ENV.get_or_init(|| {
-        use cel::common::types::{DYN_TYPE, INT_TYPE, LIST_TYPE};
+        use cel::common::types::{DYN_TYPE, INT_TYPE, LIST_TYPE, STRING_TYPE};
         let mut env = cel::Env::stdlib();
         let added = [
             env.add_overload(
@@ -245,11 +245,46 @@ fn cel_env() -> std::sync::Arc<cel::Env> {
                 vec![],
                 budget::distinct,
             ),
+            env.add_overload(
+                "days_between",
+                "aimslint_days_between",
+                vec![STRING_TYPE, STRING_TYPE],
+                days_between,
+            ),
         ];
         debug_assert!(added.iter().all(Result::is_ok), "{added:?}");
         std::sync::Arc::new(env)
     })
     .clone()
+}
+
+/// `days_between(from, to)`: the number of days from one `YYYY-MM-DD` date to another (negative
+/// when `to` is earlier), for deadlines such as "reported within 15 days of detection". A string
+/// that is no date is an evaluation error (AL009), never a silent pass.
+fn days_between<'b, 'v>(
+    args: Vec<cel::common::value::CowVal<'b, 'v>>,
+) -> Result<cel::common::value::CowVal<'b, 'v>, cel::ExecutionError> {
+    use cel::common::types::{CelInt, CelString};
+    let date = |i: usize| {
+        let s = args
+            .get(i)
+            .and_then(|v| v.downcast_ref::<CelString>())
+            .map(|s| s.inner().to_string())
+            .ok_or_else(|| {
+                cel::ExecutionError::function_error("days_between", "expects two strings")
+            })?;
+        parse_date(&s).ok_or_else(|| {
+            cel::ExecutionError::function_error(
+                "days_between",
+                format!("\"{s}\" is not a date (YYYY-MM-DD)"),
+            )
+        })
+    };
+    let (from, to) = (date(0)?, date(1)?);
+    let days = (to - from).get_days();
+    Ok(cel::common::value::CowVal::owned(CelInt::from(i64::from(
+        days,
+    ))))
 }
 
 type Val<'v> = Box<dyn cel::common::value::Val + 'v>;

@@ -711,10 +711,14 @@ impl Pass<'_> {
             return;
         };
         let Ok(p) = &d.parsed.result else { return };
+        let mut held: Vec<(String, String, String)> = Vec::new();
         for (k, by) in self.by_pairs.iter().filter(|(k, _)| k == kind) {
-            let Some(value) = crate::run::key_value(p.value.pointer(by)) else {
-                continue;
-            };
+            for value in crate::run::key_values(&p.value, by) {
+                held.push((k.clone(), by.clone(), value));
+            }
+        }
+        for (k, by, value) in held {
+            let (k, by) = (&k, &by);
             let pair = (k.clone(), by.clone());
             let counts = self.key_counts.entry(pair.clone()).or_default();
             let n = counts.entry(value.clone()).or_default();

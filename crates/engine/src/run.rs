@@ -373,7 +373,7 @@ impl Engine {
                     }
                     if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                         for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
-                            if let Some(v) = key_value(p.value.pointer(b)) {
+                            for v in key_values(&p.value, b) {
                                 out.keys.push((k.clone(), b.clone(), v));
                             }
                         }
@@ -1511,11 +1511,47 @@ pub(crate) fn fingerprint(rule: &str, path: &str, pointer: &str, value: &str) ->
     h.finalize().to_hex()[..16].to_string()
 }
 
-/// The value a document is looked up by, from what it holds at a `reference … by` pointer.
-pub(crate) fn key_value(v: Option<&Value>) -> Option<String> {
-    match v? {
+/// The values a document is looked up by, from what it holds at a `reference … by` pointer: a
+/// string or number there, or each of a list of them. A `*` token of the pointer stands for every
+/// element of a list (or value of a mapping), so `/suppliers/*/models` names every model of every
+/// supplier of a register. Each value once, in document order.
+pub(crate) fn key_values(doc: &Value, by: &str) -> Vec<String> {
+    let mut at: Vec<&Value> = vec![doc];
+    if let Some(rest) = by.strip_prefix('/') {
+        for token in rest.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            at = at
+                .into_iter()
+                .flat_map(|v| -> Vec<&Value> {
+                    match (v, token.as_str()) {
+                        (Value::Array(a), "*") => a.iter().collect(),
+                        (Value::Object(o), "*") => o.values().collect(),
+                        (Value::Array(a), t) => t
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| a.get(i))
+                            .into_iter()
+                            .collect(),
+                        (Value::Object(o), t) => o.get(t).into_iter().collect(),
+                        _ => Vec::new(),
+                    }
+                })
+                .collect();
+        }
+    }
+    let scalar = |v: &Value| match v {
         Value::String(s) => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    };
+    let mut out: Vec<String> = Vec::new();
+    for v in at {
+        match v {
+            Value::Array(items) => out.extend(items.iter().filter_map(scalar)),
+            other => out.extend(scalar(other)),
+        }
     }
+    let mut seen = HashSet::new();
+    out.retain(|v| !v.is_empty() && seen.insert(v.clone()));
+    out
 }

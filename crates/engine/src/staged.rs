@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Outcome};
 use crate::history::{MAX_MOVE_BYTES, MAX_MOVE_PAIRS, covers, path_list, similarity};
-use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_value};
+use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_values};
 
 /// What the staged change is, beside the index it leaves.
 #[derive(Debug, Clone, Default)]
@@ -303,7 +303,7 @@ impl Engine {
             idx.kinds.insert(d.path.clone(), d.kind.clone());
             if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                 for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
-                    if let Some(v) = key_value(p.value.pointer(b)) {
+                    for v in key_values(&p.value, b) {
                         idx.keys
                             .entry((k.clone(), b.clone()))
                             .or_default()
