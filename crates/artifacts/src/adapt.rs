@@ -37,6 +37,9 @@ use crate::{Flavor, Notice};
 /// The notice code of a broken rule of a document's format.
 pub const FORMAT_NOTICE: &str = "format";
 
+/// The most format violations reported one by one for a document.
+pub(crate) const MAX_VIOLATIONS: usize = 50;
+
 /// A document read through an adapter.
 pub(crate) struct Adapted {
     pub view: Value,
@@ -77,6 +80,8 @@ pub(crate) struct View {
     sections: Map<String, Value>,
     data: Map<String, Value>,
     notices: Vec<Notice>,
+    /// Format violations found, reported or not.
+    broken: usize,
 }
 
 impl View {
@@ -90,6 +95,7 @@ impl View {
             sections: Map::new(),
             data: Map::new(),
             notices: Vec::new(),
+            broken: 0,
         }
     }
 
@@ -180,8 +186,14 @@ impl View {
         self.place(view, from);
     }
 
-    /// A rule of the format that the document breaks, at `from`.
+    /// A rule of the format that the document breaks, at `from`. A document that breaks them by
+    /// the thousand (a generated BOM with every `bom-ref` twice) gets the first
+    /// [`MAX_VIOLATIONS`] and one notice that counts the rest, not a finding for each.
     pub fn violation(&mut self, message: String, from: &str) {
+        self.broken += 1;
+        if self.notices.len() >= MAX_VIOLATIONS {
+            return;
+        }
         let offset = self.offset(from);
         self.notices.push(Notice {
             code: FORMAT_NOTICE,
@@ -197,6 +209,16 @@ impl View {
             .sort_by(|a, b| a.offset.cmp(&b.offset).then(a.message.cmp(&b.message)));
         self.notices
             .dedup_by(|a, b| a.offset == b.offset && a.message == b.message);
+        if self.broken > self.notices.len() {
+            let (shown, more) = (self.notices.len(), self.broken - self.notices.len());
+            self.notices.push(Notice {
+                code: FORMAT_NOTICE,
+                message: format!(
+                    "{more} more violations of the format after these {shown} are not listed one by one; fix these and run again"
+                ),
+                offset: 0,
+            });
+        }
         let mut out = Map::new();
         out.insert("meta".into(), Value::Object(self.meta));
         out.insert("sections".into(), Value::Object(self.sections));
@@ -315,6 +337,23 @@ pub(crate) fn notice_lines<'a>(text: &str, a: &'a Adapted) -> Vec<(usize, &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_of_violations_is_counted_not_listed() {
+        let text = "{\"a\": 1}";
+        let mut view = View::new("test", text);
+        for i in 0..10_000 {
+            view.violation(format!("violation {i}"), "/a");
+        }
+        let a = view.finish(Flavor::Sbom);
+        assert_eq!(a.notices.len(), MAX_VIOLATIONS + 1);
+        let last = a.notices.last().unwrap();
+        assert!(
+            last.message
+                .starts_with("9950 more violations of the format after these 50"),
+            "{last:?}"
+        );
+    }
 
     #[test]
     fn dates_as_the_formats_write_them() {
