@@ -156,7 +156,8 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     // Model Card Toolkit JSON is read as a model card (labelled in corpus-labels.toml).
     expect("utils__testdata", "checked model-card");
     expect("iterative__example-get-started", "unsupported dvc");
-    expect("MLmodel", "unsupported mlflow");
+    // MLflow's MLmodel is a model artifact's metadata (run, flavours, signature).
+    expect("MLmodel", "checked model-artifact");
     expect("model_card.schema.json", "unsupported json-schema");
     // Malformed: a parse finding with a line each.
     let parse_errors: BTreeMap<String, u64> = report["findings"]

@@ -26,8 +26,9 @@
 //! `contentUrl`, two SPDX elements with one `spdxId`, a malformed timestamp) yields a `format`
 //! notice at the offending field: the engine reports it as AL015, naming the format's rule.
 //!
-//! Adding a format is one module with an `adapt` function that builds a [`View`], and one arm in
-//! [`adapt`].
+//! Adding a format is one module with an `adapt` function that builds a [`View`] (or, for a format
+//! whose fields are already the kind's, keeps them and checks the format's rules, as MLflow's does),
+//! and one arm in [`adapt`].
 
 use serde_json::{Map, Value};
 
@@ -53,7 +54,22 @@ pub(crate) struct Adapted {
 
 /// Read a parsed JSON document of a recognised format as its kind's view. `None`: the flavour has
 /// no adapter, and the document is left as it was parsed.
-pub(crate) fn adapt(flavor: Flavor, value: &Value, text: &str) -> Option<Adapted> {
+pub(crate) fn adapt(
+    flavor: Flavor,
+    format: crate::Format,
+    value: &Value,
+    text: &str,
+) -> Option<Adapted> {
+    use crate::Format::{Json, Yaml};
+    match (flavor, format) {
+        (Flavor::Mlflow, Yaml) => Some(crate::mlflow::adapt(value, text)),
+        (_, Yaml) => None,
+        (_, Json) => adapt_json(flavor, value, text),
+        _ => None,
+    }
+}
+
+fn adapt_json(flavor: Flavor, value: &Value, text: &str) -> Option<Adapted> {
     match flavor {
         Flavor::Mct => {
             let (view, spans) = crate::mct::adapt(value, text);
@@ -322,7 +338,7 @@ pub(crate) fn is_date_or_date_time(s: &str) -> bool {
 /// The line of a byte offset, for the adapters' tests.
 #[cfg(test)]
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset].lines().count().max(1)
+    text[..offset].matches('\n').count() + 1
 }
 
 /// The notices of an adaptation as (line, message).

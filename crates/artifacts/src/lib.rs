@@ -12,6 +12,7 @@ mod json;
 mod lines;
 mod markdown;
 mod mct;
+mod mlflow;
 mod pointer;
 mod sniff;
 mod spdx3;
@@ -292,9 +293,8 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
     let outline = parsed.outline.take();
     parsed.flavor = sniff::sniff(path, text, &parsed, outline.map(|o| *o));
     // A format with an adapter is read as the view of its kind, placed at its own lines.
-    if format == Format::Json
-        && let Some(flavor) = parsed.flavor
-        && let Some(a) = adapt::adapt(flavor, &parsed.value, text)
+    if let Some(flavor) = parsed.flavor
+        && let Some(a) = adapt::adapt(flavor, format, &parsed.value, text)
     {
         let mut notices = std::mem::take(&mut parsed.notices);
         notices.extend(a.notices);

@@ -106,6 +106,7 @@ impl Flavor {
                 | Flavor::Spdx3
                 | Flavor::Spdx3Dataset
                 | Flavor::Croissant
+                | Flavor::Mlflow
         )
     }
 }
