@@ -925,3 +925,125 @@ fn one_gap_one_finding_across_a_history_of_versions() {
     let message = report["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("[also DC-002: "), "{message}");
 }
+
+/// A `.dvc` file pinning `file` at `md5`.
+fn dvc_pin(file: &str, md5: &str) -> String {
+    format!("outs:\n- md5: {md5}\n  size: 1958115\n  hash: md5\n  path: {file}\n")
+}
+
+#[test]
+fn a_model_kept_in_dvc_is_changed_when_its_pin_changes_and_data_pins_are_not_model_changes() {
+    let mut g = GitRepo::new();
+    let lock = |model: &str| {
+        format!(
+            "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: model.pkl\n      hash: md5\n      md5: {model}\n"
+        )
+    };
+    g.commit(
+        "2026-01-10",
+        "Add model and data",
+        &[
+            ("models/m/README.md", Some(CARD)),
+            (
+                "models/m/weights.pt.dvc",
+                Some(&dvc_pin("weights.pt", "d1f6e055f7f5e2827fcfae68d9b64d4c")),
+            ),
+            (
+                "data/raw.csv.dvc",
+                Some(&dvc_pin("raw.csv", "22a1a2931c8370d3aeedd7183606fd7f")),
+            ),
+            ("dvc.lock", Some(&lock("a1a59f55636170fb56e0c6afd3e28fa4"))),
+        ],
+    );
+    // c2: new data only — no model change.
+    g.commit(
+        "2026-01-11",
+        "New data",
+        &[(
+            "data/raw.csv.dvc",
+            Some(&dvc_pin("raw.csv", "33a1a2931c8370d3aeedd7183606fd7f")),
+        )],
+    );
+    // c3: a retrained model in DVC without its card: CH-001 at the .dvc file, naming the weights.
+    g.commit(
+        "2026-01-12",
+        "Retrain",
+        &[(
+            "models/m/weights.pt.dvc",
+            Some(&dvc_pin("weights.pt", "e1f6e055f7f5e2827fcfae68d9b64d4c")),
+        )],
+    );
+    // c4: the pipeline re-run changes the root model.pkl pinned in dvc.lock.
+    g.commit(
+        "2026-01-13",
+        "Re-run the pipeline",
+        &[("dvc.lock", Some(&lock("b1a59f55636170fb56e0c6afd3e28fa4")))],
+    );
+    // c5: reformatting a .dvc file (same pin) changes no model.
+    g.commit(
+        "2026-01-14",
+        "Reorder fields",
+        &[(
+            "models/m/weights.pt.dvc",
+            Some("outs:\n- path: weights.pt\n  hash: md5\n  md5: e1f6e055f7f5e2827fcfae68d9b64d4c\n  size: 1958115\n"),
+        )],
+    );
+    // c6: a retrained model with its card updated.
+    g.commit(
+        "2026-01-15",
+        "Retrain with card",
+        &[
+            (
+                "models/m/weights.pt.dvc",
+                Some(&dvc_pin("weights.pt", "f1f6e055f7f5e2827fcfae68d9b64d4c")),
+            ),
+            (
+                "models/m/README.md",
+                Some(&CARD.replace("# Model m", "# Model m v2")),
+            ),
+        ],
+    );
+    // c7: a .dvc file that stops parsing hides its pin: no model change either.
+    g.commit(
+        "2026-01-16",
+        "Break the pin",
+        &[("models/m/weights.pt.dvc", Some("outs: [\n"))],
+    );
+    let o = run(
+        &[
+            "check",
+            "--all-history",
+            "--format",
+            "json",
+            "--select",
+            "CH-001",
+            g.path().to_str().unwrap(),
+        ],
+        g.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec![
+            "CH-001 dvc.lock:1 c4 fixed:-",
+            "CH-001 models/m/weights.pt.dvc:1 c3 fixed:-",
+            "AL001 models/m/weights.pt.dvc:1 c7 fixed:-",
+        ]
+    );
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[1].starts_with(
+            "commit \"Retrain\" changes models/m/weights.pt (pinned in models/m/weights.pt.dvc) without"
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].contains("model.pkl (pinned in dvc.lock)"),
+        "{messages:?}"
+    );
+}

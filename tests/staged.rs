@@ -254,3 +254,51 @@ fn all_files_shows_the_gaps_already_there() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn a_model_repinned_in_dvc_is_ch001_before_the_commit_and_a_record_may_name_the_output() {
+    let mut g = repo();
+    let pin = |md5: &str| format!("outs:\n- md5: {md5}\n  hash: md5\n  path: weights.pt\n");
+    g.commit(
+        "2026-01-11",
+        "Track weights in DVC",
+        &[
+            (
+                "models/m/weights.pt.dvc",
+                Some(&pin("d1f6e055f7f5e2827fcfae68d9b64d4c")),
+            ),
+            (
+                "models/m/README.md",
+                Some(&CARD.replace("# Model m", "# Model m (DVC)")),
+            ),
+        ],
+    );
+    stage(
+        &g,
+        &[(
+            "models/m/weights.pt.dvc",
+            Some(&pin("e1f6e055f7f5e2827fcfae68d9b64d4c")),
+        )],
+    );
+    let (code, rows, report) = staged(&g, &[]);
+    assert_eq!(rows, ["CH-001 models/m/weights.pt.dvc:1 -"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the staged change changes models/m/weights.pt (pinned in models/m/weights.pt.dvc) without"),
+        "{report:#}"
+    );
+    // A staged change record whose `paths` name the output answers it.
+    stage(
+        &g,
+        &[(
+            "changes/CR-9.yaml",
+            Some(
+                "id: CR-9\ndate: 2026-01-12\ntype: model-update\nsummary: Retrain m on the January data.\npaths: [models/m/weights.pt]\napprovals:\n  - { name: Dana Whit, role: model-risk-officer, date: 2026-01-12 }\n",
+            ),
+        )],
+    );
+    assert_eq!(staged(&g, &[]).1, Vec::<String>::new());
+}

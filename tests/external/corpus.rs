@@ -155,7 +155,10 @@ fn corpus_is_read_classified_or_reported(dir: PathBuf) {
     expect("metadata_bad_type", "checked dataset-card");
     // Model Card Toolkit JSON is read as a model card (labelled in corpus-labels.toml).
     expect("utils__testdata", "checked model-card");
-    expect("iterative__example-get-started", "unsupported dvc");
+    expect(
+        "iterative__example-get-started",
+        "checked artifact-tracking",
+    );
     // MLflow's MLmodel is a model artifact's metadata (run, flavours, signature).
     expect("MLmodel", "checked model-artifact");
     expect("model_card.schema.json", "unsupported json-schema");

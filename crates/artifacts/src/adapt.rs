@@ -63,6 +63,7 @@ pub(crate) fn adapt(
     use crate::Format::{Json, Yaml};
     match (flavor, format) {
         (Flavor::Mlflow, Yaml) => Some(crate::mlflow::adapt(value, text)),
+        (Flavor::Dvc, Yaml) => Some(crate::dvc::adapt(value, text)),
         (_, Yaml) => None,
         (_, Json) => adapt_json(flavor, value, text),
         _ => None,
@@ -220,21 +221,7 @@ impl View {
 
     pub fn finish(mut self, flavor: Flavor) -> Adapted {
         self.spans.insert(String::new(), 0, 0);
-        // Notices in the order of the file, one per place and message.
-        self.notices
-            .sort_by(|a, b| a.offset.cmp(&b.offset).then(a.message.cmp(&b.message)));
-        self.notices
-            .dedup_by(|a, b| a.offset == b.offset && a.message == b.message);
-        if self.broken > self.notices.len() {
-            let (shown, more) = (self.notices.len(), self.broken - self.notices.len());
-            self.notices.push(Notice {
-                code: FORMAT_NOTICE,
-                message: format!(
-                    "{more} more violations of the format after these {shown} are not listed one by one; fix these and run again"
-                ),
-                offset: 0,
-            });
-        }
+        order_notices(&mut self.notices, self.broken);
         let mut out = Map::new();
         out.insert("meta".into(), Value::Object(self.meta));
         out.insert("sections".into(), Value::Object(self.sections));
@@ -248,6 +235,23 @@ impl View {
             notices: self.notices,
             flavor,
         }
+    }
+}
+
+/// Put a document's format notices in the order of the file, one per place and message; when more
+/// rules were broken than reported (see [`MAX_VIOLATIONS`]), add one notice that counts the rest.
+pub(crate) fn order_notices(notices: &mut Vec<Notice>, broken: usize) {
+    notices.sort_by(|a, b| a.offset.cmp(&b.offset).then(a.message.cmp(&b.message)));
+    notices.dedup_by(|a, b| a.offset == b.offset && a.message == b.message);
+    if broken > notices.len() {
+        let (shown, more) = (notices.len(), broken - notices.len());
+        notices.push(Notice {
+            code: FORMAT_NOTICE,
+            message: format!(
+                "{more} more violations of the format after these {shown} are not listed one by one; fix these and run again"
+            ),
+            offset: 0,
+        });
     }
 }
 

@@ -7,6 +7,7 @@
 mod adapt;
 mod croissant;
 mod cyclonedx;
+mod dvc;
 pub mod fsread;
 mod json;
 mod lines;
@@ -24,6 +25,7 @@ mod yaml;
 use std::fmt;
 
 pub use adapt::FORMAT_NOTICE;
+pub use dvc::tracked as dvc_tracked;
 pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
@@ -298,7 +300,7 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
     {
         let mut notices = std::mem::take(&mut parsed.notices);
         notices.extend(a.notices);
-        parsed = Parsed::new(Format::Json, a.view, a.spans);
+        parsed = Parsed::new(format, a.view, a.spans);
         parsed.flavor = Some(a.flavor);
         parsed.notices = notices;
     }

@@ -107,6 +107,7 @@ impl Flavor {
                 | Flavor::Spdx3Dataset
                 | Flavor::Croissant
                 | Flavor::Mlflow
+                | Flavor::Dvc
         )
     }
 }

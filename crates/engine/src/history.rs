@@ -205,8 +205,12 @@ impl Engine {
         // in the tree.
         let doc = doc.map(|mut d| {
             let slim = !d.kind.as_deref().is_some_and(|k| consulted.contains(k))
-                // A record with a `type` may be a retirement record a deletion is checked against.
-                && d.parsed.result.as_ref().is_ok_and(|p| p.value.get("type").is_none());
+                // A record with a `type` may be a retirement record a deletion is checked against;
+                // what a DVC file pins is compared with its next version.
+                && d.parsed.result.as_ref().is_ok_and(|p| {
+                    p.value.get("type").is_none()
+                        && aimslint_artifacts::dvc_tracked(&p.value).is_empty()
+                });
             if slim {
                 // Its findings are all made now (no reference or date rule adds to them later), so
                 // one finding absorbs another here, while the sections it compares are known.
@@ -633,6 +637,29 @@ pub(crate) fn covers(doc: &Doc, path: &str) -> bool {
     }
 }
 
+/// The changed paths a commit rule is about, for its message (an output DVC re-pinned is named with
+/// the file that pins it), and the files the finding is about (the DVC file for an output: a
+/// finding is placed in the repository).
+pub(crate) fn changed_named<'a>(
+    triggered: &[(&'a str, Option<&'a str>)],
+) -> (Vec<String>, Vec<&'a str>) {
+    let listed = triggered
+        .iter()
+        .map(|(p, f)| match f {
+            Some(f) => format!("{p} (pinned in {f})"),
+            None => p.to_string(),
+        })
+        .collect();
+    let mut about: Vec<&str> = Vec::new();
+    for (p, f) in triggered {
+        let at = f.unwrap_or(p);
+        if !about.contains(&at) {
+            about.push(at);
+        }
+    }
+    (listed, about)
+}
+
 /// Paths for a message: all of them up to a dozen, then how many more.
 pub(crate) fn path_list(paths: &[String]) -> String {
     const SHOWN: usize = 12;
@@ -1027,6 +1054,13 @@ impl Pass<'_> {
         let mut touched: BTreeSet<String> = BTreeSet::new();
         let mut deleted_kinds: Vec<(String, Option<String>)> = Vec::new();
         let moves = self.moves(c, judged);
+        // What the commit's DVC files pinned before it, to tell which outputs it changes.
+        let dvc_files: Vec<&str> = c
+            .changes
+            .iter()
+            .flat_map(|ch| std::iter::once(ch.path.as_str()).chain(ch.old_path.as_deref()))
+            .collect();
+        let pinned_before = self.pins(&dvc_files);
         for ch in &c.changes {
             let mut gone = |this: &mut Self, p: &str| {
                 let kind = this.idx.kinds.get(p).cloned().flatten();
@@ -1150,7 +1184,48 @@ impl Pass<'_> {
         }
         let touched: Vec<String> = touched.into_iter().collect();
         self.sync_all(&touched, Some(id));
-        self.commit_rules(c, &deleted_kinds);
+        let outputs = self.outputs_changed(&dvc_files, &pinned_before);
+        self.commit_rules(c, &deleted_kinds, &outputs);
+    }
+
+    /// The outputs the DVC documents at `paths` pin in the current state, with the files that
+    /// unparsed (whose pins are unknown).
+    fn pins(&self, paths: &[&str]) -> (BTreeMap<String, (String, String)>, BTreeSet<String>) {
+        let mut pins = BTreeMap::new();
+        let mut unknown = BTreeSet::new();
+        for p in paths {
+            // A file that stands in the tree but was not read (it does not parse, or is too
+            // large) pins what nobody knows; one that is gone pins nothing.
+            match self
+                .state
+                .get(*p)
+                .and_then(|s| s.judged.doc.as_ref())
+                .and_then(crate::dvc::pins_of)
+            {
+                Some(x) => pins.extend(x),
+                None if self.idx.paths.contains(*p) => {
+                    unknown.insert(p.to_string());
+                }
+                None => {}
+            }
+        }
+        (pins, unknown)
+    }
+
+    /// The outputs whose pinned hash the commit changed, each with the DVC file that pins it. A
+    /// DVC file that does not parse on either side is left out: breaking a file is no change of
+    /// what it pins.
+    fn outputs_changed(
+        &self,
+        paths: &[&str],
+        before: &(BTreeMap<String, (String, String)>, BTreeSet<String>),
+    ) -> Vec<(String, String)> {
+        let (mut after, unknown_after) = self.pins(paths);
+        let mut before = before.clone();
+        let unknown: BTreeSet<String> = before.1.union(&unknown_after).cloned().collect();
+        before.0.retain(|_, (_, file)| !unknown.contains(file));
+        after.retain(|_, (_, file)| !unknown.contains(file));
+        crate::dvc::changed(&before.0, &after)
     }
 
     /// A commit-level finding: one per commit and rule, placed at the first of the paths it is
@@ -1199,7 +1274,12 @@ impl Pass<'_> {
         })
     }
 
-    fn commit_rules(&mut self, c: &CommitDelta, deleted: &[(String, Option<String>)]) {
+    fn commit_rules(
+        &mut self,
+        c: &CommitDelta,
+        deleted: &[(String, Option<String>)],
+        outputs: &[(String, String)],
+    ) {
         let engine = self.engine;
         for a in engine.rules.iter().filter(|a| a.rule.check.is_history()) {
             let rule = a.rule.clone();
@@ -1209,13 +1289,15 @@ impl Pass<'_> {
                     require_changed,
                     require_trailer,
                 } => {
-                    let triggered: Vec<&str> = c
+                    // The changed paths, and the outputs DVC files re-pinned (with the file).
+                    let triggered: Vec<(&str, Option<&str>)> = c
                         .changes
                         .iter()
-                        .map(|ch| ch.path.as_str())
-                        .filter(|p| when.is_match(p))
+                        .map(|ch| (ch.path.as_str(), None))
+                        .chain(outputs.iter().map(|(o, f)| (o.as_str(), Some(f.as_str()))))
+                        .filter(|(p, _)| when.is_match(p))
                         .collect();
-                    let Some(first) = triggered.first() else {
+                    let Some((first, _)) = triggered.first() else {
                         continue;
                     };
                     if require_changed
@@ -1236,7 +1318,13 @@ impl Pass<'_> {
                         let mut ok = false;
                         for v in &values {
                             match self.find_doc(kind, v) {
-                                Some(d) if triggered.iter().all(|p| covers(d, p)) => ok = true,
+                                Some(d)
+                                    if triggered.iter().all(|(p, f)| {
+                                        covers(d, p) || f.is_some_and(|f| covers(d, f))
+                                    }) =>
+                                {
+                                    ok = true
+                                }
                                 Some(_) => {
                                     note = format!(
                                         "; the `{name}: {v}` record's `paths` do not cover {first}"
@@ -1262,13 +1350,12 @@ impl Pass<'_> {
                         (None, Some((name, _))) => format!("a `{name}:` trailer"),
                         (None, None) => "an accompanying change".into(),
                     };
-                    let listed: Vec<String> = triggered.iter().map(|p| p.to_string()).collect();
+                    let (listed, about) = changed_named(&triggered);
                     let msg = format!(
                         "commit \"{}\" changes {} without {wanted}{note}",
                         c.meta.summary,
                         path_list(&listed)
                     );
-                    let about: Vec<&str> = listed.iter().map(String::as_str).collect();
                     self.event(&rule, a.severity, &about, c, msg);
                 }
                 Check::Trailer { when, trailers } => {

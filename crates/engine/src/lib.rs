@@ -8,6 +8,7 @@
 mod checks;
 mod classify;
 mod config;
+mod dvc;
 mod finding;
 pub mod fixtures;
 mod history;

@@ -10,7 +10,7 @@
 //! findings on other files that it breaks (a reference to a file it deletes or renames). A gap an
 //! unchanged file already had at HEAD is not the change's doing and is not reported.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use aimslint_git::{Change, ChangeKind};
 use aimslint_packs::{Check, Rule};
@@ -18,7 +18,9 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::finding::{Finding, Outcome};
-use crate::history::{MAX_MOVE_BYTES, MAX_MOVE_PAIRS, covers, path_list, similarity};
+use crate::history::{
+    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, path_list, similarity,
+};
 use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_values};
 
 /// What the staged change is, beside the index it leaves.
@@ -101,6 +103,42 @@ impl Engine {
             .filter_map(|f| Some((f.path.as_str(), self.prepare(f, None).0?)))
             .collect();
         let moved = moved_away(&gone, &staged);
+        // The outputs the change re-pins in DVC files (see `crate::dvc`): HEAD's versions against
+        // the staged ones; a file that does not parse on either side is left out.
+        let outputs = {
+            let mut unknown: Vec<&str> = Vec::new();
+            let mut head: Vec<Doc> = Vec::new();
+            for f in &change.before {
+                match self.prepare(f, None).0 {
+                    Some(d) => head.push(d),
+                    None => unknown.push(&f.path),
+                }
+            }
+            // A staged file that is not read (it does not parse) pins what nobody knows.
+            unknown.extend(
+                change
+                    .changes
+                    .iter()
+                    .filter(|c| c.kind != ChangeKind::Deleted)
+                    .filter(|c| !staged.iter().any(|(s, _)| s.path == c.path))
+                    .map(|c| c.path.as_str()),
+            );
+            let (mut before, mut after) = (BTreeMap::new(), BTreeMap::new());
+            for (side, docs) in [
+                (&mut before, head.iter().collect::<Vec<_>>()),
+                (&mut after, staged.iter().map(|(_, d)| d).collect()),
+            ] {
+                for d in docs {
+                    match crate::dvc::pins_of(d) {
+                        Some(p) => side.extend(p),
+                        None => unknown.push(&d.path),
+                    }
+                }
+            }
+            before.retain(|_, (_, f): &mut (String, String)| !unknown.contains(&f.as_str()));
+            after.retain(|_, (_, f): &mut (String, String)| !unknown.contains(&f.as_str()));
+            crate::dvc::changed(&before, &after)
+        };
         let mut out = Vec::new();
         for a in rules {
             match &a.rule.check {
@@ -109,11 +147,12 @@ impl Engine {
                     require_changed,
                     require_trailer,
                 } => {
-                    let triggered: Vec<String> = change
+                    let triggered: Vec<(String, Option<&str>)> = change
                         .changes
                         .iter()
-                        .map(|c| c.path.clone())
-                        .filter(|p| when.is_match(p))
+                        .map(|c| (c.path.clone(), None))
+                        .chain(outputs.iter().map(|(o, f)| (o.clone(), Some(f.as_str()))))
+                        .filter(|(p, _)| when.is_match(p))
                         .collect();
                     if triggered.is_empty()
                         || require_changed
@@ -128,16 +167,17 @@ impl Engine {
                             .iter()
                             .filter(|(_, d)| d.kind.as_deref() == Some(kind.as_str()))
                             .collect();
-                        if records
-                            .iter()
-                            .any(|(_, d)| triggered.iter().all(|p| covers(d, p)))
-                        {
+                        if records.iter().any(|(_, d)| {
+                            triggered
+                                .iter()
+                                .all(|(p, f)| covers(d, p) || f.is_some_and(|f| covers(d, f)))
+                        }) {
                             continue;
                         }
                         if let Some((c, _)) = records.first() {
                             note = format!(
                                 "; the staged {kind} {}'s `paths` do not cover {}",
-                                c.path, triggered[0]
+                                c.path, triggered[0].0
                             );
                         }
                     }
@@ -157,11 +197,13 @@ impl Engine {
                         (None, Some((name, kind))) => record(kind, name),
                         (None, None) => "an accompanying change".into(),
                     };
+                    let named: Vec<(&str, Option<&str>)> =
+                        triggered.iter().map(|(p, f)| (p.as_str(), *f)).collect();
+                    let (listed, about) = changed_named(&named);
                     let msg = format!(
                         "the staged change changes {} without {wanted}{note}",
-                        path_list(&triggered)
+                        path_list(&listed)
                     );
-                    let about: Vec<&str> = triggered.iter().map(String::as_str).collect();
                     out.push(event(a, &about, msg));
                 }
                 Check::NoDelete { unless } => {

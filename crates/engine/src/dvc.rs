@@ -1,0 +1,97 @@
+//! Seeing through DVC: a commit that changes the hash a `.dvc` file or `dvc.lock` pins for an output
+//! changes that output (a model's weights, a dataset), although the data itself is stored outside
+//! git. The commit rules judge those outputs as changed paths, as they judge a Git LFS pointer as the
+//! file it stands for, so `models/**/*.pkl` in a rule's `when` matches a retrained model whether
+//! git or DVC stores it, and a data-only `.dvc` update is not a model change.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::run::Doc;
+
+/// An output DVC pins: its repository path, the hash pinned, and the DVC file that pins it.
+type Pins = BTreeMap<String, (String, String)>;
+
+/// The outputs a document pins, keyed by repository path. Outputs outside the repository (an
+/// absolute path, a URL, `..` above the root) are left out: no rule's path can match them.
+pub(crate) fn pins(doc_path: &str, value: &Value) -> Pins {
+    let dir = doc_path.rsplit_once('/').map_or("", |(d, _)| d);
+    aimslint_artifacts::dvc_tracked(value)
+        .into_iter()
+        .filter_map(|(rel, hash)| Some((resolve(dir, &rel)?, (hash, doc_path.to_string()))))
+        .collect()
+}
+
+/// The pins of a parsed document; `None` when it did not parse (a DVC file that stops parsing
+/// hides what it pins: that is no change of the outputs).
+pub(crate) fn pins_of(doc: &Doc) -> Option<Pins> {
+    let p = doc.parsed.result.as_ref().ok()?;
+    Some(pins(&doc.path, &p.value))
+}
+
+/// `dir/rel` as a repository path, or `None` when it leaves the repository.
+fn resolve(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.contains("://") || rel.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The outputs whose pinned hash differs between `before` and `after` (pinned, unpinned or
+/// re-pinned), each with the DVC file that says so, in path order.
+pub(crate) fn changed(before: &Pins, after: &Pins) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (path, (hash, file)) in after {
+        if before.get(path).is_none_or(|(h, _)| h != hash) {
+            out.push((path.clone(), file.clone()));
+        }
+    }
+    for (path, (_, file)) in before {
+        if !after.contains_key(path) {
+            out.push((path.clone(), file.clone()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_are_resolved_inside_the_repository() {
+        assert_eq!(resolve("data", "raw.csv").as_deref(), Some("data/raw.csv"));
+        assert_eq!(resolve("", "./model.pkl").as_deref(), Some("model.pkl"));
+        assert_eq!(
+            resolve("pipelines/train", "../../models/m.pt").as_deref(),
+            Some("models/m.pt")
+        );
+        assert_eq!(resolve("", "../outside.csv"), None);
+        assert_eq!(resolve("data", "/etc/passwd"), None);
+        assert_eq!(resolve("data", "s3://bucket/x"), None);
+    }
+
+    #[test]
+    fn a_repinned_added_or_dropped_output_is_a_change() {
+        let pin = |p: &str, h: &str| (p.to_string(), (h.to_string(), "dvc.lock".to_string()));
+        let before: Pins = [pin("a", "1"), pin("b", "2"), pin("c", "3")].into();
+        let after: Pins = [pin("a", "1"), pin("b", "9"), pin("d", "4")].into();
+        let got: Vec<String> = changed(&before, &after)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(got, ["b", "c", "d"]);
+    }
+}
