@@ -281,3 +281,91 @@ fn schemas_for_editors() {
         }
     }
 }
+
+/// An organisation pack layers on a built-in one: it turns rules off, runs others at another
+/// severity, and replaces a rule by writing its own with the same id; every mistake in the layer is
+/// an error at its line of `pack.toml`.
+#[test]
+fn an_organisation_pack_extends_a_builtin_one() {
+    const PACK: &str = "id = \"acme\"\nname = \"Acme AI policy\"\nversion = \"1.0.0\"\nframework = \"Acme\"\n[[sources]]\nid = \"ours\"\ntitle = \"Acme policy 7\"\n\n[extends]\npack = \"iso42001\"\nversion = \"^1.1\"\ndisable = [\"DP-005\"]\nseverity = { \"DP-006\" = \"info\" }\n";
+    // DP-004 replaced: the licence is not asked for, the source's owner is.
+    const DP004: &str = "id = \"DP-004\"\ntitle = \"Provenance names the source's owner\"\nseverity = \"warning\"\nkinds = [\"data-provenance\"]\ncontrols = [\"iso42001:A.7.5\"]\nhelp = \"Name who owns the source.\"\ndocs = \"Acme policy 7.2.\"\n\n[check.required]\npointers = [\"/source/owner\"]\n";
+    let findings = |pack: &str| {
+        let dir = temp_repo(&[
+            ("policies/acme/pack.toml", pack.as_bytes()),
+            ("policies/acme/rules/DP-004.toml", DP004.as_bytes()),
+            (
+                "data/a/provenance.yaml",
+                b"dataset: a\nsource: { name: Core banking, origin: internal }\npersonal_data: true\nquality: { assessed: 2025-01-05 }\n",
+            ),
+            (
+                "aimslint.toml",
+                b"[packs]\nacme = { path = \"policies/acme\" }\n\n[rules]\nselect = [\"DP-00\"]\n",
+            ),
+        ]);
+        let o = run(
+            &[
+                "check",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-01",
+            ],
+            dir.path(),
+        );
+        let out = if o.status.code() == Some(2) {
+            serde_json::Value::String(stderr(&o))
+        } else {
+            json(&o)
+        };
+        (o.status.code(), out, dir)
+    };
+    let (code, out, dir) = findings(PACK);
+    assert_eq!(code, Some(1), "{out}");
+    let rows: Vec<String> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["DP-004", "DP-005", "DP-006"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect();
+    // DP-005 (legal basis) is off; DP-006 (quality assessed over a year ago) is info; DP-004 is
+    // Acme's.
+    assert_eq!(rows, ["DP-004 warning 2", "DP-006 info 4"], "{out:#}");
+    let config = dir.path().join("aimslint.toml");
+    let list = stdout(&run(
+        &["packs", "list", "--config", config.to_str().unwrap()],
+        dir.path(),
+    ));
+    assert!(list.contains("(extends iso42001)"), "{list}");
+
+    // Mistakes in the layer, each at its line.
+    let bad = PACK
+        .replace("\"^1.1\"", "\"^2\"")
+        .replace("[\"DP-005\"]", "[\"DP-999\"]")
+        .replace("\"info\"", "\"loud\"");
+    let (code, out, _) = findings(&bad);
+    assert_eq!(code, Some(2));
+    let err = out.to_string();
+    for needle in [
+        "pack.toml:11:11",
+        "extends iso42001 `^2`,",
+        "pack.toml:12:12",
+        "`DP-999` is no rule of iso42001",
+        "pack.toml:13:25",
+        "`loud` is no severity",
+    ] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+    let (code, out, _) = findings(&PACK.replace("pack = \"iso42001\"", "pack = \"iso9001\""));
+    assert_eq!(code, Some(2));
+    assert!(out.to_string().contains("pack.toml:10:8"), "{out}");
+}

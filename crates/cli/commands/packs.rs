@@ -14,8 +14,14 @@ pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
     );
     for p in &packs.packs {
         let pairs: usize = p.crosswalks.iter().map(|c| c.pairs.len()).sum();
+        let layer = p
+            .manifest
+            .extends
+            .as_ref()
+            .map(|b| format!(" (extends {b})"))
+            .unwrap_or_default();
         println!(
-            "{:<12} {:<8} {:<9} {:>8} {:>6} {:>6}  {:<16} {} {}",
+            "{:<12} {:<8} {:<9} {:>8} {:>6} {:>6}  {:<16} {} {}{layer}",
             p.manifest.id,
             p.manifest.version.to_string(),
             if p.manifest.optional { "yes" } else { "no" },

@@ -29,6 +29,19 @@ struct RawManifest {
     sources: Vec<SourceRef>,
     #[serde(default)]
     plugins: Vec<RawPluginDecl>,
+    extends: Option<Spanned<RawExtends>>,
+}
+
+/// `[extends]`: the pack this one layers on (see `Extends`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtends {
+    pack: Spanned<String>,
+    version: Option<Spanned<String>>,
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[[plugins]]`: a native plugin library, one file for every platform or one per platform
@@ -249,9 +262,22 @@ struct RawPath {
     why: String,
 }
 
+/// An organisation pack's layer on another pack: which rules of the base it turns off and which it
+/// runs at another severity (its own rules with a base rule's id replace that rule). Spans are in
+/// the extending pack's `pack.toml`.
+pub(crate) struct Extends {
+    pub base: String,
+    pub base_span: std::ops::Range<usize>,
+    pub version: Option<(semver::VersionReq, std::ops::Range<usize>)>,
+    pub disable: Vec<(String, std::ops::Range<usize>)>,
+    pub severity: Vec<(String, Severity, std::ops::Range<usize>)>,
+}
+
 /// A pack parsed on its own; references to other packs are checked by the set.
 pub(crate) struct Draft {
     pub pack: Pack,
+    /// What the pack changes in the pack it extends, for the set to apply.
+    pub extends: Option<Extends>,
     /// Rules named in status paths, for the set to check: (file, span, rule id, the qualified
     /// control the rule must cite).
     pub rule_refs: Vec<(String, std::ops::Range<usize>, String, String)>,
@@ -681,7 +707,59 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             library,
         });
     }
+    let extends = raw.extends.map(|e| {
+        let e = e.into_inner();
+        let version = e
+            .version
+            .and_then(|v| match semver::VersionReq::parse(v.get_ref()) {
+                Ok(r) => Some((r, v.span())),
+                Err(err) => {
+                    ctx.err(
+                        "pack.toml",
+                        Some(v.span()),
+                        format!("invalid version requirement: {err}"),
+                    );
+                    None
+                }
+            });
+        let mut severity = Vec::new();
+        for (rule, level) in e.severity {
+            match Severity::parse(level.get_ref()) {
+                Some(s) => severity.push((rule, s, level.span())),
+                None => ctx.err(
+                    "pack.toml",
+                    Some(level.span()),
+                    format!(
+                        "`{}` is no severity (error, warning or info)",
+                        level.get_ref()
+                    ),
+                ),
+            }
+        }
+        Extends {
+            base: e.pack.get_ref().clone(),
+            base_span: e.pack.span(),
+            version,
+            disable: e
+                .disable
+                .into_iter()
+                .map(|d| {
+                    let span = d.span();
+                    (d.into_inner(), span)
+                })
+                .collect(),
+            severity,
+        }
+    });
+    if extends.as_ref().is_some_and(|e| e.base == id) {
+        ctx.err(
+            "pack.toml",
+            extends.as_ref().map(|e| e.base_span.clone()),
+            format!("pack {id} cannot extend itself"),
+        );
+    }
     let manifest = Manifest {
+        extends: extends.as_ref().map(|e| e.base.clone()),
         id: id.clone(),
         name: raw.name,
         version,
@@ -1034,6 +1112,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             rules,
             crosswalks,
         },
+        extends,
         rule_refs,
         control_refs,
         kind_refs,

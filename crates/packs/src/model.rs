@@ -61,6 +61,8 @@ pub struct Manifest {
     pub optional: bool,
     pub requires_aimslint: Option<semver::VersionReq>,
     pub sources: Vec<SourceRef>,
+    /// The pack this one layers on (`[extends]`), if any.
+    pub extends: Option<String>,
 }
 
 /// One control, clause, subcategory, article or group of a framework's catalogue.

@@ -54,6 +54,113 @@ pub struct PackSet {
     controls: HashMap<String, (usize, usize)>,
 }
 
+/// Apply each extending pack's layer to the pack it extends: the base's rules it disables are
+/// dropped, those it re-grades get their new severity, and a rule of the extending pack with a base
+/// rule's id replaces it. Returns the ids of the rules dropped or replaced (references to them from
+/// other packs, such as status paths, stay valid). Problems are errors at the line of the extending
+/// pack's `pack.toml`.
+fn apply_layers(
+    drafts: &mut [Draft],
+    errors: &mut Vec<PackDiagnostic>,
+) -> std::collections::HashSet<String> {
+    let mut withdrawn = std::collections::HashSet::new();
+    for ei in 0..drafts.len() {
+        let Some(ext) = drafts[ei].extends.as_ref() else {
+            continue;
+        };
+        let files = drafts[ei].pack.files.clone();
+        let mut err = |span: std::ops::Range<usize>, msg: String| {
+            errors.push(PackDiagnostic::new(
+                &files.display_path("pack.toml"),
+                files.text("pack.toml").unwrap_or_default(),
+                Some(span),
+                msg,
+            ))
+        };
+        let id = drafts[ei].pack.manifest.id.clone();
+        let Some(bi) = drafts
+            .iter()
+            .position(|d| d.pack.manifest.id == ext.base && ext.base != id)
+        else {
+            continue; // reported when the base was looked for
+        };
+        if let Some(grand) = &drafts[bi].extends {
+            err(
+                ext.base_span.clone(),
+                format!(
+                    "pack {id} extends {}, which itself extends {}: extend {} directly and repeat the layer",
+                    ext.base, grand.base, grand.base
+                ),
+            );
+            continue;
+        }
+        let base_version = drafts[bi].pack.manifest.version.clone();
+        if let Some((req, span)) = &ext.version
+            && !req.matches(&base_version)
+        {
+            err(
+                span.clone(),
+                format!(
+                    "pack {id} extends {} `{req}`, but {} {base_version} is loaded",
+                    ext.base, ext.base
+                ),
+            );
+        }
+        let base_has = |drafts: &[Draft], r: &str| drafts[bi].pack.rules.iter().any(|x| x.id == r);
+        let mut drop: Vec<String> = Vec::new();
+        for (r, span) in &ext.disable {
+            if base_has(drafts, r) {
+                drop.push(r.clone());
+            } else {
+                err(
+                    span.clone(),
+                    format!(
+                        "`{r}` is no rule of {}: there is nothing to disable",
+                        ext.base
+                    ),
+                );
+            }
+        }
+        let mut regrade: Vec<(String, Severity)> = Vec::new();
+        for (r, sev, span) in &ext.severity {
+            if drop.contains(r) {
+                err(
+                    span.clone(),
+                    format!("`{r}` is disabled above: a disabled rule has no severity"),
+                );
+            } else if base_has(drafts, r) {
+                regrade.push((r.clone(), *sev));
+            } else {
+                err(
+                    span.clone(),
+                    format!(
+                        "`{r}` is no rule of {}: there is no severity to change",
+                        ext.base
+                    ),
+                );
+            }
+        }
+        let replaced: Vec<String> = drafts[ei]
+            .pack
+            .rules
+            .iter()
+            .map(|r| r.id.clone())
+            .filter(|r| base_has(drafts, r))
+            .collect();
+        let base = &mut drafts[bi].pack;
+        base.rules
+            .retain(|r| !drop.contains(&r.id) && !replaced.contains(&r.id));
+        for r in &mut base.rules {
+            if let Some((_, sev)) = regrade.iter().find(|(id, _)| *id == r.id) {
+                Arc::make_mut(r).severity = *sev;
+            }
+        }
+        withdrawn.extend(drop);
+        withdrawn.extend(replaced);
+    }
+    withdrawn
+}
+
 impl PackSet {
     /// Load and cross-check packs. Every problem in every pack is collected before returning.
     pub fn load(req: &LoadRequest, tool_version: &semver::Version) -> Result<PackSet, PackErrors> {
@@ -104,6 +211,43 @@ impl PackSet {
                 drafts.push(d);
             }
         }
+        // A pack another extends is loaded with it, even an optional built-in one not asked for.
+        let missing: Vec<(usize, String)> = drafts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.extends.as_ref()?.base.clone())))
+            .filter(|(_, b)| !drafts.iter().any(|d| d.pack.manifest.id == *b))
+            .collect();
+        let mut loaded_bases: Vec<String> = Vec::new();
+        for (i, base) in missing {
+            if loaded_bases.contains(&base) {
+                continue;
+            }
+            let Some(files) = crate::builtin_pack_files(&base) else {
+                let d = &drafts[i];
+                let span = d.extends.as_ref().map(|e| e.base_span.clone());
+                errors.push(PackDiagnostic::new(
+                    &d.pack.files.display_path("pack.toml"),
+                    d.pack.files.text("pack.toml").unwrap_or_default(),
+                    span,
+                    format!(
+                        "pack {} extends `{base}`, which is neither loaded nor built in (built-in packs: {})",
+                        d.pack.manifest.id,
+                        crate::builtin_pack_ids().join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let mut ctx = Ctx {
+                files: &files,
+                errors: &mut errors,
+                schemas: &mut schemas,
+            };
+            if let Some(d) = load_pack(&mut ctx, tool_version) {
+                drafts.push(d);
+            }
+            loaded_bases.push(base);
+        }
         // A directory pack with the id of a built-in one replaces it.
         let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
         for (i, d) in drafts.iter().enumerate() {
@@ -116,6 +260,7 @@ impl PackSet {
             .map(|(_, d)| d)
             .collect();
         drafts.sort_by(|a, b| a.pack.manifest.id.cmp(&b.pack.manifest.id));
+        let withdrawn = apply_layers(&mut drafts, &mut errors);
 
         let mut set = PackSet::default();
         for (pi, d) in drafts.iter().enumerate() {
@@ -158,6 +303,9 @@ impl PackSet {
                     .flat_map(|x| x.pack.rules.iter())
                     .find(|x| x.id == *r);
                 match rule {
+                    // A rule an organisation pack turned off or replaced is still a rule of its
+                    // pack: the references to it were written against that one.
+                    _ if withdrawn.contains(r) => {}
                     None => errors.push(err(rel, span.clone(), format!("unknown rule `{r}`"))),
                     Some(rule) if !rule.controls.contains(control) => errors.push(err(
                         rel,
