@@ -369,3 +369,121 @@ fn an_organisation_pack_extends_a_builtin_one() {
     assert_eq!(code, Some(2));
     assert!(out.to_string().contains("pack.toml:10:8"), "{out}");
 }
+
+/// A pack from git, at a tag: fetched once into the user's cache, read offline afterwards, its commit
+/// pinned by `packs lock`; a tag moved since is refused, and a branch is never accepted.
+#[test]
+fn a_pack_from_git_is_pinned_by_tag_and_commit() {
+    let rule = |id: &str| {
+        format!(
+            "id = \"{id}\"\ntitle = \"Provenance names its {id}\"\nseverity = \"error\"\nkinds = [\"data-provenance\"]\ncontrols = [\"iso42001:A.7.5\"]\nhelp = \"h\"\ndocs = \"d\"\n\n[check.required]\npointers = [\"/{}\"]\n",
+            id.to_lowercase().replace('-', "_")
+        )
+    };
+    let manifest = |v: &str| {
+        format!(
+            "id = \"acme\"\nname = \"Acme\"\nversion = \"{v}\"\nframework = \"Test\"\n[[sources]]\nid = \"ours\"\ntitle = \"Ours\"\n"
+        )
+    };
+    // The published pack: v1.0.0 with one rule, v1.1.0 with two.
+    let mut publ = GitRepo::new();
+    let (m1, r1, m2, r2) = (
+        manifest("1.0.0"),
+        rule("ACME-001"),
+        manifest("1.1.0"),
+        rule("ACME-002"),
+    );
+    publ.commit(
+        "2026-01-10",
+        "1.0.0",
+        &[
+            ("pack/pack.toml", Some(&m1)),
+            ("pack/rules/ACME-001.toml", Some(&r1)),
+        ],
+    );
+    publ.commit(
+        "2026-02-10",
+        "1.1.0",
+        &[
+            ("pack/pack.toml", Some(&m2)),
+            ("pack/rules/ACME-002.toml", Some(&r2)),
+        ],
+    );
+    let src = git2::Repository::open(publ.path()).unwrap();
+    let tag = |name: &str, commit: &str| {
+        let obj = src
+            .find_object(git2::Oid::from_str(commit).unwrap(), None)
+            .unwrap();
+        src.tag_lightweight(name, &obj, true).unwrap();
+    };
+    tag("v1.0.0", &publ.commits[0]);
+    tag("v1.1.0", &publ.commits[1]);
+
+    let cache = tempfile::tempdir().unwrap();
+    let url = publ.path().to_str().unwrap().to_string();
+    let repo = |rev: &str| {
+        let cfg = format!(
+            "[packs]\nacme = {{ git = \"{url}\", rev = \"{rev}\", path = \"pack\" }}\n\n[rules]\nselect = [\"acme\"]\n"
+        );
+        temp_repo(&[
+            ("data/a/provenance.yaml", b"dataset: a\n"),
+            ("aimslint.toml", cfg.as_bytes()),
+        ])
+    };
+    let aim_in = |cache: &std::path::Path, args: &[&str], dir: &std::path::Path| {
+        aimslint()
+            .args(args)
+            .env("AIMSLINT_CACHE_DIR", cache)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let aim = |args: &[&str], dir: &std::path::Path| aim_in(cache.path(), args, dir);
+    let rules = |dir: &std::path::Path| -> Vec<String> {
+        let o = aim(&["check", ".", "--format", "json"], dir);
+        assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+        json(&o)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = repo("v1.0.0");
+    assert_eq!(rules(r.path()), ["ACME-001"]);
+    let o = aim(&["packs", "lock"], r.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lock = std::fs::read_to_string(r.path().join("aimslint.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("commit = \"{}\"", publ.commits[0])),
+        "{lock}"
+    );
+    assert!(lock.contains("rev = \"v1.0.0\""), "{lock}");
+
+    // Someone moves the tag to the later commit. This cache still has the pinned commit; a machine
+    // that fetches afresh sees the tag elsewhere, and the run refuses it.
+    tag("v1.0.0", &publ.commits[1]);
+    assert_eq!(rules(r.path()), ["ACME-001"]);
+    let fresh = tempfile::tempdir().unwrap();
+    let o = aim_in(fresh.path(), &["check", "."], r.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the tag was moved"), "{}", stderr(&o));
+    let r2 = repo("v1.1.0");
+    assert_eq!(rules(r2.path()), ["ACME-001", "ACME-002"]);
+
+    // Offline: with the source gone, the cache still serves the revisions fetched.
+    drop(src);
+    drop(publ);
+    assert_eq!(rules(r2.path()), ["ACME-001", "ACME-002"]);
+    let o = aim(&["packs", "verify"], r2.path());
+    assert_eq!(o.status.code(), Some(1), "no lockfile yet: {}", stdout(&o));
+
+    // A git pack without a tag or commit is refused at its line.
+    let bad = temp_repo(&[(
+        "aimslint.toml",
+        format!("[packs]\nacme = {{ git = \"{url}\" }}\n").as_bytes(),
+    )]);
+    let o = aim(&["check", "."], bad.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs `rev`"), "{}", stderr(&o));
+}

@@ -57,6 +57,59 @@ pub fn tool_version() -> semver::Version {
 
 /// Load the packs the config and options ask for: built-in non-optional packs, the optional ones
 /// enabled by `[packs]` or `--frameworks`, and pack directories.
+/// A problem with a pack named in aimslint.toml, shown at its entry.
+fn pack_error(config: &Config, span: &std::ops::Range<usize>, message: String) -> CliError {
+    match &config.file {
+        Some(file) => PackErrors(vec![aimslint_packs::PackDiagnostic::new(
+            file,
+            &config.text,
+            Some(span.clone()),
+            message,
+        )])
+        .into(),
+        None => CliError::usage(message),
+    }
+}
+
+/// The packs aimslint.toml takes from git: each read from the user's cache (fetched there the first
+/// time), at the commit aimslint.lock pins when it pins one.
+fn git_packs(
+    config: &Config,
+) -> Result<Vec<(aimslint_packs::PackFiles, Option<semver::VersionReq>)>, CliError> {
+    if config.pack_git.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cache = aimslint_git::user_cache_dir().ok_or_else(|| {
+        CliError::usage(
+            "packs from git are cached under the user's cache directory, and none is known: set AIMSLINT_CACHE_DIR (or HOME)",
+        )
+    })?;
+    let lock = crate::plugins::read_lock(&config.dir)?;
+    let mut out = Vec::new();
+    for g in &config.pack_git {
+        let pinned = lock
+            .as_ref()
+            .and_then(|l| l.packs.iter().find(|p| p.id == g.id))
+            .filter(|p| p.rev.as_deref() == Some(g.rev.as_str()))
+            .and_then(|p| p.commit.clone());
+        let pack = aimslint_git::fetch_pack(
+            &cache,
+            &g.url,
+            &g.rev,
+            g.folder.as_deref(),
+            pinned.as_deref(),
+        )
+        .map_err(|e| pack_error(config, &g.span, format!("pack {}: {e}", g.id)))?;
+        let short = &pack.commit[..12];
+        let origin = format!("git:{}@{} ({short})", g.url, g.rev);
+        out.push((
+            aimslint_packs::PackFiles::from_git(origin, g.rev.clone(), pack.commit, pack.files),
+            g.version.clone(),
+        ));
+    }
+    Ok(out)
+}
+
 pub fn load_packs(
     config: &Config,
     opts: &PackOptions,
@@ -101,7 +154,20 @@ pub fn load_packs(
     }
     req.dirs.extend(config.pack_dirs.iter().cloned());
     req.dirs.extend(opts.packs.iter().cloned());
+    req.read = git_packs(config)?;
     let set = PackSet::load(&req, &tool_version())?;
+    for g in &config.pack_git {
+        if set.pack(&g.id).is_none() {
+            return Err(pack_error(
+                config,
+                &g.span,
+                format!(
+                    "the pack at {} `{}` is not called `{}` (its pack.toml says another id)",
+                    g.url, g.rev, g.id
+                ),
+            ));
+        }
+    }
     if let Some(id) = optional.iter().find(|id| set.pack(id).is_none()) {
         let loaded: Vec<&str> = set.packs.iter().map(|p| p.manifest.id.as_str()).collect();
         return Err(unknown(id, format!("; loaded: {}", loaded.join(", "))));

@@ -48,6 +48,12 @@ pub struct PackPin {
     pub id: String,
     pub version: String,
     pub digest: String,
+    /// For a pack from git: the commit its revision resolved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// For a pack from git: the tag or commit aimslint.toml names (the commit pins it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -130,6 +136,8 @@ pub fn current_lock(packs: &PackSet) -> Result<Lock, CliError> {
             id: p.manifest.id.clone(),
             version: p.manifest.version.to_string(),
             digest: p.digest.clone(),
+            commit: p.files.commit.clone(),
+            rev: p.files.rev.clone(),
         });
     }
     for s in sites(packs)? {
@@ -166,6 +174,12 @@ pub fn differences(pinned: &Lock, now: &Lock) -> Vec<String> {
             Some(x) if x.version != p.version => out.push(format!(
                 "pack {}: version {} is loaded, {} is pinned",
                 p.id, p.version, x.version
+            )),
+            Some(x) if x.commit != p.commit => out.push(format!(
+                "pack {}: commit {} is loaded, {} is pinned",
+                p.id,
+                p.commit.as_deref().unwrap_or("(not from git)"),
+                x.commit.as_deref().unwrap_or("(not from git)")
             )),
             Some(x) if x.digest != p.digest => out.push(format!(
                 "pack {} {}: its files changed (digest {}, pinned {})",

@@ -33,6 +33,10 @@ enum RawPackReq {
     Table {
         version: Option<String>,
         path: Option<String>,
+        /// A git repository holding the pack (`path` is then its folder in the repository).
+        git: Option<String>,
+        /// The tag or full commit id of `git`.
+        rev: Option<String>,
     },
 }
 
@@ -97,6 +101,21 @@ pub const MAX_FILE_BYTES_CEILING: usize = 1 << 30;
 
 /// The largest configuration file read (a config is a few kilobytes).
 pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+/// A pack from git: `acme = { git = "https://…/aims-pack.git", rev = "v1.2.0", path = "pack" }`.
+#[derive(Debug, Clone)]
+pub struct GitPackSpec {
+    /// The pack's id as named in aimslint.toml.
+    pub id: String,
+    pub url: String,
+    /// A tag or a full commit id.
+    pub rev: String,
+    /// The pack's folder in the repository (its root when none).
+    pub folder: Option<String>,
+    pub version: Option<semver::VersionReq>,
+    /// Where the entry is in aimslint.toml.
+    pub span: std::ops::Range<usize>,
+}
 
 /// A waiver: findings of `rule` in `paths` are reported as waived until `expires`.
 #[derive(Debug, Clone)]
@@ -184,6 +203,11 @@ pub struct Config {
     pub pack_as_of: BTreeMap<String, semver::Version>,
     /// Pack directories, resolved against the config's folder.
     pub pack_dirs: Vec<std::path::PathBuf>,
+    /// Packs from git repositories.
+    pub pack_git: Vec<GitPackSpec>,
+    /// The folder the configuration is in (the repository root for `aimslint.toml`), where
+    /// `aimslint.lock` is read.
+    pub dir: std::path::PathBuf,
     /// Path globs per artifact kind, replacing the kind's own.
     pub artifacts: BTreeMap<String, Vec<String>>,
     pub select: Vec<String>,
@@ -275,15 +299,41 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
         return Err(PackErrors(errors));
     };
     let mut cfg = Config {
+        dir: base.to_path_buf(),
         file: Some(file.to_string()),
         text: text.to_string(),
         ..Config::default()
     };
     for (id, req) in raw.packs {
         let span = req.span();
-        let (version, path) = match req.into_inner() {
-            RawPackReq::Version(v) => (Some(v), None),
-            RawPackReq::Table { version, path } => (version, path),
+        let (version, path, git) = match req.into_inner() {
+            RawPackReq::Version(v) => (Some(v), None, None),
+            RawPackReq::Table {
+                version,
+                path,
+                git,
+                rev,
+            } => {
+                let git = match (git, rev) {
+                    (Some(url), Some(rev)) if !rev.trim().is_empty() => Some((url, rev)),
+                    (Some(_), _) => {
+                        errors.push(err(
+                            Some(span.clone()),
+                            format!("pack {id}: a pack from git needs `rev`, a tag or a full commit id (a branch moves)"),
+                        ));
+                        continue;
+                    }
+                    (None, Some(_)) => {
+                        errors.push(err(
+                            Some(span.clone()),
+                            format!("pack {id}: `rev` is for a pack from `git`"),
+                        ));
+                        None
+                    }
+                    (None, None) => None,
+                };
+                (version, path, git)
+            }
         };
         let version = match version {
             Some(v) => match semver::VersionReq::parse(&v) {
@@ -304,6 +354,17 @@ pub fn parse_config(file: &str, text: &str, base: &Path) -> Result<Config, PackE
                 id.clone(),
                 semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)),
             );
+        }
+        if let Some((url, rev)) = git {
+            cfg.pack_git.push(GitPackSpec {
+                id,
+                url,
+                rev,
+                folder: path,
+                version,
+                span: span.clone(),
+            });
+            continue;
         }
         match path {
             Some(p) => match confined(base, &p) {

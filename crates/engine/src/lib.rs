@@ -20,8 +20,8 @@ mod staged;
 
 pub use classify::Classifier;
 pub use config::{
-    Config, ImplementationState, RuleRef, SoaControl, SoaExclusion, Waiver, check_rule_refs,
-    load_config, parse_config,
+    Config, GitPackSpec, ImplementationState, RuleRef, SoaControl, SoaExclusion, Waiver,
+    check_rule_refs, load_config, parse_config,
 };
 pub use finding::{
     Artifact, ArtifactStatus, CommitSummary, Ended, Finding, HistoryInfo, Identity, Outcome,

@@ -11,12 +11,14 @@ use rayon::prelude::*;
 
 mod history;
 mod loose;
+mod remote;
 mod staged;
 
 pub use history::{
     BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta,
     has_commits, revision, walk,
 };
+pub use remote::{GitPack, cache_repo, fetch_pack, user_cache_dir};
 pub use staged::{Staged, staged};
 
 /// A file from a source, or why it could not be read.

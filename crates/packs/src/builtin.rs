@@ -27,6 +27,8 @@ pub fn builtin_pack_files(id: &str) -> Option<PackFiles> {
         origin: format!("builtin:{id}"),
         dir: None,
         files,
+        commit: None,
+        rev: None,
     })
 }
 

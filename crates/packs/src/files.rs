@@ -13,6 +13,10 @@ pub struct PackFiles {
     pub origin: String,
     pub dir: Option<PathBuf>,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// For a pack read from git: the commit its files are from (the lockfile pins it).
+    pub commit: Option<String>,
+    /// For a pack read from git: the tag or commit it was asked for.
+    pub rev: Option<String>,
 }
 
 /// Whether a file is a native library (a plugin), by its extension.
@@ -72,7 +76,25 @@ impl PackFiles {
             origin: dir.display().to_string(),
             dir: Some(dir.to_path_buf()),
             files,
+            commit: None,
+            rev: None,
         })
+    }
+
+    /// A pack read from a git commit (`origin` names the repository and revision).
+    pub fn from_git(
+        origin: String,
+        rev: String,
+        commit: String,
+        files: BTreeMap<String, Vec<u8>>,
+    ) -> PackFiles {
+        PackFiles {
+            origin,
+            dir: None,
+            files,
+            commit: Some(commit),
+            rev: Some(rev),
+        }
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {

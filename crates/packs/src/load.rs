@@ -670,7 +670,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             ctx.err(
                 "pack.toml",
                 Some(p.id.span()),
-                "a built-in pack cannot carry a native plugin",
+                "only a pack read from a directory can carry a native plugin (not a built-in pack, nor one from git)",
             );
             continue;
         }

@@ -13,6 +13,8 @@ pub struct LoadRequest {
     pub builtin: Vec<(String, Option<semver::VersionReq>)>,
     /// Pack directories.
     pub dirs: Vec<std::path::PathBuf>,
+    /// Packs already read (from git), with an optional semver requirement each.
+    pub read: Vec<(PackFiles, Option<semver::VersionReq>)>,
 }
 
 impl LoadRequest {
@@ -32,6 +34,7 @@ impl LoadRequest {
         LoadRequest {
             builtin,
             dirs: Vec::new(),
+            read: Vec::new(),
         }
     }
 
@@ -43,6 +46,7 @@ impl LoadRequest {
                 .map(|id| (id, None))
                 .collect(),
             dirs: Vec::new(),
+            read: Vec::new(),
         }
     }
 }
@@ -186,6 +190,7 @@ impl PackSet {
                 Err(e) => errors.push(PackDiagnostic::new(&dir.display().to_string(), "", None, e)),
             }
         }
+        sources.extend(req.read.iter().cloned());
         let mut schemas = SchemaStore::default();
         let mut drafts: Vec<Draft> = Vec::new();
         for (files, reqv) in &sources {

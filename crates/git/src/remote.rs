@@ -1,0 +1,326 @@
+//! Policy packs from git: a pack published in a git repository, at a tag or a commit, fetched once
+//! into a cache under the user's cache directory and read from there afterwards (offline).
+//!
+//! The cache holds one bare repository per URL (`<cache>/packs/<sha256 of the URL>.git`). A run
+//! resolves the pinned revision there first and fetches only when it is missing. A branch is
+//! refused: it moves, and a pack must mean the same rules on every machine. The pack's files are read
+//! from the commit's tree in memory (nothing is checked out), with limits: no symlinks or
+//! submodules, UTF-8 names, at most `MAX_FILES` files of at most the pack file limit each.
+//!
+//! libgit2 is built here without TLS or SSH, so it fetches local repositories (a path or `file://`)
+//! itself; for `https://`, `ssh://` and `git@host:` URLs the `git` program does the fetch into the
+//! same cache, and libgit2 reads the result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+use sha2::{Digest, Sha256};
+
+/// The largest file a pack from git may hold (as for a pack directory).
+const MAX_PACK_FILE_BYTES: usize = 16 << 20;
+/// The most files a pack from git may hold.
+const MAX_FILES: usize = 10_000;
+/// The most bytes a pack from git may hold in all.
+const MAX_TOTAL_BYTES: usize = 64 << 20;
+
+/// A pack read from a git repository.
+#[derive(Debug, Clone)]
+pub struct GitPack {
+    /// The commit the revision resolved to.
+    pub commit: String,
+    /// The pack's files, by path relative to the pack's folder.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Where a URL's repository is cached.
+pub fn cache_repo(cache: &Path, url: &str) -> PathBuf {
+    let digest = Sha256::digest(url.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    cache.join("packs").join(format!("{hex}.git"))
+}
+
+/// The user's cache directory for aimslint: `AIMSLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/aimslint`,
+/// else `~/.cache/aimslint` (`%LOCALAPPDATA%\aimslint` on Windows).
+pub fn user_cache_dir() -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(d) = env("AIMSLINT_CACHE_DIR") {
+        return Some(d);
+    }
+    if cfg!(windows) {
+        return env("LOCALAPPDATA").map(|d| d.join("aimslint"));
+    }
+    env("XDG_CACHE_HOME")
+        .map(|d| d.join("aimslint"))
+        .or_else(|| env("HOME").map(|h| h.join(".cache").join("aimslint")))
+}
+
+/// Read the pack at `subdir` of `url` at `rev` (a tag or a full commit id). `pinned`, from the
+/// lockfile, is the commit the revision must resolve to: a tag moved since is an error.
+pub fn fetch_pack(
+    cache: &Path,
+    url: &str,
+    rev: &str,
+    subdir: Option<&str>,
+    pinned: Option<&str>,
+) -> Result<GitPack, String> {
+    if url.starts_with('-') || rev.starts_with('-') {
+        return Err(format!("`{url}` at `{rev}`: neither may start with `-`"));
+    }
+    let dir = cache_repo(cache, url);
+    let repo = match Repository::open_bare(&dir) {
+        Ok(r) => r,
+        Err(_) => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create the pack cache {}: {e}", dir.display()))?;
+            Repository::init_bare(&dir)
+                .map_err(|e| format!("cannot create the pack cache {}: {e}", dir.display()))?
+        }
+    };
+    let commit = match resolve(&repo, rev)? {
+        Some(c) => c,
+        None => {
+            fetch(&repo, &dir, url)?;
+            resolve(&repo, rev)?.ok_or_else(|| {
+                format!("{url} has no tag or commit `{rev}` (a pack is pinned by a tag or a full commit id)")
+            })?
+        }
+    };
+    if let Some(p) = pinned
+        && p != commit.to_string()
+    {
+        return Err(format!(
+            "{url} `{rev}` is now commit {commit}, but aimslint.lock pins {p}: the tag was moved; check the new commit and run `aimslint packs lock`"
+        ));
+    }
+    let files = read_tree(&repo, commit, subdir).map_err(|e| format!("{url} at {rev}: {e}"))?;
+    Ok(GitPack {
+        commit: commit.to_string(),
+        files,
+    })
+}
+
+/// A tag or a full commit id, in the cached repository; `None` if it is not there (yet). A branch
+/// is an error.
+fn resolve(repo: &Repository, rev: &str) -> Result<Option<Oid>, String> {
+    if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let oid = Oid::from_str(rev).map_err(|e| e.message().to_string())?;
+        return Ok(repo.find_commit(oid).ok().map(|c| c.id()));
+    }
+    if let Ok(r) = repo.find_reference(&format!("refs/tags/{rev}")) {
+        let c = r
+            .peel_to_commit()
+            .map_err(|e| format!("tag `{rev}` names no commit: {}", e.message()))?;
+        return Ok(Some(c.id()));
+    }
+    if repo.find_reference(&format!("refs/heads/{rev}")).is_ok() {
+        return Err(format!(
+            "`{rev}` is a branch: a branch moves, so pin a tag or a full commit id"
+        ));
+    }
+    Ok(None)
+}
+
+/// Fetch every tag and branch of `url` into the cached repository.
+fn fetch(repo: &Repository, dir: &Path, url: &str) -> Result<(), String> {
+    const REFSPECS: [&str; 2] = ["+refs/tags/*:refs/tags/*", "+refs/heads/*:refs/heads/*"];
+    let local = url.starts_with("file://") || Path::new(url).is_absolute();
+    if local {
+        let mut remote = repo
+            .remote_anonymous(url)
+            .map_err(|e| format!("{url}: {}", e.message()))?;
+        return remote
+            .fetch(&REFSPECS, None, None)
+            .map_err(|e| format!("cannot fetch {url}: {}", e.message()));
+    }
+    let out = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(dir)
+        .args(["fetch", "--quiet", "--no-write-fetch-head", "--"])
+        .arg(url)
+        .args(REFSPECS)
+        .output()
+        .map_err(|e| format!("cannot fetch {url}: `git` could not be run ({e})"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cannot fetch {url}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+fn read_tree(
+    repo: &Repository,
+    commit: Oid,
+    subdir: Option<&str>,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let tree = repo
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(|e| e.message().to_string())?;
+    let root = match subdir
+        .map(|s| s.trim_matches('/'))
+        .filter(|s| !s.is_empty())
+    {
+        None => tree,
+        Some(s) => {
+            let entry = tree
+                .get_path(Path::new(s))
+                .map_err(|_| format!("no folder `{s}` in the commit"))?;
+            repo.find_tree(entry.id())
+                .map_err(|_| format!("`{s}` is not a folder"))?
+        }
+    };
+    let mut files = BTreeMap::new();
+    let mut total = 0usize;
+    let mut stack = vec![(String::new(), root)];
+    while let Some((prefix, t)) = stack.pop() {
+        for e in t.iter() {
+            let name = e
+                .name()
+                .map_err(|_| format!("{prefix}: a file name that is not UTF-8"))?;
+            if matches!(name, "" | "." | ".." | ".git") || name.contains(['/', '\\']) {
+                return Err(format!("{prefix}{name}: not a valid file name"));
+            }
+            let rel = format!("{prefix}{name}");
+            match e.kind() {
+                Some(ObjectType::Tree) => {
+                    let sub = repo
+                        .find_tree(e.id())
+                        .map_err(|e| e.message().to_string())?;
+                    stack.push((format!("{rel}/"), sub));
+                }
+                Some(ObjectType::Blob) if e.filemode() == 0o120000 => {
+                    return Err(format!("{rel}: a symlink; a pack holds files only"));
+                }
+                Some(ObjectType::Blob) => {
+                    let blob = repo
+                        .find_blob(e.id())
+                        .map_err(|e| e.message().to_string())?;
+                    let size = blob.size();
+                    if size > MAX_PACK_FILE_BYTES {
+                        return Err(format!(
+                            "{rel}: {size} bytes, over the limit for a pack file"
+                        ));
+                    }
+                    total += size;
+                    if total > MAX_TOTAL_BYTES || files.len() >= MAX_FILES {
+                        return Err("the pack is larger than a pack may be".into());
+                    }
+                    files.insert(rel, blob.content().to_vec());
+                }
+                _ => return Err(format!("{rel}: a submodule; a pack holds files only")),
+            }
+        }
+    }
+    if !files.contains_key("pack.toml") {
+        return Err("not a policy pack (no pack.toml)".into());
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign() -> git2::Signature<'static> {
+        git2::Signature::new("t", "t@example.org", &git2::Time::new(1_700_000_000, 0)).unwrap()
+    }
+
+    /// One commit of a published pack: files under `pack/`, and a tag.
+    type Publish<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+
+    /// A repository whose commits write each list of files under `pack/`, tagged as given.
+    fn published(commits: &[Publish<'_>]) -> (tempfile::TempDir, Vec<Oid>) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut ids = Vec::new();
+        for (files, tag) in commits {
+            for (p, text) in *files {
+                let full = dir.path().join("pack").join(p);
+                std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+                std::fs::write(full, text).unwrap();
+            }
+            let mut index = repo.index().unwrap();
+            index
+                .add_all(["pack"], git2::IndexAddOption::DEFAULT, None)
+                .unwrap();
+            index.write().unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let parents: Vec<git2::Commit> = ids
+                .last()
+                .map(|id| repo.find_commit(*id).unwrap())
+                .into_iter()
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            let id = repo
+                .commit(Some("HEAD"), &sign(), &sign(), "publish", &tree, &refs)
+                .unwrap();
+            if let Some(t) = tag {
+                let obj = repo.find_object(id, None).unwrap();
+                repo.tag_lightweight(t, &obj, true).unwrap();
+            }
+            ids.push(id);
+        }
+        (dir, ids)
+    }
+
+    #[test]
+    fn a_tag_is_fetched_once_then_read_offline() {
+        let (src, ids) = published(&[
+            (
+                &[("pack.toml", "id = \"acme\"\n"), ("rules/A.toml", "a")],
+                Some("v1"),
+            ),
+            (&[("rules/A.toml", "b")], Some("v2")),
+        ]);
+        let cache = tempfile::tempdir().unwrap();
+        let url = src.path().to_str().unwrap().to_string();
+        let url = url.as_str();
+        let v1 = fetch_pack(cache.path(), url, "v1", Some("pack"), None).unwrap();
+        assert_eq!(v1.commit, ids[0].to_string());
+        assert_eq!(v1.files["rules/A.toml"], b"a");
+        // The source is gone: the cache answers.
+        drop(src);
+        let again = fetch_pack(cache.path(), url, "v2", Some("pack"), None).unwrap();
+        assert_eq!(again.files["rules/A.toml"], b"b");
+        let by_commit =
+            fetch_pack(cache.path(), url, &ids[0].to_string(), Some("pack"), None).unwrap();
+        assert_eq!(by_commit.files["rules/A.toml"], b"a");
+        // A pin that is not where the tag points: the tag moved.
+        let moved = fetch_pack(cache.path(), url, "v2", Some("pack"), Some(&v1.commit));
+        assert!(moved.unwrap_err().contains("the tag was moved"));
+        // Unknown revisions, branches and folders are errors that say so.
+        let none = fetch_pack(cache.path(), url, "v9", Some("pack"), None).unwrap_err();
+        assert!(
+            none.contains("cannot fetch") || none.contains("no tag or commit"),
+            "{none}"
+        );
+    }
+
+    #[test]
+    fn a_branch_or_a_missing_folder_is_refused() {
+        let (src, _) = published(&[(&[("pack.toml", "id = \"acme\"\n")], Some("v1"))]);
+        let cache = tempfile::tempdir().unwrap();
+        let url = src.path().to_str().unwrap();
+        let head = Repository::open(src.path())
+            .unwrap()
+            .head()
+            .unwrap()
+            .shorthand()
+            .unwrap()
+            .to_string();
+        fetch_pack(cache.path(), url, "v1", Some("pack"), None).unwrap();
+        let err = fetch_pack(cache.path(), url, &head, Some("pack"), None).unwrap_err();
+        assert!(err.contains("is a branch"), "{err}");
+        let err = fetch_pack(cache.path(), url, "v1", Some("nowhere"), None).unwrap_err();
+        assert!(err.contains("no folder `nowhere`"), "{err}");
+        let err = fetch_pack(cache.path(), url, "v1", None, None).unwrap_err();
+        assert!(err.contains("no pack.toml"), "{err}");
+    }
+}
