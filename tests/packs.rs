@@ -487,3 +487,46 @@ fn a_pack_from_git_is_pinned_by_tag_and_commit() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("needs `rev`"), "{}", stderr(&o));
 }
+
+/// `aimslint packs test DIR` runs that pack's fixtures only, with the packs it cites loaded beside
+/// it; a fixture whose findings differ from its `expect.toml` fails the command.
+#[test]
+fn packs_test_dir_runs_one_packs_fixtures() {
+    const RULE: &str = "id = \"ACME-001\"\ntitle = \"Provenance names its steward\"\nseverity = \"error\"\nkinds = [\"data-provenance\"]\ncontrols = [\"iso42001:A.7.5\"]\nhelp = \"h\"\ndocs = \"d\"\n\n[check.required]\npointers = [\"/steward\"]\n";
+    let pack = |expect_line: &str| {
+        let expect = format!(
+            "[[finding]]\npath = \"data/a/provenance.yaml\"\nline = {expect_line}\npointer = \"/steward\"\n"
+        );
+        temp_repo(&[
+            (
+                "pack.toml",
+                b"id = \"acme\"\nname = \"Acme\"\nversion = \"1.0.0\"\nframework = \"Test\"\n[[sources]]\nid = \"ours\"\ntitle = \"Ours\"\n",
+            ),
+            ("rules/ACME-001.toml", RULE.as_bytes()),
+            ("tests/ACME-001/pass/data/a/provenance.yaml", b"dataset: a\nsteward: Dana Whit\n"),
+            ("tests/ACME-001/fail/data/a/provenance.yaml", b"dataset: a\n"),
+            ("tests/ACME-001/fail/expect.toml", expect.as_bytes()),
+        ])
+    };
+    let good = pack("1");
+    let o = run(
+        &["packs", "test", good.path().to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "ok    acme ACME-001 pass\nok    acme ACME-001 fail\nfixtures: 2 passed, 0 failed\n"
+    );
+    let bad = pack("2");
+    let o = run(
+        &["packs", "test", bad.path().to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("FAIL  acme ACME-001 fail"),
+        "{}",
+        stdout(&o)
+    );
+}

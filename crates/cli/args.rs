@@ -217,8 +217,12 @@ pub enum PacksCommand {
         #[command(flatten)]
         packs: PackOptions,
     },
-    /// Run every rule's pass and fail fixtures (all built-in packs, plus --pack directories).
+    /// Run every rule's pass and fail fixtures (all built-in packs, plus --pack directories); with
+    /// DIR, only the pack in that directory.
     Test {
+        /// A pack directory to test on its own (the packs it extends or cites are loaded beside it).
+        #[arg(value_name = "DIR", conflicts_with = "only")]
+        dir: Option<std::path::PathBuf>,
         /// Test only this pack.
         #[arg(long = "only", value_name = "PACK")]
         only: Option<String>,

@@ -16,7 +16,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Packs { command } => match command {
             PacksCommand::List { new: false, packs } => packs::list(&packs),
             PacksCommand::List { new: true, packs } => packs::list_new(&packs),
-            PacksCommand::Test { only, packs } => packs::test(only.as_deref(), &packs),
+            PacksCommand::Test { dir, only, packs } => packs::test(dir, only.as_deref(), packs),
             PacksCommand::Lock { packs } => packs::lock(&packs),
             PacksCommand::Verify { packs } => packs::verify(&packs),
         },

@@ -36,7 +36,25 @@ pub fn list(opts: &PackOptions) -> Result<i32, CliError> {
     Ok(exit::CLEAN)
 }
 
-pub fn test(only: Option<&str>, opts: &PackOptions) -> Result<i32, CliError> {
+pub fn test(
+    dir: Option<PathBuf>,
+    only: Option<&str>,
+    mut opts: PackOptions,
+) -> Result<i32, CliError> {
+    // `packs test DIR`: that pack's fixtures, with what it needs loaded beside it.
+    let mut only = only.map(str::to_string);
+    if let Some(d) = dir {
+        let files = aimslint_packs::PackFiles::from_dir(&d).map_err(CliError::usage)?;
+        let id = files
+            .text("pack.toml")
+            .and_then(|t| toml::from_str::<toml::Table>(t).ok())
+            .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_string))
+            // A pack.toml that does not say its id is reported at its line by the load below.
+            .unwrap_or_default();
+        opts.packs.push(d);
+        only = Some(id);
+    }
+    let (only, opts) = (only.as_deref(), &opts);
     let packs: Arc<_> = load_packs(&crate::common::config_for(opts)?, opts, true)?;
     let root = find_root(&[PathBuf::from(".")], None)?;
     let runner = crate::plugins::runner(&root, &packs)?;
