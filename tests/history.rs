@@ -1025,9 +1025,9 @@ fn a_model_kept_in_dvc_is_changed_when_its_pin_changes_and_data_pins_are_not_mod
     assert_eq!(
         history_rows(&report, &g.commits),
         vec![
-            "CH-001 dvc.lock:1 c4 fixed:-",
-            "CH-001 models/m/weights.pt.dvc:1 c3 fixed:-",
+            "CH-001 dvc.lock:6 c4 fixed:-",
             "AL001 models/m/weights.pt.dvc:1 c7 fixed:-",
+            "CH-001 models/m/weights.pt.dvc:5 c3 fixed:-",
         ]
     );
     let messages: Vec<&str> = report["findings"]
@@ -1037,7 +1037,7 @@ fn a_model_kept_in_dvc_is_changed_when_its_pin_changes_and_data_pins_are_not_mod
         .map(|f| f["message"].as_str().unwrap())
         .collect();
     assert!(
-        messages[1].starts_with(
+        messages[2].starts_with(
             "commit \"Retrain\" changes models/m/weights.pt (pinned in models/m/weights.pt.dvc) without"
         ),
         "{messages:?}"

@@ -281,7 +281,7 @@ fn a_model_repinned_in_dvc_is_ch001_before_the_commit_and_a_record_may_name_the_
         )],
     );
     let (code, rows, report) = staged(&g, &[]);
-    assert_eq!(rows, ["CH-001 models/m/weights.pt.dvc:1 -"]);
+    assert_eq!(rows, ["CH-001 models/m/weights.pt.dvc:4 -"]);
     assert_eq!(code, Some(1));
     assert!(
         report["findings"][0]["message"]

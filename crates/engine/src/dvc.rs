@@ -10,16 +10,23 @@ use serde_json::Value;
 
 use crate::run::Doc;
 
-/// An output DVC pins: its repository path, the hash pinned, and the DVC file that pins it.
-type Pins = BTreeMap<String, (String, String)>;
+/// Where an output is pinned: the DVC file and the line of the output's entry in it.
+pub(crate) type Pin = (String, usize);
 
-/// The outputs a document pins, keyed by repository path. Outputs outside the repository (an
-/// absolute path, a URL, `..` above the root) are left out: no rule's path can match them.
-pub(crate) fn pins(doc_path: &str, value: &Value) -> Pins {
+/// Outputs DVC pins, by repository path: the hash pinned, and where.
+pub(crate) type Pins = BTreeMap<String, (String, Pin)>;
+
+/// The outputs a document pins, keyed by repository path; `line(i)` is the line of the i-th
+/// tracked entry. Outputs outside the repository (an absolute path, a URL, `..` above the root)
+/// are left out: no rule's path can match them.
+pub(crate) fn pins(doc_path: &str, value: &Value, line: impl Fn(usize) -> usize) -> Pins {
     let dir = doc_path.rsplit_once('/').map_or("", |(d, _)| d);
     aimslint_artifacts::dvc_tracked(value)
         .into_iter()
-        .filter_map(|(rel, hash)| Some((resolve(dir, &rel)?, (hash, doc_path.to_string()))))
+        .enumerate()
+        .filter_map(|(i, (rel, hash))| {
+            Some((resolve(dir, &rel)?, (hash, (doc_path.to_string(), line(i)))))
+        })
         .collect()
 }
 
@@ -27,7 +34,13 @@ pub(crate) fn pins(doc_path: &str, value: &Value) -> Pins {
 /// hides what it pins: that is no change of the outputs).
 pub(crate) fn pins_of(doc: &Doc) -> Option<Pins> {
     let p = doc.parsed.result.as_ref().ok()?;
-    Some(pins(&doc.path, &p.value))
+    let spans = p.spans(&doc.parsed.text);
+    let line = |i: usize| {
+        spans
+            .locate(&format!("/tracked/{i}/path"))
+            .map_or(1, |(s, _)| doc.parsed.line_at(s))
+    };
+    Some(pins(&doc.path, &p.value, line))
 }
 
 /// `dir/rel` as a repository path, or `None` when it leaves the repository.
@@ -49,17 +62,17 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// The outputs whose pinned hash differs between `before` and `after` (pinned, unpinned or
-/// re-pinned), each with the DVC file that says so, in path order.
-pub(crate) fn changed(before: &Pins, after: &Pins) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (path, (hash, file)) in after {
+/// re-pinned), each with where it is (or was) pinned, in path order.
+pub(crate) fn changed(before: &Pins, after: &Pins) -> Vec<(String, Pin)> {
+    let mut out: Vec<(String, Pin)> = Vec::new();
+    for (path, (hash, at)) in after {
         if before.get(path).is_none_or(|(h, _)| h != hash) {
-            out.push((path.clone(), file.clone()));
+            out.push((path.clone(), at.clone()));
         }
     }
-    for (path, (_, file)) in before {
+    for (path, (_, at)) in before {
         if !after.contains_key(path) {
-            out.push((path.clone(), file.clone()));
+            out.push((path.clone(), at.clone()));
         }
     }
     out.sort();
@@ -85,7 +98,7 @@ mod tests {
 
     #[test]
     fn a_repinned_added_or_dropped_output_is_a_change() {
-        let pin = |p: &str, h: &str| (p.to_string(), (h.to_string(), "dvc.lock".to_string()));
+        let pin = |p: &str, h: &str| (p.to_string(), (h.to_string(), ("dvc.lock".to_string(), 1)));
         let before: Pins = [pin("a", "1"), pin("b", "2"), pin("c", "3")].into();
         let after: Pins = [pin("a", "1"), pin("b", "9"), pin("d", "4")].into();
         let got: Vec<String> = changed(&before, &after)

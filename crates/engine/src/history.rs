@@ -660,6 +660,21 @@ pub(crate) fn changed_named<'a>(
     (listed, about)
 }
 
+/// The line a commit finding is placed at when its first path is an output DVC re-pinned: the
+/// line of the output's entry in the DVC file.
+pub(crate) fn pinned_line(
+    triggered: &[(&str, Option<&str>)],
+    outputs: &[(String, crate::dvc::Pin)],
+) -> Option<usize> {
+    let (p, Some(f)) = triggered.first()? else {
+        return None;
+    };
+    outputs
+        .iter()
+        .find(|(o, (file, _))| o == p && file == f)
+        .map(|(_, (_, line))| *line)
+}
+
 /// Paths for a message: all of them up to a dozen, then how many more.
 pub(crate) fn path_list(paths: &[String]) -> String {
     const SHOWN: usize = 12;
@@ -1190,7 +1205,7 @@ impl Pass<'_> {
 
     /// The outputs the DVC documents at `paths` pin in the current state, with the files that
     /// unparsed (whose pins are unknown).
-    fn pins(&self, paths: &[&str]) -> (BTreeMap<String, (String, String)>, BTreeSet<String>) {
+    fn pins(&self, paths: &[&str]) -> (crate::dvc::Pins, BTreeSet<String>) {
         let mut pins = BTreeMap::new();
         let mut unknown = BTreeSet::new();
         for p in paths {
@@ -1218,13 +1233,13 @@ impl Pass<'_> {
     fn outputs_changed(
         &self,
         paths: &[&str],
-        before: &(BTreeMap<String, (String, String)>, BTreeSet<String>),
-    ) -> Vec<(String, String)> {
+        before: &(crate::dvc::Pins, BTreeSet<String>),
+    ) -> Vec<(String, crate::dvc::Pin)> {
         let (mut after, unknown_after) = self.pins(paths);
         let mut before = before.clone();
         let unknown: BTreeSet<String> = before.1.union(&unknown_after).cloned().collect();
-        before.0.retain(|_, (_, file)| !unknown.contains(file));
-        after.retain(|_, (_, file)| !unknown.contains(file));
+        before.0.retain(|_, (_, (file, _))| !unknown.contains(file));
+        after.retain(|_, (_, (file, _))| !unknown.contains(file));
         crate::dvc::changed(&before.0, &after)
     }
 
@@ -1278,7 +1293,7 @@ impl Pass<'_> {
         &mut self,
         c: &CommitDelta,
         deleted: &[(String, Option<String>)],
-        outputs: &[(String, String)],
+        outputs: &[(String, crate::dvc::Pin)],
     ) {
         let engine = self.engine;
         for a in engine.rules.iter().filter(|a| a.rule.check.is_history()) {
@@ -1294,7 +1309,11 @@ impl Pass<'_> {
                         .changes
                         .iter()
                         .map(|ch| (ch.path.as_str(), None))
-                        .chain(outputs.iter().map(|(o, f)| (o.as_str(), Some(f.as_str()))))
+                        .chain(
+                            outputs
+                                .iter()
+                                .map(|(o, (f, _))| (o.as_str(), Some(f.as_str()))),
+                        )
                         .filter(|(p, _)| when.is_match(p))
                         .collect();
                     let Some((first, _)) = triggered.first() else {
@@ -1356,7 +1375,11 @@ impl Pass<'_> {
                         c.meta.summary,
                         path_list(&listed)
                     );
+                    let line = pinned_line(&triggered, outputs);
                     self.event(&rule, a.severity, &about, c, msg);
+                    if let (Some(l), Some(f)) = (line, self.events.last_mut()) {
+                        f.line = l;
+                    }
                 }
                 Check::Trailer { when, trailers } => {
                     let first = match when {

@@ -79,6 +79,13 @@ pub(crate) struct ParsedFile {
     raw_flavor: Option<Flavor>,
 }
 
+impl ParsedFile {
+    /// The 1-based line of a byte offset of the text.
+    pub(crate) fn line_at(&self, offset: usize) -> usize {
+        self.lines.line_col(&self.text, offset).0
+    }
+}
+
 /// What the first pass keeps of a file.
 #[derive(Default)]
 struct Prepared {

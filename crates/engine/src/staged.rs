@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Outcome};
 use crate::history::{
-    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, path_list, similarity,
+    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, path_list, pinned_line, similarity,
 };
 use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_values};
 
@@ -135,8 +135,8 @@ impl Engine {
                     }
                 }
             }
-            before.retain(|_, (_, f): &mut (String, String)| !unknown.contains(&f.as_str()));
-            after.retain(|_, (_, f): &mut (String, String)| !unknown.contains(&f.as_str()));
+            before.retain(|_, (_, (f, _))| !unknown.contains(&f.as_str()));
+            after.retain(|_, (_, (f, _))| !unknown.contains(&f.as_str()));
             crate::dvc::changed(&before, &after)
         };
         let mut out = Vec::new();
@@ -151,7 +151,11 @@ impl Engine {
                         .changes
                         .iter()
                         .map(|c| (c.path.clone(), None))
-                        .chain(outputs.iter().map(|(o, f)| (o.clone(), Some(f.as_str()))))
+                        .chain(
+                            outputs
+                                .iter()
+                                .map(|(o, (f, _))| (o.clone(), Some(f.as_str()))),
+                        )
                         .filter(|(p, _)| when.is_match(p))
                         .collect();
                     if triggered.is_empty()
@@ -204,7 +208,11 @@ impl Engine {
                         "the staged change changes {} without {wanted}{note}",
                         path_list(&listed)
                     );
-                    out.push(event(a, &about, msg));
+                    let mut f = event(a, &about, msg);
+                    if let Some(l) = pinned_line(&named, &outputs) {
+                        f.line = l;
+                    }
+                    out.push(f);
                 }
                 Check::NoDelete { unless } => {
                     let mut unretired: Vec<(&str, &str)> = Vec::new();
