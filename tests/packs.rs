@@ -340,6 +340,21 @@ fn an_organisation_pack_extends_a_builtin_one() {
     // DP-005 (legal basis) is off; DP-006 (quality assessed over a year ago) is info; DP-004 is
     // Acme's.
     assert_eq!(rows, ["DP-004 warning 2", "DP-006 info 4"], "{out:#}");
+    // Selecting the rule the layer disabled is an error that says why.
+    let o = run(&["check", ".", "--select", "DP-004"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(
+        dir.path().join("aimslint.toml"),
+        "[packs]\nacme = { path = \"policies/acme\" }\n\n[rules]\nselect = [\"DP-005\"]\n",
+    )
+    .unwrap();
+    let o = run(&["check", "."], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is disabled by pack acme"),
+        "{}",
+        stderr(&o)
+    );
     let config = dir.path().join("aimslint.toml");
     let list = stdout(&run(
         &["packs", "list", "--config", config.to_str().unwrap()],

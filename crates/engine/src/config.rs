@@ -610,6 +610,23 @@ pub fn check_rule_refs(
         .clone()
         .unwrap_or_else(|| "aimslint.toml".into());
     for r in &config.rule_refs {
+        let off = packs
+            .disabled
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(&r.selector));
+        if let Some((id, by)) = off {
+            // Ignoring a rule a layer turned off says nothing more; selecting it asks for the
+            // impossible.
+            if r.place == "[rules] select" {
+                errors.push(PackDiagnostic::new(
+                    &file,
+                    &config.text,
+                    Some(r.span.clone()),
+                    format!("{}: `{id}` is disabled by pack {by} (its `[extends] disable`); remove it there to run it", r.place),
+                ));
+            }
+            continue;
+        }
         if !crate::select::selector_is_known(packs, &r.selector) {
             errors.push(
                 PackDiagnostic::new(

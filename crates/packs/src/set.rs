@@ -55,6 +55,8 @@ impl LoadRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PackSet {
     pub packs: Vec<Pack>,
+    /// Rules a layer (`[extends] disable`) turned off: (rule id, the pack that did).
+    pub disabled: Vec<(String, String)>,
     controls: HashMap<String, (usize, usize)>,
 }
 
@@ -66,6 +68,7 @@ pub struct PackSet {
 fn apply_layers(
     drafts: &mut [Draft],
     errors: &mut Vec<PackDiagnostic>,
+    disabled: &mut Vec<(String, String)>,
 ) -> std::collections::HashSet<String> {
     let mut withdrawn = std::collections::HashSet::new();
     for ei in 0..drafts.len() {
@@ -159,6 +162,7 @@ fn apply_layers(
                 Arc::make_mut(r).severity = *sev;
             }
         }
+        disabled.extend(drop.iter().map(|r| (r.clone(), id.clone())));
         withdrawn.extend(drop);
         withdrawn.extend(replaced);
     }
@@ -265,9 +269,13 @@ impl PackSet {
             .map(|(_, d)| d)
             .collect();
         drafts.sort_by(|a, b| a.pack.manifest.id.cmp(&b.pack.manifest.id));
-        let withdrawn = apply_layers(&mut drafts, &mut errors);
+        let mut disabled = Vec::new();
+        let withdrawn = apply_layers(&mut drafts, &mut errors, &mut disabled);
 
-        let mut set = PackSet::default();
+        let mut set = PackSet {
+            disabled,
+            ..PackSet::default()
+        };
         for (pi, d) in drafts.iter().enumerate() {
             for (ci, c) in d.pack.controls.iter().enumerate() {
                 set.controls.insert(c.qualified(), (pi, ci));
