@@ -71,6 +71,7 @@ pub fn fetch_pack(
     if url.starts_with('-') || rev.starts_with('-') {
         return Err(format!("`{url}` at `{rev}`: neither may start with `-`"));
     }
+    transport(url)?;
     let dir = cache_repo(cache, url);
     let repo = match Repository::open_bare(&dir) {
         Ok(r) => r,
@@ -125,11 +126,41 @@ fn resolve(repo: &Repository, rev: &str) -> Result<Option<Oid>, String> {
     Ok(None)
 }
 
+/// How a URL is fetched: by libgit2 (a local repository) or by the `git` program (a network
+/// transport it knows). Anything else — a relative path, `ext::` (which runs a command), `fd::` —
+/// is refused.
+#[derive(Debug, PartialEq, Eq)]
+enum Transport {
+    Local,
+    Network,
+}
+
+fn transport(url: &str) -> Result<Transport, String> {
+    if url.starts_with("file://") || Path::new(url).is_absolute() {
+        return Ok(Transport::Local);
+    }
+    let network = ["https://", "http://", "ssh://", "git://", "git+ssh://"]
+        .iter()
+        .any(|p| url.starts_with(p));
+    // scp-like `user@host:path` (no scheme, no `::`).
+    let scp = !url.contains("://")
+        && !url.contains("::")
+        && url.split_once(':').is_some_and(|(host, path)| {
+            host.contains('@') && !host.contains('/') && !path.is_empty()
+        });
+    if network || scp {
+        Ok(Transport::Network)
+    } else {
+        Err(format!(
+            "`{url}` is not a repository URL aimslint fetches: use https://, ssh://, git://, user@host:path, file:// or an absolute path"
+        ))
+    }
+}
+
 /// Fetch every tag and branch of `url` into the cached repository.
 fn fetch(repo: &Repository, dir: &Path, url: &str) -> Result<(), String> {
     const REFSPECS: [&str; 2] = ["+refs/tags/*:refs/tags/*", "+refs/heads/*:refs/heads/*"];
-    let local = url.starts_with("file://") || Path::new(url).is_absolute();
-    if local {
+    if transport(url)? == Transport::Local {
         let mut remote = repo
             .remote_anonymous(url)
             .map_err(|e| format!("{url}: {}", e.message()))?;
@@ -138,6 +169,20 @@ fn fetch(repo: &Repository, dir: &Path, url: &str) -> Result<(), String> {
             .map_err(|e| format!("cannot fetch {url}: {}", e.message()));
     }
     let out = std::process::Command::new("git")
+        // Only the transports `transport` accepted, whatever the user's git configuration allows.
+        .args(["-c", "protocol.allow=never"])
+        .args([
+            "-c",
+            "protocol.https.allow=always",
+            "-c",
+            "protocol.http.allow=always",
+        ])
+        .args([
+            "-c",
+            "protocol.ssh.allow=always",
+            "-c",
+            "protocol.git.allow=always",
+        ])
         .arg("--git-dir")
         .arg(dir)
         .args(["fetch", "--quiet", "--no-write-fetch-head", "--"])
@@ -301,6 +346,34 @@ mod tests {
             none.contains("cannot fetch") || none.contains("no tag or commit"),
             "{none}"
         );
+    }
+
+    #[test]
+    fn only_repository_urls_are_fetched() {
+        for ok in [
+            "https://git.example.com/acme/pack.git",
+            "ssh://git@example.com/acme/pack.git",
+            "git@github.com:acme/pack.git",
+        ] {
+            assert_eq!(transport(ok), Ok(Transport::Network), "{ok}");
+        }
+        assert_eq!(transport("/srv/git/pack"), Ok(Transport::Local));
+        assert_eq!(transport("file:///srv/git/pack"), Ok(Transport::Local));
+        for bad in [
+            "ext::sh -c touch% /tmp/x",
+            "fd::3",
+            "../pack",
+            "pack",
+            "C:relative",
+            "ftp://example.com/pack",
+        ] {
+            assert!(transport(bad).is_err(), "{bad}");
+        }
+        let cache = tempfile::tempdir().unwrap();
+        let err = fetch_pack(cache.path(), "ext::sh -c id", "v1", None, None).unwrap_err();
+        assert!(err.contains("not a repository URL"), "{err}");
+        // Refused before anything is written to the cache.
+        assert!(!cache.path().join("packs").exists());
     }
 
     #[test]
