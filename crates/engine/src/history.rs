@@ -45,7 +45,9 @@ enum Class {
 }
 
 fn class_of(rule: &Rule) -> Class {
-    let mentions_today = |e: &aimslint_packs::Expr| e.source.contains("today");
+    // The judgement date is the `today` variable: an expression that reads it changes its
+    // result as the date moves.
+    let mentions_today = |e: &aimslint_packs::Expr| e.reads("today");
     match &rule.check {
         Check::Reference { .. } => Class::Reference,
         Check::MaxAge { .. } | Check::Approval { .. } => Class::Temporal,

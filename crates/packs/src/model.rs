@@ -130,6 +130,14 @@ pub struct Expr {
     pub program: Arc<cel::Program>,
 }
 
+impl Expr {
+    /// Whether the expression reads the variable `name` (`today`, `root`, …), from its syntax
+    /// tree: a string or a field that merely contains the word does not count.
+    pub fn reads(&self, name: &str) -> bool {
+        self.program.references().has_variable(name)
+    }
+}
+
 /// Normalise a heading for comparison: lower case, alphanumerics and single spaces, each word
 /// reduced to its singular (`Benchmarks` → `benchmark`, `Analyses` → `analysis`, `Uses` → `use`),
 /// so a heading matches a wanted title whatever number either is written in.
@@ -238,6 +246,19 @@ fn fields_used(src: &str, var: &str) -> Option<std::collections::BTreeSet<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expression_reads_today_only_as_a_variable() {
+        let e = |src: &str| Expr {
+            source: src.to_string(),
+            program: Arc::new(cel::Program::compile(src).unwrap()),
+        };
+        assert!(e("days_between(doc.reviewed, today) <= 365").reads("today"));
+        assert!(e("today > doc.next_review").reads("today"));
+        // The word in a string or a field name is no reading of the date.
+        assert!(!e("doc.status != 'reviewed today'").reads("today"));
+        assert!(!e("has(doc.today_count)").reads("today"));
+    }
 
     #[test]
     fn titles_match_in_any_number() {
