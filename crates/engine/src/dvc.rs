@@ -4,7 +4,7 @@
 //! file it stands for, so `models/**/*.pkl` in a rule's `when` matches a retrained model whether
 //! git or DVC stores it, and a data-only `.dvc` update is not a model change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -30,10 +30,20 @@ pub(crate) fn pins(doc_path: &str, value: &Value, line: impl Fn(usize) -> usize)
         .collect()
 }
 
+/// Whether a path is named as DVC names its files (`*.dvc`, `dvc.lock`, `dvc.yaml`): only those
+/// are looked at for pins.
+pub(crate) fn is_dvc_path(path: &str) -> bool {
+    aimslint_artifacts::sniff_text(path, "") == Some(aimslint_artifacts::Flavor::Dvc)
+}
+
 /// The pins of a parsed document; `None` when it did not parse (a DVC file that stops parsing
 /// hides what it pins: that is no change of the outputs).
-pub(crate) fn pins_of(doc: &Doc) -> Option<Pins> {
+fn pins_of(doc: &Doc) -> Option<Pins> {
     let p = doc.parsed.result.as_ref().ok()?;
+    if aimslint_artifacts::dvc_tracked(&p.value).is_empty() {
+        return Some(Pins::new());
+    }
+    // Lines only for a file that pins something: the span table is built on demand.
     let spans = p.spans(&doc.parsed.text);
     let line = |i: usize| {
         spans
@@ -41,6 +51,53 @@ pub(crate) fn pins_of(doc: &Doc) -> Option<Pins> {
             .map_or(1, |(s, _)| doc.parsed.line_at(s))
     };
     Some(pins(&doc.path, &p.value, line))
+}
+
+/// What the DVC files of one side of a change (before or after it) pin, and which of them could
+/// not be read.
+#[derive(Default)]
+pub(crate) struct Side {
+    pins: Pins,
+    unknown: BTreeSet<String>,
+}
+
+impl Side {
+    /// Add the DVC file at `path`: its document, or `None` when the file stands but was not read
+    /// (it does not parse, or is too large), so what it pins is unknown.
+    pub(crate) fn add(&mut self, path: &str, doc: Option<&Doc>) {
+        match doc.and_then(pins_of) {
+            Some(p) => self.pins.extend(p),
+            None => {
+                self.unknown.insert(path.to_string());
+            }
+        }
+    }
+}
+
+/// The outputs a change re-pins, from what its DVC files pinned before and after it. A file that
+/// could not be read on either side is left out: breaking a file is no change of what it pins.
+pub(crate) fn changed_between(mut before: Side, mut after: Side) -> Vec<(String, Pin)> {
+    let unknown: BTreeSet<String> = before.unknown.union(&after.unknown).cloned().collect();
+    before
+        .pins
+        .retain(|_, (_, (file, _))| !unknown.contains(file));
+    after
+        .pins
+        .retain(|_, (_, (file, _))| !unknown.contains(file));
+    changed(&before.pins, &after.pins)
+}
+
+/// The changed paths of a commit, then the outputs its DVC files re-pinned, each with the DVC
+/// file that pins it: what the commit rules' `when` globs are matched against.
+pub(crate) fn with_outputs<'a>(
+    paths: impl Iterator<Item = &'a str>,
+    outputs: &'a [(String, Pin)],
+) -> impl Iterator<Item = (&'a str, Option<&'a str>)> {
+    paths.map(|p| (p, None)).chain(
+        outputs
+            .iter()
+            .map(|(o, (f, _))| (o.as_str(), Some(f.as_str()))),
+    )
 }
 
 /// `dir/rel` as a repository path, or `None` when it leaves the repository.
@@ -63,7 +120,7 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
 
 /// The outputs whose pinned hash differs between `before` and `after` (pinned, unpinned or
 /// re-pinned), each with where it is (or was) pinned, in path order.
-pub(crate) fn changed(before: &Pins, after: &Pins) -> Vec<(String, Pin)> {
+fn changed(before: &Pins, after: &Pins) -> Vec<(String, Pin)> {
     let mut out: Vec<(String, Pin)> = Vec::new();
     for (path, (hash, at)) in after {
         if before.get(path).is_none_or(|(h, _)| h != hash) {

@@ -639,6 +639,14 @@ pub(crate) fn covers(doc: &Doc, path: &str) -> bool {
     }
 }
 
+/// Whether a change record's `paths` cover every changed path (an output DVC re-pinned is
+/// covered by its own path or by its DVC file's).
+pub(crate) fn covers_all(doc: &Doc, changed: &[(&str, Option<&str>)]) -> bool {
+    changed
+        .iter()
+        .all(|(p, f)| covers(doc, p) || f.is_some_and(|f| covers(doc, f)))
+}
+
 /// The changed paths a commit rule is about, for its message (an output DVC re-pinned is named with
 /// the file that pins it), and the files the finding is about (the DVC file for an output: a
 /// finding is placed in the repository).
@@ -1076,6 +1084,7 @@ impl Pass<'_> {
             .changes
             .iter()
             .flat_map(|ch| std::iter::once(ch.path.as_str()).chain(ch.old_path.as_deref()))
+            .filter(|p| crate::dvc::is_dvc_path(p))
             .collect();
         let pinned_before = self.pins(&dvc_files);
         for ch in &c.changes {
@@ -1201,48 +1210,21 @@ impl Pass<'_> {
         }
         let touched: Vec<String> = touched.into_iter().collect();
         self.sync_all(&touched, Some(id));
-        let outputs = self.outputs_changed(&dvc_files, &pinned_before);
+        let outputs = crate::dvc::changed_between(pinned_before, self.pins(&dvc_files));
         self.commit_rules(c, &deleted_kinds, &outputs);
     }
 
-    /// The outputs the DVC documents at `paths` pin in the current state, with the files that
-    /// unparsed (whose pins are unknown).
-    fn pins(&self, paths: &[&str]) -> (crate::dvc::Pins, BTreeSet<String>) {
-        let mut pins = BTreeMap::new();
-        let mut unknown = BTreeSet::new();
+    /// What the DVC files at `paths` pin in the current state. A file that stands in the tree but
+    /// was not read pins what nobody knows; one that is gone pins nothing.
+    fn pins(&self, paths: &[&str]) -> crate::dvc::Side {
+        let mut side = crate::dvc::Side::default();
         for p in paths {
-            // A file that stands in the tree but was not read (it does not parse, or is too
-            // large) pins what nobody knows; one that is gone pins nothing.
-            match self
-                .state
-                .get(*p)
-                .and_then(|s| s.judged.doc.as_ref())
-                .and_then(crate::dvc::pins_of)
-            {
-                Some(x) => pins.extend(x),
-                None if self.idx.paths.contains(*p) => {
-                    unknown.insert(p.to_string());
-                }
-                None => {}
+            let doc = self.state.get(*p).and_then(|s| s.judged.doc.as_ref());
+            if doc.is_some() || self.idx.paths.contains(*p) {
+                side.add(p, doc);
             }
         }
-        (pins, unknown)
-    }
-
-    /// The outputs whose pinned hash the commit changed, each with the DVC file that pins it. A
-    /// DVC file that does not parse on either side is left out: breaking a file is no change of
-    /// what it pins.
-    fn outputs_changed(
-        &self,
-        paths: &[&str],
-        before: &(crate::dvc::Pins, BTreeSet<String>),
-    ) -> Vec<(String, crate::dvc::Pin)> {
-        let (mut after, unknown_after) = self.pins(paths);
-        let mut before = before.clone();
-        let unknown: BTreeSet<String> = before.1.union(&unknown_after).cloned().collect();
-        before.0.retain(|_, (_, (file, _))| !unknown.contains(file));
-        after.retain(|_, (_, (file, _))| !unknown.contains(file));
-        crate::dvc::changed(&before.0, &after)
+        side
     }
 
     /// A commit-level finding: one per commit and rule, placed at the first of the paths it is
@@ -1306,18 +1288,12 @@ impl Pass<'_> {
                     require_changed,
                     require_trailer,
                 } => {
-                    // The changed paths, and the outputs DVC files re-pinned (with the file).
-                    let triggered: Vec<(&str, Option<&str>)> = c
-                        .changes
-                        .iter()
-                        .map(|ch| (ch.path.as_str(), None))
-                        .chain(
-                            outputs
-                                .iter()
-                                .map(|(o, (f, _))| (o.as_str(), Some(f.as_str()))),
-                        )
-                        .filter(|(p, _)| when.is_match(p))
-                        .collect();
+                    let triggered: Vec<(&str, Option<&str>)> = crate::dvc::with_outputs(
+                        c.changes.iter().map(|ch| ch.path.as_str()),
+                        outputs,
+                    )
+                    .filter(|(p, _)| when.is_match(p))
+                    .collect();
                     let Some((first, _)) = triggered.first() else {
                         continue;
                     };
@@ -1339,13 +1315,7 @@ impl Pass<'_> {
                         let mut ok = false;
                         for v in &values {
                             match self.find_doc(kind, v) {
-                                Some(d)
-                                    if triggered.iter().all(|(p, f)| {
-                                        covers(d, p) || f.is_some_and(|f| covers(d, f))
-                                    }) =>
-                                {
-                                    ok = true
-                                }
+                                Some(d) if covers_all(d, &triggered) => ok = true,
                                 Some(_) => {
                                     note = format!(
                                         "; the `{name}: {v}` record's `paths` do not cover {first}"

@@ -10,7 +10,7 @@
 //! findings on other files that it breaks (a reference to a file it deletes or renames). A gap an
 //! unchanged file already had at HEAD is not the change's doing and is not reported.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aimslint_git::{Change, ChangeKind};
 use aimslint_packs::{Check, Rule};
@@ -19,7 +19,8 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Outcome};
 use crate::history::{
-    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, path_list, pinned_line, similarity,
+    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, covers_all, path_list, pinned_line,
+    similarity,
 };
 use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_values};
 
@@ -104,40 +105,31 @@ impl Engine {
             .collect();
         let moved = moved_away(&gone, &staged);
         // The outputs the change re-pins in DVC files (see `crate::dvc`): HEAD's versions against
-        // the staged ones; a file that does not parse on either side is left out.
+        // the staged ones. Only DVC files are read again.
         let outputs = {
-            let mut unknown: Vec<&str> = Vec::new();
-            let mut head: Vec<Doc> = Vec::new();
-            for f in &change.before {
-                match self.prepare(f, None).0 {
-                    Some(d) => head.push(d),
-                    None => unknown.push(&f.path),
+            let mut before = crate::dvc::Side::default();
+            for f in change
+                .before
+                .iter()
+                .filter(|f| crate::dvc::is_dvc_path(&f.path))
+            {
+                before.add(&f.path, self.prepare(f, None).0.as_ref());
+            }
+            let mut after = crate::dvc::Side::default();
+            for c in change
+                .changes
+                .iter()
+                .filter(|c| c.kind != ChangeKind::Deleted)
+            {
+                if crate::dvc::is_dvc_path(&c.path) {
+                    let doc = staged
+                        .iter()
+                        .find(|(s, _)| s.path == c.path)
+                        .map(|(_, d)| d);
+                    after.add(&c.path, doc);
                 }
             }
-            // A staged file that is not read (it does not parse) pins what nobody knows.
-            unknown.extend(
-                change
-                    .changes
-                    .iter()
-                    .filter(|c| c.kind != ChangeKind::Deleted)
-                    .filter(|c| !staged.iter().any(|(s, _)| s.path == c.path))
-                    .map(|c| c.path.as_str()),
-            );
-            let (mut before, mut after) = (BTreeMap::new(), BTreeMap::new());
-            for (side, docs) in [
-                (&mut before, head.iter().collect::<Vec<_>>()),
-                (&mut after, staged.iter().map(|(_, d)| d).collect()),
-            ] {
-                for d in docs {
-                    match crate::dvc::pins_of(d) {
-                        Some(p) => side.extend(p),
-                        None => unknown.push(&d.path),
-                    }
-                }
-            }
-            before.retain(|_, (_, (f, _))| !unknown.contains(&f.as_str()));
-            after.retain(|_, (_, (f, _))| !unknown.contains(&f.as_str()));
-            crate::dvc::changed(&before, &after)
+            crate::dvc::changed_between(before, after)
         };
         let mut out = Vec::new();
         for a in rules {
@@ -147,17 +139,12 @@ impl Engine {
                     require_changed,
                     require_trailer,
                 } => {
-                    let triggered: Vec<(String, Option<&str>)> = change
-                        .changes
-                        .iter()
-                        .map(|c| (c.path.clone(), None))
-                        .chain(
-                            outputs
-                                .iter()
-                                .map(|(o, (f, _))| (o.clone(), Some(f.as_str()))),
-                        )
-                        .filter(|(p, _)| when.is_match(p))
-                        .collect();
+                    let triggered: Vec<(&str, Option<&str>)> = crate::dvc::with_outputs(
+                        change.changes.iter().map(|c| c.path.as_str()),
+                        &outputs,
+                    )
+                    .filter(|(p, _)| when.is_match(p))
+                    .collect();
                     if triggered.is_empty()
                         || require_changed
                             .as_ref()
@@ -171,11 +158,7 @@ impl Engine {
                             .iter()
                             .filter(|(_, d)| d.kind.as_deref() == Some(kind.as_str()))
                             .collect();
-                        if records.iter().any(|(_, d)| {
-                            triggered
-                                .iter()
-                                .all(|(p, f)| covers(d, p) || f.is_some_and(|f| covers(d, f)))
-                        }) {
+                        if records.iter().any(|(_, d)| covers_all(d, &triggered)) {
                             continue;
                         }
                         if let Some((c, _)) = records.first() {
@@ -201,15 +184,13 @@ impl Engine {
                         (None, Some((name, kind))) => record(kind, name),
                         (None, None) => "an accompanying change".into(),
                     };
-                    let named: Vec<(&str, Option<&str>)> =
-                        triggered.iter().map(|(p, f)| (p.as_str(), *f)).collect();
-                    let (listed, about) = changed_named(&named);
+                    let (listed, about) = changed_named(&triggered);
                     let msg = format!(
                         "the staged change changes {} without {wanted}{note}",
                         path_list(&listed)
                     );
                     let mut f = event(a, &about, msg);
-                    if let Some(l) = pinned_line(&named, &outputs) {
+                    if let Some(l) = pinned_line(&triggered, &outputs) {
                         f.line = l;
                     }
                     out.push(f);
