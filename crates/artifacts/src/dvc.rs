@@ -86,7 +86,7 @@ impl Reader<'_> {
             self.broken(format!("DVC: `{}` is not a list of entries", last(at)), at);
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}/{i}");
             let Some(o) = item.as_object() else {
@@ -110,14 +110,13 @@ impl Reader<'_> {
             if !outs {
                 continue;
             }
-            if seen.contains(&path) {
+            if !seen.insert(path) {
                 self.broken(
                     format!("DVC: the output `{path}` is listed twice"),
                     &format!("{here}/path"),
                 );
                 continue;
             }
-            seen.push(path);
             let hash = HASH_KEYS
                 .iter()
                 .find_map(|k| o.get(*k).and_then(Value::as_str))
@@ -210,7 +209,9 @@ impl Reader<'_> {
         }
         match o.get("stages") {
             Some(Value::Object(stages)) => {
-                let mut produced: Vec<(String, String)> = Vec::new();
+                // Output path → the stage that produces it.
+                let mut produced: std::collections::HashMap<String, String> =
+                    std::collections::HashMap::new();
                 for (name, stage) in stages {
                     let at = format!("/stages/{}", escape_token(name));
                     let Some(s) = stage.as_object() else {
@@ -241,7 +242,7 @@ impl Reader<'_> {
                         if path.contains("${") {
                             continue;
                         }
-                        if let Some((_, first)) = produced.iter().find(|(p, _)| *p == path) {
+                        if let Some(first) = produced.get(&path) {
                             let first = first.clone();
                             self.broken(
                                 format!(
@@ -250,7 +251,7 @@ impl Reader<'_> {
                                 &format!("{at}/outs/{i}"),
                             );
                         } else {
-                            produced.push((path, name.clone()));
+                            produced.insert(path, name.clone());
                         }
                     }
                 }

@@ -348,6 +348,27 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_in_a_pack_is_refused() {
+        let (src, _) = published(&[(&[("pack.toml", "id = \"acme\"\n")], None)]);
+        std::os::unix::fs::symlink("/etc/passwd", src.path().join("pack/rules.toml")).unwrap();
+        let repo = Repository::open(src.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("pack/rules.toml")).unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        let id = repo
+            .commit(Some("HEAD"), &sign(), &sign(), "link", &tree, &[&head])
+            .unwrap();
+        let url = src.path().to_str().unwrap().to_string();
+        let cache = tempfile::tempdir().unwrap();
+        let err = fetch_pack(cache.path(), &url, &id.to_string(), Some("pack"), None);
+        // A commit id that is not on a branch or tag is fetched with the branches.
+        let err = err.unwrap_err();
+        assert!(err.contains("rules.toml: a symlink"), "{err}");
+    }
+
     #[test]
     fn only_repository_urls_are_fetched() {
         for ok in [
