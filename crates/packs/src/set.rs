@@ -75,14 +75,13 @@ fn apply_layers(
         let Some(ext) = drafts[ei].extends.as_ref() else {
             continue;
         };
-        let files = drafts[ei].pack.files.clone();
+        let files = &drafts[ei].pack.files;
+        let (manifest, text) = (
+            files.display_path("pack.toml"),
+            files.text("pack.toml").unwrap_or_default().to_string(),
+        );
         let mut err = |span: std::ops::Range<usize>, msg: String| {
-            errors.push(PackDiagnostic::new(
-                &files.display_path("pack.toml"),
-                files.text("pack.toml").unwrap_or_default(),
-                Some(span),
-                msg,
-            ))
+            errors.push(PackDiagnostic::new(&manifest, &text, Some(span), msg))
         };
         let id = drafts[ei].pack.manifest.id.clone();
         let Some(bi) = drafts
