@@ -94,10 +94,11 @@ EVIDENCE_RE = re.compile(
     r"^(data/.+/provenance\.yaml|models/.+/README\.md|changes/.+\.ya?ml|aims/risk/.+\.ya?ml)$")
 # Every file aimslint reads in history mode: a path a kind's globs match, or any file whose name gives a
 # parseable format (Engine::is_candidate). Here that adds the model configurations and aimslint.toml.
-CANDIDATE_RE = re.compile(r"\.(ya?ml|dvc|jsonld?|toml|md|markdown)$", re.IGNORECASE)
+CANDIDATE_RE = re.compile(r"(\.(ya?ml|dvc|json|jsonld|toml|md|markdown)|(^|/)(mlmodel|dvc\.lock))$",
+                          re.IGNORECASE)
 AWK_PROG = ("/^:/ { split($1, f, \" \"); "
-            "if (f[4] !~ /^0+$/ && tolower($NF) ~ /\\.(ya?ml|dvc|jsonld?|toml|md|markdown)$/ "
-            "&& !seen[f[4]]++) print f[4] }")
+            "n = tolower($NF); if (f[4] !~ /^0+$/ && (n ~ /\\.(ya?ml|dvc|json|jsonld|toml|md|markdown)$/ "
+            "|| n ~ /(^|\\/)(mlmodel|dvc\\.lock)$/) && !seen[f[4]]++) print f[4] }")
 
 
 # ----------------------------------------------------------------------------------------------
