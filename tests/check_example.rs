@@ -40,7 +40,7 @@ fn every_deliberate_gap_is_found_at_its_line() {
             "MC-007 models/fraud-detection/README.md:1 -",
             "MC-006 models/fraud-detection/README.md:10 /meta/datasets/1",
             // MC-003 (the section is empty) is the same gap: merged into MC-010 (`supersedes`).
-            "MC-010 models/fraud-detection/README.md:76 /body",
+            "MC-010 models/fraud-detection/README.md:77 /body",
         ]
     );
     let f = &report["findings"][12];

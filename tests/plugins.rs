@@ -388,3 +388,203 @@ fn a_plugin_that_breaks_the_abi_is_refused_with_what_was_wrong() {
         assert!(r[0].contains(why), "{mode}: {r:?}");
     }
 }
+
+/// Put the metrics-drift pack and its library in `dir` at `policies/md`, enable it, and pin it.
+fn add_metrics_drift(dir: &Path, config: &str) {
+    let pack = dir.join("policies/md");
+    std::fs::create_dir_all(pack.join("lib")).unwrap();
+    copy_tree(&repo_root().join("plugins/metrics-drift/pack"), &pack);
+    let lib = format!(
+        "{}metrics_drift{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    std::fs::copy(library("metrics_drift"), pack.join("lib").join(lib)).unwrap();
+    std::fs::write(dir.join("aimslint.toml"), config).unwrap();
+    let o = run(&["packs", "lock"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The metrics-drift plugin on the example repository: the fraud-detection card claims the
+/// previous model's average precision, against the evaluation it cites (GAPS.md, gap 13); the
+/// credit-scoring card's claims are the measured ones and meet their thresholds.
+#[test]
+fn metrics_drift_catches_the_example_cards_stale_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = repo_root().join("examples/credit-scoring");
+    copy_tree(&example, dir.path());
+    let config = std::fs::read_to_string(example.join("aimslint.toml")).unwrap()
+        + "\n[packs.metrics-drift]\npath = \"policies/md\"\n";
+    add_metrics_drift(dir.path(), &config);
+    let o = check(dir.path(), &["--select", "MD"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        "models/fraud-detection/README.md:27:13: MD-001 claims `average_precision` = 0.43, but `evals/fraud-detection/2026-10.json` (the source it cites) measured 0.41 [iso42001:A.6.2.4, iso42001:A.6.2.2]"
+    );
+    assert!(stdout(&o).contains("Found 1 finding"), "{}", stdout(&o));
+}
+
+/// The metrics-drift pack's fixtures pass through the plugin, including a citation relative to
+/// the card's folder and one of a missing file.
+#[test]
+fn the_metrics_drift_fixtures_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    add_metrics_drift(
+        dir.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n",
+    );
+    let o = run(
+        &[
+            "packs",
+            "test",
+            "--pack",
+            "policies/md",
+            "--only",
+            "metrics-drift",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("fixtures: 4 passed, 0 failed"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+const MD_CARD: &str = "---\nmodel-index:\n  - name: m\n    results:\n      - metrics:\n          - type: accuracy\n            value: 0.91\n        source:\n          url: evals/m.json\n---\n# Model Card for m\n";
+
+/// A plugin rule that declared the documents it reads is judged again when one of them changes,
+/// though the card it judges does not: in history, a re-evaluation that leaves the card behind is
+/// the commit that introduces the finding, and the one that brings them together again fixes it;
+/// before a commit (`--staged`), a staged results file that contradicts an unchanged card is
+/// reported.
+#[test]
+fn a_plugin_rule_is_judged_again_when_a_document_it_declared_changes() {
+    let mut g = GitRepo::new();
+    add_metrics_drift(
+        g.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n\n[rules]\nselect = [\"MD\"]\n",
+    );
+    let c1 = g.commit(
+        "2026-01-01",
+        "Card and its evaluation",
+        &[
+            ("models/m/README.md", Some(MD_CARD)),
+            ("evals/m.json", Some(r#"{"accuracy": 0.91}"#)),
+        ],
+    );
+    let c2 = g.commit(
+        "2026-01-02",
+        "Re-evaluate",
+        &[("evals/m.json", Some(r#"{"accuracy": 0.87}"#))],
+    );
+    let c3 = g.commit(
+        "2026-01-03",
+        "Unrelated",
+        &[("README.md", Some("# Models\n"))],
+    );
+    let card = MD_CARD.replace("0.91", "0.87");
+    let c4 = g.commit(
+        "2026-01-04",
+        "Card follows the evaluation",
+        &[("models/m/README.md", Some(card.as_str()))],
+    );
+    let dir = &g.dir;
+    let repo = git2::Repository::open(dir.path()).unwrap();
+    let o = run(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--all-history",
+            "--no-cache",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-01",
+        ],
+        dir.path(),
+    );
+    let report = json(&o);
+    let rows = history_rows(&report, &[c1, c2, c3, c4]);
+    assert_eq!(
+        rows,
+        ["MD-001 models/m/README.md:7 c2 fixed:c4"],
+        "{}",
+        stderr(&o)
+    );
+    // The evaluation's removal staged: the card, unchanged, now cites a file that is gone.
+    std::fs::remove_file(dir.path().join("evals/m.json")).unwrap();
+    let mut index = repo.index().unwrap();
+    index.remove_path(Path::new("evals/m.json")).unwrap();
+    index.write().unwrap();
+    let o = run(&["check", "--staged", "--format", "concise"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("models/m/README.md:9:11: MD-001 cites `evals/m.json` as the source of its results, and the repository has no such file"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A cited path that leaves the repository, or a web address, is not a file of the tree: nothing
+/// outside is read, and the claim is not judged against it. A cited symlink is not followed.
+#[test]
+fn a_citation_outside_the_repository_is_never_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("m.json"), r#"{"accuracy": 0.5}"#).unwrap();
+    let escape = format!(
+        "{}{}/m.json",
+        "../".repeat(16),
+        outside.path().strip_prefix("/").unwrap().display()
+    );
+    let card = format!(
+        "---\nmodel-index:\n  - name: m\n    results:\n      - metrics: [{{type: accuracy, value: 0.91}}]\n        source: {{url: \"{escape}\"}}\n      - metrics: [{{type: accuracy, value: 0.91}}]\n        source: {{url: \"https://example.org/m.json\"}}\n      - metrics: [{{type: accuracy, value: 0.91}}]\n        source: {{url: evals/link.json}}\n---\n# Model Card for m\n"
+    );
+    let dir = temp_repo(&[("models/m/README.md", card.as_bytes())]);
+    std::fs::create_dir_all(dir.path().join("evals")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("m.json"),
+        dir.path().join("evals/link.json"),
+    )
+    .unwrap();
+    add_metrics_drift(
+        dir.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n\n[rules]\nselect = [\"MD\"]\n",
+    );
+    let o = run(
+        &["check", ".", "--format", "json", "--as-of", "2026-11-01"],
+        dir.path(),
+    );
+    let report = json(&o);
+    let found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        found.iter().all(|f| !f.contains("measured 0.5")),
+        "{found:?}"
+    );
+    // The escape and the URL are no files of the tree: not judged. The symlink is one, reported
+    // as unreadable (AL007 on the file itself; MD-001 on the claim that cites it), never read.
+    #[cfg(unix)]
+    {
+        let md: Vec<&String> = found.iter().filter(|f| f.starts_with("MD-")).collect();
+        assert_eq!(md.len(), 1, "{found:?}");
+        assert!(
+            md[0].starts_with("MD-001 cites `evals/link.json` as the source of its results, and it cannot be read: symlink points outside the repository")
+                && md[0].ends_with("it is not read"),
+            "{found:?}"
+        );
+    }
+}

@@ -269,13 +269,15 @@ struct HostRunner {
     workers: Mutex<BTreeMap<(String, String), Result<Worker, PluginError>>>,
 }
 
-impl aimslint_engine::PluginRunner for HostRunner {
-    fn check(
+impl HostRunner {
+    /// Run `f` on the worker of plugin `plugin` of pack `pack`, starting it on first use; a
+    /// worker that ended (crashed, hung, broke the protocol) stays failed for the run.
+    fn with_worker<T>(
         &self,
         pack: &str,
         plugin: &str,
-        request: aimslint_plugin_abi::CheckRequest,
-    ) -> Result<Vec<aimslint_plugin_abi::Hit>, String> {
+        f: impl FnOnce(&mut Worker) -> Result<T, PluginError>,
+    ) -> Result<T, String> {
         let key = (pack.to_string(), plugin.to_string());
         let Some((library, sha256)) = self.pinned.get(&key) else {
             return Err(format!("plugin {plugin} of pack {pack} is not loaded"));
@@ -292,15 +294,8 @@ impl aimslint_engine::PluginRunner for HostRunner {
             Ok(w) => w,
             Err(e) => return Err(e.to_string()),
         };
-        if !worker.description.rules.contains(&request.rule) {
-            return Err(format!(
-                "the pack gives it rule {}, which it does not implement (it implements {})",
-                request.rule,
-                worker.description.rules.join(", ")
-            ));
-        }
-        match worker.check(request) {
-            Ok(hits) => Ok(hits),
+        match f(worker) {
+            Ok(v) => Ok(v),
             Err(e) => {
                 let message = e.to_string();
                 // A worker that crashed, hung or broke the protocol is gone: the plugin stays
@@ -312,6 +307,45 @@ impl aimslint_engine::PluginRunner for HostRunner {
                 Err(message)
             }
         }
+    }
+}
+
+impl aimslint_engine::PluginRunner for HostRunner {
+    fn check(
+        &self,
+        pack: &str,
+        plugin: &str,
+        request: aimslint_plugin_abi::CheckRequest,
+    ) -> Result<Vec<aimslint_plugin_abi::Hit>, String> {
+        let mut unknown = None;
+        let hits = self.with_worker(pack, plugin, |worker| {
+            if !worker.description.rules.contains(&request.rule) {
+                unknown = Some(format!(
+                    "the pack gives it rule {}, which it does not implement (it implements {})",
+                    request.rule,
+                    worker.description.rules.join(", ")
+                ));
+                return Ok(Vec::new());
+            }
+            worker.check(request)
+        })?;
+        match unknown {
+            Some(why) => Err(why),
+            None => Ok(hits),
+        }
+    }
+
+    fn needs(
+        &self,
+        pack: &str,
+        plugin: &str,
+        rule: &str,
+    ) -> Option<aimslint_plugin_abi::RuleNeeds> {
+        self.with_worker(pack, plugin, |worker| {
+            Ok(worker.description.needs_of(rule).cloned())
+        })
+        .ok()
+        .flatten()
     }
 }
 

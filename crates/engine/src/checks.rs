@@ -92,6 +92,12 @@ pub(crate) struct Ctx<'a> {
     pub section_vocab: &'a [String],
     /// Runs native plugins' rules, when the run has a plugin host.
     pub plugins: Option<&'a dyn crate::PluginRunner>,
+    /// What each plugin rule declared it reads beyond its document, by rule id.
+    pub plugin_needs: Option<&'a HashMap<String, aimslint_plugin_abi::RuleNeeds>>,
+    /// The content of the tree's files, for the documents plugin rules declared.
+    pub contents: &'a crate::run::Contents,
+    /// The run's limits, applied to those documents as to any file.
+    pub limits: &'a aimslint_artifacts::Limits,
 }
 
 /// A Markdown section as `section` checks compare it: the title normalised once, the words of
@@ -1102,6 +1108,11 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 path: ctx.path.to_string(),
                 kind: ctx.kind.to_string(),
                 as_of: ctx.today.to_string(),
+                related: ctx
+                    .plugin_needs
+                    .and_then(|n| n.get(&rule.id))
+                    .map(|n| related_documents(n, ctx))
+                    .unwrap_or_default(),
             };
             let answer = match ctx.plugins {
                 Some(runner) => runner.check(&rule.pack, plugin, request),
@@ -1618,6 +1629,148 @@ fn quote_list(items: &[String]) -> String {
 }
 
 /// A repository path from a reference: `./x` and `../x` are relative to the document.
+/// The documents a plugin rule declared it reads, as the tree holds them. Each path looked for is
+/// recorded in `ctx.deps` (found or not), so history mode judges the rule again when one changes.
+fn related_documents(
+    needs: &aimslint_plugin_abi::RuleNeeds,
+    ctx: &Ctx<'_>,
+) -> Vec<aimslint_plugin_abi::Related> {
+    use aimslint_plugin_abi::Need;
+    let mut wanted: Vec<(String, Option<String>)> = Vec::new();
+    for need in &needs.documents {
+        match need {
+            Need::Path { path } => {
+                if let Some(p) = resolve_path("", path) {
+                    wanted.push((p, None));
+                }
+            }
+            Need::Pointer { pointer } => {
+                let mut found = Vec::new();
+                strings_under(ctx.root, pointer, String::new(), &mut found);
+                for (at, value) in found {
+                    let value = value.trim();
+                    if value.is_empty() || aimslint_artifacts::is_placeholder(value) {
+                        continue;
+                    }
+                    if let Some(p) = resolve_path(ctx.path, value) {
+                        wanted.push((p, Some(at)));
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    wanted.retain(|(p, _)| !p.is_empty() && seen.insert(p.clone()));
+    wanted
+        .into_iter()
+        .map(|(path, named_at)| {
+            ctx.deps.borrow_mut().push(path.clone());
+            let mut r = aimslint_plugin_abi::Related {
+                path: path.clone(),
+                named_at,
+                found: ctx.paths.contains(&path),
+                document: Value::Null,
+                kind: ctx.kinds.get(&path).cloned().flatten(),
+                error: None,
+            };
+            match ctx.contents.get(&path) {
+                None if r.found => {
+                    r.error = Some(
+                        "aimslint reads only YAML, JSON, TOML and Markdown files and the paths of evidence kinds; this file is not given to plugins"
+                            .into(),
+                    );
+                }
+                None => {}
+                Some(Err(why)) => {
+                    r.found = true;
+                    r.error = Some(why);
+                }
+                Some(Ok(bytes)) => {
+                    r.found = true;
+                    let parsed = aimslint_artifacts::decode(&bytes, ctx.limits).and_then(|text| {
+                        let format = aimslint_artifacts::Format::from_path(&path).ok_or_else(|| {
+                            aimslint_artifacts::ParseError {
+                                kind: aimslint_artifacts::ParseErrorKind::Syntax,
+                                message: "its name says no format aimslint reads".into(),
+                                offset: 0,
+                            }
+                        })?;
+                        aimslint_artifacts::parse_text(&path, text, format)
+                            .map_err(|e| located(text, e))
+                    });
+                    match parsed {
+                        Ok(p) => r.document = p.value,
+                        Err(e) => r.error = Some(e.message),
+                    }
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// A parse error whose message says the line it is on.
+fn located(text: &str, mut e: aimslint_artifacts::ParseError) -> aimslint_artifacts::ParseError {
+    if e.offset > 0 {
+        let line = text
+            .get(..e.offset)
+            .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1);
+        e.message = format!("line {line}: {}", e.message);
+    }
+    e
+}
+
+/// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at.
+/// A `*` segment stands for every element of a list or value of a mapping.
+fn strings_under<'v>(v: &'v Value, pointer: &str, at: String, out: &mut Vec<(String, &'v str)>) {
+    if out.len() >= 1000 {
+        return;
+    }
+    let Some(rest) = pointer.strip_prefix('/') else {
+        match v {
+            Value::String(s) => out.push((at, s)),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Value::String(s) = item {
+                        out.push((format!("{at}/{i}"), s));
+                    }
+                }
+            }
+            _ => {}
+        }
+        return;
+    };
+    let (seg, tail) = rest
+        .find('/')
+        .map_or((rest, ""), |i| (&rest[..i], &rest[i..]));
+    if seg == "*" {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    strings_under(item, tail, format!("{at}/{i}"), out);
+                }
+            }
+            Value::Object(m) => {
+                for (k, item) in m {
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    strings_under(item, tail, format!("{at}/{escaped}"), out);
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    let key = seg.replace("~1", "/").replace("~0", "~");
+    let next = match v {
+        Value::Object(m) => m.get(&key),
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    };
+    if let Some(next) = next {
+        strings_under(next, tail, format!("{at}/{seg}"), out);
+    }
+}
+
 pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {
     if value.contains("://") {
         return None;
@@ -1669,6 +1822,9 @@ mod cel_tests {
     use super::*;
     use serde_json::json;
 
+    static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
+        std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+
     fn expr(src: &str) -> Expr {
         Expr {
             source: src.to_string(),
@@ -1707,6 +1863,9 @@ mod cel_tests {
                 sections: std::cell::OnceCell::new(),
                 section_vocab: &[],
                 plugins: None,
+                plugin_needs: None,
+                contents: &crate::run::Contents::Nothing,
+                limits: &LIMITS,
             }
         }
     }
@@ -1985,6 +2144,9 @@ mod depth_tests {
     use super::*;
     use serde_json::json;
 
+    static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
+        std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+
     fn depth(e: &cel::IdedExpr) -> usize {
         use cel::common::ast::Expr as E;
         1 + match &e.expr {
@@ -2079,6 +2241,9 @@ mod depth_tests {
                     sections: std::cell::OnceCell::new(),
                     section_vocab: &[],
                     plugins: None,
+                    plugin_needs: None,
+                    contents: &crate::run::Contents::Nothing,
+                    limits: &LIMITS,
                 };
                 for e in &at_limit {
                     let r = eval_bool(e, &doc, &ctx);

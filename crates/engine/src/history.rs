@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::FileInput;
 use crate::checks::parse_date;
 use crate::finding::{Artifact, Ended, Finding, HistoryInfo, Outcome};
-use crate::run::{Doc, Engine, Index, fingerprint};
+use crate::run::{Contents, Doc, Engine, Index, fingerprint};
 
 /// A (blob, path) pair and its judgement.
 type JudgedPair = ((String, String), Arc<Judged>);
@@ -44,12 +44,13 @@ enum Class {
     Temporal,
 }
 
-fn class_of(rule: &Rule) -> Class {
+fn class_of(engine: &Engine, rule: &Rule) -> Class {
     // The judgement date is the `today` variable: an expression that reads it changes its
     // result as the date moves.
     let mentions_today = |e: &aimslint_packs::Expr| e.reads("today");
     match &rule.check {
-        Check::Reference { .. } => Class::Reference,
+        _ if engine.reads_tree(rule) => Class::Reference,
+        _ if engine.plugin_reads_date(rule) => Class::Temporal,
         Check::MaxAge { .. } | Check::Approval { .. } => Class::Temporal,
         Check::Expr { expr, .. } if mentions_today(expr) => Class::Temporal,
         _ if rule.when.as_ref().is_some_and(mentions_today) => Class::Temporal,
@@ -158,7 +159,7 @@ impl Engine {
                     d,
                     date,
                     &Index::default(),
-                    &|r| class_of(r) != Class::Reference,
+                    &|r| class_of(self, r) != Class::Reference,
                     None,
                 )
                 .into_iter()
@@ -263,7 +264,7 @@ impl Engine {
         let temporal_rules: std::collections::HashSet<&str> = self
             .rules
             .iter()
-            .filter(|a| class_of(&a.rule) == Class::Temporal)
+            .filter(|a| class_of(self, &a.rule) == Class::Temporal)
             .map(|a| a.rule.id.as_str())
             .collect();
         // The kinds whose documents are read again after they are judged: by reference and date
@@ -273,7 +274,7 @@ impl Engine {
         let mut consulted: std::collections::HashSet<&str> = self
             .rules
             .iter()
-            .filter(|a| class_of(&a.rule) != Class::Pure && !a.rule.check.is_history())
+            .filter(|a| class_of(self, &a.rule) != Class::Pure && !a.rule.check.is_history())
             .flat_map(|a| a.rule.kinds.iter().map(String::as_str))
             .collect();
         consulted.extend(by_pairs.iter().map(|(k, _)| k.as_str()));
@@ -331,7 +332,17 @@ impl Engine {
         let mut pass = Pass {
             engine: self,
             state: BTreeMap::new(),
-            idx: Index::default(),
+            idx: Index {
+                contents: if self.plugins_read_documents() {
+                    Contents::Blobs {
+                        blobs: HashMap::new(),
+                        reader: Arc::new(reader.clone()),
+                    }
+                } else {
+                    Contents::Nothing
+                },
+                ..Index::default()
+            },
             open: BTreeMap::new(),
             closed: Vec::new(),
             ended: BTreeMap::new(),
@@ -355,7 +366,7 @@ impl Engine {
         pass.idx.paths = history.base_tree.paths.clone();
         for f in &history.base_tree.files {
             if let Some(j) = cache.get(&(f.blob_id.clone(), f.path.clone())) {
-                pass.insert(&f.path, j.clone(), base_date);
+                pass.insert(&f.path, &f.blob_id, j.clone(), base_date);
             }
         }
         pass.keys_flipped.clear();
@@ -705,8 +716,11 @@ pub(crate) fn path_list(paths: &[String]) -> String {
 const TEXT_BUDGET: usize = 64 << 20;
 
 impl Pass<'_> {
-    fn insert(&mut self, path: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
+    fn insert(&mut self, path: &str, blob: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
         self.remove(path);
+        if let Contents::Blobs { blobs, .. } = &mut self.idx.contents {
+            blobs.insert(path.to_string(), blob.to_string());
+        }
         if judged.artifact.is_some() && !self.seen.contains(path) {
             self.seen.insert(path.to_string());
         }
@@ -745,6 +759,9 @@ impl Pass<'_> {
             self.forget_deps(path, &old.ref_deps);
         }
         self.idx.kinds.remove(path);
+        if let Contents::Blobs { blobs, .. } = &mut self.idx.contents {
+            blobs.remove(path);
+        }
     }
 
     fn forget_deps(&mut self, path: &str, deps: &[String]) {
@@ -821,10 +838,22 @@ impl Pass<'_> {
             let s = self.state.get(p)?;
             let doc = s.judged.doc.as_ref()?;
             let r = reference.then(|| {
-                engine.eval_doc_deps(doc, date, idx, &|r| class_of(r) == Class::Reference, None)
+                engine.eval_doc_deps(
+                    doc,
+                    date,
+                    idx,
+                    &|r| class_of(engine, r) == Class::Reference,
+                    None,
+                )
             });
             let t = temporal.then(|| {
-                engine.eval_doc(doc, date, idx, &|r| class_of(r) == Class::Temporal, None)
+                engine.eval_doc(
+                    doc,
+                    date,
+                    idx,
+                    &|r| class_of(engine, r) == Class::Temporal,
+                    None,
+                )
             });
             Some((p.clone(), r, t))
         };
@@ -1111,7 +1140,7 @@ impl Pass<'_> {
             self.idx.paths.insert(ch.path.clone());
             let key = (ch.blob.clone().unwrap_or_default(), ch.path.clone());
             if let Some(j) = judged.get(&key) {
-                self.insert(&ch.path, j.clone(), date);
+                self.insert(&ch.path, &key.0, j.clone(), date);
                 touched.insert(ch.path.clone());
             } else if self.state.contains_key(&ch.path) {
                 // No longer a candidate (e.g. became a symlink).

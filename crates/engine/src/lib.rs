@@ -68,4 +68,16 @@ pub trait PluginRunner: Send + Sync + std::fmt::Debug {
         plugin: &str,
         request: aimslint_plugin_abi::CheckRequest,
     ) -> Result<Vec<aimslint_plugin_abi::Hit>, String>;
+
+    /// What rule `rule` of plugin `plugin` of pack `pack` reads beyond its document, as the plugin
+    /// declares it (`None`: nothing, or the plugin could not be asked; its rules then say why when
+    /// they run).
+    fn needs(
+        &self,
+        _pack: &str,
+        _plugin: &str,
+        _rule: &str,
+    ) -> Option<aimslint_plugin_abi::RuleNeeds> {
+        None
+    }
 }

@@ -126,6 +126,8 @@ pub struct Engine {
     pub(crate) config_file: Option<String>,
     pub(crate) config_text: Arc<str>,
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
+    /// What each selected plugin rule declared it reads beyond its document, by rule id.
+    pub(crate) plugin_needs: HashMap<String, aimslint_plugin_abi::RuleNeeds>,
     /// Whether parses are kept in `cache` for reuse: not in history mode, which parses each
     /// (blob, path) once and keeps what it needs itself.
     keep_parses: std::sync::atomic::AtomicBool,
@@ -155,15 +157,89 @@ pub(crate) struct Doc {
     pub(crate) blob: Option<String>,
 }
 
-/// What cross-document checks look at: every path of the tree, each document's kind, and key values.
+/// What cross-document checks look at: every path of the tree, each document's kind, key values,
+/// and (for plugin rules that declared other documents) the content of the tree's files.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Index {
     pub(crate) paths: HashSet<String>,
     pub(crate) kinds: HashMap<String, Option<String>>,
     pub(crate) keys: HashMap<(String, String), HashSet<String>>,
+    pub(crate) contents: Contents,
+}
+
+/// A file's bytes, or why they could not be read.
+pub(crate) type FileContent = Result<Arc<[u8]>, String>;
+
+/// The content of the files of the tree being judged, for plugin rules that read other documents.
+/// Only the files aimslint reads (the candidates: a kind's paths, or a name in a parseable format)
+/// are there; filled only when some selected plugin rule declared documents.
+#[derive(Default, Clone)]
+pub(crate) enum Contents {
+    #[default]
+    Nothing,
+    /// A snapshot's files, read already.
+    Files(Arc<HashMap<String, FileContent>>),
+    /// A commit of a history walk: each candidate path's blob, read when asked for.
+    Blobs {
+        blobs: HashMap<String, String>,
+        reader: Arc<aimslint_git::BlobReader>,
+    },
+}
+
+impl std::fmt::Debug for Contents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Contents::Nothing => f.write_str("Nothing"),
+            Contents::Files(m) => write!(f, "Files({})", m.len()),
+            Contents::Blobs { blobs, .. } => write!(f, "Blobs({})", blobs.len()),
+        }
+    }
+}
+
+impl Contents {
+    /// A snapshot's files, by path.
+    pub(crate) fn of_files<'f>(files: impl IntoIterator<Item = &'f FileInput>) -> Contents {
+        Contents::Files(Arc::new(
+            files
+                .into_iter()
+                .map(|f| (f.path.clone(), f.content.clone()))
+                .collect(),
+        ))
+    }
+
+    /// The bytes of `path`: `None` when the tree holds no such file aimslint reads.
+    pub(crate) fn get(&self, path: &str) -> Option<FileContent> {
+        match self {
+            Contents::Nothing => None,
+            Contents::Files(m) => m.get(path).cloned(),
+            Contents::Blobs { blobs, reader } => blobs.get(path).map(|b| reader.read(b)),
+        }
+    }
 }
 
 impl Engine {
+    /// Whether a rule reads more of the tree than its document: a `reference`, or a plugin rule
+    /// that declared other documents. Such rules are judged once the whole tree is indexed, and in
+    /// history mode again whenever what they looked at changes.
+    pub(crate) fn reads_tree(&self, rule: &Rule) -> bool {
+        matches!(rule.check, Check::Reference { .. })
+            || self
+                .plugin_needs
+                .get(&rule.id)
+                .is_some_and(|n| !n.documents.is_empty())
+    }
+
+    /// Whether a plugin rule declared that it reads the date.
+    pub(crate) fn plugin_reads_date(&self, rule: &Rule) -> bool {
+        self.plugin_needs.get(&rule.id).is_some_and(|n| n.date)
+    }
+
+    /// Whether any selected plugin rule reads other documents (the tree's contents are then
+    /// indexed for it).
+    pub(crate) fn plugins_read_documents(&self) -> bool {
+        self.plugin_needs.values().any(|n| !n.documents.is_empty())
+    }
+
     pub fn new(packs: Arc<PackSet>, config: &Config, options: EngineOptions) -> Engine {
         let rules = packs
             .rules()
@@ -223,7 +299,17 @@ impl Engine {
             v.sort();
             v.dedup();
         }
+        let plugin_needs = rules
+            .iter()
+            .filter_map(|a| match (&a.rule.check, &options.plugins) {
+                (Check::Plugin { plugin, .. }, Some(runner)) => runner
+                    .needs(&a.rule.pack, plugin, &a.rule.id)
+                    .map(|n| (a.rule.id.clone(), n)),
+                _ => None,
+            })
+            .collect();
         Engine {
+            plugin_needs,
             cel_fields,
             section_vocab,
             packs,
@@ -350,7 +436,7 @@ impl Engine {
         // Parse, classify and judge everything that needs no other document in one parallel pass.
         // A document is kept only while a reference check still needs it: memory (and the kernel's
         // zeroing of fresh pages, a large share of a big run) follows what is still needed.
-        let is_ref = |r: &Rule| matches!(r.check, Check::Reference { .. });
+        let is_ref = |r: &Rule| self.reads_tree(r);
         let ref_kinds: HashSet<&str> = self
             .rules
             .iter()
@@ -430,7 +516,17 @@ impl Engine {
         // Indexes for cross-document checks.
         let mut paths = snapshot.paths.clone();
         paths.extend(snapshot.files.iter().map(|f| f.path.clone()));
-        let idx = Index { kinds, keys, paths };
+        let contents = if self.plugins_read_documents() {
+            Contents::of_files(&snapshot.files)
+        } else {
+            Contents::Nothing
+        };
+        let idx = Index {
+            kinds,
+            keys,
+            paths,
+            contents,
+        };
 
         // The reference checks, on the documents that have them.
         let evaluated: Vec<Finding> = docs
@@ -601,6 +697,9 @@ impl Engine {
             cel_fields: self.cel_fields.get(kind).and_then(Option::as_ref),
             section_vocab: self.section_vocab.get(kind).map_or(&[], Vec::as_slice),
             plugins: self.options.plugins.as_deref(),
+            plugin_needs: Some(&self.plugin_needs),
+            contents: &idx.contents,
+            limits: &self.options.limits,
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
         };

@@ -35,10 +35,6 @@ pub struct StagedChange {
     pub all_files: bool,
 }
 
-fn is_reference(rule: &Rule) -> bool {
-    matches!(rule.check, Check::Reference { .. })
-}
-
 /// A commit-level finding of the staged change: no commit, placed at the first path it is about.
 fn event(a: &ActiveRule, about: &[&str], message: String) -> Finding {
     let path = about.first().copied().unwrap_or_default();
@@ -249,15 +245,15 @@ impl Engine {
             .filter(|c| c.kind != ChangeKind::Deleted)
             .map(|c| c.path.as_str())
             .collect();
-        let rules_where = |keep: fn(&Rule) -> bool| -> HashSet<&str> {
+        let rules_where = |keep: &dyn Fn(&Rule) -> bool| -> HashSet<&str> {
             self.rules
                 .iter()
                 .filter(|a| keep(&a.rule))
                 .map(|a| a.rule.id.as_str())
                 .collect()
         };
-        let commit_rules = rules_where(|r| r.check.is_history());
-        let reference_rules = rules_where(is_reference);
+        let commit_rules = rules_where(&|r| r.check.is_history());
+        let reference_rules = rules_where(&|r| self.reads_tree(r));
         // An unchanged file's content is HEAD's: only what its references look at can differ.
         let suspects: BTreeSet<&str> = outcome
             .findings
@@ -329,6 +325,11 @@ impl Engine {
                 .iter()
                 .map(|p| (p.clone(), HashSet::new()))
                 .collect(),
+            contents: if self.plugins_read_documents() {
+                crate::run::Contents::of_files(files.iter().copied())
+            } else {
+                crate::run::Contents::Nothing
+            },
         };
         for d in &docs {
             idx.kinds.insert(d.path.clone(), d.kind.clone());
@@ -346,7 +347,7 @@ impl Engine {
         docs.par_iter()
             .filter(|d| paths.contains(d.path.as_str()))
             .map(|d| {
-                let found = self.eval_doc(d, as_of, &idx, &is_reference, None);
+                let found = self.eval_doc(d, as_of, &idx, &|r| self.reads_tree(r), None);
                 (
                     d.path.clone(),
                     found.into_iter().map(|f| f.fingerprint).collect(),

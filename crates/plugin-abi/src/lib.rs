@@ -91,6 +91,63 @@ pub struct CheckRequest {
     pub kind: String,
     /// The date rules are judged at, `YYYY-MM-DD`.
     pub as_of: String,
+    /// The other files the rule declared it reads ([`RuleNeeds::documents`]), each as the host
+    /// found it in the same tree (working tree, index, revision or historical commit). Empty for a
+    /// rule that declared none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// One file a rule declared it reads, as the host found it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Related {
+    /// The repository path the need resolved to (`/`-separated, inside the repository).
+    pub path: String,
+    /// The JSON Pointer into the judged document whose value named the file (`None` for a need by
+    /// fixed path): where a finding about the reference belongs.
+    #[serde(default)]
+    pub named_at: Option<String>,
+    /// Whether the tree holds the file.
+    pub found: bool,
+    /// Its parsed content (JSON, YAML and TOML as their values; Markdown as `{meta, sections,
+    /// labels, body}`), `null` when it is missing or could not be read.
+    #[serde(default)]
+    pub document: serde_json::Value,
+    /// Its evidence kind, when it is evidence.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Why it could not be read or parsed, when it could not.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// What one rule of a plugin reads beyond the document it judges: history mode re-runs the rule
+/// when one of these changes, and the host passes the documents in [`CheckRequest::related`].
+/// A rule that declares nothing is judged from its document alone, once per version of it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RuleNeeds {
+    /// The rule id (one of [`Description::rules`]).
+    pub rule: String,
+    /// The rule's result depends on [`CheckRequest::as_of`] (a freshness check): it is judged
+    /// again as the date moves.
+    #[serde(default)]
+    pub date: bool,
+    /// Other files it reads.
+    #[serde(default)]
+    pub documents: Vec<Need>,
+}
+
+/// A file a rule reads, and how it is found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "by", rename_all = "lowercase")]
+pub enum Need {
+    /// Each path the judged document names at `pointer`. A `*` segment stands for every element
+    /// of a list (or value of a mapping): `/meta/model-index/*/results/*/source/url`. A path
+    /// starting `./` or `../` is relative to the document's folder, any other to the repository
+    /// root; URLs and paths that leave the repository are not files of the tree and are skipped.
+    Pointer { pointer: String },
+    /// A fixed path from the repository root.
+    Path { path: String },
 }
 
 /// What a plugin answers.
@@ -114,6 +171,16 @@ pub struct Description {
     pub name: String,
     pub version: String,
     pub rules: Vec<String>,
+    /// What each rule reads beyond its document (rules not listed read only their document).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<RuleNeeds>,
+}
+
+impl Description {
+    /// The declared needs of `rule`, if it declared any.
+    pub fn needs_of(&self, rule: &str) -> Option<&RuleNeeds> {
+        self.needs.iter().find(|n| n.rule == rule)
+    }
 }
 
 /// A gap a plugin rule found: where (a JSON Pointer into the document, `""` for the whole) and

@@ -335,6 +335,7 @@ impl Worker {
                 name: String::new(),
                 version: String::new(),
                 rules: Vec::new(),
+                needs: Vec::new(),
             },
             timeout,
         };

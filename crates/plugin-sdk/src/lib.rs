@@ -25,7 +25,7 @@
 //! an unwind across the C boundary (which would abort the host). Requests and responses are JSON;
 //! the SDK parses and writes them, so a plugin deals in [`CheckRequest`] and [`Hit`] only.
 
-pub use aimslint_plugin_abi::{CheckRequest, Description, Hit};
+pub use aimslint_plugin_abi::{CheckRequest, Description, Hit, Need, Related, RuleNeeds};
 use aimslint_plugin_abi::{OwnedBuf, Request, Response, status};
 
 /// A rule plugin: a name, a version, the rules it implements, and how it judges a document.
@@ -37,6 +37,16 @@ pub trait Plugin: Send + Sync {
     /// The ids of the rules it implements. A request for another id is refused by the SDK, and
     /// the host refuses a plugin whose pack gives it a rule it does not declare.
     fn rules(&self) -> Vec<&'static str>;
+    /// What a rule reads beyond its document: other files (found through a JSON Pointer of the
+    /// document, or at a fixed path), handed over in [`CheckRequest::related`], and whether it
+    /// reads the date. History mode re-runs the rule when one of them changes, and only then; a
+    /// rule that reads something it did not declare gets stale results there. Default: nothing.
+    fn needs(&self, rule: &str) -> RuleNeeds {
+        RuleNeeds {
+            rule: rule.to_string(),
+            ..RuleNeeds::default()
+        }
+    }
     /// Judge one document for one rule: the gaps found, or why it could not be judged (bad
     /// parameters, say).
     fn check(&self, request: &CheckRequest) -> Result<Vec<Hit>, String>;
@@ -62,6 +72,12 @@ pub fn handle(plugin: &dyn Plugin, input: &[u8]) -> (i32, Vec<u8>) {
                 name: plugin.name().to_string(),
                 version: plugin.version().to_string(),
                 rules: plugin.rules().iter().map(|r| r.to_string()).collect(),
+                needs: plugin
+                    .rules()
+                    .iter()
+                    .map(|r| plugin.needs(r))
+                    .filter(|n| n.date || !n.documents.is_empty())
+                    .collect(),
             }),
             Request::Check(req) if !plugin.rules().contains(&req.rule.as_str()) => {
                 Response::Error {
@@ -227,13 +243,23 @@ mod tests {
         fn rules(&self) -> Vec<&'static str> {
             vec!["ECHO-1"]
         }
+        fn needs(&self, rule: &str) -> RuleNeeds {
+            RuleNeeds {
+                rule: rule.to_string(),
+                date: true,
+                documents: vec![Need::Path {
+                    path: "LICENSE".into(),
+                }],
+            }
+        }
         fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
             if req.params["panic"] == true {
                 panic!("asked to panic");
             }
+            let related: Vec<&str> = req.related.iter().map(|r| r.path.as_str()).collect();
             Ok(vec![Hit {
                 pointer: String::new(),
-                message: req.path.clone(),
+                message: format!("{} {}", req.path, related.join(",")),
             }])
         }
     }
@@ -248,6 +274,21 @@ mod tests {
         let (code, out) = ask(serde_json::json!({"op": "describe"}));
         assert_eq!(code, status::OK);
         assert!(out.contains("\"rules\":[\"ECHO-1\"]"), "{out}");
+        // What each rule reads beyond its document is part of the description.
+        let d: Response = serde_json::from_str(&out).unwrap();
+        let Response::Describe(d) = d else {
+            panic!("{out}")
+        };
+        assert_eq!(
+            d.needs_of("ECHO-1"),
+            Some(&RuleNeeds {
+                rule: "ECHO-1".into(),
+                date: true,
+                documents: vec![Need::Path {
+                    path: "LICENSE".into()
+                }],
+            })
+        );
         let check = |rule: &str, panic: bool| {
             ask(
                 serde_json::json!({"op": "check", "rule": rule, "params": {"panic": panic}, "document": {}, "path": "a.md", "kind": "model-card", "as_of": "2026-11-01"}),
@@ -255,7 +296,13 @@ mod tests {
         };
         let (code, out) = check("ECHO-1", false);
         assert_eq!(code, status::OK);
-        assert!(out.contains("\"message\":\"a.md\""), "{out}");
+        // A request without `related` (a host that sends none) reads as none.
+        assert!(out.contains("\"message\":\"a.md \""), "{out}");
+        let (code, out) = ask(
+            serde_json::json!({"op": "check", "rule": "ECHO-1", "params": {}, "document": {}, "path": "a.md", "kind": "model-card", "as_of": "2026-11-01", "related": [{"path": "LICENSE", "found": true, "document": null}]}),
+        );
+        assert_eq!(code, status::OK);
+        assert!(out.contains("\"message\":\"a.md LICENSE\""), "{out}");
         let (code, out) = check("ECHO-2", false);
         assert_eq!(code, status::OK);
         assert!(out.contains("implements no rule ECHO-2"), "{out}");
