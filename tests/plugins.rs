@@ -588,3 +588,59 @@ fn a_citation_outside_the_repository_is_never_read() {
         );
     }
 }
+
+/// Hostile files a card cites for a plugin: each is passed with why it was not read, at the
+/// citation's line, and a card that cites more files than one request carries is judged with the
+/// first of them and says so, instead of reading them all.
+#[cfg(unix)]
+#[test]
+fn hostile_cited_files_are_named_not_read() {
+    let mut card = String::from("---\nmodel-index:\n  - name: m\n    results:\n");
+    for i in 0..70 {
+        card.push_str(&format!(
+            "      - metrics: [{{type: accuracy, value: 0.9}}]\n        source: {{url: evals/r{i}.json}}\n"
+        ));
+    }
+    card.push_str("---\n# Model Card for m\n");
+    let deep = "{\"a\":".repeat(100_000) + "1" + &"}".repeat(100_000);
+    let dir = temp_repo(&[
+        ("models/m/README.md", card.as_bytes()),
+        ("evals/r0.json", deep.as_bytes()),
+        ("evals/r1.json", br#"{"accuracy": 0.9}"#),
+        ("evals/r4.json", b"{\"accuracy\": \xff}"),
+    ]);
+    let fifo = dir.path().join("evals/r2.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("evals/r3.json")).unwrap();
+    add_metrics_drift(
+        dir.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n\n[rules]\nselect = [\"MD-001\"]\n",
+    );
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    for want in [
+        "models/m/README.md:1:1: AL014 MD-001: the document names 70 files for plugin `metrics-drift` to read; it was given the first 64 and judged without the others",
+        "models/m/README.md:6:18: MD-001 cites `evals/r0.json` as the source of its results, and it cannot be read: line 1: invalid JSON: nesting deeper than the limit of 128 levels",
+        "models/m/README.md:10:18: MD-001 cites `evals/r2.json` as the source of its results, and it cannot be read: not a regular file (it is a FIFO); it is not read",
+        "models/m/README.md:12:18: MD-001 cites `evals/r3.json` as the source of its results, and it cannot be read: symlink points outside the repository (to /etc/passwd); it is not read",
+        "models/m/README.md:14:18: MD-001 cites `evals/r4.json` as the source of its results, and it cannot be read: file is not valid UTF-8",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(want)), "{want}\n{out}");
+    }
+    // r1 agrees; r5..r63 are missing (59 findings); r64..r69 were not passed.
+    let missing = lines
+        .iter()
+        .filter(|l| l.contains("has no such file"))
+        .count();
+    assert_eq!(missing, 59, "{out}");
+    assert!(!out.contains("r64.json"), "{out}");
+    assert!(!out.contains("r1.json"), "{out}");
+}

@@ -1108,12 +1108,27 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 path: ctx.path.to_string(),
                 kind: ctx.kind.to_string(),
                 as_of: ctx.today.to_string(),
-                related: ctx
-                    .plugin_needs
-                    .and_then(|n| n.get(&rule.id))
-                    .map(|n| related_documents(n, ctx))
-                    .unwrap_or_default(),
+                related: Vec::new(),
             };
+            let mut request = request;
+            let mut named = 0;
+            if let Some(needs) = ctx.plugin_needs.and_then(|n| n.get(&rule.id)) {
+                (request.related, named) = related_documents(needs, ctx);
+            }
+            if named > request.related.len() {
+                hits.push(Hit {
+                    at_top: true,
+                    core: Some(PLUGIN_ERROR),
+                    ..Hit::at(
+                        base.to_string(),
+                        format!(
+                            "{}: the document names {}{named} files for plugin `{plugin}` to read; it was given the first {MAX_RELATED} and judged without the others",
+                            rule.id,
+                            if named >= MAX_NAMED { "at least " } else { "" }
+                        ),
+                    )
+                });
+            }
             let answer = match ctx.plugins {
                 Some(runner) => runner.check(&rule.pack, plugin, request),
                 None => Err("no plugin host runs in this mode".to_string()),
@@ -1629,12 +1644,24 @@ fn quote_list(items: &[String]) -> String {
 }
 
 /// A repository path from a reference: `./x` and `../x` are relative to the document.
-/// The documents a plugin rule declared it reads, as the tree holds them. Each path looked for is
-/// recorded in `ctx.deps` (found or not), so history mode judges the rule again when one changes.
+/// The most files one plugin request carries: a card naming ten thousand results files is judged
+/// with the first of them, and says so.
+const MAX_RELATED: usize = 64;
+
+/// The most paths read from a document for one need (what is past them is not even counted).
+const MAX_NAMED: usize = 1000;
+
+/// The most bytes of file content one plugin request carries; files past it are passed with the
+/// reason they were not read.
+const MAX_RELATED_BYTES: usize = 32 << 20;
+
+/// The documents a plugin rule declared it reads, as the tree holds them (at most `MAX_RELATED`),
+/// and how many distinct files the document named. Each path passed is recorded in `ctx.deps`
+/// (found or not), so history mode judges the rule again when one changes.
 fn related_documents(
     needs: &aimslint_plugin_abi::RuleNeeds,
     ctx: &Ctx<'_>,
-) -> Vec<aimslint_plugin_abi::Related> {
+) -> (Vec<aimslint_plugin_abi::Related>, usize) {
     use aimslint_plugin_abi::Need;
     let mut wanted: Vec<(String, Option<String>)> = Vec::new();
     for need in &needs.documents {
@@ -1661,7 +1688,10 @@ fn related_documents(
     }
     let mut seen = HashSet::new();
     wanted.retain(|(p, _)| !p.is_empty() && seen.insert(p.clone()));
-    wanted
+    let named = wanted.len();
+    wanted.truncate(MAX_RELATED);
+    let mut bytes_passed = 0usize;
+    let related = wanted
         .into_iter()
         .map(|(path, named_at)| {
             ctx.deps.borrow_mut().push(path.clone());
@@ -1685,8 +1715,16 @@ fn related_documents(
                     r.found = true;
                     r.error = Some(why);
                 }
+                Some(Ok(bytes)) if bytes_passed.saturating_add(bytes.len()) > MAX_RELATED_BYTES => {
+                    r.found = true;
+                    r.error = Some(format!(
+                        "not passed: the files of this request already hold {} MiB, the most one request carries",
+                        MAX_RELATED_BYTES >> 20
+                    ));
+                }
                 Some(Ok(bytes)) => {
                     r.found = true;
+                    bytes_passed += bytes.len();
                     let parsed = aimslint_artifacts::decode(&bytes, ctx.limits).and_then(|text| {
                         let format = aimslint_artifacts::Format::from_path(&path).ok_or_else(|| {
                             aimslint_artifacts::ParseError {
@@ -1706,7 +1744,8 @@ fn related_documents(
             }
             r
         })
-        .collect()
+        .collect();
+    (related, named)
 }
 
 /// A parse error whose message says the line it is on.
@@ -1723,7 +1762,7 @@ fn located(text: &str, mut e: aimslint_artifacts::ParseError) -> aimslint_artifa
 /// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at.
 /// A `*` segment stands for every element of a list or value of a mapping.
 fn strings_under<'v>(v: &'v Value, pointer: &str, at: String, out: &mut Vec<(String, &'v str)>) {
-    if out.len() >= 1000 {
+    if out.len() >= MAX_NAMED {
         return;
     }
     let Some(rest) = pointer.strip_prefix('/') else {
