@@ -45,7 +45,13 @@ fn spdx_repo(card_license: &str) -> tempfile::TempDir {
             b"[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC\"]\n",
         ),
     ]);
-    let pack = dir.path().join("policies/spdx");
+    add_spdx(dir.path());
+    dir
+}
+
+/// Put the spdx-license pack and its library in `dir` at `policies/spdx`.
+fn add_spdx(dir: &Path) {
+    let pack = dir.join("policies/spdx");
     std::fs::create_dir_all(pack.join("lib")).unwrap();
     copy_tree(&repo_root().join("plugins/spdx-license/pack"), &pack);
     let lib = format!(
@@ -54,7 +60,6 @@ fn spdx_repo(card_license: &str) -> tempfile::TempDir {
         std::env::consts::DLL_SUFFIX
     );
     std::fs::copy(library("spdx_license"), pack.join("lib").join(lib)).unwrap();
-    dir
 }
 
 fn check(dir: &Path, extra: &[&str]) -> std::process::Output {
@@ -321,7 +326,8 @@ fn the_plugin_packs_fixtures_pass() {
     let out = stdout(&o);
     assert!(out.contains("ok    spdx-license LIC-001 fail"), "{out}");
     assert!(out.contains("ok    spdx-license LIC-002 pass"), "{out}");
-    assert!(out.contains("fixtures: 4 passed, 0 failed"), "{out}");
+    assert!(out.contains("ok    spdx-license LIC-003 fail"), "{out}");
+    assert!(out.contains("fixtures: 6 passed, 0 failed"), "{out}");
 }
 
 /// A plugin on the raw ABI that breaks it: another ABI version, a vtable too small, a refusal of
@@ -643,4 +649,77 @@ fn hostile_cited_files_are_named_not_read() {
     assert_eq!(missing, 59, "{out}");
     assert!(!out.contains("r64.json"), "{out}");
     assert!(!out.contains("r1.json"), "{out}");
+}
+
+/// LIC-003 reads the provenance records of the datasets a card names (a key need): history mode
+/// judges the unchanged card again when a named record appears, is relicensed, or stops naming the
+/// dataset.
+#[test]
+fn a_relicensed_dataset_is_found_at_the_commit_that_relicensed_it() {
+    let mut g = GitRepo::new();
+    std::fs::write(
+        g.path().join("aimslint.toml"),
+        "[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC-003\"]\n",
+    )
+    .unwrap();
+    add_spdx(g.path());
+    assert_eq!(run(&["packs", "lock"], g.path()).status.code(), Some(0));
+    let card = "---\nlicense: apache-2.0\ndatasets:\n  - reviews\n---\n# Model Card for m\n";
+    let record = |name: &str, license: &str| {
+        format!("dataset: {name}\nversion: \"1\"\nlicense: {license}\n")
+    };
+    let c1 = g.commit("2026-01-01", "Card", &[("models/m/README.md", Some(card))]);
+    let c2 = g.commit(
+        "2026-01-02",
+        "Record the data",
+        &[(
+            "data/reviews/provenance.yaml",
+            Some(&record("reviews", "CC-BY-4.0")),
+        )],
+    );
+    let c3 = g.commit(
+        "2026-01-03",
+        "Relicensed upstream",
+        &[(
+            "data/reviews/provenance.yaml",
+            Some(&record("reviews", "CC-BY-NC-4.0")),
+        )],
+    );
+    let c4 = g.commit(
+        "2026-01-04",
+        "Card names another dataset's record",
+        &[(
+            "data/reviews/provenance.yaml",
+            Some(&record("reviews-v1", "CC-BY-NC-4.0")),
+        )],
+    );
+    let c5 = g.commit(
+        "2026-01-05",
+        "Back",
+        &[(
+            "data/reviews/provenance.yaml",
+            Some(&record("reviews", "CC-BY-NC-4.0")),
+        )],
+    );
+    let o = run(
+        &[
+            "check",
+            ".",
+            "--all-history",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+        g.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        history_rows(&report, &[c1, c2, c3, c4, c5]),
+        [
+            "LIC-003 models/m/README.md:2 c5 fixed:-",
+            "LIC-003 models/m/README.md:2 c3 fixed:c4"
+        ],
+        "{}",
+        stderr(&o)
+    );
 }

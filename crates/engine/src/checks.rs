@@ -77,6 +77,8 @@ pub(crate) struct Ctx<'a> {
     pub kinds: &'a HashMap<String, Option<String>>,
     /// (kind, pointer) → values documents of that kind hold there, for `reference … by`.
     pub keys: &'a HashMap<(String, String), HashSet<String>>,
+    /// (kind, pointer, value) → the documents that hold it, for plugin rules' `Need::Key`.
+    pub key_paths: &'a HashMap<(String, String, String), std::collections::BTreeSet<String>>,
     /// The CEL context of the document (`doc`, `root`, `path`, `kind`, `today`), built on first use
     /// and shared by every expression on the document: converting the document is the costly part.
     pub cel: std::cell::OnceCell<DocVars<'a>>,
@@ -1671,6 +1673,26 @@ fn related_documents(
                     wanted.push((p, None));
                 }
             }
+            Need::Key { pointer, kind, by } => {
+                let mut found = Vec::new();
+                strings_under(ctx.root, pointer, String::new(), &mut found);
+                for (at, value) in found {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    // A document that comes to hold the value (or stops holding it) re-judges.
+                    ctx.deps.borrow_mut().push(key_dep(kind, by, value));
+                    let holders = ctx
+                        .key_paths
+                        .get(&(kind.clone(), by.clone(), value.to_string()));
+                    for p in holders.into_iter().flatten() {
+                        if p != ctx.path {
+                            wanted.push((p.clone(), Some(at.clone())));
+                        }
+                    }
+                }
+            }
             Need::Pointer { pointer } => {
                 let mut found = Vec::new();
                 strings_under(ctx.root, pointer, String::new(), &mut found);
@@ -1863,6 +1885,9 @@ mod cel_tests {
 
     static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
         std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+    static KEY_PATHS: std::sync::LazyLock<
+        HashMap<(String, String, String), std::collections::BTreeSet<String>>,
+    > = std::sync::LazyLock::new(HashMap::new);
 
     fn expr(src: &str) -> Expr {
         Expr {
@@ -1896,6 +1921,7 @@ mod cel_tests {
                 paths: &self.paths,
                 kinds: &self.kinds,
                 keys: &self.keys,
+                key_paths: &KEY_PATHS,
                 cel: std::cell::OnceCell::new(),
                 cel_fields: None,
                 deps: std::cell::RefCell::new(Vec::new()),
@@ -2185,6 +2211,9 @@ mod depth_tests {
 
     static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
         std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+    static KEY_PATHS: std::sync::LazyLock<
+        HashMap<(String, String, String), std::collections::BTreeSet<String>>,
+    > = std::sync::LazyLock::new(HashMap::new);
 
     fn depth(e: &cel::IdedExpr) -> usize {
         use cel::common::ast::Expr as E;
@@ -2274,6 +2303,7 @@ mod depth_tests {
                     paths: &paths,
                     kinds: &kinds,
                     keys: &keys,
+                    key_paths: &KEY_PATHS,
                     cel: std::cell::OnceCell::new(),
                     cel_fields: None,
                     deps: std::cell::RefCell::new(Vec::new()),

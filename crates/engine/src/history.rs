@@ -786,6 +786,20 @@ impl Pass<'_> {
                 held.push((k.clone(), by.clone(), value));
             }
         }
+        for h in &held {
+            if add {
+                self.idx
+                    .key_paths
+                    .entry(h.clone())
+                    .or_default()
+                    .insert(d.path.clone());
+            } else if let Some(set) = self.idx.key_paths.get_mut(h) {
+                set.remove(&d.path);
+                if set.is_empty() {
+                    self.idx.key_paths.remove(h);
+                }
+            }
+        }
         for (k, by, value) in held {
             let (k, by) = (&k, &by);
             let pair = (k.clone(), by.clone());

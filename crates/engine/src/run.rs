@@ -164,6 +164,9 @@ pub(crate) struct Index {
     pub(crate) paths: HashSet<String>,
     pub(crate) kinds: HashMap<String, Option<String>>,
     pub(crate) keys: HashMap<(String, String), HashSet<String>>,
+    /// (kind, pointer, value) → the documents holding that value there, for plugin rules that
+    /// read the documents a key names (`Need::Key`).
+    pub(crate) key_paths: HashMap<(String, String, String), BTreeSet<String>>,
     pub(crate) contents: Contents,
 }
 
@@ -496,6 +499,7 @@ impl Engine {
             .iter()
             .map(|p| (p.clone(), HashSet::new()))
             .collect();
+        let mut key_paths: HashMap<(String, String, String), BTreeSet<String>> = HashMap::new();
         for p in prepared {
             docs.extend(p.doc);
             artifacts.extend(p.artifact);
@@ -504,10 +508,17 @@ impl Engine {
                 texts.insert(path, text);
             }
             parses.extend(p.parsed);
+            let kinds_of_doc = p.kind.clone();
             if let Some((path, kind)) = p.kind {
                 kinds.insert(path, kind);
             }
             for (k, b, v) in p.keys {
+                if let Some((path, _)) = &kinds_of_doc {
+                    key_paths
+                        .entry((k.clone(), b.clone(), v.clone()))
+                        .or_default()
+                        .insert(path.clone());
+                }
                 keys.entry((k, b)).or_default().insert(v);
             }
         }
@@ -524,6 +535,7 @@ impl Engine {
         let idx = Index {
             kinds,
             keys,
+            key_paths,
             paths,
             contents,
         };
@@ -638,6 +650,14 @@ impl Engine {
                 } => Some((k.clone(), b.clone())),
                 _ => None,
             })
+            .chain(self.plugin_needs.values().flat_map(|n| {
+                n.documents.iter().filter_map(|d| match d {
+                    aimslint_plugin_abi::Need::Key { kind, by, .. } => {
+                        Some((kind.clone(), by.clone()))
+                    }
+                    _ => None,
+                })
+            }))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect()
@@ -693,6 +713,7 @@ impl Engine {
             paths: &idx.paths,
             kinds: &idx.kinds,
             keys: &idx.keys,
+            key_paths: &idx.key_paths,
             cel: std::cell::OnceCell::new(),
             cel_fields: self.cel_fields.get(kind).and_then(Option::as_ref),
             section_vocab: self.section_vocab.get(kind).map_or(&[], Vec::as_slice),

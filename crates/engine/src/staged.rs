@@ -325,6 +325,7 @@ impl Engine {
                 .iter()
                 .map(|p| (p.clone(), HashSet::new()))
                 .collect(),
+            key_paths: HashMap::new(),
             contents: if self.plugins_read_documents() {
                 crate::run::Contents::of_files(files.iter().copied())
             } else {
@@ -336,6 +337,10 @@ impl Engine {
             if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                 for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
                     for v in key_values(&p.value, b) {
+                        idx.key_paths
+                            .entry((k.clone(), b.clone(), v.clone()))
+                            .or_default()
+                            .insert(d.path.clone());
                         idx.keys
                             .entry((k.clone(), b.clone()))
                             .or_default()

@@ -139,7 +139,7 @@ pub struct RuleNeeds {
 
 /// A file a rule reads, and how it is found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "by", rename_all = "lowercase")]
+#[serde(tag = "from", rename_all = "lowercase")]
 pub enum Need {
     /// Each path the judged document names at `pointer`. A `*` segment stands for every element
     /// of a list (or value of a mapping): `/meta/model-index/*/results/*/source/url`. A path
@@ -148,6 +148,16 @@ pub enum Need {
     Pointer { pointer: String },
     /// A fixed path from the repository root.
     Path { path: String },
+    /// The evidence documents of kind `kind` whose value at `by` is one of the strings the judged
+    /// document holds at `pointer` (`*` segments as for `Pointer`): the provenance records of the
+    /// datasets a card names (`pointer = "/meta/datasets/*"`, `kind = "data-provenance"`,
+    /// `by = "/dataset"`). A document that starts or stops holding such a value re-judges the rule
+    /// in history mode, as does a change to one that holds it.
+    Key {
+        pointer: String,
+        kind: String,
+        by: String,
+    },
 }
 
 /// What a plugin answers.

@@ -7,10 +7,17 @@
 //! - **LIC-002**: a card whose licence is `other` names the licence (`license_name`) and links to
 //!   its text (`license_link`), as the Hub asks.
 //!
+//! - **LIC-003**: a model card does not grant commercial use its training data's licences withhold:
+//!   the provenance records of the datasets the card names (`datasets`, matched on their `dataset`)
+//!   are read through the host (a declared need), and a dataset whose every licence alternative is
+//!   non-commercial (`CC-BY-NC-*`, the FAIR non-commercial research licence) against a model licence
+//!   that allows commercial use is a finding. A licence that cannot be classified (`other`,
+//!   `proprietary`, a custom text) is left to people: the rule says nothing about it.
+//!
 //! A licence is what decides whether a model or dataset may be used at all (ISO/IEC 42001 A.7.3,
 //! A.10.3): a value no tool can read is a licence nobody checks.
 
-use aimslint_plugin_sdk::{CheckRequest, Hit, Plugin, export_plugin};
+use aimslint_plugin_sdk::{CheckRequest, Hit, Need, Plugin, RuleNeeds, export_plugin};
 use serde_json::Value;
 
 /// Licence ids the Hugging Face Hub accepts that are not SPDX ids (huggingface.co/docs/hub,
@@ -104,7 +111,99 @@ fn strings(v: &Value) -> Vec<(Option<usize>, String)> {
     }
 }
 
+/// Licence ids that withhold commercial use, besides the Creative Commons `-NC` family.
+const NONCOMMERCIAL: &[&str] = &["fair-noncommercial-research-license"];
+
+/// The alternatives of a licence expression (split at `OR`), each as its licence ids.
+fn alternatives(expr: &str) -> Vec<Vec<String>> {
+    let cleaned = expr.replace(['(', ')'], " ");
+    let mut out = vec![Vec::new()];
+    for w in cleaned.split_whitespace() {
+        match w.to_ascii_uppercase().as_str() {
+            "OR" => out.push(Vec::new()),
+            "AND" | "WITH" => {}
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.push(w.to_string());
+                }
+            }
+        }
+    }
+    out.retain(|a| !a.is_empty());
+    out
+}
+
+fn is_noncommercial(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    lower.starts_with("cc-by-nc") || NONCOMMERCIAL.contains(&lower.as_str())
+}
+
+/// Whether an alternative is known to allow commercial use: every id in it is an SPDX licence
+/// (or a Hub id of a licence that allows it) and none is non-commercial. `None`: it cannot be
+/// told (`other`, `proprietary`, free text).
+fn allows_commercial(alternative: &[String]) -> Option<bool> {
+    let mut known = true;
+    for id in alternative {
+        if is_noncommercial(id) {
+            return Some(false);
+        }
+        let lower = id.to_ascii_lowercase();
+        let hub_commercial = lower.starts_with("llama")
+            || lower.contains("openrail")
+            || lower == "gemma"
+            || lower == "etalab-2.0";
+        if spdx_id_any_case(id).is_none() && !hub_commercial {
+            known = false;
+        }
+    }
+    known.then_some(true)
+}
+
 impl SpdxLicense {
+    fn lic003(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        let Some(license) = req.document.pointer("/meta/license") else {
+            return Ok(Vec::new());
+        };
+        // The model allows commercial use when one of its licences (or alternatives) does.
+        let model: Vec<String> = strings(license).into_iter().map(|(_, s)| s).collect();
+        let allows = model.iter().find(|l| {
+            alternatives(l)
+                .iter()
+                .any(|a| allows_commercial(a) == Some(true))
+        });
+        let Some(allowing) = allows else {
+            return Ok(Vec::new());
+        };
+        let mut hits = Vec::new();
+        for data in &req.related {
+            let Some(dataset) = data.document.get("dataset").and_then(Value::as_str) else {
+                continue;
+            };
+            for pointer in ["/license", "/source/license"] {
+                let Some(v) = data.document.pointer(pointer) else {
+                    continue;
+                };
+                for (_, lic) in strings(v) {
+                    let alts = alternatives(&lic);
+                    // Non-commercial only when no alternative allows more.
+                    if !alts.is_empty()
+                        && alts.iter().all(|a| a.iter().any(|id| is_noncommercial(id)))
+                    {
+                        hits.push(Hit {
+                            pointer: "/meta/license".into(),
+                            message: format!(
+                                "the model's licence `{allowing}` allows commercial use, but dataset `{dataset}` it is trained on is licensed `{}` (`{}`), which does not: the model cannot grant what its data withholds",
+                                lic.trim(),
+                                data.path
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(hits)
+    }
+
     fn lic001(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
         let pointers: Vec<String> = match &req.params["pointers"] {
             Value::Null => vec!["/meta/license".into()],
@@ -181,13 +280,31 @@ impl Plugin for SpdxLicense {
     }
 
     fn rules(&self) -> Vec<&'static str> {
-        vec!["LIC-001", "LIC-002"]
+        vec!["LIC-001", "LIC-002", "LIC-003"]
+    }
+
+    fn needs(&self, rule: &str) -> RuleNeeds {
+        let documents = if rule == "LIC-003" {
+            vec![Need::Key {
+                pointer: "/meta/datasets/*".into(),
+                kind: "data-provenance".into(),
+                by: "/dataset".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+        RuleNeeds {
+            rule: rule.to_string(),
+            date: false,
+            documents,
+        }
     }
 
     fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
         match req.rule.as_str() {
             "LIC-001" => self.lic001(req),
             "LIC-002" => self.lic002(req),
+            "LIC-003" => self.lic003(req),
             other => Err(format!("no rule {other}")),
         }
     }
@@ -223,5 +340,22 @@ mod tests {
         );
         assert!(judge("unknown").unwrap_err().contains("names no licence"));
         assert!(judge("").is_err());
+    }
+
+    #[test]
+    fn commercial_use_as_licences_say_it() {
+        let allows = |e: &str| {
+            alternatives(e)
+                .iter()
+                .map(|a| allows_commercial(a))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(allows("apache-2.0"), [Some(true)]);
+        assert_eq!(allows("CC-BY-NC-4.0 OR MIT"), [Some(false), Some(true)]);
+        assert_eq!(allows("(MIT AND CC-BY-NC-SA-4.0)"), [Some(false)]);
+        assert_eq!(allows("other"), [None]);
+        assert_eq!(allows("llama3.1"), [Some(true)]);
+        assert!(is_noncommercial("cc-by-nc-nd-4.0"));
+        assert!(!is_noncommercial("CC-BY-4.0"));
     }
 }
