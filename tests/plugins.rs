@@ -723,3 +723,50 @@ fn a_relicensed_dataset_is_found_at_the_commit_that_relicensed_it() {
         stderr(&o)
     );
 }
+
+/// A results file many cards cite goes to the plugin once, then by its content key; the plugin
+/// holds a few such documents and is told which to forget. With more distinct files than it
+/// holds, cited in turn by cards judged in parallel, every card is still judged against its own
+/// file.
+#[test]
+fn cited_files_are_sent_once_and_judged_right_past_what_the_plugin_holds() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..12 {
+        files.push((
+            format!("evals/e{i}.json"),
+            format!("{{\"accuracy\": 0.{:02}}}", 50 + i),
+        ));
+    }
+    for j in 0..36 {
+        let e = j % 12;
+        let claim = if j == 29 { 99 } else { 50 + e };
+        files.push((
+            format!("models/m{j:02}/README.md"),
+            format!(
+                "---\nmodel-index:\n  - name: m\n    results:\n      - metrics: [{{type: accuracy, value: 0.{claim:02}}}]\n        source: {{url: evals/e{e}.json}}\n---\n# Model Card for m{j}\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let dir = temp_repo(&refs);
+    add_metrics_drift(
+        dir.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n\n[rules]\nselect = [\"MD-001\"]\n",
+    );
+    for jobs in ["1", "2"] {
+        let o = check(dir.path(), &["--jobs", jobs]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let out = stdout(&o);
+        let found: Vec<&str> = out.lines().filter(|l| l.contains("MD-001")).collect();
+        assert_eq!(
+            found,
+            [
+                "models/m29/README.md:5:36: MD-001 claims `accuracy` = 0.99, but `evals/e5.json` (the source it cites) measured 0.55 [iso42001:A.6.2.4, iso42001:A.6.2.2]"
+            ],
+            "--jobs {jobs}: {out}"
+        );
+    }
+}

@@ -1111,6 +1111,7 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
                 kind: ctx.kind.to_string(),
                 as_of: ctx.today.to_string(),
                 related: Vec::new(),
+                forget: Vec::new(),
             };
             let mut request = request;
             let mut named = 0;
@@ -1721,7 +1722,8 @@ fn related_documents(
                 path: path.clone(),
                 named_at,
                 found: ctx.paths.contains(&path),
-                document: Value::Null,
+                document: std::sync::Arc::new(Value::Null),
+                key: None,
                 kind: ctx.kinds.get(&path).cloned().flatten(),
                 error: None,
             };
@@ -1747,20 +1749,13 @@ fn related_documents(
                 Some(Ok(bytes)) => {
                     r.found = true;
                     bytes_passed += bytes.len();
-                    let parsed = aimslint_artifacts::decode(&bytes, ctx.limits).and_then(|text| {
-                        let format = aimslint_artifacts::Format::from_path(&path).ok_or_else(|| {
-                            aimslint_artifacts::ParseError {
-                                kind: aimslint_artifacts::ParseErrorKind::Syntax,
-                                message: "its name says no format aimslint reads".into(),
-                                offset: 0,
-                            }
-                        })?;
-                        aimslint_artifacts::parse_text(&path, text, format)
-                            .map_err(|e| located(text, e))
-                    });
-                    match parsed {
-                        Ok(p) => r.document = p.value,
-                        Err(e) => r.error = Some(e.message),
+                    let parsed = ctx.contents.parse(&path, &bytes, ctx.limits);
+                    match &parsed.1 {
+                        Ok(v) => {
+                            r.document = v.clone();
+                            r.key = Some(parsed.0.clone());
+                        }
+                        Err(e) => r.error = Some(e.clone()),
                     }
                 }
             }
@@ -1768,17 +1763,6 @@ fn related_documents(
         })
         .collect();
     (related, named)
-}
-
-/// A parse error whose message says the line it is on.
-fn located(text: &str, mut e: aimslint_artifacts::ParseError) -> aimslint_artifacts::ParseError {
-    if e.offset > 0 {
-        let line = text
-            .get(..e.offset)
-            .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1);
-        e.message = format!("line {line}: {}", e.message);
-    }
-    e
 }
 
 /// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at.
@@ -1885,6 +1869,8 @@ mod cel_tests {
 
     static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
         std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+    static CONTENTS: std::sync::LazyLock<crate::run::Contents> =
+        std::sync::LazyLock::new(crate::run::Contents::default);
     static KEY_PATHS: std::sync::LazyLock<
         HashMap<(String, String, String), std::collections::BTreeSet<String>>,
     > = std::sync::LazyLock::new(HashMap::new);
@@ -1929,7 +1915,7 @@ mod cel_tests {
                 section_vocab: &[],
                 plugins: None,
                 plugin_needs: None,
-                contents: &crate::run::Contents::Nothing,
+                contents: &CONTENTS,
                 limits: &LIMITS,
             }
         }
@@ -2211,6 +2197,8 @@ mod depth_tests {
 
     static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
         std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
+    static CONTENTS: std::sync::LazyLock<crate::run::Contents> =
+        std::sync::LazyLock::new(crate::run::Contents::default);
     static KEY_PATHS: std::sync::LazyLock<
         HashMap<(String, String, String), std::collections::BTreeSet<String>>,
     > = std::sync::LazyLock::new(HashMap::new);
@@ -2311,7 +2299,7 @@ mod depth_tests {
                     section_vocab: &[],
                     plugins: None,
                     plugin_needs: None,
-                    contents: &crate::run::Contents::Nothing,
+                    contents: &CONTENTS,
                     limits: &LIMITS,
                 };
                 for e in &at_limit {

@@ -334,12 +334,9 @@ impl Engine {
             state: BTreeMap::new(),
             idx: Index {
                 contents: if self.plugins_read_documents() {
-                    Contents::Blobs {
-                        blobs: HashMap::new(),
-                        reader: Arc::new(reader.clone()),
-                    }
+                    Contents::of_blobs(reader.clone())
                 } else {
-                    Contents::Nothing
+                    Contents::default()
                 },
                 ..Index::default()
             },
@@ -718,9 +715,7 @@ const TEXT_BUDGET: usize = 64 << 20;
 impl Pass<'_> {
     fn insert(&mut self, path: &str, blob: &str, judged: Arc<Judged>, date: jiff::civil::Date) {
         self.remove(path);
-        if let Contents::Blobs { blobs, .. } = &mut self.idx.contents {
-            blobs.insert(path.to_string(), blob.to_string());
-        }
+        self.idx.contents.track(path, Some(blob));
         if judged.artifact.is_some() && !self.seen.contains(path) {
             self.seen.insert(path.to_string());
         }
@@ -759,9 +754,7 @@ impl Pass<'_> {
             self.forget_deps(path, &old.ref_deps);
         }
         self.idx.kinds.remove(path);
-        if let Contents::Blobs { blobs, .. } = &mut self.idx.contents {
-            blobs.remove(path);
-        }
+        self.idx.contents.track(path, None);
     }
 
     fn forget_deps(&mut self, path: &str, deps: &[String]) {

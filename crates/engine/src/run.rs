@@ -170,6 +170,9 @@ pub(crate) struct Index {
     pub(crate) contents: Contents,
 }
 
+/// A file handed to a plugin: the digest of its content, and its parse or why it has none.
+pub(crate) type RelatedParse = Arc<(String, Result<Arc<Value>, String>)>;
+
 /// A file's bytes, or why they could not be read.
 pub(crate) type FileContent = Result<Arc<[u8]>, String>;
 
@@ -177,7 +180,15 @@ pub(crate) type FileContent = Result<Arc<[u8]>, String>;
 /// Only the files aimslint reads (the candidates: a kind's paths, or a name in a parseable format)
 /// are there; filled only when some selected plugin rule declared documents.
 #[derive(Default, Clone)]
-pub(crate) enum Contents {
+pub(crate) struct Contents {
+    source: ContentSource,
+    /// Parses of files handed to plugins, by path (a snapshot) or blob (history): the results file
+    /// a hundred cards cite is parsed once, not once per card and rule.
+    parsed: Arc<Mutex<HashMap<String, RelatedParse>>>,
+}
+
+#[derive(Default, Clone)]
+enum ContentSource {
     #[default]
     Nothing,
     /// A snapshot's files, read already.
@@ -189,12 +200,16 @@ pub(crate) enum Contents {
     },
 }
 
+/// The most parses `Contents` keeps; past it the memo starts again (a history walk meets every
+/// version of every cited file).
+const PARSED_KEPT: usize = 256;
+
 impl std::fmt::Debug for Contents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Contents::Nothing => f.write_str("Nothing"),
-            Contents::Files(m) => write!(f, "Files({})", m.len()),
-            Contents::Blobs { blobs, .. } => write!(f, "Blobs({})", blobs.len()),
+        match &self.source {
+            ContentSource::Nothing => f.write_str("Nothing"),
+            ContentSource::Files(m) => write!(f, "Files({})", m.len()),
+            ContentSource::Blobs { blobs, .. } => write!(f, "Blobs({})", blobs.len()),
         }
     }
 }
@@ -202,21 +217,101 @@ impl std::fmt::Debug for Contents {
 impl Contents {
     /// A snapshot's files, by path.
     pub(crate) fn of_files<'f>(files: impl IntoIterator<Item = &'f FileInput>) -> Contents {
-        Contents::Files(Arc::new(
-            files
-                .into_iter()
-                .map(|f| (f.path.clone(), f.content.clone()))
-                .collect(),
-        ))
+        Contents {
+            source: ContentSource::Files(Arc::new(
+                files
+                    .into_iter()
+                    .map(|f| (f.path.clone(), f.content.clone()))
+                    .collect(),
+            )),
+            parsed: Arc::default(),
+        }
+    }
+
+    /// The files of a history walk's current commit, read through `reader` (see `track`).
+    pub(crate) fn of_blobs(reader: aimslint_git::BlobReader) -> Contents {
+        Contents {
+            source: ContentSource::Blobs {
+                blobs: HashMap::new(),
+                reader: Arc::new(reader),
+            },
+            parsed: Arc::default(),
+        }
+    }
+
+    /// History: `path` now holds `blob` (`None`: nothing).
+    pub(crate) fn track(&mut self, path: &str, blob: Option<&str>) {
+        if let ContentSource::Blobs { blobs, .. } = &mut self.source {
+            match blob {
+                Some(b) => {
+                    blobs.insert(path.to_string(), b.to_string());
+                }
+                None => {
+                    blobs.remove(path);
+                }
+            }
+        }
     }
 
     /// The bytes of `path`: `None` when the tree holds no such file aimslint reads.
     pub(crate) fn get(&self, path: &str) -> Option<FileContent> {
-        match self {
-            Contents::Nothing => None,
-            Contents::Files(m) => m.get(path).cloned(),
-            Contents::Blobs { blobs, reader } => blobs.get(path).map(|b| reader.read(b)),
+        match &self.source {
+            ContentSource::Nothing => None,
+            ContentSource::Files(m) => m.get(path).cloned(),
+            ContentSource::Blobs { blobs, reader } => blobs.get(path).map(|b| reader.read(b)),
         }
+    }
+
+    /// `path` parsed (its bytes are `bytes`, from `get`), once per content.
+    pub(crate) fn parse(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        limits: &aimslint_artifacts::Limits,
+    ) -> RelatedParse {
+        let key = match &self.source {
+            ContentSource::Blobs { blobs, .. } => blobs
+                .get(path)
+                .map_or_else(|| path.to_string(), |b| format!("{b}\0{path}")),
+            _ => path.to_string(),
+        };
+        if let Some(hit) = self.parsed.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let parsed = aimslint_artifacts::decode(bytes, limits)
+            .and_then(|text| {
+                let format =
+                    Format::from_path(path).ok_or_else(|| aimslint_artifacts::ParseError {
+                        kind: aimslint_artifacts::ParseErrorKind::Syntax,
+                        message: "its name says no format aimslint reads".into(),
+                        offset: 0,
+                    })?;
+                aimslint_artifacts::parse_text(path, text, format).map_err(|mut e| {
+                    if e.offset > 0 {
+                        let line = text
+                            .get(..e.offset)
+                            .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1);
+                        e.message = format!("line {line}: {}", e.message);
+                    }
+                    e
+                })
+            })
+            .map(|p| Arc::new(p.value))
+            .map_err(|e| e.message);
+        let digest = {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(bytes);
+            let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        };
+        let parsed = Arc::new((digest, parsed));
+        if let Ok(mut m) = self.parsed.lock() {
+            if m.len() >= PARSED_KEPT {
+                m.clear();
+            }
+            m.insert(key, parsed.clone());
+        }
+        parsed
     }
 }
 
@@ -530,7 +625,7 @@ impl Engine {
         let contents = if self.plugins_read_documents() {
             Contents::of_files(&snapshot.files)
         } else {
-            Contents::Nothing
+            Contents::default()
         };
         let idx = Index {
             kinds,

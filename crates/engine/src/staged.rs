@@ -329,7 +329,7 @@ impl Engine {
             contents: if self.plugins_read_documents() {
                 crate::run::Contents::of_files(files.iter().copied())
             } else {
-                crate::run::Contents::Nothing
+                crate::run::Contents::default()
             },
         };
         for d in &docs {

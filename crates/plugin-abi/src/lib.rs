@@ -72,7 +72,7 @@ pub enum Request {
     /// Which rules the plugin implements (asked once, after the handshake).
     Describe,
     /// Judge one document for one rule.
-    Check(CheckRequest),
+    Check(Box<CheckRequest>),
 }
 
 /// One rule on one document: everything a plugin rule may read.
@@ -96,6 +96,10 @@ pub struct CheckRequest {
     /// rule that declared none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// For a plugin that keeps related documents ([`Description::keeps_related`]): the keys of
+    /// documents it may drop now (the host will send them again in full if it needs them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forget: Vec<String>,
 }
 
 /// One file a rule declared it reads, as the host found it.
@@ -110,9 +114,15 @@ pub struct Related {
     /// Whether the tree holds the file.
     pub found: bool,
     /// Its parsed content (JSON, YAML and TOML as their values; Markdown as `{meta, sections,
-    /// labels, body}`), `null` when it is missing or could not be read.
+    /// labels, body}`), `null` when it is missing or could not be read, or when the plugin keeps
+    /// the document under `key` from an earlier request.
     #[serde(default)]
-    pub document: serde_json::Value,
+    pub document: std::sync::Arc<serde_json::Value>,
+    /// The digest of the file's content (`sha256:…`): the same key is the same document. A plugin
+    /// that keeps related documents is sent each one once, then only its key, until the host
+    /// lists the key in [`CheckRequest::forget`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Its evidence kind, when it is evidence.
     #[serde(default)]
     pub kind: Option<String>,
@@ -184,6 +194,11 @@ pub struct Description {
     /// What each rule reads beyond its document (rules not listed read only their document).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<RuleNeeds>,
+    /// The plugin keeps the related documents it is sent, by key, until told to forget them, so
+    /// the host sends a document a hundred cards cite once rather than a hundred times. The SDK
+    /// does this for every plugin built with it.
+    #[serde(default)]
+    pub keeps_related: bool,
 }
 
 impl Description {

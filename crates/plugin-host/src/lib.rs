@@ -271,7 +271,13 @@ pub struct Worker {
     /// The plugin's own description (name, version, rules).
     pub description: Description,
     timeout: Duration,
+    /// For a plugin that keeps related documents: the keys it holds, oldest first.
+    kept: std::collections::VecDeque<String>,
 }
+
+/// How many related documents a plugin that keeps them holds at most: a request that sends one
+/// more tells it to forget the oldest.
+const KEPT_DOCUMENTS: usize = 8;
 
 impl Worker {
     /// Start `command` (the aimslint binary with `__plugin-worker LIBRARY SHA256`) and ask the
@@ -336,8 +342,10 @@ impl Worker {
                 version: String::new(),
                 rules: Vec::new(),
                 needs: Vec::new(),
+                keeps_related: false,
             },
             timeout,
+            kept: std::collections::VecDeque::new(),
         };
         match worker.request(&Request::Describe)? {
             Response::Describe(d) => worker.description = d,
@@ -353,10 +361,38 @@ impl Worker {
     /// Judge one document for one rule.
     pub fn check(
         &mut self,
-        request: CheckRequest,
+        mut request: CheckRequest,
     ) -> Result<Vec<aimslint_plugin_abi::Hit>, PluginError> {
         let rule = request.rule.clone();
-        match self.request(&Request::Check(request))? {
+        if self.description.keeps_related {
+            // Each document once: one the plugin holds goes by its key alone.
+            for r in &mut request.related {
+                let Some(key) = &r.key else { continue };
+                if r.document.is_null() {
+                    continue;
+                }
+                if self.kept.contains(key) {
+                    r.document = std::sync::Arc::new(serde_json::Value::Null);
+                } else {
+                    self.kept.push_back(key.clone());
+                }
+            }
+            let sent: Vec<&String> = request
+                .related
+                .iter()
+                .filter_map(|r| r.key.as_ref())
+                .collect();
+            while self.kept.len() > KEPT_DOCUMENTS {
+                // Never the ones this request relies on.
+                let Some(pos) = self.kept.iter().position(|k| !sent.contains(&k)) else {
+                    break;
+                };
+                if let Some(old) = self.kept.remove(pos) {
+                    request.forget.push(old);
+                }
+            }
+        }
+        match self.request(&Request::Check(Box::new(request)))? {
             Response::Check { hits } => Ok(hits),
             Response::Error { message } => Err(PluginError::Invalid(format!(
                 "it could not judge {rule}: {message}"

@@ -52,6 +52,37 @@ pub trait Plugin: Send + Sync {
     fn check(&self, request: &CheckRequest) -> Result<Vec<Hit>, String>;
 }
 
+/// The related documents this library was sent, by key, until the host says to forget them (see
+/// `Description::keeps_related`).
+static KEPT: std::sync::Mutex<
+    Option<std::collections::HashMap<String, std::sync::Arc<serde_json::Value>>>,
+> = std::sync::Mutex::new(None);
+
+/// Drop what the host says to forget, keep the documents sent in full, and put back those sent
+/// by key alone.
+fn restore_related(req: &mut CheckRequest) -> Result<(), String> {
+    let mut kept = KEPT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let kept = kept.get_or_insert_with(Default::default);
+    for k in &req.forget {
+        kept.remove(k);
+    }
+    for r in &mut req.related {
+        let Some(key) = &r.key else { continue };
+        if r.document.is_null() {
+            if r.found && r.error.is_none() {
+                r.document = kept.get(key).cloned().ok_or_else(|| {
+                    format!("the host sent `{}` by key only, and it is not kept", r.path)
+                })?;
+            }
+        } else {
+            kept.insert(key.clone(), r.document.clone());
+        }
+    }
+    Ok(())
+}
+
 /// Answer one JSON request. Public for the export macro; plugins do not call it.
 #[doc(hidden)]
 pub fn handle(plugin: &dyn Plugin, input: &[u8]) -> (i32, Vec<u8>) {
@@ -78,15 +109,19 @@ pub fn handle(plugin: &dyn Plugin, input: &[u8]) -> (i32, Vec<u8>) {
                     .map(|r| plugin.needs(r))
                     .filter(|n| n.date || !n.documents.is_empty())
                     .collect(),
+                keeps_related: true,
             }),
             Request::Check(req) if !plugin.rules().contains(&req.rule.as_str()) => {
                 Response::Error {
                     message: format!("{} implements no rule {}", plugin.name(), req.rule),
                 }
             }
-            Request::Check(req) => match plugin.check(&req) {
-                Ok(hits) => Response::Check { hits },
+            Request::Check(mut req) => match restore_related(&mut req) {
                 Err(message) => Response::Error { message },
+                Ok(()) => match plugin.check(&req) {
+                    Ok(hits) => Response::Check { hits },
+                    Err(message) => Response::Error { message },
+                },
             },
         };
         (status::OK, response)
@@ -311,6 +346,29 @@ mod tests {
         assert_eq!(out, "asked to panic");
         let (code, _) = handle(&Echo, b"not json");
         assert_eq!(code, status::BAD_INPUT);
+    }
+
+    /// Related documents are kept by key: sent once in full, then by key alone, until forgotten.
+    #[test]
+    fn related_documents_are_kept_until_forgotten() {
+        let check = |document: serde_json::Value, forget: &[&str]| {
+            ask(
+                serde_json::json!({"op": "check", "rule": "ECHO-1", "params": {}, "document": {},
+                "path": "a.md", "kind": "model-card", "as_of": "2026-11-01", "forget": forget,
+                "related": [{"path": "r.json", "found": true, "document": document, "key": "sha256:k1"}]}),
+            )
+        };
+        let (code, out) = check(serde_json::json!({"x": 1}), &[]);
+        assert_eq!(code, status::OK);
+        assert!(out.contains("a.md r.json"), "{out}");
+        // By key alone: restored from what was kept.
+        let (code, out) = check(serde_json::Value::Null, &[]);
+        assert_eq!(code, status::OK);
+        assert!(out.contains("a.md r.json"), "{out}");
+        // Forgotten, then asked for by key alone: an error, never a silently empty document.
+        let (code, out) = check(serde_json::Value::Null, &["sha256:k1"]);
+        assert_eq!(code, status::OK);
+        assert!(out.contains("is not kept"), "{out}");
     }
 
     #[test]

@@ -119,12 +119,53 @@ fn reported(doc: &Value, name: &str) -> Vec<f64> {
     out
 }
 
+/// (content key, metric name) → the values reported.
+type Reported = std::collections::HashMap<(String, String), Vec<f64>>;
+
+/// What a cited file reports under a name, remembered by the file's content key: a results file
+/// a hundred cards cite is searched once per metric, not once per card.
+fn reported_in(file: &Related, name: &str) -> Vec<f64> {
+    static SEEN: std::sync::Mutex<Option<Reported>> = std::sync::Mutex::new(None);
+    let Some(key) = &file.key else {
+        return reported(&file.document, name);
+    };
+    let k = (key.clone(), norm(name));
+    if let Some(hit) = SEEN
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().and_then(|m| m.get(&k).cloned()))
+    {
+        return hit;
+    }
+    let found = reported(&file.document, name);
+    if let Ok(mut m) = SEEN.lock() {
+        let m = m.get_or_insert_with(Default::default);
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(k, found.clone());
+    }
+    found
+}
+
+/// `norm(s)`'s characters, without building the string (results files have many keys).
+fn norm_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+}
+
+/// Whether `norm(s) == want` (`want` normalised already).
+fn norm_is(s: &str, want: &str) -> bool {
+    norm_chars(s).eq(want.chars())
+}
+
 fn matches_name(key: &str, want: &str) -> bool {
-    let k = norm(key);
-    k == *want
-        || ["eval", "test", "validation", "val"]
-            .iter()
-            .any(|p| k.strip_prefix(p).is_some_and(|rest| rest == want))
+    norm_is(key, want)
+        || ["eval", "test", "validation", "val"].iter().any(|p| {
+            let mut k = norm_chars(key);
+            p.chars().all(|c| k.next() == Some(c)) && k.eq(want.chars())
+        })
 }
 
 fn number(v: &Value) -> Option<f64> {
@@ -146,7 +187,7 @@ fn walk(v: &Value, want: &str, depth: usize, out: &mut Vec<f64>) {
                 .get("type")
                 .or_else(|| m.get("name"))
                 .and_then(Value::as_str)
-                .is_some_and(|n| norm(n) == *want);
+                .is_some_and(|n| norm_is(n, want));
             if named && let Some(x) = m.get("value").and_then(Value::as_f64) {
                 out.push(x);
             }
@@ -239,7 +280,7 @@ impl MetricsDrift {
                 continue;
             }
             for claim in &c.claims {
-                let measured = reported(&c.file.document, &claim.name);
+                let measured = reported_in(c.file, &claim.name);
                 if measured.is_empty() {
                     hits.push(Hit {
                         pointer: claim.pointer.clone(),
@@ -299,7 +340,7 @@ impl MetricsDrift {
             if let Some(Value::Object(m)) = c.file.document.get("metrics") {
                 tables.push(m);
             }
-            if let Value::Object(m) = &c.file.document {
+            if let Value::Object(m) = &*c.file.document {
                 tables.push(m);
             }
             for table in tables {
@@ -323,7 +364,7 @@ impl MetricsDrift {
             for (name, t) in &required {
                 let Value::Object(t) = t else { continue };
                 let (min, max) = bounds(t);
-                for value in reported(&c.file.document, name) {
+                for value in reported_in(c.file, name) {
                     checks.push(Bound {
                         name: name.clone(),
                         value,
