@@ -876,3 +876,36 @@ fn the_plugin_guide_builds_and_loads_as_written() {
         "models/m/README.md:4:1: ACME-001 3003 words; at most 3000 (warning) [iso42001:A.8.2]"
     );
 }
+
+/// `explain` and `packs list` in a repository know the packs its aimslint.toml adds, as `check`
+/// does: a plugin rule can be looked up where it runs.
+#[test]
+fn explain_and_packs_list_read_the_repositorys_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies/md")).unwrap();
+    copy_tree(
+        &repo_root().join("plugins/metrics-drift/pack"),
+        &dir.path().join("policies/md"),
+    );
+    std::fs::write(
+        dir.path().join("aimslint.toml"),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\n",
+    )
+    .unwrap();
+    let o = run(&["explain", "MD-002"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "MD-002: Evaluation results the card cites meet their acceptance thresholds"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["packs", "list"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).lines().any(|l| l.starts_with("metrics-drift ")),
+        "{}",
+        stdout(&o)
+    );
+}

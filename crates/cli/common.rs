@@ -176,7 +176,8 @@ pub fn load_packs(
 }
 
 /// The configuration for commands that work without a repository (`explain`, `packs`): the file
-/// named by `--config` when given (its packs and pack directories then count), else none.
+/// named by `--config` when given, else the current directory's aimslint.toml as `check` reads it
+/// (its packs and pack directories then count: `explain` knows the rules `check` runs), else none.
 pub fn config_for(opts: &PackOptions) -> Result<Config, CliError> {
     match &opts.config {
         Some(file) => {
@@ -185,6 +186,9 @@ pub fn config_for(opts: &PackOptions) -> Result<Config, CliError> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             Ok(aimslint_engine::load_config(root, Some(file))?)
+        }
+        None if Path::new("aimslint.toml").is_file() => {
+            Ok(aimslint_engine::load_config(Path::new("."), None)?)
         }
         None => Ok(Config::default()),
     }
