@@ -909,3 +909,41 @@ fn explain_and_packs_list_read_the_repositorys_packs() {
         stdout(&o)
     );
 }
+
+/// A history run with plugin rules is kept in the history cache and read from it the next time
+/// (the key holds each library's pin in a fixed order, not the plugin host's state, which differs
+/// from run to run).
+#[test]
+fn a_history_run_with_plugins_is_read_from_the_cache_again() {
+    let mut g = GitRepo::new();
+    add_spdx(g.path());
+    add_metrics_drift(
+        g.path(),
+        "[packs]\nmetrics-drift = { path = \"policies/md\" }\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"MD\", \"LIC\"]\n",
+    );
+    g.commit(
+        "2026-01-01",
+        "Card",
+        &[
+            ("models/m/README.md", Some(MD_CARD)),
+            ("evals/m.json", Some(r#"{"accuracy": 0.8}"#)),
+        ],
+    );
+    let entries = || {
+        std::fs::read_dir(g.path().join(".git/aimslint/history"))
+            .map(|d| d.flatten().count())
+            .unwrap_or(0)
+    };
+    let mut outs = Vec::new();
+    for _ in 0..4 {
+        let o = run(
+            &["check", ".", "--all-history", "--format", "json"],
+            g.path(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        outs.push(stdout(&o));
+    }
+    assert_eq!(entries(), 1);
+    assert!(outs.iter().all(|o| *o == outs[0]));
+    assert!(outs[0].contains("MD-001"), "{}", outs[0]);
+}

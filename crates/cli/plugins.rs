@@ -335,6 +335,16 @@ impl aimslint_engine::PluginRunner for HostRunner {
         }
     }
 
+    fn fingerprint(&self) -> String {
+        let mut pins: Vec<String> = self
+            .pinned
+            .iter()
+            .map(|((pack, plugin), (_, sha256))| format!("{pack} {plugin} {sha256}"))
+            .collect();
+        pins.sort();
+        pins.join("\n")
+    }
+
     fn needs(
         &self,
         pack: &str,

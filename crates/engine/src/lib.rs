@@ -80,4 +80,10 @@ pub trait PluginRunner: Send + Sync + std::fmt::Debug {
     ) -> Option<aimslint_plugin_abi::RuleNeeds> {
         None
     }
+
+    /// What the results depend on (the libraries, by their pins), the same from run to run: part
+    /// of the history cache's key.
+    fn fingerprint(&self) -> String {
+        String::new()
+    }
 }

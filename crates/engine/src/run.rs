@@ -729,7 +729,19 @@ impl Engine {
         }
         parts.push(self.config_file.clone().unwrap_or_default());
         parts.push(self.config_text.to_string());
-        parts.push(format!("{:?}", self.options));
+        // The plugin host's state (its workers) is no part of the result; what it runs is.
+        let options = EngineOptions {
+            plugins: None,
+            ..self.options.clone()
+        };
+        parts.push(format!("{options:?}"));
+        parts.push(
+            self.options
+                .plugins
+                .as_ref()
+                .map(|p| p.fingerprint())
+                .unwrap_or_default(),
+        );
         parts
     }
 
