@@ -20,10 +20,18 @@
 use aimslint_plugin_sdk::{CheckRequest, Hit, Need, Plugin, RuleNeeds, export_plugin};
 use serde_json::Value;
 
-/// Licence ids the Hugging Face Hub accepts that are not SPDX ids (huggingface.co/docs/hub,
-/// "Licenses"), compared in lower case.
+/// Licence ids the Hugging Face Hub accepts that are not SPDX ids (its list of licences,
+/// https://huggingface.co/docs/hub/repositories-licenses), compared in lower case. The Hub's other
+/// ids are SPDX ids written in lower case, which `spdx_id_any_case` accepts.
 const HUB_IDS: &[&str] = &[
     "other",
+    "bsd",
+    "gpl",
+    "lgpl",
+    "gfdl",
+    "odc-by",
+    "odbl",
+    "pddl",
     "openrail",
     "openrail++",
     "bigscience-openrail-m",
@@ -78,6 +86,13 @@ fn judge(value: &str) -> Result<(), String> {
     }
     if spdx::Expression::parse(v).is_ok() {
         return Ok(());
+    }
+    // The form early Hub dataset cards used, `other-<name>`: the Hub now reads `other` with the
+    // licence's name beside it.
+    if let Some(name) = v.strip_prefix("other-").filter(|n| !n.trim().is_empty()) {
+        return Err(format!(
+            "`{v}` is the old `other-<name>` form, which the Hub and licence tools do not read: write `license: other` with `license_name: {name}` and a `license_link` to its text"
+        ));
     }
     // An expression in the Hub's lower case (`apache-2.0 or mit`): its operators and ids in the
     // case SPDX writes them.
@@ -339,6 +354,17 @@ mod tests {
                 .contains("did you mean `Apache-2.0`")
         );
         assert!(judge("unknown").unwrap_err().contains("names no licence"));
+        // Hub ids that are no SPDX ids, as dataset cards write them.
+        for ok in [
+            "gfdl", "odc-by", "odbl", "bsd", "gpl", "lgpl", "pddl", "c-uda",
+        ] {
+            assert_eq!(judge(ok), Ok(()), "{ok}");
+        }
+        assert!(
+            judge("other-C-UDA")
+                .unwrap_err()
+                .contains("write `license: other` with `license_name: C-UDA`")
+        );
         assert!(judge("").is_err());
     }
 
