@@ -100,6 +100,8 @@ pub(crate) struct Ctx<'a> {
     pub contents: &'a crate::run::Contents,
     /// The run's limits, applied to those documents as to any file.
     pub limits: &'a aimslint_artifacts::Limits,
+    /// The document as plugin requests carry it, and its key: made on the first plugin rule.
+    pub plugin_document: std::cell::OnceCell<(String, std::sync::Arc<Value>)>,
 }
 
 /// A Markdown section as `section` checks compare it: the title normalised once, the words of
@@ -1103,10 +1105,27 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
     let mut hits = Vec::new();
     match &rule.check {
         Check::Plugin { plugin, params } => {
+            // The whole document, converted once for all the plugin rules on it, under one key
+            // (so a plugin is sent it once); an element of an `each` rule goes on its own.
+            let (document, document_key) = if std::ptr::eq(subject, ctx.root) {
+                let (key, doc) = ctx.plugin_document.get_or_init(|| {
+                    static NEXT: std::sync::atomic::AtomicU64 =
+                        std::sync::atomic::AtomicU64::new(0);
+                    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    (
+                        format!("document:{n}:{}", ctx.path),
+                        std::sync::Arc::new(subject.clone()),
+                    )
+                });
+                (doc.clone(), Some(key.clone()))
+            } else {
+                (std::sync::Arc::new(subject.clone()), None)
+            };
             let request = aimslint_plugin_abi::CheckRequest {
                 rule: rule.id.clone(),
                 params: params.clone(),
-                document: subject.clone(),
+                document,
+                document_key,
                 path: ctx.path.to_string(),
                 kind: ctx.kind.to_string(),
                 as_of: ctx.today.to_string(),
@@ -1917,6 +1936,7 @@ mod cel_tests {
                 plugin_needs: None,
                 contents: &CONTENTS,
                 limits: &LIMITS,
+                plugin_document: std::cell::OnceCell::new(),
             }
         }
     }
@@ -2301,6 +2321,7 @@ mod depth_tests {
                     plugin_needs: None,
                     contents: &CONTENTS,
                     limits: &LIMITS,
+                    plugin_document: std::cell::OnceCell::new(),
                 };
                 for e in &at_limit {
                     let r = eval_bool(e, &doc, &ctx);

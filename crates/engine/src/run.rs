@@ -828,6 +828,7 @@ impl Engine {
             plugin_needs: Some(&self.plugin_needs),
             contents: &idx.contents,
             limits: &self.options.limits,
+            plugin_document: std::cell::OnceCell::new(),
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
         };

@@ -83,8 +83,14 @@ pub struct CheckRequest {
     /// The rule's `[check.plugin] params` table from its pack.
     #[serde(default)]
     pub params: serde_json::Value,
-    /// The parsed document (a Markdown card is `{meta, sections, labels, body}`).
-    pub document: serde_json::Value,
+    /// The parsed document (a Markdown card is `{meta, sections, labels, body}`); `null` when the
+    /// plugin keeps it under `document_key` from an earlier request.
+    pub document: std::sync::Arc<serde_json::Value>,
+    /// A key for this document as one request carries it (the other rules of the plugin on the same
+    /// document carry the same key): a plugin that keeps related documents
+    /// ([`Description::keeps_related`]) keeps the document too, and is sent it once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_key: Option<String>,
     /// Its path in the repository.
     pub path: String,
     /// Its evidence kind.

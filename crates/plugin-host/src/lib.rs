@@ -366,6 +366,15 @@ impl Worker {
         let rule = request.rule.clone();
         if self.description.keeps_related {
             // Each document once: one the plugin holds goes by its key alone.
+            if let Some(key) = &request.document_key
+                && !request.document.is_null()
+            {
+                if self.kept.contains(key) {
+                    request.document = std::sync::Arc::new(serde_json::Value::Null);
+                } else {
+                    self.kept.push_back(key.clone());
+                }
+            }
             for r in &mut request.related {
                 let Some(key) = &r.key else { continue };
                 if r.document.is_null() {

@@ -68,6 +68,18 @@ fn restore_related(req: &mut CheckRequest) -> Result<(), String> {
     for k in &req.forget {
         kept.remove(k);
     }
+    if let Some(key) = &req.document_key {
+        if req.document.is_null() {
+            req.document = kept.get(key).cloned().ok_or_else(|| {
+                format!(
+                    "the host sent `{}` by key only, and it is not kept",
+                    req.path
+                )
+            })?;
+        } else {
+            kept.insert(key.clone(), req.document.clone());
+        }
+    }
     for r in &mut req.related {
         let Some(key) = &r.key else { continue };
         if r.document.is_null() {
@@ -369,6 +381,25 @@ mod tests {
         let (code, out) = check(serde_json::Value::Null, &["sha256:k1"]);
         assert_eq!(code, status::OK);
         assert!(out.contains("is not kept"), "{out}");
+        // The judged document by its key the same way.
+        let doc = |document: serde_json::Value, forget: &[&str]| {
+            ask(
+                serde_json::json!({"op": "check", "rule": "ECHO-1", "params": {}, "document": document,
+                "document_key": "document:1:a.md", "path": "a.md", "kind": "model-card",
+                "as_of": "2026-11-01", "forget": forget}),
+            )
+        };
+        assert!(
+            doc(serde_json::json!({"x": 1}), &[])
+                .1
+                .contains("\"message\"")
+        );
+        assert!(doc(serde_json::Value::Null, &[]).1.contains("\"message\""));
+        assert!(
+            doc(serde_json::Value::Null, &["document:1:a.md"])
+                .1
+                .contains("is not kept")
+        );
     }
 
     #[test]
