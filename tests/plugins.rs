@@ -257,7 +257,7 @@ fn a_panicking_or_refusing_plugin_is_a_finding_and_the_run_goes_on() {
         rows(&o),
         [
             "models/m/README.md:1:1: AL014 MIS-BADPARAMS: plugin `misbehave` could not judge this file: answered what is no valid response: it could not judge MIS-BADPARAMS: `level` must be a number, not \"high\"",
-            "models/m/README.md:1:1: AL014 MIS-LIE: plugin `misbehave` could not judge this file: the pack gives it rule MIS-LIE, which it does not implement (it implements MIS-OK, MIS-PANIC, MIS-HANG, MIS-ABORT, MIS-BADPARAMS)",
+            "models/m/README.md:1:1: AL014 MIS-LIE: plugin `misbehave` could not judge this file: the pack gives it rule MIS-LIE, which it does not implement (it implements MIS-OK, MIS-PANIC, MIS-HANG, MIS-ABORT, MIS-BADPARAMS, MIS-NEEDS)",
             "models/m/README.md:1:1: AL014 MIS-PANIC: plugin `misbehave` could not judge this file: panicked: misbehave was asked to panic on models/m/README.md",
             "models/m/README.md:2:1: MIS-OK misbehave judged models/m/README.md (model-card)",
         ]
@@ -949,4 +949,37 @@ fn a_history_run_with_plugins_is_read_from_the_cache_again() {
     assert_eq!(entries(), 1);
     assert!(outs.iter().all(|o| *o == outs[0]));
     assert!(outs[0].contains("MD-001"), "{}", outs[0]);
+}
+
+/// Needs a plugin declares that aimslint does not follow (a pointer 100,000 segments deep, a path
+/// out of the repository, a pointer without `/`) are findings about the plugin, not a crash or a
+/// read outside; the rule is judged with the need it may follow.
+#[test]
+fn needs_the_host_does_not_follow_are_named() {
+    let dir = misbehave_repo(&["MIS-NEEDS"]);
+    let o = run(
+        &["check", ".", "--format", "json", "--as-of", "2026-11-01"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let mut found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let m = f["message"].as_str().unwrap();
+            format!("{} {}", f["rule"].as_str().unwrap(), &m[..m.len().min(90)])
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "AL014 MIS-NEEDS: plugin `misbehave` declares a need aimslint does not follow: `../../../etc/pass",
+            "AL014 MIS-NEEDS: plugin `misbehave` declares a need aimslint does not follow: `/a/a/a/a/a/a/a/a/",
+            "AL014 MIS-NEEDS: plugin `misbehave` declares a need aimslint does not follow: `meta/license` is ",
+            "MIS-NEEDS given aimslint.toml found=true",
+        ]
+    );
 }

@@ -1134,8 +1134,22 @@ pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>)
             };
             let mut request = request;
             let mut named = 0;
+            let mut refused = Vec::new();
             if let Some(needs) = ctx.plugin_needs.and_then(|n| n.get(&rule.id)) {
-                (request.related, named) = related_documents(needs, ctx);
+                (request.related, named, refused) = related_documents(needs, ctx);
+            }
+            for why in refused {
+                hits.push(Hit {
+                    at_top: true,
+                    core: Some(PLUGIN_ERROR),
+                    ..Hit::at(
+                        base.to_string(),
+                        format!(
+                            "{}: plugin `{plugin}` declares a need aimslint does not follow: {why}; the rule is judged without it",
+                            rule.id
+                        ),
+                    )
+                });
             }
             if named > request.related.len() {
                 hits.push(Hit {
@@ -1670,6 +1684,9 @@ fn quote_list(items: &[String]) -> String {
 /// with the first of them, and says so.
 const MAX_RELATED: usize = 64;
 
+/// The most segments of a pointer a plugin declares.
+const MAX_NEED_SEGMENTS: usize = 64;
+
 /// The most paths read from a document for one need (what is past them is not even counted).
 const MAX_NAMED: usize = 1000;
 
@@ -1683,10 +1700,37 @@ const MAX_RELATED_BYTES: usize = 32 << 20;
 fn related_documents(
     needs: &aimslint_plugin_abi::RuleNeeds,
     ctx: &Ctx<'_>,
-) -> (Vec<aimslint_plugin_abi::Related>, usize) {
+) -> (Vec<aimslint_plugin_abi::Related>, usize, Vec<String>) {
     use aimslint_plugin_abi::Need;
     let mut wanted: Vec<(String, Option<String>)> = Vec::new();
+    let mut refused = Vec::new();
     for need in &needs.documents {
+        // A pointer is walked one segment per level: a plugin's declaration cannot make that deep.
+        let bad = |p: &str| !p.starts_with('/') || p.matches('/').count() > MAX_NEED_SEGMENTS;
+        match need {
+            Need::Pointer { pointer } | Need::Key { pointer, .. } if bad(pointer) => {
+                refused.push(format!(
+                    "`{}` is no JSON Pointer of at most {MAX_NEED_SEGMENTS} segments",
+                    pointer.chars().take(80).collect::<String>()
+                ));
+                continue;
+            }
+            Need::Key { by, .. } if bad(by) => {
+                refused.push(format!(
+                    "`{}` is no JSON Pointer of at most {MAX_NEED_SEGMENTS} segments",
+                    by.chars().take(80).collect::<String>()
+                ));
+                continue;
+            }
+            Need::Path { path } if resolve_path("", path).is_none_or(|p| p.is_empty()) => {
+                refused.push(format!(
+                    "`{}` is no path inside the repository",
+                    path.chars().take(80).collect::<String>()
+                ));
+                continue;
+            }
+            _ => {}
+        }
         match need {
             Need::Path { path } => {
                 if let Some(p) = resolve_path("", path) {
@@ -1781,7 +1825,7 @@ fn related_documents(
             r
         })
         .collect();
-    (related, named)
+    (related, named, refused)
 }
 
 /// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at.

@@ -1,8 +1,10 @@
 //! A plugin that misbehaves on request, for the host's tests: each rule is one behaviour.
 //! `MIS-OK` finds one gap, `MIS-PANIC` panics, `MIS-HANG` never answers, `MIS-ABORT` ends its
-//! process, `MIS-BADPARAMS` refuses its parameters.
+//! process, `MIS-BADPARAMS` refuses its parameters, `MIS-NEEDS` declares needs the host must not
+//! follow (a pointer 100,000 segments deep, a path out of the repository, a pointer without `/`)
+//! beside one it follows.
 
-use aimslint_plugin_sdk::{CheckRequest, Hit, Plugin, export_plugin};
+use aimslint_plugin_sdk::{CheckRequest, Hit, Need, Plugin, RuleNeeds, export_plugin};
 
 #[derive(Debug, Default)]
 pub struct Misbehave;
@@ -23,7 +25,34 @@ impl Plugin for Misbehave {
             "MIS-HANG",
             "MIS-ABORT",
             "MIS-BADPARAMS",
+            "MIS-NEEDS",
         ]
+    }
+
+    fn needs(&self, rule: &str) -> RuleNeeds {
+        let documents = if rule == "MIS-NEEDS" {
+            vec![
+                Need::Pointer {
+                    pointer: "/a".repeat(100_000),
+                },
+                Need::Path {
+                    path: "../../../etc/passwd".into(),
+                },
+                Need::Pointer {
+                    pointer: "meta/license".into(),
+                },
+                Need::Path {
+                    path: "aimslint.toml".into(),
+                },
+            ]
+        } else {
+            Vec::new()
+        };
+        RuleNeeds {
+            rule: rule.to_string(),
+            date: false,
+            documents,
+        }
     }
 
     fn check(&self, request: &CheckRequest) -> Result<Vec<Hit>, String> {
@@ -37,6 +66,18 @@ impl Plugin for Misbehave {
                 "`level` must be a number, not {}",
                 request.params["level"]
             )),
+            "MIS-NEEDS" => Ok(vec![Hit {
+                pointer: String::new(),
+                message: format!(
+                    "given {}",
+                    request
+                        .related
+                        .iter()
+                        .map(|r| format!("{} found={}", r.path, r.found))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }]),
             _ => Ok(vec![Hit {
                 pointer: "/meta/license".into(),
                 message: format!("misbehave judged {} ({})", request.path, request.kind),
