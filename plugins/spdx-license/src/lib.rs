@@ -238,6 +238,11 @@ impl SpdxLicense {
                 continue;
             };
             for (i, s) in strings(v) {
+                // Data acquired under a contract: a provenance record says so with `proprietary`
+                // (a card says `other` and names the licence, as the Hub asks).
+                if req.kind == "data-provenance" && s.trim().eq_ignore_ascii_case("proprietary") {
+                    continue;
+                }
                 if let Err(why) = judge(&s) {
                     let pointer = match i {
                         Some(i) => format!("{p}/{i}"),
