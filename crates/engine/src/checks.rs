@@ -1738,9 +1738,7 @@ fn related_documents(
                 }
             }
             Need::Key { pointer, kind, by } => {
-                let mut found = Vec::new();
-                strings_under(ctx.root, pointer, String::new(), &mut found);
-                for (at, value) in found {
+                for (at, value) in strings_under(ctx.root, pointer) {
                     let value = value.trim();
                     if value.is_empty() {
                         continue;
@@ -1758,9 +1756,7 @@ fn related_documents(
                 }
             }
             Need::Pointer { pointer } => {
-                let mut found = Vec::new();
-                strings_under(ctx.root, pointer, String::new(), &mut found);
-                for (at, value) in found {
+                for (at, value) in strings_under(ctx.root, pointer) {
                     let value = value.trim();
                     if value.is_empty() || aimslint_artifacts::is_placeholder(value) {
                         continue;
@@ -1828,55 +1824,27 @@ fn related_documents(
     (related, named, refused)
 }
 
-/// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at.
-/// A `*` segment stands for every element of a list or value of a mapping.
-fn strings_under<'v>(v: &'v Value, pointer: &str, at: String, out: &mut Vec<(String, &'v str)>) {
-    if out.len() >= MAX_NAMED {
-        return;
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        match v {
-            Value::String(s) => out.push((at, s)),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let Value::String(s) = item {
-                        out.push((format!("{at}/{i}"), s));
-                    }
-                }
-            }
+/// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at:
+/// at most `MAX_NAMED`.
+fn strings_under<'v>(v: &'v Value, pointer: &str) -> Vec<(String, &'v str)> {
+    let mut out = Vec::new();
+    for (at, found) in crate::run::values_at(v, pointer, true) {
+        match found {
+            Value::String(s) => out.push((at, s.as_str())),
+            Value::Array(items) => out.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| x.as_str().map(|s| (format!("{at}/{i}"), s))),
+            ),
             _ => {}
         }
-        return;
-    };
-    let (seg, tail) = rest
-        .find('/')
-        .map_or((rest, ""), |i| (&rest[..i], &rest[i..]));
-    if seg == "*" {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    strings_under(item, tail, format!("{at}/{i}"), out);
-                }
-            }
-            Value::Object(m) => {
-                for (k, item) in m {
-                    let escaped = k.replace('~', "~0").replace('/', "~1");
-                    strings_under(item, tail, format!("{at}/{escaped}"), out);
-                }
-            }
-            _ => {}
+        if out.len() >= MAX_NAMED {
+            out.truncate(MAX_NAMED);
+            break;
         }
-        return;
     }
-    let key = seg.replace("~1", "/").replace("~0", "~");
-    let next = match v {
-        Value::Object(m) => m.get(&key),
-        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    };
-    if let Some(next) = next {
-        strings_under(next, tail, format!("{at}/{seg}"), out);
-    }
+    out
 }
 
 pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {

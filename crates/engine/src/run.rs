@@ -1750,37 +1750,69 @@ pub(crate) fn fingerprint(rule: &str, path: &str, pointer: &str, value: &str) ->
 /// string or number there, or each of a list of them. A `*` token of the pointer stands for every
 /// element of a list (or value of a mapping), so `/suppliers/*/models` names every model of every
 /// supplier of a register. Each value once, in document order.
-pub(crate) fn key_values(doc: &Value, by: &str) -> Vec<String> {
-    let mut at: Vec<&Value> = vec![doc];
-    if let Some(rest) = by.strip_prefix('/') {
-        for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            at = at
-                .into_iter()
-                .flat_map(|v| -> Vec<&Value> {
-                    match (v, token.as_str()) {
-                        (Value::Array(a), "*") => a.iter().collect(),
-                        (Value::Object(o), "*") => o.values().collect(),
-                        (Value::Array(a), t) => t
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| a.get(i))
-                            .into_iter()
-                            .collect(),
-                        (Value::Object(o), t) => o.get(t).into_iter().collect(),
-                        _ => Vec::new(),
-                    }
-                })
-                .collect();
+/// The values at `pointer` in `doc`, a `*` segment standing for every element of a list or value
+/// of a mapping; with `placed`, each with the pointer it is at (else an empty string). A pointer
+/// that does not start with `/` is the whole document.
+pub(crate) fn values_at<'v>(
+    doc: &'v Value,
+    pointer: &str,
+    placed: bool,
+) -> Vec<(String, &'v Value)> {
+    let mut at: Vec<(String, &Value)> = vec![(String::new(), doc)];
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return at;
+    };
+    let place = |base: &str, seg: &str| {
+        if placed {
+            format!("{base}/{seg}")
+        } else {
+            String::new()
         }
+    };
+    for token in rest.split('/') {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        at = at
+            .into_iter()
+            .flat_map(|(base, v)| -> Vec<(String, &Value)> {
+                match (v, key.as_str()) {
+                    (Value::Array(a), "*") => a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| (place(&base, &i.to_string()), x))
+                        .collect(),
+                    (Value::Object(o), "*") => o
+                        .iter()
+                        .map(|(k, x)| (place(&base, &k.replace('~', "~0").replace('/', "~1")), x))
+                        .collect(),
+                    (Value::Array(a), t) => t
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| a.get(i))
+                        .map(|x| (place(&base, token), x))
+                        .into_iter()
+                        .collect(),
+                    (Value::Object(o), t) => o
+                        .get(t)
+                        .map(|x| (place(&base, token), x))
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            })
+            .collect();
     }
+    at
+}
+
+pub(crate) fn key_values(doc: &Value, by: &str) -> Vec<String> {
+    let at = values_at(doc, by, false);
     let scalar = |v: &Value| match v {
         Value::String(s) => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
     let mut out: Vec<String> = Vec::new();
-    for v in at {
+    for (_, v) in at {
         match v {
             Value::Array(items) => out.extend(items.iter().filter_map(scalar)),
             other => out.extend(scalar(other)),
