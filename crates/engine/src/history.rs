@@ -356,6 +356,7 @@ impl Engine {
             key_counts: HashMap::new(),
             keys_flipped: Vec::new(),
             by_pairs: self.key_lookups(),
+            by_key: self.plugins_read_keys(),
         };
         for pair in &pass.by_pairs {
             pass.idx.keys.insert(pair.clone(), Default::default());
@@ -569,6 +570,8 @@ struct Pass<'e> {
     events: Vec<Finding>,
     /// The (kind, pointer) pairs whose values `reference … by` looks up.
     by_pairs: Vec<(String, String)>,
+    /// Whether a plugin finds documents by key, so `idx.key_paths` is kept.
+    by_key: bool,
     /// How many documents of the tree hold each looked-up value: `idx.keys` holds those with one
     /// or more, kept up to date as documents come and go rather than rebuilt.
     key_counts: HashMap<(String, String), HashMap<String, usize>>,
@@ -779,7 +782,7 @@ impl Pass<'_> {
                 held.push((k.clone(), by.clone(), value));
             }
         }
-        for h in &held {
+        for h in held.iter().filter(|_| self.by_key) {
             if add {
                 self.idx
                     .key_paths

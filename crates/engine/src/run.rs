@@ -332,6 +332,16 @@ impl Engine {
         self.plugin_needs.get(&rule.id).is_some_and(|n| n.date)
     }
 
+    /// Whether any selected plugin rule finds documents by key (`Need::Key`): only then are the
+    /// documents holding each key value indexed.
+    pub(crate) fn plugins_read_keys(&self) -> bool {
+        self.plugin_needs.values().any(|n| {
+            n.documents
+                .iter()
+                .any(|d| matches!(d, aimslint_plugin_abi::Need::Key { .. }))
+        })
+    }
+
     /// Whether any selected plugin rule reads other documents (the tree's contents are then
     /// indexed for it).
     pub(crate) fn plugins_read_documents(&self) -> bool {
@@ -595,6 +605,7 @@ impl Engine {
             .map(|p| (p.clone(), HashSet::new()))
             .collect();
         let mut key_paths: HashMap<(String, String, String), BTreeSet<String>> = HashMap::new();
+        let by_key = self.plugins_read_keys();
         for p in prepared {
             docs.extend(p.doc);
             artifacts.extend(p.artifact);
@@ -608,7 +619,7 @@ impl Engine {
                 kinds.insert(path, kind);
             }
             for (k, b, v) in p.keys {
-                if let Some((path, _)) = &kinds_of_doc {
+                if by_key && let Some((path, _)) = &kinds_of_doc {
                     key_paths
                         .entry((k.clone(), b.clone(), v.clone()))
                         .or_default()

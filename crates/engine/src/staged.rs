@@ -332,15 +332,18 @@ impl Engine {
                 crate::run::Contents::default()
             },
         };
+        let by_key = self.plugins_read_keys();
         for d in &docs {
             idx.kinds.insert(d.path.clone(), d.kind.clone());
             if let (Some(kind), Ok(p)) = (d.kind.as_deref(), &d.parsed.result) {
                 for (k, b) in by_pairs.iter().filter(|(k, _)| k == kind) {
                     for v in key_values(&p.value, b) {
-                        idx.key_paths
-                            .entry((k.clone(), b.clone(), v.clone()))
-                            .or_default()
-                            .insert(d.path.clone());
+                        if by_key {
+                            idx.key_paths
+                                .entry((k.clone(), b.clone(), v.clone()))
+                                .or_default()
+                                .insert(d.path.clone());
+                        }
                         idx.keys
                             .entry((k.clone(), b.clone()))
                             .or_default()
