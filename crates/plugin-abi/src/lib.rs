@@ -153,6 +153,17 @@ pub struct RuleNeeds {
     pub documents: Vec<Need>,
 }
 
+impl RuleNeeds {
+    /// A rule that reads these documents (and not the date); `Vec::new()` for its document alone.
+    pub fn reading(rule: &str, documents: Vec<Need>) -> RuleNeeds {
+        RuleNeeds {
+            rule: rule.to_string(),
+            date: false,
+            documents,
+        }
+    }
+}
+
 /// A file a rule reads, and how it is found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "from", rename_all = "lowercase")]

@@ -42,10 +42,7 @@ pub trait Plugin: Send + Sync {
     /// reads the date. History mode re-runs the rule when one of them changes, and only then; a
     /// rule that reads something it did not declare gets stale results there. Default: nothing.
     fn needs(&self, rule: &str) -> RuleNeeds {
-        RuleNeeds {
-            rule: rule.to_string(),
-            ..RuleNeeds::default()
-        }
+        RuleNeeds::reading(rule, Vec::new())
     }
     /// Judge one document for one rule: the gaps found, or why it could not be judged (bad
     /// parameters, say).

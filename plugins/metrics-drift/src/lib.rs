@@ -428,13 +428,12 @@ impl Plugin for MetricsDrift {
     }
 
     fn needs(&self, rule: &str) -> RuleNeeds {
-        RuleNeeds {
-            rule: rule.to_string(),
-            date: false,
-            documents: vec![Need::Pointer {
+        RuleNeeds::reading(
+            rule,
+            vec![Need::Pointer {
                 pointer: SOURCE_POINTER.to_string(),
             }],
-        }
+        )
     }
 
     fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {

@@ -48,11 +48,7 @@ impl Plugin for Misbehave {
         } else {
             Vec::new()
         };
-        RuleNeeds {
-            rule: rule.to_string(),
-            date: false,
-            documents,
-        }
+        RuleNeeds::reading(rule, documents)
     }
 
     fn check(&self, request: &CheckRequest) -> Result<Vec<Hit>, String> {

@@ -313,11 +313,7 @@ impl Plugin for SpdxLicense {
         } else {
             Vec::new()
         };
-        RuleNeeds {
-            rule: rule.to_string(),
-            date: false,
-            documents,
-        }
+        RuleNeeds::reading(rule, documents)
     }
 
     fn check(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
