@@ -51,15 +51,24 @@ fn spdx_repo(card_license: &str) -> tempfile::TempDir {
 
 /// Put the spdx-license pack and its library in `dir` at `policies/spdx`.
 fn add_spdx(dir: &Path) {
-    let pack = dir.join("policies/spdx");
+    add_plugin_pack(dir, "spdx-license", "spdx_license", "policies/spdx");
+}
+
+/// Copy the pack of `plugins/<plugin>` to `dir/<to>`, with the library `lib` the tests were built
+/// with in its `lib/`.
+fn add_plugin_pack(dir: &Path, plugin: &str, lib: &str, to: &str) {
+    let pack = dir.join(to);
     std::fs::create_dir_all(pack.join("lib")).unwrap();
-    copy_tree(&repo_root().join("plugins/spdx-license/pack"), &pack);
-    let lib = format!(
-        "{}spdx_license{}",
+    copy_tree(
+        &repo_root().join("plugins").join(plugin).join("pack"),
+        &pack,
+    );
+    let file = format!(
+        "{}{lib}{}",
         std::env::consts::DLL_PREFIX,
         std::env::consts::DLL_SUFFIX
     );
-    std::fs::copy(library("spdx_license"), pack.join("lib").join(lib)).unwrap();
+    std::fs::copy(library(lib), pack.join("lib").join(file)).unwrap();
 }
 
 fn check(dir: &Path, extra: &[&str]) -> std::process::Output {
@@ -397,15 +406,7 @@ fn a_plugin_that_breaks_the_abi_is_refused_with_what_was_wrong() {
 
 /// Put the metrics-drift pack and its library in `dir` at `policies/md`, enable it, and pin it.
 fn add_metrics_drift(dir: &Path, config: &str) {
-    let pack = dir.join("policies/md");
-    std::fs::create_dir_all(pack.join("lib")).unwrap();
-    copy_tree(&repo_root().join("plugins/metrics-drift/pack"), &pack);
-    let lib = format!(
-        "{}metrics_drift{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    std::fs::copy(library("metrics_drift"), pack.join("lib").join(lib)).unwrap();
+    add_plugin_pack(dir, "metrics-drift", "metrics_drift", "policies/md");
     std::fs::write(dir.join("aimslint.toml"), config).unwrap();
     let o = run(&["packs", "lock"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

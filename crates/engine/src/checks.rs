@@ -1893,18 +1893,26 @@ mod tests {
     }
 }
 
+/// What the tests' contexts point at where a run would give its own.
+#[cfg(test)]
+mod test_ctx {
+    use std::collections::{BTreeSet, HashMap};
+    use std::sync::LazyLock;
+
+    pub(super) static LIMITS: LazyLock<aimslint_artifacts::Limits> =
+        LazyLock::new(aimslint_artifacts::Limits::default);
+    pub(super) static CONTENTS: LazyLock<crate::run::Contents> =
+        LazyLock::new(crate::run::Contents::default);
+    pub(super) static KEY_PATHS: LazyLock<HashMap<(String, String, String), BTreeSet<String>>> =
+        LazyLock::new(HashMap::new);
+}
+
 #[cfg(test)]
 mod cel_tests {
     use super::*;
     use serde_json::json;
 
-    static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
-        std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
-    static CONTENTS: std::sync::LazyLock<crate::run::Contents> =
-        std::sync::LazyLock::new(crate::run::Contents::default);
-    static KEY_PATHS: std::sync::LazyLock<
-        HashMap<(String, String, String), std::collections::BTreeSet<String>>,
-    > = std::sync::LazyLock::new(HashMap::new);
+    use super::test_ctx::{CONTENTS, KEY_PATHS, LIMITS};
 
     fn expr(src: &str) -> Expr {
         Expr {
@@ -2227,13 +2235,7 @@ mod depth_tests {
     use super::*;
     use serde_json::json;
 
-    static LIMITS: std::sync::LazyLock<aimslint_artifacts::Limits> =
-        std::sync::LazyLock::new(aimslint_artifacts::Limits::default);
-    static CONTENTS: std::sync::LazyLock<crate::run::Contents> =
-        std::sync::LazyLock::new(crate::run::Contents::default);
-    static KEY_PATHS: std::sync::LazyLock<
-        HashMap<(String, String, String), std::collections::BTreeSet<String>>,
-    > = std::sync::LazyLock::new(HashMap::new);
+    use super::test_ctx::{CONTENTS, KEY_PATHS, LIMITS};
 
     fn depth(e: &cel::IdedExpr) -> usize {
         use cel::common::ast::Expr as E;
