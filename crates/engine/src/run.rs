@@ -288,9 +288,7 @@ impl Contents {
                     })?;
                 aimslint_artifacts::parse_text(path, text, format).map_err(|mut e| {
                     if e.offset > 0 {
-                        let line = text
-                            .get(..e.offset)
-                            .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1);
+                        let (line, _) = LineIndex::new(text).line_col(text, e.offset);
                         e.message = format!("line {line}: {}", e.message);
                     }
                     e
