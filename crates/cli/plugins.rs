@@ -317,22 +317,16 @@ impl aimslint_engine::PluginRunner for HostRunner {
         plugin: &str,
         request: aimslint_plugin_abi::CheckRequest,
     ) -> Result<Vec<aimslint_plugin_abi::Hit>, String> {
-        let mut unknown = None;
-        let hits = self.with_worker(pack, plugin, |worker| {
+        self.with_worker(pack, plugin, |worker| {
             if !worker.description.rules.contains(&request.rule) {
-                unknown = Some(format!(
+                return Ok(Err(format!(
                     "the pack gives it rule {}, which it does not implement (it implements {})",
                     request.rule,
                     worker.description.rules.join(", ")
-                ));
-                return Ok(Vec::new());
+                )));
             }
-            worker.check(request)
-        })?;
-        match unknown {
-            Some(why) => Err(why),
-            None => Ok(hits),
-        }
+            worker.check(request).map(Ok)
+        })?
     }
 
     fn fingerprint(&self) -> String {
