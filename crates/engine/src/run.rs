@@ -318,16 +318,20 @@ impl Engine {
     /// that declared other documents. Such rules are judged once the whole tree is indexed, and in
     /// history mode again whenever what they looked at changes.
     pub(crate) fn reads_tree(&self, rule: &Rule) -> bool {
-        matches!(rule.check, Check::Reference { .. })
-            || self
+        match rule.check {
+            Check::Reference { .. } => true,
+            Check::Plugin { .. } => self
                 .plugin_needs
                 .get(&rule.id)
-                .is_some_and(|n| !n.documents.is_empty())
+                .is_some_and(|n| !n.documents.is_empty()),
+            _ => false,
+        }
     }
 
     /// Whether a plugin rule declared that it reads the date.
     pub(crate) fn plugin_reads_date(&self, rule: &Rule) -> bool {
-        self.plugin_needs.get(&rule.id).is_some_and(|n| n.date)
+        matches!(rule.check, Check::Plugin { .. })
+            && self.plugin_needs.get(&rule.id).is_some_and(|n| n.date)
     }
 
     /// Whether any selected plugin rule finds documents by key (`Need::Key`): only then are the
