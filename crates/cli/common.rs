@@ -155,7 +155,7 @@ pub fn load_packs(
     req.dirs.extend(config.pack_dirs.iter().cloned());
     req.dirs.extend(opts.packs.iter().cloned());
     req.read = git_packs(config)?;
-    let set = PackSet::load(&req, &tool_version())?;
+    let set = PackSet::load(&req, &tool_version(), &aimslint_engine::kinds::REGISTRY)?;
     for g in &config.pack_git {
         if set.pack(&g.id).is_none() {
             return Err(pack_error(

@@ -158,11 +158,12 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
         println!("severity:  {}", rule.severity);
         println!("applies to: {}", rule.kinds.join(", "));
         println!("check:     {}", rule.check.name());
-        if let aimslint_packs::Check::Section { any, min_words, .. } = &rule.check {
+        if let Some(section) = aimslint_engine::kinds::section_of(rule) {
             // Every title the check accepts (the message names only the first few).
             println!(
-                "titles:    {} (at least {min_words} words)",
-                any.join(" | ")
+                "titles:    {} (at least {} words)",
+                section.any.join(" | "),
+                section.min_words
             );
         }
         if let Some(s) = &rule.since {

@@ -1,11 +1,11 @@
-//! The declarative check kinds. Each takes the subject (the document or one `each` element) and
-//! returns the places where the rule does not hold, as (pointer, message).
+//! What every check kind shares: the context a check judges in, its hits, expression evaluation
+//! and its budget, and judging a rule (its `when`, then its kind, `crate::kinds`).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use aimslint_artifacts::{content_words, is_placeholder_value};
-use aimslint_packs::{Check, Expr, MinLength, Rule, norm_title};
+use aimslint_artifacts::content_words;
+use aimslint_packs::{Expr, Rule};
 use serde_json::Value;
 
 /// Where a rule does not hold: a pointer (absolute in the document) and what is wrong.
@@ -42,7 +42,7 @@ pub(crate) const PLUGIN_ERROR: CoreCode = CoreCode {
 };
 
 impl Hit {
-    fn at(pointer: String, message: String) -> Hit {
+    pub(crate) fn at(pointer: String, message: String) -> Hit {
         Hit {
             pointer,
             message,
@@ -53,7 +53,7 @@ impl Hit {
     }
 
     /// AL009 about `rule`: its `what` could not be evaluated.
-    fn expr_error(rule: &Rule, pointer: String, what: &str, error: &str) -> Hit {
+    pub(crate) fn expr_error(rule: &Rule, pointer: String, what: &str, error: &str) -> Hit {
         Hit {
             core: Some(EXPR_ERROR),
             ..Hit::at(
@@ -89,7 +89,7 @@ pub(crate) struct Ctx<'a> {
     pub deps: std::cell::RefCell<Vec<String>>,
     /// The document's Markdown sections as `section` checks see them, worked out on first use and
     /// shared by every such check on the document.
-    pub sections: std::cell::OnceCell<Vec<SectionView<'a>>>,
+    pub sections: std::cell::OnceCell<Vec<crate::kinds::section::SectionView<'a>>>,
     /// The normalised titles every section check of the document's kind looks for.
     pub section_vocab: &'a [String],
     /// Runs native plugins' rules, when the run has a plugin host.
@@ -104,48 +104,7 @@ pub(crate) struct Ctx<'a> {
     pub plugin_document: std::cell::OnceCell<(String, std::sync::Arc<Value>)>,
 }
 
-/// A Markdown section as `section` checks compare it: the title normalised once, the words of
-/// content counted on first need.
-pub(crate) struct SectionView<'a> {
-    /// `sections` (a heading) or `labels` (a bold label or definition line).
-    collection: &'static str,
-    slug: &'a str,
-    title: &'a str,
-    norm: String,
-    text: &'a str,
-    words: std::cell::OnceCell<usize>,
-}
-
-impl SectionView<'_> {
-    fn words(&self) -> usize {
-        *self.words.get_or_init(|| content_words(self.text))
-    }
-}
-
-/// The sections under headings, then the labels (bold labels and definition lines), as section
-/// checks see them: a card may state its licence as `## License` or as `**License:** MIT`.
-fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
-    let mut out = Vec::new();
-    for collection in ["sections", "labels"] {
-        let Some(Value::Object(items)) = subject.get(collection) else {
-            continue;
-        };
-        out.extend(items.iter().map(|(slug, sec)| {
-            let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
-            SectionView {
-                collection,
-                slug,
-                title,
-                norm: norm_title(title),
-                text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
-                words: std::cell::OnceCell::new(),
-            }
-        }));
-    }
-    out
-}
-
-fn describe(v: &Value) -> String {
+pub(crate) fn describe(v: &Value) -> String {
     match v {
         Value::String(s) => {
             let s = s.trim();
@@ -169,7 +128,7 @@ fn describe(v: &Value) -> String {
     }
 }
 
-fn key_name(pointer: &str) -> String {
+pub(crate) fn key_name(pointer: &str) -> String {
     pointer
         .rsplit('/')
         .next()
@@ -181,7 +140,10 @@ fn key_name(pointer: &str) -> String {
 /// Strings at a pointer: the value itself, or each string of a list, with its pointer.
 /// The scalar values at `pointer`, each with its index when the pointer holds a list. Pointers are
 /// formatted only for values that fail (`at`), not for every value read.
-fn strings_at<'v>(subject: &'v Value, pointer: &str) -> Vec<(Option<usize>, Cow<'v, str>)> {
+pub(crate) fn strings_at<'v>(
+    subject: &'v Value,
+    pointer: &str,
+) -> Vec<(Option<usize>, Cow<'v, str>)> {
     let scalar = |v: &'v Value| -> Option<Cow<'v, str>> {
         match v {
             Value::String(s) => Some(Cow::Borrowed(s.as_str())),
@@ -209,7 +171,7 @@ pub(crate) fn key_dep(kind: &str, by: &str, value: &str) -> String {
 }
 
 /// The pointer of a value `strings_at` returned.
-fn at(base: &str, pointer: &str, index: Option<usize>) -> String {
+pub(crate) fn at(base: &str, pointer: &str, index: Option<usize>) -> String {
     match index {
         Some(i) => format!("{base}{pointer}/{i}"),
         None => format!("{base}{pointer}"),
@@ -495,7 +457,7 @@ pub(crate) fn judge(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> 
             }
         }
     }
-    run_check(rule, subject, base, ctx)
+    crate::kinds::of(rule).run(rule, subject, base, ctx)
 }
 
 /// The evaluation budget of CEL expressions.
@@ -1091,7 +1053,7 @@ pub(crate) mod budget {
 
 /// ` (did you mean `x`?)` naming the allowed value `s` was probably meant to be: the same but for
 /// case, spaces or underscores, or a typo away; empty when none is near.
-fn did_you_mean(s: &str, allowed: &[&str]) -> String {
+pub(crate) fn did_you_mean(s: &str, allowed: &[&str]) -> String {
     let canon = |v: &str| v.trim().to_lowercase().replace([' ', '_'], "-");
     let meant = allowed
         .iter()
@@ -1101,752 +1063,7 @@ fn did_you_mean(s: &str, allowed: &[&str]) -> String {
     meant.map_or_else(String::new, |m| format!(" (did you mean `{m}`?)"))
 }
 
-pub(crate) fn run_check(rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    match &rule.check {
-        Check::Plugin { plugin, params } => {
-            // The whole document, converted once for all the plugin rules on it, under one key
-            // (so a plugin is sent it once); an element of an `each` rule goes on its own.
-            let (document, document_key) = if std::ptr::eq(subject, ctx.root) {
-                let (key, doc) = ctx.plugin_document.get_or_init(|| {
-                    static NEXT: std::sync::atomic::AtomicU64 =
-                        std::sync::atomic::AtomicU64::new(0);
-                    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    (
-                        format!("document:{n}:{}", ctx.path),
-                        std::sync::Arc::new(subject.clone()),
-                    )
-                });
-                (doc.clone(), Some(key.clone()))
-            } else {
-                (std::sync::Arc::new(subject.clone()), None)
-            };
-            let request = aimslint_plugin_abi::CheckRequest {
-                rule: rule.id.clone(),
-                params: params.clone(),
-                document,
-                document_key,
-                path: ctx.path.to_string(),
-                kind: ctx.kind.to_string(),
-                as_of: ctx.today.to_string(),
-                related: Vec::new(),
-                forget: Vec::new(),
-            };
-            let mut request = request;
-            let mut named = 0;
-            let mut refused = Vec::new();
-            if let Some(needs) = ctx.plugin_needs.and_then(|n| n.get(&rule.id)) {
-                (request.related, named, refused) = related_documents(needs, ctx);
-            }
-            for why in refused {
-                hits.push(Hit {
-                    at_top: true,
-                    core: Some(PLUGIN_ERROR),
-                    ..Hit::at(
-                        base.to_string(),
-                        format!(
-                            "{}: plugin `{plugin}` declares a need aimslint does not follow: {why}; the rule is judged without it",
-                            rule.id
-                        ),
-                    )
-                });
-            }
-            if named > request.related.len() {
-                hits.push(Hit {
-                    at_top: true,
-                    core: Some(PLUGIN_ERROR),
-                    ..Hit::at(
-                        base.to_string(),
-                        format!(
-                            "{}: the document names {}{named} files for plugin `{plugin}` to read; it was given the first {MAX_RELATED} and judged without the others",
-                            rule.id,
-                            if named >= MAX_NAMED { "at least " } else { "" }
-                        ),
-                    )
-                });
-            }
-            let answer = match ctx.plugins {
-                Some(runner) => runner.check(&rule.pack, plugin, request),
-                None => Err("no plugin host runs in this mode".to_string()),
-            };
-            match answer {
-                Ok(found) => hits.extend(found.into_iter().map(|h| {
-                    let pointer = if h.pointer.is_empty() || subject.pointer(&h.pointer).is_none() {
-                        base.to_string()
-                    } else {
-                        format!("{base}{}", h.pointer)
-                    };
-                    Hit::at(pointer, h.message)
-                })),
-                Err(why) => hits.push(Hit {
-                    at_top: true,
-                    core: Some(PLUGIN_ERROR),
-                    ..Hit::at(
-                        base.to_string(),
-                        format!(
-                            "{}: plugin `{plugin}` could not judge this file: {why}",
-                            rule.id
-                        ),
-                    )
-                }),
-            }
-        }
-        Check::Schema { schema } => {
-            let sp = ctx.schema_pointer;
-            let Some(instance) = subject.pointer(sp) else {
-                return hits;
-            };
-            for e in schema.validator.iter_errors(instance) {
-                let ip = e.instance_path().to_string();
-                // An enum error lists every allowed value and names the one probably meant.
-                let what = match (e.kind(), e.instance().as_ref()) {
-                    (
-                        jsonschema::error::ValidationErrorKind::Enum { options },
-                        Value::String(s),
-                    ) => {
-                        let allowed: Vec<&str> = options
-                            .as_array()
-                            .map(|a| a.iter().filter_map(Value::as_str).collect())
-                            .unwrap_or_default();
-                        format!(
-                            "\"{s}\" is not one of: {}{}",
-                            allowed.join(", "),
-                            did_you_mean(s, &allowed)
-                        )
-                    }
-                    _ => e.masked().to_string(),
-                };
-                hits.push(Hit::at(
-                    format!("{base}{sp}{ip}"),
-                    format!("does not match {}: {what}", schema.name),
-                ));
-            }
-            if hits.is_empty() {
-                return hits;
-            }
-            // One finding per distinct place is enough.
-            let mut seen = HashSet::new();
-            hits.retain(|h| seen.insert(h.pointer.clone()));
-        }
-        Check::Required { pointers } => {
-            for p in pointers {
-                match subject.pointer(p) {
-                    None => hits.push(Hit::at(
-                        format!("{base}{p}"),
-                        format!("`{}` is missing", key_name(p)),
-                    )),
-                    Some(v) if is_placeholder_value(v) => hits.push(Hit::at(
-                        format!("{base}{p}"),
-                        format!("`{}` holds no content ({})", key_name(p), describe(v)),
-                    )),
-                    Some(_) => {}
-                }
-            }
-        }
-        Check::Pattern {
-            pointer,
-            regex,
-            message,
-            forbid: true,
-        } => {
-            for (i, s) in strings_at(subject, pointer) {
-                let mut found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
-                // The Markdown body's fenced code is not the document's prose.
-                if pointer == "/body" && !found.is_empty() {
-                    let code = aimslint_artifacts::fenced_code(&s);
-                    found.retain(|m| !aimslint_artifacts::in_ranges(&code, m.start()));
-                }
-                if let Some(first) = found.first() {
-                    let m = message
-                        .clone()
-                        .unwrap_or_else(|| format!("matches /{}/", regex.as_str()));
-                    let more = if found.len() > 1 {
-                        format!(" ({} places; the first is shown)", found.len())
-                    } else {
-                        String::new()
-                    };
-                    hits.push(Hit {
-                        offset: Some(first.start()),
-                        ..Hit::at(at(base, pointer, i), format!("{m}{more}"))
-                    });
-                }
-            }
-        }
-        Check::Pattern {
-            pointer,
-            regex,
-            message,
-            forbid: false,
-        } => {
-            for (i, s) in strings_at(subject, pointer) {
-                if !regex.is_match(&s) {
-                    let m = message
-                        .clone()
-                        .unwrap_or_else(|| format!("does not match /{}/", regex.as_str()));
-                    hits.push(Hit::at(
-                        at(base, pointer, i),
-                        format!("`{}` = \"{s}\": {m}", key_name(pointer)),
-                    ));
-                }
-            }
-        }
-        Check::Enum { pointer, values } => {
-            for (i, s) in strings_at(subject, pointer) {
-                if !values.iter().any(|v| v.as_str() == s) {
-                    let allowed: Vec<&str> = values.iter().map(String::as_str).collect();
-                    let hint = did_you_mean(&s, &allowed);
-                    hits.push(Hit::at(
-                        at(base, pointer, i),
-                        format!(
-                            "`{}` = \"{s}\" is not one of: {}{hint}",
-                            key_name(pointer),
-                            values.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        Check::MinLength { pointer, min } => {
-            if let Some(v) = subject.pointer(pointer) {
-                let (have, need, unit) = match (min, v) {
-                    (MinLength::Chars(n), Value::String(s)) => {
-                        (s.trim().chars().count(), *n, "characters")
-                    }
-                    (MinLength::Words(n), Value::String(s)) => (content_words(s), *n, "words"),
-                    (MinLength::Items(n), Value::Array(a)) => (a.len(), *n, "items"),
-                    (MinLength::Items(n), _) => (0, *n, "items"),
-                    (MinLength::Chars(n) | MinLength::Words(n), _) => (0, *n, "words of text"),
-                };
-                if have < need {
-                    hits.push(Hit::at(
-                        format!("{base}{pointer}"),
-                        format!(
-                            "`{}` has {have} {unit}; at least {need} needed",
-                            key_name(pointer)
-                        ),
-                    ));
-                }
-            }
-        }
-        Check::MaxAge { pointer, days } => {
-            if let Some(v) = subject.pointer(pointer) {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                match parse_date(&text) {
-                    None => hits.push(Hit::at(
-                        format!("{base}{pointer}"),
-                        format!(
-                            "`{}` = {} is not a date (YYYY-MM-DD)",
-                            key_name(pointer),
-                            describe(v)
-                        ),
-                    )),
-                    Some(d) => {
-                        let age = (ctx.today - d).get_days();
-                        if age > i32::try_from(*days).unwrap_or(i32::MAX) {
-                            hits.push(Hit::at(
-                                format!("{base}{pointer}"),
-                                format!(
-                                    "`{}` is {d}, {age} days before {}; it may be at most {days} days old",
-                                    key_name(pointer),
-                                    ctx.today
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        Check::Section {
-            any,
-            titles: wanted,
-            min_words,
-            or_pointers,
-        } => {
-            if or_pointers
-                .iter()
-                .any(|p| subject.pointer(p).is_some_and(|v| !is_placeholder_value(v)))
-            {
-                return hits;
-            }
-            let own;
-            let views: &[SectionView<'_>] = if std::ptr::eq(subject, ctx.root) {
-                ctx.sections.get_or_init(|| section_views(ctx.root))
-            } else {
-                own = section_views(subject);
-                &own
-            };
-            let mut best: Option<(usize, &SectionView<'_>)> = None;
-            for v in views {
-                if !title_matches(&v.norm, wanted) {
-                    continue;
-                }
-                let words = judged_words(v, wanted, ctx.section_vocab);
-                if best.as_ref().is_none_or(|b| words > b.0) {
-                    best = Some((words, v));
-                }
-            }
-            match best {
-                Some((words, _)) if words >= *min_words => {}
-                Some((words, v)) => hits.push(Hit::at(
-                    format!(
-                        "{base}/{}/{}",
-                        v.collection,
-                        aimslint_artifacts::escape_token(v.slug)
-                    ),
-                    format!("section \"{}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)", v.title),
-                )),
-                None => {
-                    let closest = closest_heading(views, wanted)
-                        .map(|t| format!(" (closest heading: \"{t}\")"))
-                        .unwrap_or_default();
-                    hits.push(Hit {
-                        at_top: true,
-                        ..Hit::at(
-                            base.to_string(),
-                            format!("no section titled {}{closest}", title_list(any)),
-                        )
-                    })
-                }
-            }
-        }
-        Check::Reference {
-            pointer,
-            kind,
-            by,
-            optional,
-        } => {
-            let values = strings_at(subject, pointer);
-            if values.is_empty() {
-                if !optional {
-                    hits.push(Hit::at(
-                        format!("{base}{pointer}"),
-                        format!("`{}` is missing", key_name(pointer)),
-                    ));
-                }
-                return hits;
-            }
-            for (i, value) in values {
-                if aimslint_artifacts::is_placeholder(&value) {
-                    if !optional {
-                        hits.push(Hit::at(
-                            at(base, pointer, i),
-                            format!("`{}` holds no content", key_name(pointer)),
-                        ));
-                    }
-                    continue;
-                }
-                if let (Some(k), Some(b)) = (kind, by) {
-                    ctx.deps.borrow_mut().push(key_dep(k, b, value.trim()));
-                }
-                if let (Some(k), Some(b)) = (kind, by)
-                    && ctx
-                        .keys
-                        .get(&(k.clone(), b.clone()))
-                        .is_some_and(|s| s.contains(value.trim()))
-                {
-                    continue;
-                }
-                let target = resolve_path(ctx.path, value.trim());
-                if let Some(t) = &target {
-                    ctx.deps.borrow_mut().push(t.clone());
-                }
-                let exists = target.as_deref().is_some_and(|t| ctx.paths.contains(t));
-                match (exists, kind) {
-                    (false, _) => {
-                        let what = match (kind, by) {
-                            (Some(k), Some(b)) => format!(
-                                "\"{value}\" names no file and no {k} document with `{}` = \"{value}\"",
-                                key_name(b)
-                            ),
-                            _ => format!("\"{value}\" does not exist in the repository"),
-                        };
-                        hits.push(Hit::at(at(base, pointer, i), what));
-                    }
-                    (true, Some(k)) => {
-                        let t = target.unwrap_or_default();
-                        if let Some(Some(actual)) = ctx.kinds.get(&t)
-                            && actual != k
-                        {
-                            hits.push(Hit::at(
-                                at(base, pointer, i),
-                                format!("\"{value}\" is a {actual}, not a {k}"),
-                            ));
-                        }
-                    }
-                    (true, None) => {}
-                }
-            }
-        }
-        Check::Approval { pointer, roles } => {
-            let at = format!("{base}{pointer}");
-            match subject.pointer(pointer) {
-                Some(Value::Array(items)) if !items.is_empty() => {
-                    let mut has_role = false;
-                    for (i, a) in items.iter().enumerate() {
-                        let role = a.get("role").and_then(Value::as_str).unwrap_or_default();
-                        let name = a.get("name").and_then(Value::as_str).unwrap_or_default();
-                        if roles.iter().any(|r| r == role)
-                            && !aimslint_artifacts::is_placeholder(name)
-                        {
-                            has_role = true;
-                        }
-                        if let Some(d) = a.get("date").and_then(Value::as_str).and_then(parse_date)
-                            && d > ctx.today
-                        {
-                            hits.push(Hit::at(
-                                format!("{at}/{i}/date"),
-                                format!(
-                                    "approval by {} is dated {d}, after the change was made ({})",
-                                    if name.is_empty() { "?" } else { name },
-                                    ctx.today
-                                ),
-                            ));
-                        }
-                    }
-                    if !has_role {
-                        hits.push(Hit::at(
-                            at,
-                            format!("no approval by a named {}", roles.join(" or ")),
-                        ));
-                    }
-                }
-                _ => hits.push(Hit::at(
-                    at,
-                    format!(
-                        "no approvals; one by a named {} is required",
-                        roles.join(" or ")
-                    ),
-                )),
-            }
-        }
-        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => {}
-        Check::Expr {
-            expr,
-            pointer,
-            message,
-        } => {
-            let at = format!("{base}{}", pointer.as_deref().unwrap_or(""));
-            match eval_bool(expr, subject, ctx) {
-                Ok(true) | Err(EvalError::Reported) => {}
-                Ok(false) => hits.push(Hit::at(at, message.clone())),
-                Err(EvalError::Failed(e)) => {
-                    hits.push(Hit::expr_error(rule, at, "its check expression", &e));
-                }
-            }
-        }
-    }
-    hits
-}
-
-/// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
-/// its words).
-fn title_matches(norm: &str, wanted: &[String]) -> bool {
-    wanted.iter().any(|w| match w.strip_prefix('=') {
-        Some(exact) => norm == exact,
-        None => norm == w || (!w.is_empty() && contains_words(norm, w)),
-    })
-}
-
-/// The words of content a section holds for a check that looks for `wanted`: its own text, and
-/// its subsections' except those titled for another check's concept (the "Personal and Sensitive
-/// Information" under "Dataset Creation" says nothing of how the data was collected). A section
-/// whose own text is a placeholder ("[More Information Needed]") holds none, whatever
-/// subsections follow: its author marked it as not filled in. Labels have no subsections.
-fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usize {
-    if v.collection != "sections" {
-        return v.words();
-    }
-    let mut own_end = None;
-    let mut blocks: Vec<(usize, &str, usize)> = Vec::new();
-    let mut fence: Option<&str> = None;
-    let mut at = 0;
-    for line in v.text.split_inclusive('\n') {
-        let t = line.trim_start();
-        if let Some(open) = fence {
-            if t.starts_with(open) {
-                fence = None;
-            }
-        } else if t.starts_with("```") || t.starts_with("~~~") {
-            fence = Some(&t[..3]);
-        } else if let Some(level) = atx_level(t) {
-            own_end.get_or_insert(at);
-            blocks.push((level, t[level..].trim(), at));
-        }
-        at += line.len();
-    }
-    let Some(own_end) = own_end else {
-        return v.words();
-    };
-    let own = &v.text[..own_end];
-    let own_words = content_words(own);
-    if own_words == 0 && !own.trim().is_empty() && aimslint_artifacts::is_placeholder(own.trim()) {
-        return 0;
-    }
-    let mut words = own_words;
-    let mut skip_below: Option<usize> = None;
-    for (i, (level, title, start)) in blocks.iter().enumerate() {
-        let end = blocks.get(i + 1).map_or(v.text.len(), |b| b.2);
-        if skip_below.is_some_and(|l| *level > l) {
-            continue;
-        }
-        skip_below = None;
-        let norm = norm_title(title);
-        if !title_matches(&norm, wanted) && title_matches(&norm, vocab) {
-            skip_below = Some(*level);
-            continue;
-        }
-        words += content_words(&v.text[*start..end]);
-    }
-    words
-}
-
-/// The level of an ATX heading line (`### Title` → 3).
-fn atx_level(line: &str) -> Option<usize> {
-    let level = line.bytes().take_while(|b| *b == b'#').count();
-    ((1..=6).contains(&level) && line[level..].starts_with([' ', '\t'])).then_some(level)
-}
-
-/// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
-/// The heading nearest to one of the wanted titles, when one is near enough to be worth naming: the
-/// user's own title for the thing the rule asks for, a few edits away.
-fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Option<&'v str> {
-    let mut best: Option<(usize, &str)> = None;
-    for v in views.iter().filter(|v| v.collection == "sections") {
-        for w in wanted {
-            let w = w.trim_start_matches('=');
-            // Near: a few edits away (a typo, another spelling), not a heading that merely
-            // shares a word with the title.
-            let d = strsim::levenshtein(&v.norm, w);
-            let near = d <= 2.max(w.len() / 4);
-            if near && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, v.title));
-            }
-        }
-    }
-    best.map(|(_, t)| t)
-}
-
-fn contains_words(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    let mut at = 0;
-    while h.len() - at >= n.len() {
-        let end = at + n.len();
-        if &h[at..end] == n && (end == h.len() || h[end] == b' ') {
-            return true;
-        }
-        match h[at..].iter().position(|c| *c == b' ') {
-            Some(sp) => at += sp + 1,
-            None => return false,
-        }
-    }
-    false
-}
-
-/// The titles a section check looks for, as a message shows them: the first few, then how many
-/// more (`aimslint explain RULE` lists them all).
-fn title_list(titles: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let take = if titles.len() <= SHOWN + 1 {
-        titles.len()
-    } else {
-        SHOWN
-    };
-    let shown: Vec<String> = titles
-        .iter()
-        .take(take)
-        .map(|t| t.trim_start_matches('=').to_string())
-        .collect();
-    if titles.len() <= SHOWN + 1 {
-        return quote_list(&shown);
-    }
-    let q: Vec<String> = shown.iter().map(|s| format!("\"{s}\"")).collect();
-    format!(
-        "{} or one of {} more titles (see `aimslint explain`)",
-        q.join(", "),
-        titles.len() - SHOWN
-    )
-}
-
-fn quote_list(items: &[String]) -> String {
-    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
-    match q.len() {
-        0 => String::new(),
-        1 => q[0].clone(),
-        _ => format!("{} or {}", q[..q.len() - 1].join(", "), q[q.len() - 1]),
-    }
-}
-
 /// A repository path from a reference: `./x` and `../x` are relative to the document.
-/// The most files one plugin request carries: a card naming ten thousand results files is judged
-/// with the first of them, and says so.
-const MAX_RELATED: usize = 64;
-
-/// The most segments of a pointer a plugin declares.
-const MAX_NEED_SEGMENTS: usize = 64;
-
-/// The most paths read from a document for one need (what is past them is not even counted).
-const MAX_NAMED: usize = 1000;
-
-/// The most bytes of file content one plugin request carries; files past it are passed with the
-/// reason they were not read.
-const MAX_RELATED_BYTES: usize = 32 << 20;
-
-/// The documents a plugin rule declared it reads, as the tree holds them (at most `MAX_RELATED`),
-/// and how many distinct files the document named. Each path passed is recorded in `ctx.deps`
-/// (found or not), so history mode judges the rule again when one changes.
-fn related_documents(
-    needs: &aimslint_plugin_abi::RuleNeeds,
-    ctx: &Ctx<'_>,
-) -> (Vec<aimslint_plugin_abi::Related>, usize, Vec<String>) {
-    use aimslint_plugin_abi::Need;
-    let mut wanted: Vec<(String, Option<String>)> = Vec::new();
-    let mut refused = Vec::new();
-    for need in &needs.documents {
-        // A pointer is walked one segment per level: a plugin's declaration cannot make that deep.
-        let bad = |p: &str| !p.starts_with('/') || p.matches('/').count() > MAX_NEED_SEGMENTS;
-        match need {
-            Need::Pointer { pointer } | Need::Key { pointer, .. } if bad(pointer) => {
-                refused.push(format!(
-                    "`{}` is no JSON Pointer of at most {MAX_NEED_SEGMENTS} segments",
-                    pointer.chars().take(80).collect::<String>()
-                ));
-                continue;
-            }
-            Need::Key { by, .. } if bad(by) => {
-                refused.push(format!(
-                    "`{}` is no JSON Pointer of at most {MAX_NEED_SEGMENTS} segments",
-                    by.chars().take(80).collect::<String>()
-                ));
-                continue;
-            }
-            Need::Path { path } if resolve_path("", path).is_none_or(|p| p.is_empty()) => {
-                refused.push(format!(
-                    "`{}` is no path inside the repository",
-                    path.chars().take(80).collect::<String>()
-                ));
-                continue;
-            }
-            _ => {}
-        }
-        match need {
-            Need::Path { path } => {
-                if let Some(p) = resolve_path("", path) {
-                    wanted.push((p, None));
-                }
-            }
-            Need::Key { pointer, kind, by } => {
-                for (at, value) in strings_under(ctx.root, pointer) {
-                    let value = value.trim();
-                    if value.is_empty() {
-                        continue;
-                    }
-                    // A document that comes to hold the value (or stops holding it) re-judges.
-                    ctx.deps.borrow_mut().push(key_dep(kind, by, value));
-                    let holders = ctx
-                        .key_paths
-                        .get(&(kind.clone(), by.clone(), value.to_string()));
-                    for p in holders.into_iter().flatten() {
-                        if p != ctx.path {
-                            wanted.push((p.clone(), Some(at.clone())));
-                        }
-                    }
-                }
-            }
-            Need::Pointer { pointer } => {
-                for (at, value) in strings_under(ctx.root, pointer) {
-                    let value = value.trim();
-                    if value.is_empty() || aimslint_artifacts::is_placeholder(value) {
-                        continue;
-                    }
-                    if let Some(p) = resolve_path(ctx.path, value) {
-                        wanted.push((p, Some(at)));
-                    }
-                }
-            }
-        }
-    }
-    let mut seen = HashSet::new();
-    wanted.retain(|(p, _)| !p.is_empty() && seen.insert(p.clone()));
-    let named = wanted.len();
-    wanted.truncate(MAX_RELATED);
-    let mut bytes_passed = 0usize;
-    let related = wanted
-        .into_iter()
-        .map(|(path, named_at)| {
-            ctx.deps.borrow_mut().push(path.clone());
-            let mut r = aimslint_plugin_abi::Related {
-                path: path.clone(),
-                named_at,
-                found: ctx.paths.contains(&path),
-                document: std::sync::Arc::new(Value::Null),
-                key: None,
-                kind: ctx.kinds.get(&path).cloned().flatten(),
-                error: None,
-            };
-            match ctx.contents.get(&path) {
-                None if r.found => {
-                    r.error = Some(
-                        "aimslint reads only YAML, JSON, TOML and Markdown files and the paths of evidence kinds; this file is not given to plugins"
-                            .into(),
-                    );
-                }
-                None => {}
-                Some(Err(why)) => {
-                    r.found = true;
-                    r.error = Some(why);
-                }
-                Some(Ok(bytes)) if bytes_passed.saturating_add(bytes.len()) > MAX_RELATED_BYTES => {
-                    r.found = true;
-                    r.error = Some(format!(
-                        "not passed: the files of this request already hold {} MiB, the most one request carries",
-                        MAX_RELATED_BYTES >> 20
-                    ));
-                }
-                Some(Ok(bytes)) => {
-                    r.found = true;
-                    bytes_passed += bytes.len();
-                    let parsed = ctx.contents.parse(&path, &bytes, ctx.limits);
-                    match &parsed.1 {
-                        Ok(v) => {
-                            r.document = v.clone();
-                            r.key = Some(parsed.0.clone());
-                        }
-                        Err(e) => r.error = Some(e.clone()),
-                    }
-                }
-            }
-            r
-        })
-        .collect();
-    (related, named, refused)
-}
-
-/// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at:
-/// at most `MAX_NAMED`.
-fn strings_under<'v>(v: &'v Value, pointer: &str) -> Vec<(String, &'v str)> {
-    let mut out = Vec::new();
-    for (at, found) in crate::run::values_at(v, pointer, true) {
-        match found {
-            Value::String(s) => out.push((at, s.as_str())),
-            Value::Array(items) => out.extend(
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, x)| x.as_str().map(|s| (format!("{at}/{i}"), s))),
-            ),
-            _ => {}
-        }
-        if out.len() >= MAX_NAMED {
-            out.truncate(MAX_NAMED);
-            break;
-        }
-    }
-    out
-}
-
 pub(crate) fn resolve_path(doc_path: &str, value: &str) -> Option<String> {
     if value.contains("://") {
         return None;
@@ -1885,11 +1102,6 @@ mod tests {
             Some("models/a/README.md")
         );
         assert_eq!(resolve_path("a.yaml", "../../etc/passwd"), None);
-        assert!(contains_words("intended uses limitations", "intended uses"));
-        assert_eq!(
-            norm_title("Bias, Risks, and Limitations"),
-            "bias risk and limitation"
-        );
     }
 }
 
@@ -2185,11 +1397,11 @@ mod cel_tests {
             docs: String::new(),
             when: Some(expr("doc.systems.size() > 0")),
             each: None,
-            check: Check::Expr {
-                expr: expr("doc.systems.all(s, s.id != '')"),
-                pointer: Some("/systems".into()),
-                message: "ids are empty".into(),
-            },
+            check: crate::kinds::expr::check(
+                expr("doc.systems.all(s, s.id != '')"),
+                Some("/systems"),
+                "ids are empty",
+            ),
             supersedes: Vec::new(),
             file: "rules/T-001.toml".into(),
         };

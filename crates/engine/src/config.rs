@@ -644,7 +644,7 @@ pub fn check_rule_refs(
             None => Some(format!(
                 "[rules.sections] `{rule}` is not a rule of the loaded packs"
             )),
-            Some(r) if !matches!(r.check, aimslint_packs::Check::Section { .. }) => Some(format!(
+            Some(r) if crate::kinds::section_of(r).is_none() => Some(format!(
                 "[rules.sections] `{rule}` does not look for sections, so titles cannot be added to it"
             )),
             Some(_) => None,

@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aimslint_git::{BlobReader, ChangeKind, CommitDelta, CommitMeta, History};
-use aimslint_packs::{Check, Rule, Severity};
+use aimslint_packs::{Rule, Severity};
+
+use crate::kinds::Dependence;
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -33,30 +35,6 @@ const WINDOW: usize = 128;
 /// commit that would pass it (but holds at least one commit), so a history of many large versions
 /// is judged a few versions at a time and memory follows this, not the length of the history.
 const WINDOW_BYTES: usize = 8 << 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// Depends on the document alone: judged once per blob.
-    Pure,
-    /// Depends on other files of the tree.
-    Reference,
-    /// Depends on the date of judgement.
-    Temporal,
-}
-
-fn class_of(engine: &Engine, rule: &Rule) -> Class {
-    // The judgement date is the `today` variable: an expression that reads it changes its
-    // result as the date moves.
-    let mentions_today = |e: &aimslint_packs::Expr| e.reads("today");
-    match &rule.check {
-        _ if engine.reads_tree(rule) => Class::Reference,
-        _ if engine.plugin_reads_date(rule) => Class::Temporal,
-        Check::MaxAge { .. } | Check::Approval { .. } => Class::Temporal,
-        Check::Expr { expr, .. } if mentions_today(expr) => Class::Temporal,
-        _ if rule.when.as_ref().is_some_and(mentions_today) => Class::Temporal,
-        _ => Class::Pure,
-    }
-}
 
 /// One blob at one path, judged once.
 struct Judged {
@@ -159,7 +137,7 @@ impl Engine {
                     d,
                     date,
                     &Index::default(),
-                    &|r| class_of(self, r) != Class::Reference,
+                    &|r| self.dependence(r) != Dependence::Tree,
                     None,
                 )
                 .into_iter()
@@ -174,22 +152,11 @@ impl Engine {
                     .iter()
                     .filter(|a| d.kind.as_ref().is_some_and(|k| a.rule.kinds.contains(k)))
                 {
-                    if let Check::MaxAge { days, pointer } = &a.rule.check {
-                        let span = jiff::Span::new().days(i64::from(*days) + 1);
-                        // The date the rule reads, or (for a rule over each element of a list)
-                        // every date of the document.
-                        let read: Vec<jiff::civil::Date> = match &a.rule.each {
-                            None => p
-                                .value
-                                .pointer(pointer)
-                                .and_then(Value::as_str)
-                                .and_then(parse_date)
-                                .into_iter()
-                                .collect(),
-                            Some(_) => dates.clone(),
-                        };
-                        critical.extend(read.iter().filter_map(|x| x.checked_add(span).ok()));
-                    }
+                    critical.extend(crate::kinds::of(&a.rule).critical_dates(
+                        &p.value,
+                        a.rule.each.is_some(),
+                        &dates,
+                    ));
                 }
                 critical.extend(
                     dates
@@ -264,7 +231,7 @@ impl Engine {
         let temporal_rules: std::collections::HashSet<&str> = self
             .rules
             .iter()
-            .filter(|a| class_of(self, &a.rule) == Class::Temporal)
+            .filter(|a| self.dependence(&a.rule) == Dependence::Date)
             .map(|a| a.rule.id.as_str())
             .collect();
         // The kinds whose documents are read again after they are judged: by reference and date
@@ -274,19 +241,20 @@ impl Engine {
         let mut consulted: std::collections::HashSet<&str> = self
             .rules
             .iter()
-            .filter(|a| class_of(self, &a.rule) != Class::Pure && !a.rule.check.is_history())
+            .filter(|a| {
+                !matches!(
+                    self.dependence(&a.rule),
+                    Dependence::Document | Dependence::Commit
+                )
+            })
             .flat_map(|a| a.rule.kinds.iter().map(String::as_str))
             .collect();
         consulted.extend(by_pairs.iter().map(|(k, _)| k.as_str()));
-        for a in &self.rules {
-            if let Check::CoChange {
-                require_trailer: Some((_, kind)),
-                ..
-            } = &a.rule.check
-            {
-                consulted.insert(kind.as_str());
-            }
-        }
+        consulted.extend(
+            self.rules
+                .iter()
+                .filter_map(|a| crate::kinds::of(&a.rule).consults()),
+        );
         let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
                          wanted: BTreeMap<(String, String), jiff::civil::Date>|
          -> Vec<((String, String), Arc<Judged>)> {
@@ -634,83 +602,6 @@ fn commit_anchor(c: &CommitDelta, paths: &[&str]) -> String {
     )
 }
 
-/// Whether a change record's `paths` cover a path (a record without `paths` covers every path).
-pub(crate) fn covers(doc: &Doc, path: &str) -> bool {
-    let Ok(p) = &doc.parsed.result else {
-        return false;
-    };
-    match p.value.get("paths") {
-        Some(Value::Array(globs)) => globs.iter().filter_map(Value::as_str).any(|g| {
-            globset::GlobBuilder::new(g)
-                .literal_separator(true)
-                .build()
-                .is_ok_and(|g| g.compile_matcher().is_match(path))
-        }),
-        _ => true,
-    }
-}
-
-/// Whether a change record's `paths` cover every changed path (an output DVC re-pinned is
-/// covered by its own path or by its DVC file's).
-pub(crate) fn covers_all(doc: &Doc, changed: &[(&str, Option<&str>)]) -> bool {
-    changed
-        .iter()
-        .all(|(p, f)| covers(doc, p) || f.is_some_and(|f| covers(doc, f)))
-}
-
-/// The changed paths a commit rule is about, for its message (an output DVC re-pinned is named with
-/// the file that pins it), and the files the finding is about (the DVC file for an output: a
-/// finding is placed in the repository).
-pub(crate) fn changed_named<'a>(
-    triggered: &[(&'a str, Option<&'a str>)],
-) -> (Vec<String>, Vec<&'a str>) {
-    let listed = triggered
-        .iter()
-        .map(|(p, f)| match f {
-            Some(f) => format!("{p} (pinned in {f})"),
-            None => p.to_string(),
-        })
-        .collect();
-    let mut about: Vec<&str> = Vec::new();
-    for (p, f) in triggered {
-        let at = f.unwrap_or(p);
-        if !about.contains(&at) {
-            about.push(at);
-        }
-    }
-    (listed, about)
-}
-
-/// The line a commit finding is placed at when its first path is an output DVC re-pinned: the
-/// line of the output's entry in the DVC file.
-pub(crate) fn pinned_line(
-    triggered: &[(&str, Option<&str>)],
-    outputs: &[(String, crate::dvc::Pin)],
-) -> Option<usize> {
-    let (p, Some(f)) = triggered.first()? else {
-        return None;
-    };
-    outputs
-        .iter()
-        .find(|(o, (file, _))| o == p && file == f)
-        .map(|(_, (_, line))| *line)
-}
-
-/// Paths for a message: all of them up to a dozen, then how many more.
-pub(crate) fn path_list(paths: &[String]) -> String {
-    const SHOWN: usize = 12;
-    let mut out = paths
-        .iter()
-        .take(SHOWN)
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > SHOWN {
-        out.push_str(&format!(" and {} more", paths.len() - SHOWN));
-    }
-    out
-}
-
 /// The most file text a history run keeps for snippets (a file version's text is kept only while
 /// a finding points into it, and only up to this much in all).
 const TEXT_BUDGET: usize = 64 << 20;
@@ -852,7 +743,7 @@ impl Pass<'_> {
                     doc,
                     date,
                     idx,
-                    &|r| class_of(engine, r) == Class::Reference,
+                    &|r| engine.dependence(r) == Dependence::Tree,
                     None,
                 )
             });
@@ -861,7 +752,7 @@ impl Pass<'_> {
                     doc,
                     date,
                     idx,
-                    &|r| class_of(engine, r) == Class::Temporal,
+                    &|r| engine.dependence(r) == Dependence::Date,
                     None,
                 )
             });
@@ -1319,158 +1210,38 @@ impl Pass<'_> {
         outputs: &[(String, crate::dvc::Pin)],
     ) {
         let engine = self.engine;
-        for a in engine.rules.iter().filter(|a| a.rule.check.is_history()) {
-            let rule = a.rule.clone();
-            match &rule.check {
-                Check::CoChange {
-                    when,
-                    require_changed,
-                    require_trailer,
-                } => {
-                    let triggered: Vec<(&str, Option<&str>)> = crate::dvc::with_outputs(
-                        c.changes.iter().map(|ch| ch.path.as_str()),
-                        outputs,
-                    )
-                    .filter(|(p, _)| when.is_match(p))
-                    .collect();
-                    let Some((first, _)) = triggered.first() else {
-                        continue;
-                    };
-                    if require_changed
-                        .as_ref()
-                        .is_some_and(|g| c.changes.iter().any(|ch| g.is_match(&ch.path)))
-                    {
-                        continue;
-                    }
-                    let mut note = String::new();
-                    if let Some((name, kind)) = require_trailer {
-                        let values: Vec<&str> = c
-                            .meta
-                            .trailers
-                            .iter()
-                            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-                            .map(|(_, v)| v.as_str())
-                            .collect();
-                        let mut ok = false;
-                        for v in &values {
-                            match self.find_doc(kind, v) {
-                                Some(d) if covers_all(d, &triggered) => ok = true,
-                                Some(_) => {
-                                    note = format!(
-                                        "; the `{name}: {v}` record's `paths` do not cover {first}"
-                                    )
-                                }
-                                None => {
-                                    note = format!(
-                                        "; `{name}: {v}` names no {kind} in the commit's tree"
-                                    )
-                                }
-                            }
-                        }
-                        if ok {
-                            continue;
-                        }
-                    }
-                    let wanted = match (require_changed, require_trailer) {
-                        (Some(g), Some((name, _))) => format!(
-                            "a change to {} or a `{name}:` trailer",
-                            g.patterns.join(", ")
-                        ),
-                        (Some(g), None) => format!("a change to {}", g.patterns.join(", ")),
-                        (None, Some((name, _))) => format!("a `{name}:` trailer"),
-                        (None, None) => "an accompanying change".into(),
-                    };
-                    let (listed, about) = changed_named(&triggered);
-                    let msg = format!(
-                        "commit \"{}\" changes {} without {wanted}{note}",
-                        c.meta.summary,
-                        path_list(&listed)
-                    );
-                    let line = pinned_line(&triggered, outputs);
-                    self.event(&rule, a.severity, &about, c, msg);
-                    if let (Some(l), Some(f)) = (line, self.events.last_mut()) {
-                        f.line = l;
-                    }
-                }
-                Check::Trailer { when, trailers } => {
-                    let first = match when {
-                        Some(w) => c
-                            .changes
-                            .iter()
-                            .map(|ch| ch.path.as_str())
-                            .find(|p| w.is_match(p)),
-                        None => c.changes.first().map(|ch| ch.path.as_str()),
-                    };
-                    let Some(first) = first else { continue };
-                    let missing: Vec<&str> = trailers
-                        .iter()
-                        .filter(|t| {
-                            !c.meta
-                                .trailers
-                                .iter()
-                                .any(|(k, v)| k.eq_ignore_ascii_case(t) && !v.is_empty())
-                        })
-                        .map(String::as_str)
-                        .collect();
-                    if !missing.is_empty() {
-                        let msg = format!(
-                            "commit \"{}\" changes {first} but has no {} trailer",
-                            c.meta.summary,
-                            missing.join(", ")
-                        );
-                        let path = first.to_string();
-                        self.event(&rule, a.severity, &[&path], c, msg);
-                    }
-                }
-                Check::NoDelete { unless } => {
-                    // One finding per commit, however many files it deletes.
-                    let mut unretired: Vec<(&str, &str)> = Vec::new();
-                    for (path, kind) in deleted {
-                        if !kind.as_ref().is_some_and(|k| rule.kinds.contains(k)) {
-                            continue;
-                        }
-                        let retired = c
-                            .changes
-                            .iter()
-                            .filter(|ch| ch.kind != ChangeKind::Deleted)
-                            .any(|ch| {
-                                self.state
-                                    .get(&ch.path)
-                                    .and_then(|s| s.judged.doc.as_ref())
-                                    .is_some_and(|d| {
-                                        d.parsed.result.as_ref().is_ok_and(|p| {
-                                            p.value.get("type").and_then(Value::as_str)
-                                                == Some(unless.as_str())
-                                        }) && covers(d, path)
-                                    })
-                            });
-                        if !retired {
-                            unretired.push((path, kind.as_deref().unwrap_or("evidence")));
-                        }
-                    }
-                    if unretired.is_empty() {
-                        continue;
-                    }
-                    let named: Vec<String> = unretired
-                        .iter()
-                        .map(|(p, k)| format!("{p} ({k})"))
-                        .collect();
-                    let msg = match named.as_slice() {
-                        [one] => format!(
-                            "commit \"{}\" deletes {one} without a `type: {unless}` change record covering it",
-                            c.meta.summary
-                        ),
-                        _ => format!(
-                            "commit \"{}\" deletes {} evidence files without a `type: {unless}` change record covering them: {}",
-                            c.meta.summary,
-                            named.len(),
-                            path_list(&named)
-                        ),
-                    };
-                    let about: Vec<&str> = unretired.iter().map(|(p, _)| *p).collect();
-                    self.event(&rule, a.severity, &about, c, msg);
-                }
-                _ => {}
+        let events: Vec<(&crate::run::ActiveRule, crate::kinds::Event)> = {
+            let find = |kind: &str, name: &str| self.find_doc(kind, name);
+            let view = crate::kinds::ChangeView {
+                changed: c.changes.iter().map(|ch| ch.path.as_str()).collect(),
+                outputs,
+                deleted: deleted
+                    .iter()
+                    .filter_map(|(p, k)| Some((p.as_str(), k.as_deref()?)))
+                    .collect(),
+                written: c
+                    .changes
+                    .iter()
+                    .filter(|ch| ch.kind != ChangeKind::Deleted)
+                    .filter_map(|ch| self.state.get(&ch.path)?.judged.doc.as_ref())
+                    .collect(),
+                source: crate::kinds::Source::Commit {
+                    meta: &c.meta,
+                    find: &find,
+                },
+            };
+            engine
+                .rules
+                .iter()
+                .filter(|a| a.rule.check.is_history())
+                .filter_map(|a| Some((a, crate::kinds::of(&a.rule).on_change(&a.rule, &view)?)))
+                .collect()
+        };
+        for (a, e) in events {
+            let about: Vec<&str> = e.about.iter().map(String::as_str).collect();
+            self.event(&a.rule, a.severity, &about, c, e.message);
+            if let (Some(l), Some(f)) = (e.line, self.events.last_mut()) {
+                f.line = l;
             }
         }
     }

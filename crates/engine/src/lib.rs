@@ -13,6 +13,7 @@ mod finding;
 pub mod fixtures;
 mod history;
 mod history_cache;
+pub mod kinds;
 mod run;
 mod select;
 mod soa;

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use aimslint_artifacts::{Flavor, Format, Limits, LineIndex, ParseError, Parsed};
-use aimslint_packs::{Check, PackSet, Rule, Severity};
+use aimslint_packs::{PackSet, Rule, Severity};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -11,6 +11,7 @@ use crate::classify::Classifier;
 use crate::codes;
 use crate::config::{Config, Waiver};
 use crate::finding::{Artifact, ArtifactStatus, Finding, Outcome, WaiverState};
+use crate::kinds::{Anchor, Dependence, Reads};
 use crate::select::Selection;
 
 /// One file handed to the engine.
@@ -314,24 +315,22 @@ impl Contents {
 }
 
 impl Engine {
-    /// Whether a rule reads more of the tree than its document: a `reference`, or a plugin rule
-    /// that declared other documents. Such rules are judged once the whole tree is indexed, and in
-    /// history mode again whenever what they looked at changes.
-    pub(crate) fn reads_tree(&self, rule: &Rule) -> bool {
-        match rule.check {
-            Check::Reference { .. } => true,
-            Check::Plugin { .. } => self
-                .plugin_needs
-                .get(&rule.id)
-                .is_some_and(|n| !n.documents.is_empty()),
-            _ => false,
+    /// What a rule's result depends on beyond its document: its kind's answer, and the date when
+    /// its `when` reads `today`. Rules that read the tree are judged once the whole tree is
+    /// indexed; history mode judges a rule again as what it depends on changes.
+    pub(crate) fn dependence(&self, rule: &Rule) -> Dependence {
+        match crate::kinds::of(rule).dependence(self, rule) {
+            Dependence::Document if rule.when.as_ref().is_some_and(|e| e.reads("today")) => {
+                Dependence::Date
+            }
+            d => d,
         }
     }
 
-    /// Whether a plugin rule declared that it reads the date.
-    pub(crate) fn plugin_reads_date(&self, rule: &Rule) -> bool {
-        matches!(rule.check, Check::Plugin { .. })
-            && self.plugin_needs.get(&rule.id).is_some_and(|n| n.date)
+    /// Whether a rule reads more of the tree than its document (a `reference`, or a plugin rule
+    /// that declared other documents).
+    pub(crate) fn reads_tree(&self, rule: &Rule) -> bool {
+        self.dependence(rule) == Dependence::Tree
     }
 
     /// Whether any selected plugin rule finds documents by key (`Need::Key`): only then are the
@@ -363,10 +362,11 @@ impl Engine {
         let classifier = Classifier::new(&packs, &config.artifacts);
         let mut cel_fields: HashMap<String, Option<BTreeSet<String>>> = HashMap::new();
         for a in &rules {
-            let exprs = a.rule.when.iter().chain(match &a.rule.check {
-                Check::Expr { expr, .. } => Some(expr),
-                _ => None,
-            });
+            let exprs = a
+                .rule
+                .when
+                .iter()
+                .chain(crate::kinds::of(&a.rule).expression());
             for e in exprs {
                 let read = match (
                     a.rule.each.is_some(),
@@ -396,7 +396,8 @@ impl Engine {
         let mut section_vocab: HashMap<String, Vec<String>> = HashMap::new();
         for r in packs.rules() {
             let r = with_titles(r, config.section_titles.get(&r.id).map(|(t, _)| t));
-            if let Check::Section { titles, .. } = &r.check {
+            if let Some(section) = crate::kinds::section_of(&r) {
+                let titles = &section.titles;
                 for k in &r.kinds {
                     section_vocab
                         .entry(k.clone())
@@ -411,11 +412,13 @@ impl Engine {
         }
         let plugin_needs = rules
             .iter()
-            .filter_map(|a| match (&a.rule.check, &options.plugins) {
-                (Check::Plugin { plugin, .. }, Some(runner)) => runner
-                    .needs(&a.rule.pack, plugin, &a.rule.id)
-                    .map(|n| (a.rule.id.clone(), n)),
-                _ => None,
+            .filter_map(|a| {
+                let plugin = crate::kinds::as_kind::<crate::kinds::plugin::Plugin>(&a.rule)?;
+                options
+                    .plugins
+                    .as_ref()?
+                    .needs(&a.rule.pack, &plugin.plugin, &a.rule.id)
+                    .map(|n| (a.rule.id.clone(), n))
             })
             .collect();
         Engine {
@@ -762,13 +765,10 @@ impl Engine {
     pub(crate) fn key_lookups(&self) -> Vec<(String, String)> {
         self.rules
             .iter()
-            .filter_map(|a| match &a.rule.check {
-                Check::Reference {
-                    kind: Some(k),
-                    by: Some(b),
-                    ..
-                } => Some((k.clone(), b.clone())),
-                _ => None,
+            .filter_map(|a| {
+                crate::kinds::of(&a.rule)
+                    .key_lookup()
+                    .map(|(k, b)| (k.to_string(), b.to_string()))
             })
             .chain(self.plugin_needs.values().flat_map(|n| {
                 n.documents.iter().filter_map(|d| match d {
@@ -1426,14 +1426,13 @@ fn with_titles(rule: &Arc<Rule>, extra: Option<&Vec<String>>) -> Arc<Rule> {
     let Some(extra) = extra else {
         return rule.clone();
     };
-    let mut r = (**rule).clone();
-    if let Check::Section { any, titles, .. } = &mut r.check {
-        for t in extra {
-            any.push(t.clone());
-            titles.push(aimslint_packs::section_title(t));
-        }
+    match crate::kinds::section::with_titles(rule, extra) {
+        Some(check) => Arc::new(Rule {
+            check,
+            ..(**rule).clone()
+        }),
+        None => rule.clone(),
     }
-    Arc::new(r)
 }
 
 /// Whether two findings are at the same place of their file (see `Engine::supersede`); `region`
@@ -1580,55 +1579,34 @@ enum FrontMatterRead {
     Keys(Vec<String>),
 }
 
+/// Whether a pointer reads the front matter: `Some(None)` all of it (`/meta`), `Some(Some(key))`
+/// under one of its top-level keys.
+pub(crate) fn meta_key(p: &str) -> Option<Option<&str>> {
+    if p == "/meta" {
+        Some(None)
+    } else {
+        p.strip_prefix("/meta/")
+            .map(|rest| Some(rest.split('/').next().unwrap_or(rest)))
+    }
+}
+
+/// Whether an expression may read the front matter (`doc.meta`, or `doc` as a whole).
+pub(crate) fn reads_meta(e: &aimslint_packs::Expr) -> bool {
+    e.fields_read("doc").is_none_or(|f| f.contains("meta"))
+}
+
 /// What a rule reads of a document's front matter (`/meta`), if anything.
 fn reads_front_matter<'r>(rule: &'r Rule, schema_pointer: &'r str) -> Option<FrontMatterRead> {
-    let top = |p: &'r str| -> Option<Option<&'r str>> {
-        if p == "/meta" {
-            Some(None)
-        } else {
-            p.strip_prefix("/meta/")
-                .map(|rest| Some(rest.split('/').next().unwrap_or(rest)))
-        }
-    };
-    let expr_meta =
-        |e: &aimslint_packs::Expr| e.fields_read("doc").is_none_or(|f| f.contains("meta"));
+    let top = meta_key;
     if rule.each.as_deref().is_some_and(|p| top(p).is_some())
-        || rule.when.as_ref().is_some_and(expr_meta)
+        || rule.when.as_ref().is_some_and(reads_meta)
     {
         return Some(FrontMatterRead::Whole);
     }
-    let pointers: Vec<&str> = match &rule.check {
-        Check::Schema { .. } => vec![schema_pointer],
-        Check::Required { pointers } => pointers.iter().map(String::as_str).collect(),
-        Check::Section { or_pointers, .. } => or_pointers.iter().map(String::as_str).collect(),
-        Check::Pattern { pointer, .. }
-        | Check::Enum { pointer, .. }
-        | Check::MinLength { pointer, .. }
-        | Check::MaxAge { pointer, .. }
-        | Check::Reference { pointer, .. }
-        | Check::Approval { pointer, .. } => vec![pointer.as_str()],
-        Check::Expr { expr, pointer, .. } => {
-            if expr_meta(expr) {
-                // Which keys of `doc.meta` it reads, when it reads them by name.
-                let read = expr.fields_read("doc.meta");
-                let Some(read) = read.filter(|_| expr.fields_read("doc").is_some()) else {
-                    return Some(FrontMatterRead::Whole);
-                };
-                let mut keys: Vec<String> = read.into_iter().collect();
-                keys.extend(
-                    pointer
-                        .as_deref()
-                        .and_then(top)
-                        .flatten()
-                        .map(str::to_string),
-                );
-                return (!keys.is_empty()).then_some(FrontMatterRead::Keys(keys));
-            }
-            pointer.as_deref().into_iter().collect()
-        }
-        // A plugin is given the whole document.
-        Check::Plugin { .. } => return Some(FrontMatterRead::Whole),
-        Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. } => Vec::new(),
+    let pointers = match crate::kinds::of(rule).reads(schema_pointer) {
+        Reads::Whole => return Some(FrontMatterRead::Whole),
+        Reads::MetaKeys(keys) => return (!keys.is_empty()).then_some(FrontMatterRead::Keys(keys)),
+        Reads::Pointers(p) => p,
     };
     let mut keys = Vec::new();
     for p in pointers {
@@ -1675,8 +1653,8 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// `each` element): a card that lacks a section's content is one gap whether it has no such section
 /// or a thin one, and whichever of several matching sections is the fullest.
 fn identity_pointer(rule: &Rule, hit: &Hit) -> String {
-    match (&rule.check, hit.core) {
-        (Check::Section { .. }, None) => ["/sections/", "/labels/"]
+    match (crate::kinds::of(rule).identity_at_subject(), hit.core) {
+        (true, None) => ["/sections/", "/labels/"]
             .iter()
             .filter_map(|m| hit.pointer.find(m))
             .min()
@@ -1687,7 +1665,7 @@ fn identity_pointer(rule: &Rule, hit: &Hit) -> String {
 
 /// Whitespace runs as one space, the ends trimmed: what reformatting (re-indenting, re-wrapping)
 /// does not change.
-fn normalise_text(s: &str) -> String {
+pub(crate) fn normalise_text(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -1701,29 +1679,9 @@ fn anchor(rule: &Rule, hit: &Hit, value: Option<&Value>) -> String {
     if hit.at_top {
         return String::new();
     }
-    match (&rule.check, value) {
-        (
-            Check::Pattern {
-                regex,
-                forbid: true,
-                ..
-            },
-            Some(Value::String(s)),
-        ) if hit.core.is_none() && !s.trim().contains('\n') => {
-            let at = hit.offset.unwrap_or(0);
-            let matched = s
-                .get(at..)
-                .and_then(|_| regex.find_at(s, at))
-                .filter(|m| m.start() == at)
-                .map(|m| m.as_str());
-            // No match where the hit says (it cannot happen): the rest of that line.
-            let text = matched.unwrap_or_else(|| {
-                let rest = s.get(at..).unwrap_or("");
-                rest.split('\n').next().unwrap_or("")
-            });
-            normalise_text(text)
-        }
-        (Check::MinLength { .. } | Check::Section { .. }, _) => String::new(),
+    match (crate::kinds::of(rule).anchor(hit, value), value) {
+        (Anchor::Text(t), _) => t,
+        (Anchor::Pointer, _) => String::new(),
         (_, Some(Value::String(s))) if !s.trim().contains('\n') => normalise_text(s),
         (_, Some(Value::String(_) | Value::Object(_) | Value::Array(_)) | None) => String::new(),
         (_, Some(other)) => other.to_string(),

@@ -166,6 +166,7 @@ mod tests {
         let packs = PackSet::load(
             &aimslint_packs::LoadRequest::defaults_with(&[]),
             &semver::Version::new(0, 1, 0),
+            &crate::kinds::REGISTRY,
         )
         .unwrap();
         let cfg = parse_config("aimslint.toml", toml, std::path::Path::new(".")).unwrap();
@@ -180,6 +181,7 @@ mod tests {
         let packs = PackSet::load(
             &aimslint_packs::LoadRequest::defaults_with(&[]),
             &semver::Version::new(0, 1, 0),
+            &crate::kinds::REGISTRY,
         )
         .unwrap();
         let toml = "[soa.exclude]\n\"iso42001:A.10.4\" = \"No customers.\"\n\n[soa.control.\"iso42001:A.6.2.8\"]\nowner = \"Platform\"\nstate = \"implemented\"\n\n[soa.control.\"iso42001:A.10.4\"]\nstate = \"planned\"\n\n[soa.control.\"iso42001:A.99\"]\nstate = \"partial\"\n\n[soa.control.\"iso42001:A.6\"]\nowner = \"x\"\n";

@@ -13,15 +13,11 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aimslint_git::{Change, ChangeKind};
-use aimslint_packs::{Check, Rule};
+use aimslint_packs::Rule;
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::finding::{Finding, Outcome};
-use crate::history::{
-    MAX_MOVE_BYTES, MAX_MOVE_PAIRS, changed_named, covers, covers_all, path_list, pinned_line,
-    similarity,
-};
+use crate::history::{MAX_MOVE_BYTES, MAX_MOVE_PAIRS, similarity};
 use crate::run::{ActiveRule, Doc, Engine, FileInput, Index, Snapshot, fingerprint, key_values};
 
 /// What the staged change is, beside the index it leaves.
@@ -127,113 +123,30 @@ impl Engine {
             }
             crate::dvc::changed_between(before, after)
         };
-        let mut out = Vec::new();
-        for a in rules {
-            match &a.rule.check {
-                Check::CoChange {
-                    when,
-                    require_changed,
-                    require_trailer,
-                } => {
-                    let triggered: Vec<(&str, Option<&str>)> = crate::dvc::with_outputs(
-                        change.changes.iter().map(|c| c.path.as_str()),
-                        &outputs,
-                    )
-                    .filter(|(p, _)| when.is_match(p))
-                    .collect();
-                    if triggered.is_empty()
-                        || require_changed
-                            .as_ref()
-                            .is_some_and(|g| change.changes.iter().any(|c| g.is_match(&c.path)))
-                    {
-                        continue;
-                    }
-                    let mut note = String::new();
-                    if let Some((_, kind)) = require_trailer {
-                        let records: Vec<&(&Change, Doc)> = staged
-                            .iter()
-                            .filter(|(_, d)| d.kind.as_deref() == Some(kind.as_str()))
-                            .collect();
-                        if records.iter().any(|(_, d)| covers_all(d, &triggered)) {
-                            continue;
-                        }
-                        if let Some((c, _)) = records.first() {
-                            note = format!(
-                                "; the staged {kind} {}'s `paths` do not cover {}",
-                                c.path, triggered[0].0
-                            );
-                        }
-                    }
-                    let it = if triggered.len() == 1 { "it" } else { "them" };
-                    let record = |kind: &str, name: &str| {
-                        format!(
-                            "a staged {kind} whose `paths` cover {it} (a `{name}:` trailer is judged once the commit exists)"
-                        )
-                    };
-                    let wanted = match (require_changed, require_trailer) {
-                        (Some(g), Some((name, kind))) => format!(
-                            "a change to {}, or {}",
-                            g.patterns.join(", "),
-                            record(kind, name)
-                        ),
-                        (Some(g), None) => format!("a change to {}", g.patterns.join(", ")),
-                        (None, Some((name, kind))) => record(kind, name),
-                        (None, None) => "an accompanying change".into(),
-                    };
-                    let (listed, about) = changed_named(&triggered);
-                    let msg = format!(
-                        "the staged change changes {} without {wanted}{note}",
-                        path_list(&listed)
-                    );
-                    let mut f = event(a, &about, msg);
-                    if let Some(l) = pinned_line(&triggered, &outputs) {
-                        f.line = l;
-                    }
-                    out.push(f);
+        let view = crate::kinds::ChangeView {
+            changed: change.changes.iter().map(|c| c.path.as_str()).collect(),
+            outputs: &outputs,
+            deleted: deleted
+                .iter()
+                .filter(|p| !moved.contains(*p))
+                .filter_map(|p| Some((*p, gone.get(p)?.kind.as_deref()?)))
+                .collect(),
+            written: staged.iter().map(|(_, d)| d).collect(),
+            // Trailers are in the commit message, which does not exist yet.
+            source: crate::kinds::Source::Staged,
+        };
+        rules
+            .into_iter()
+            .filter_map(|a| {
+                let e = crate::kinds::of(&a.rule).on_change(&a.rule, &view)?;
+                let about: Vec<&str> = e.about.iter().map(String::as_str).collect();
+                let mut f = event(a, &about, e.message);
+                if let Some(l) = e.line {
+                    f.line = l;
                 }
-                Check::NoDelete { unless } => {
-                    let mut unretired: Vec<(&str, &str)> = Vec::new();
-                    for path in &deleted {
-                        let Some(kind) = gone.get(path).and_then(|d| d.kind.as_deref()) else {
-                            continue;
-                        };
-                        if !a.rule.kinds.iter().any(|k| k == kind) || moved.contains(path) {
-                            continue;
-                        }
-                        let retired = staged.iter().any(|(_, d)| {
-                            d.parsed.result.as_ref().is_ok_and(|p| {
-                                p.value.get("type").and_then(Value::as_str) == Some(unless.as_str())
-                            }) && covers(d, path)
-                        });
-                        if !retired {
-                            unretired.push((path, kind));
-                        }
-                    }
-                    if unretired.is_empty() {
-                        continue;
-                    }
-                    let named: Vec<String> = unretired
-                        .iter()
-                        .map(|(p, k)| format!("{p} ({k})"))
-                        .collect();
-                    let msg = match named.as_slice() {
-                        [one] => format!(
-                            "the staged change deletes {one} without a `type: {unless}` change record covering it"
-                        ),
-                        _ => format!(
-                            "the staged change deletes {} evidence files without a `type: {unless}` change record covering them: {}",
-                            named.len(),
-                            path_list(&named)
-                        ),
-                    };
-                    let about: Vec<&str> = unretired.iter().map(|(p, _)| *p).collect();
-                    out.push(event(a, &about, msg));
-                }
-                // Trailers are in the commit message, which does not exist yet.
-                _ => {}
-            }
-        }
-        out
+                Some(f)
+            })
+            .collect()
     }
 
     /// Keep what the change answers for: findings on the files it stages, its commit rules'

@@ -96,8 +96,12 @@ fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
         let req = aimslint_packs::LoadRequest::all_builtin();
-        let packs = aimslint_packs::PackSet::load(&req, &semver::Version::new(0, 1, 0))
-            .unwrap_or_else(|e| panic!("built-in packs load: {e}"));
+        let packs = aimslint_packs::PackSet::load(
+            &req,
+            &semver::Version::new(0, 1, 0),
+            &aimslint_engine::kinds::REGISTRY,
+        )
+        .unwrap_or_else(|e| panic!("built-in packs load: {e}"));
         Engine::new(
             Arc::new(packs),
             &Config::default(),

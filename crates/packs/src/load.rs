@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::PackFiles;
 use crate::diag::PackDiagnostic;
 use crate::model::*;
+use crate::{Check, PackFiles};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,85 +131,11 @@ pub(crate) struct RawRule {
     /// Rules of the same pack whose finding at the same place this rule's finding replaces.
     #[serde(default)]
     supersedes: Vec<Spanned<String>>,
-    check: Spanned<RawCheck>,
+    /// `[check.<kind>]`: read by the kind (`crate::check`).
+    check: Spanned<toml::Table>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-enum RawCheck {
-    Schema {
-        schema: String,
-    },
-    Required {
-        pointers: Vec<String>,
-    },
-    Pattern {
-        pointer: String,
-        regex: String,
-        message: Option<String>,
-        #[serde(default)]
-        forbid: bool,
-    },
-    Enum {
-        pointer: String,
-        values: Vec<String>,
-    },
-    MinLength {
-        pointer: String,
-        min_chars: Option<usize>,
-        min_words: Option<usize>,
-        min_items: Option<usize>,
-    },
-    MaxAge {
-        pointer: String,
-        days: u32,
-    },
-    Section {
-        any: Vec<String>,
-        min_words: Option<usize>,
-        #[serde(default)]
-        or_pointers: Vec<String>,
-    },
-    Reference {
-        pointer: String,
-        kind: Option<String>,
-        by: Option<String>,
-        optional: Option<bool>,
-    },
-    Expr {
-        expr: String,
-        pointer: Option<String>,
-        message: String,
-    },
-    Plugin {
-        plugin: Spanned<String>,
-        #[serde(default)]
-        params: serde_json::Value,
-    },
-    Approval {
-        #[serde(default = "default_approvals")]
-        pointer: String,
-        roles: Vec<String>,
-    },
-    CoChange {
-        when: Vec<String>,
-        require_any: Vec<String>,
-    },
-    Trailer {
-        #[serde(default)]
-        when: Vec<String>,
-        trailers: Vec<String>,
-    },
-    NoDelete {
-        unless: String,
-    },
-}
-
-fn default_approvals() -> String {
-    "/approvals".into()
-}
-
-fn glob_matcher(patterns: &[String]) -> Result<GlobMatcher, String> {
+pub(crate) fn glob_matcher(patterns: &[String]) -> Result<GlobMatcher, String> {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
         let g = globset::GlobBuilder::new(p)
@@ -289,12 +215,18 @@ pub(crate) struct Draft {
 
 pub(crate) struct Ctx<'a> {
     pub files: &'a PackFiles,
+    pub kinds: &'a dyn crate::CheckKinds,
     pub errors: &'a mut Vec<PackDiagnostic>,
     pub schemas: &'a mut SchemaStore,
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, rel: &str, span: Option<std::ops::Range<usize>>, msg: impl Into<String>) {
+    pub(crate) fn err(
+        &mut self,
+        rel: &str,
+        span: Option<std::ops::Range<usize>>,
+        msg: impl Into<String>,
+    ) {
         let text = self.files.text(rel).unwrap_or_default().to_string();
         self.errors.push(PackDiagnostic::new(
             &self.files.display_path(rel),
@@ -356,7 +288,7 @@ impl SchemaStore {
     }
 }
 
-fn valid_pointer(p: &str) -> bool {
+pub(crate) fn valid_pointer(p: &str) -> bool {
     p.is_empty() || p.starts_with('/')
 }
 
@@ -939,7 +871,10 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         if !rel.ends_with(".toml") {
             continue;
         }
-        let Some(rr) = ctx.parse::<RawRule>(&rel) else {
+        let rr = ctx.parse::<RawRule>(&rel);
+        // The check is compiled even when the rest of the rule has errors, so they all show.
+        let check = compile_check(ctx, &rel, &plugins, &mut kind_refs);
+        let Some(rr) = rr else {
             ok = false;
             continue;
         };
@@ -948,15 +883,9 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             .iter()
             .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
             .collect();
-        if let Some(rule) = compile_rule(
-            ctx,
-            &id,
-            &rel,
-            rr,
-            &plugins,
-            &mut control_refs,
-            &mut kind_refs,
-        ) {
+        if let Some(rule) =
+            compile_rule(ctx, &id, &rel, rr, check, &mut control_refs, &mut kind_refs)
+        {
             supersede_refs.push((rule.id.clone(), refs));
             rules.push(Arc::new(rule));
         }
@@ -1119,12 +1048,36 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
     })
 }
 
+/// Compile a rule file's `[check.<kind>]` with the kind's own compiler.
+fn compile_check(
+    ctx: &mut Ctx<'_>,
+    rel: &str,
+    plugins: &[PluginDecl],
+    kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) -> Option<Check> {
+    let (name, span) = crate::check::kind_of(ctx, rel)?;
+    let kinds = ctx.kinds;
+    if !kinds.names().contains(&name.as_str()) {
+        let message = crate::check::unknown_kind(&name, kinds);
+        ctx.err(rel, Some(span), message);
+        return None;
+    }
+    let mut cx = crate::check::Compile {
+        ctx,
+        rel,
+        span,
+        plugins,
+        kind_refs,
+    };
+    kinds.compile(&name, &mut cx)
+}
+
 fn compile_rule(
     ctx: &mut Ctx<'_>,
     pack: &str,
     rel: &str,
     rr: RawRule,
-    plugins: &[PluginDecl],
+    check: Option<Check>,
     control_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
     kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
 ) -> Option<Rule> {
@@ -1150,10 +1103,12 @@ fn compile_rule(
             Severity::Error
         }
     };
-    let history_only = matches!(
-        rr.check.get_ref(),
-        RawCheck::CoChange { .. } | RawCheck::Trailer { .. }
-    );
+    let history_only = rr
+        .check
+        .get_ref()
+        .keys()
+        .next()
+        .is_some_and(|k| ctx.kinds.is_history(k));
     if rr.kinds.is_empty() && !history_only {
         ctx.err(
             rel,
@@ -1207,250 +1162,6 @@ fn compile_rule(
         }
         Some(e) => Some(e.get_ref().clone()),
         None => None,
-    };
-    let check_span = rr.check.span();
-    let bad_pointer = |ctx: &mut Ctx<'_>, p: &str| {
-        if !valid_pointer(p) {
-            ctx.err(
-                rel,
-                Some(check_span.clone()),
-                format!("`{p}` is not a JSON Pointer (it must start with `/`)"),
-            );
-        }
-    };
-    let check = match rr.check.into_inner() {
-        RawCheck::Schema { schema } => match ctx.schemas.get(ctx.files, &schema) {
-            Ok(s) => Some(Check::Schema { schema: s }),
-            Err(e) => {
-                ctx.err(rel, Some(check_span.clone()), e);
-                None
-            }
-        },
-        RawCheck::Required { pointers } => {
-            for p in &pointers {
-                bad_pointer(ctx, p);
-            }
-            Some(Check::Required { pointers })
-        }
-        RawCheck::Pattern {
-            pointer,
-            regex,
-            message,
-            forbid,
-        } => {
-            bad_pointer(ctx, &pointer);
-            // A placeholder pattern is a long alternation, case-insensitive, over every card body:
-            // a larger lazy-DFA cache than the default keeps it from being rebuilt state by
-            // state on each document (the cache is per thread; the limit is per regex).
-            match regex::RegexBuilder::new(&regex)
-                .dfa_size_limit(16 << 20)
-                .build()
-            {
-                Ok(re) => Some(Check::Pattern {
-                    pointer,
-                    regex: re,
-                    message,
-                    forbid,
-                }),
-                Err(e) => {
-                    ctx.err(rel, Some(check_span.clone()), format!("invalid regex: {e}"));
-                    None
-                }
-            }
-        }
-        RawCheck::Enum { pointer, values } => {
-            bad_pointer(ctx, &pointer);
-            Some(Check::Enum { pointer, values })
-        }
-        RawCheck::MinLength {
-            pointer,
-            min_chars,
-            min_words,
-            min_items,
-        } => {
-            bad_pointer(ctx, &pointer);
-            match (min_chars, min_words, min_items) {
-                (Some(n), None, None) => Some(Check::MinLength {
-                    pointer,
-                    min: MinLength::Chars(n),
-                }),
-                (None, Some(n), None) => Some(Check::MinLength {
-                    pointer,
-                    min: MinLength::Words(n),
-                }),
-                (None, None, Some(n)) => Some(Check::MinLength {
-                    pointer,
-                    min: MinLength::Items(n),
-                }),
-                _ => {
-                    ctx.err(
-                        rel,
-                        Some(check_span.clone()),
-                        "min-length needs exactly one of min_chars, min_words, min_items",
-                    );
-                    None
-                }
-            }
-        }
-        RawCheck::MaxAge { pointer, days } => {
-            bad_pointer(ctx, &pointer);
-            Some(Check::MaxAge { pointer, days })
-        }
-        RawCheck::Section {
-            any,
-            min_words,
-            or_pointers,
-        } => {
-            if any.is_empty() {
-                ctx.err(
-                    rel,
-                    Some(check_span.clone()),
-                    "section needs at least one title in `any`",
-                );
-            }
-            for p in &or_pointers {
-                bad_pointer(ctx, p);
-            }
-            Some(Check::Section {
-                titles: any.iter().map(|t| crate::model::section_title(t)).collect(),
-                any,
-                min_words: min_words.unwrap_or(1),
-                or_pointers,
-            })
-        }
-        RawCheck::Reference {
-            pointer,
-            kind,
-            by,
-            optional,
-        } => {
-            bad_pointer(ctx, &pointer);
-            if let Some(b) = &by {
-                bad_pointer(ctx, b);
-            }
-            if let Some(k) = &kind {
-                kind_refs.push((rel.to_string(), check_span.clone(), k.clone()));
-            }
-            Some(Check::Reference {
-                pointer,
-                kind,
-                by,
-                optional: optional.unwrap_or(true),
-            })
-        }
-        RawCheck::Approval { pointer, roles } => {
-            bad_pointer(ctx, &pointer);
-            if roles.is_empty() {
-                ctx.err(
-                    rel,
-                    Some(check_span.clone()),
-                    "approval needs at least one role",
-                );
-            }
-            Some(Check::Approval { pointer, roles })
-        }
-        RawCheck::CoChange { when, require_any } => {
-            let mut require_changed = Vec::new();
-            let mut require_trailer = None;
-            for r in &require_any {
-                if let Some(g) = r.strip_prefix("changed:") {
-                    require_changed.push(g.to_string());
-                } else if let Some(t) = r.strip_prefix("trailer:") {
-                    match t.split_once("->") {
-                        Some((name, kind)) => {
-                            kind_refs.push((
-                                rel.to_string(),
-                                check_span.clone(),
-                                kind.trim().to_string(),
-                            ));
-                            require_trailer =
-                                Some((name.trim().to_string(), kind.trim().to_string()));
-                        }
-                        None => ctx.err(
-                            rel,
-                            Some(check_span.clone()),
-                            format!("`{r}`: write trailer:<Name>-><kind>"),
-                        ),
-                    }
-                } else {
-                    ctx.err(
-                        rel,
-                        Some(check_span.clone()),
-                        format!("`{r}`: a requirement is changed:<glob> or trailer:<Name>-><kind>"),
-                    );
-                }
-            }
-            let when = glob_matcher(&when);
-            let changed = if require_changed.is_empty() {
-                Ok(None)
-            } else {
-                glob_matcher(&require_changed).map(Some)
-            };
-            match (when, changed) {
-                (Ok(when), Ok(require_changed)) => Some(Check::CoChange {
-                    when,
-                    require_changed,
-                    require_trailer,
-                }),
-                (Err(e), _) | (_, Err(e)) => {
-                    ctx.err(rel, Some(check_span.clone()), e);
-                    None
-                }
-            }
-        }
-        RawCheck::Trailer { when, trailers } => {
-            let when = if when.is_empty() {
-                Ok(None)
-            } else {
-                glob_matcher(&when).map(Some)
-            };
-            match when {
-                Ok(when) => Some(Check::Trailer { when, trailers }),
-                Err(e) => {
-                    ctx.err(rel, Some(check_span.clone()), e);
-                    None
-                }
-            }
-        }
-        RawCheck::NoDelete { unless } => Some(Check::NoDelete { unless }),
-        RawCheck::Plugin { plugin, params } => {
-            if plugins.iter().any(|p| p.id == *plugin.get_ref()) {
-                Some(Check::Plugin {
-                    plugin: plugin.into_inner(),
-                    params,
-                })
-            } else {
-                ctx.err(
-                    rel,
-                    Some(plugin.span()),
-                    format!(
-                        "plugin `{}` is not declared in this pack's pack.toml [[plugins]]",
-                        plugin.get_ref()
-                    ),
-                );
-                None
-            }
-        }
-        RawCheck::Expr {
-            expr,
-            pointer,
-            message,
-        } => {
-            if let Some(p) = &pointer {
-                bad_pointer(ctx, p);
-            }
-            match compile_expr(&expr) {
-                Ok(e) => Some(Check::Expr {
-                    expr: e,
-                    pointer,
-                    message,
-                }),
-                Err(e) => {
-                    ctx.err(rel, Some(check_span.clone()), e);
-                    None
-                }
-            }
-        }
     };
     let check = check?;
     if !ok {

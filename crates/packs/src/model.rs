@@ -297,90 +297,6 @@ mod tests {
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum MinLength {
-    Chars(usize),
-    Words(usize),
-    Items(usize),
-}
-
-/// What a rule checks. Each variant is one check kind of `docs/packs.md`.
-#[derive(Debug, Clone)]
-pub enum Check {
-    Schema {
-        schema: Arc<CompiledSchema>,
-    },
-    Required {
-        pointers: Vec<String>,
-    },
-    Pattern {
-        pointer: String,
-        regex: regex::Regex,
-        message: Option<String>,
-        /// Report a match instead of a mismatch (text that must not appear).
-        forbid: bool,
-    },
-    Enum {
-        pointer: String,
-        values: Vec<String>,
-    },
-    MinLength {
-        pointer: String,
-        min: MinLength,
-    },
-    MaxAge {
-        pointer: String,
-        days: u32,
-    },
-    Section {
-        any: Vec<String>,
-        /// `any`, each title normalised as `norm_title` does, for comparison.
-        titles: Vec<String>,
-        min_words: usize,
-        or_pointers: Vec<String>,
-    },
-    Reference {
-        pointer: String,
-        kind: Option<String>,
-        by: Option<String>,
-        optional: bool,
-    },
-    Expr {
-        expr: Expr,
-        pointer: Option<String>,
-        message: String,
-    },
-    /// A change record's approvals name a role the pack demands, dated no later than the
-    /// judgement date (the commit's date in history).
-    Approval {
-        pointer: String,
-        roles: Vec<String>,
-    },
-    /// History: a commit touching `when` must also touch one of `require_any`'s paths, or carry a
-    /// trailer naming a change record that covers the change.
-    /// A rule a native plugin implements (`[check.plugin]`): the document goes to the plugin with
-    /// the rule's parameters; its hits are the findings.
-    Plugin {
-        plugin: String,
-        params: serde_json::Value,
-    },
-    CoChange {
-        when: GlobMatcher,
-        require_changed: Option<GlobMatcher>,
-        require_trailer: Option<(String, String)>,
-    },
-    /// History: a commit touching `when` (or any commit) carries these trailers.
-    Trailer {
-        when: Option<GlobMatcher>,
-        trailers: Vec<String>,
-    },
-    /// History: files of the rule's kinds may not disappear without a change record of type `unless`
-    /// in the same commit that covers them.
-    NoDelete {
-        unless: String,
-    },
-}
-
 /// Compiled path globs with their source text.
 #[derive(Debug, Clone)]
 pub struct GlobMatcher {
@@ -391,35 +307,6 @@ pub struct GlobMatcher {
 impl GlobMatcher {
     pub fn is_match(&self, path: &str) -> bool {
         self.set.is_match(path)
-    }
-}
-
-impl Check {
-    /// Checks that need commits (a diff, trailers) rather than one tree.
-    pub fn is_history(&self) -> bool {
-        matches!(
-            self,
-            Check::CoChange { .. } | Check::Trailer { .. } | Check::NoDelete { .. }
-        )
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Check::Schema { .. } => "schema",
-            Check::Required { .. } => "required",
-            Check::Pattern { .. } => "pattern",
-            Check::Enum { .. } => "enum",
-            Check::MinLength { .. } => "min-length",
-            Check::MaxAge { .. } => "max-age",
-            Check::Section { .. } => "section",
-            Check::Reference { .. } => "reference",
-            Check::Expr { .. } => "expr",
-            Check::Approval { .. } => "approval",
-            Check::Plugin { .. } => "plugin",
-            Check::CoChange { .. } => "co-change",
-            Check::Trailer { .. } => "trailer",
-            Check::NoDelete { .. } => "no-delete",
-        }
     }
 }
 
@@ -438,7 +325,8 @@ pub struct Rule {
     pub docs: String,
     pub when: Option<Expr>,
     pub each: Option<String>,
-    pub check: Check,
+    /// What it checks, compiled by its check kind (`crate::check`).
+    pub check: crate::Check,
     /// Rules of the same pack this one supersedes: where both find something at the same place of
     /// a file, their findings become one, this rule's (see `docs/packs.md`).
     pub supersedes: Vec<String>,

@@ -169,8 +169,13 @@ fn apply_layers(
 }
 
 impl PackSet {
-    /// Load and cross-check packs. Every problem in every pack is collected before returning.
-    pub fn load(req: &LoadRequest, tool_version: &semver::Version) -> Result<PackSet, PackErrors> {
+    /// Load and cross-check packs, compiling each rule's check with its kind in `kinds`. Every
+    /// problem in every pack is collected before returning.
+    pub fn load(
+        req: &LoadRequest,
+        tool_version: &semver::Version,
+        kinds: &dyn crate::CheckKinds,
+    ) -> Result<PackSet, PackErrors> {
         let mut errors = Vec::new();
         let mut sources: Vec<(PackFiles, Option<semver::VersionReq>)> = Vec::new();
         for (id, reqv) in &req.builtin {
@@ -199,6 +204,7 @@ impl PackSet {
         for (files, reqv) in &sources {
             let mut ctx = Ctx {
                 files,
+                kinds,
                 errors: &mut errors,
                 schemas: &mut schemas,
             };
@@ -248,6 +254,7 @@ impl PackSet {
             };
             let mut ctx = Ctx {
                 files: &files,
+                kinds,
                 errors: &mut errors,
                 schemas: &mut schemas,
             };

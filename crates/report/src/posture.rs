@@ -858,6 +858,7 @@ mod tests {
         let packs = PackSet::load(
             &aimslint_packs::LoadRequest::all_builtin(),
             &semver::Version::new(0, 1, 0),
+            &aimslint_engine::kinds::REGISTRY,
         )
         .unwrap();
         let mut outcome = Outcome {

@@ -1,0 +1,341 @@
+//! `section`: a Markdown document has a section (or bold label) titled one of `any`, holding at
+//! least `min_words` words of content; or a value at one of `or_pointers` says the same.
+
+use aimslint_artifacts::{content_words, is_placeholder_value};
+use aimslint_packs::{Compile, Rule, norm_title};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Anchor, Entry, Kind, Reads};
+use crate::checks::{Ctx, Hit};
+
+pub(crate) static KIND: Entry = Entry {
+    name: "section",
+    history: false,
+    compile,
+};
+
+/// `[check.section]`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    any: Vec<String>,
+    min_words: Option<usize>,
+    #[serde(default)]
+    or_pointers: Vec<String>,
+}
+
+/// A compiled `section` check.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The titles looked for, as the rule (and `aimslint.toml`) write them.
+    pub any: Vec<String>,
+    /// `any`, each title normalised as `norm_title` does, for comparison.
+    pub(crate) titles: Vec<String>,
+    pub min_words: usize,
+    or_pointers: Vec<String>,
+}
+
+fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
+    let raw: Raw = cx.raw()?;
+    if raw.any.is_empty() {
+        cx.error("section needs at least one title in `any`");
+    }
+    for p in &raw.or_pointers {
+        cx.pointer(p);
+    }
+    Some(Box::new(Section {
+        titles: raw
+            .any
+            .iter()
+            .map(|t| aimslint_packs::section_title(t))
+            .collect(),
+        any: raw.any,
+        min_words: raw.min_words.unwrap_or(1),
+        or_pointers: raw.or_pointers,
+    }))
+}
+
+/// A rule's `section` check with more titles, as a check a rule can hold; `None` when its check is
+/// of another kind.
+pub(crate) fn with_titles(rule: &Rule, extra: &[String]) -> Option<aimslint_packs::Check> {
+    let s = super::as_kind::<Section>(rule)?;
+    Some(super::wrap(&KIND, Box::new(s.add_titles(extra))))
+}
+
+impl Section {
+    /// The check with more titles (`aimslint.toml`'s `[rules.sections]`).
+    fn add_titles(&self, extra: &[String]) -> Section {
+        let mut s = self.clone();
+        for t in extra {
+            s.any.push(t.clone());
+            s.titles.push(aimslint_packs::section_title(t));
+        }
+        s
+    }
+}
+
+impl Kind for Section {
+    fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
+        let (wanted, min_words) = (&self.titles, self.min_words);
+        if self
+            .or_pointers
+            .iter()
+            .any(|p| subject.pointer(p).is_some_and(|v| !is_placeholder_value(v)))
+        {
+            return Vec::new();
+        }
+        let own;
+        let views: &[SectionView<'_>] = if std::ptr::eq(subject, ctx.root) {
+            ctx.sections.get_or_init(|| section_views(ctx.root))
+        } else {
+            own = section_views(subject);
+            &own
+        };
+        let mut best: Option<(usize, &SectionView<'_>)> = None;
+        for v in views {
+            if !title_matches(&v.norm, wanted) {
+                continue;
+            }
+            let words = judged_words(v, wanted, ctx.section_vocab);
+            if best.as_ref().is_none_or(|b| words > b.0) {
+                best = Some((words, v));
+            }
+        }
+        match best {
+            Some((words, _)) if words >= min_words => Vec::new(),
+            Some((words, v)) => vec![Hit::at(
+                format!(
+                    "{base}/{}/{}",
+                    v.collection,
+                    aimslint_artifacts::escape_token(v.slug)
+                ),
+                format!(
+                    "section \"{}\" has {words} words of content; at least {min_words} needed (placeholders and template comments do not count)",
+                    v.title
+                ),
+            )],
+            None => {
+                let closest = closest_heading(views, wanted)
+                    .map(|t| format!(" (closest heading: \"{t}\")"))
+                    .unwrap_or_default();
+                vec![Hit {
+                    at_top: true,
+                    ..Hit::at(
+                        base.to_string(),
+                        format!("no section titled {}{closest}", title_list(&self.any)),
+                    )
+                }]
+            }
+        }
+    }
+
+    fn reads<'a>(&'a self, _schema_pointer: &'a str) -> Reads<'a> {
+        Reads::Pointers(self.or_pointers.iter().map(String::as_str).collect())
+    }
+
+    /// A section finding is about the section, not its text.
+    fn anchor(&self, _hit: &Hit, _value: Option<&Value>) -> Anchor {
+        Anchor::Pointer
+    }
+
+    /// A card that lacks a section's content is one gap whether it has no such section or a thin
+    /// one, and whichever of several matching sections is the fullest.
+    fn identity_at_subject(&self) -> bool {
+        true
+    }
+}
+
+/// A Markdown section as `section` checks compare it: the title normalised once, the words of
+/// content counted on first need.
+pub(crate) struct SectionView<'a> {
+    /// `sections` (a heading) or `labels` (a bold label or definition line).
+    collection: &'static str,
+    slug: &'a str,
+    title: &'a str,
+    norm: String,
+    text: &'a str,
+    words: std::cell::OnceCell<usize>,
+}
+
+impl SectionView<'_> {
+    fn words(&self) -> usize {
+        *self.words.get_or_init(|| content_words(self.text))
+    }
+}
+
+/// The sections under headings, then the labels (bold labels and definition lines), as section
+/// checks see them: a card may state its licence as `## License` or as `**License:** MIT`.
+fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
+    let mut out = Vec::new();
+    for collection in ["sections", "labels"] {
+        let Some(Value::Object(items)) = subject.get(collection) else {
+            continue;
+        };
+        out.extend(items.iter().map(|(slug, sec)| {
+            let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
+            SectionView {
+                collection,
+                slug,
+                title,
+                norm: norm_title(title),
+                text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
+                words: std::cell::OnceCell::new(),
+            }
+        }));
+    }
+    out
+}
+
+/// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
+/// its words).
+fn title_matches(norm: &str, wanted: &[String]) -> bool {
+    wanted.iter().any(|w| match w.strip_prefix('=') {
+        Some(exact) => norm == exact,
+        None => norm == w || (!w.is_empty() && contains_words(norm, w)),
+    })
+}
+
+/// The words of content a section holds for a check that looks for `wanted`: its own text, and
+/// its subsections' except those titled for another check's concept (the "Personal and Sensitive
+/// Information" under "Dataset Creation" says nothing of how the data was collected). A section
+/// whose own text is a placeholder ("[More Information Needed]") holds none, whatever
+/// subsections follow: its author marked it as not filled in. Labels have no subsections.
+fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usize {
+    if v.collection != "sections" {
+        return v.words();
+    }
+    let mut own_end = None;
+    let mut blocks: Vec<(usize, &str, usize)> = Vec::new();
+    let mut fence: Option<&str> = None;
+    let mut at = 0;
+    for line in v.text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(open) = fence {
+            if t.starts_with(open) {
+                fence = None;
+            }
+        } else if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+        } else if let Some(level) = atx_level(t) {
+            own_end.get_or_insert(at);
+            blocks.push((level, t[level..].trim(), at));
+        }
+        at += line.len();
+    }
+    let Some(own_end) = own_end else {
+        return v.words();
+    };
+    let own = &v.text[..own_end];
+    let own_words = content_words(own);
+    if own_words == 0 && !own.trim().is_empty() && aimslint_artifacts::is_placeholder(own.trim()) {
+        return 0;
+    }
+    let mut words = own_words;
+    let mut skip_below: Option<usize> = None;
+    for (i, (level, title, start)) in blocks.iter().enumerate() {
+        let end = blocks.get(i + 1).map_or(v.text.len(), |b| b.2);
+        if skip_below.is_some_and(|l| *level > l) {
+            continue;
+        }
+        skip_below = None;
+        let norm = norm_title(title);
+        if !title_matches(&norm, wanted) && title_matches(&norm, vocab) {
+            skip_below = Some(*level);
+            continue;
+        }
+        words += content_words(&v.text[*start..end]);
+    }
+    words
+}
+
+/// The level of an ATX heading line (`### Title` → 3).
+fn atx_level(line: &str) -> Option<usize> {
+    let level = line.bytes().take_while(|b| *b == b'#').count();
+    ((1..=6).contains(&level) && line[level..].starts_with([' ', '\t'])).then_some(level)
+}
+
+/// Whether `needle`'s words appear in a row in `haystack` (both normalised by `norm_title`).
+/// The heading nearest to one of the wanted titles, when one is near enough to be worth naming: the
+/// user's own title for the thing the rule asks for, a few edits away.
+fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Option<&'v str> {
+    let mut best: Option<(usize, &str)> = None;
+    for v in views.iter().filter(|v| v.collection == "sections") {
+        for w in wanted {
+            let w = w.trim_start_matches('=');
+            // Near: a few edits away (a typo, another spelling), not a heading that merely
+            // shares a word with the title.
+            let d = strsim::levenshtein(&v.norm, w);
+            let near = d <= 2.max(w.len() / 4);
+            if near && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, v.title));
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+fn contains_words(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let mut at = 0;
+    while h.len() - at >= n.len() {
+        let end = at + n.len();
+        if &h[at..end] == n && (end == h.len() || h[end] == b' ') {
+            return true;
+        }
+        match h[at..].iter().position(|c| *c == b' ') {
+            Some(sp) => at += sp + 1,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The titles a section check looks for, as a message shows them: the first few, then how many
+/// more (`aimslint explain RULE` lists them all).
+fn title_list(titles: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let take = if titles.len() <= SHOWN + 1 {
+        titles.len()
+    } else {
+        SHOWN
+    };
+    let shown: Vec<String> = titles
+        .iter()
+        .take(take)
+        .map(|t| t.trim_start_matches('=').to_string())
+        .collect();
+    if titles.len() <= SHOWN + 1 {
+        return quote_list(&shown);
+    }
+    let q: Vec<String> = shown.iter().map(|s| format!("\"{s}\"")).collect();
+    format!(
+        "{} or one of {} more titles (see `aimslint explain`)",
+        q.join(", "),
+        titles.len() - SHOWN
+    )
+}
+
+fn quote_list(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        _ => format!("{} or {}", q[..q.len() - 1].join(", "), q[q.len() - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_compare_by_words() {
+        assert!(contains_words("intended uses limitations", "intended uses"));
+        assert!(!contains_words("intended usesx", "intended uses"));
+        assert_eq!(
+            norm_title("Bias, Risks, and Limitations"),
+            "bias risk and limitation"
+        );
+    }
+}
