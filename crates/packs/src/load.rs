@@ -544,8 +544,40 @@ pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
 
 /// Parse one pack. Problems go to `ctx.errors`; whatever parsed is returned so later checks can run.
 pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Option<Draft> {
+    let (manifest, plugins, extends) = load_manifest(ctx, tool_version)?;
+    let id = manifest.id.clone();
+    let source_ids: Vec<String> = manifest.sources.iter().map(|s| s.id.clone()).collect();
+    let mut control_refs = Vec::new();
+    let mut kind_refs = Vec::new();
+    let controls = load_controls(ctx, &id, &source_ids, &mut kind_refs);
+    let kinds = load_kinds(ctx, &id);
+    let rules = load_rules(ctx, &id, &plugins, &mut control_refs, &mut kind_refs);
+    let (crosswalks, rule_refs) = load_crosswalks(ctx, &id, &source_ids, &mut control_refs);
+    let digest = ctx.files.digest();
+    Some(Draft {
+        pack: Pack {
+            plugins,
+            manifest,
+            files: ctx.files.clone(),
+            digest,
+            controls,
+            kinds,
+            rules,
+            crosswalks,
+        },
+        extends,
+        rule_refs,
+        control_refs,
+        kind_refs,
+    })
+}
+
+/// `pack.toml`: the manifest, the plugins it declares, and the pack it extends.
+fn load_manifest(
+    ctx: &mut Ctx<'_>,
+    tool_version: &semver::Version,
+) -> Option<(Manifest, Vec<PluginDecl>, Option<Extends>)> {
     let raw: RawManifest = ctx.parse("pack.toml")?;
-    let mut ok = true;
     let id = raw.id.get_ref().clone();
     if id.is_empty()
         || !id
@@ -557,7 +589,6 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             Some(raw.id.span()),
             format!("pack id `{id}` must be lower-case letters, digits and `-`"),
         );
-        ok = false;
     }
     let version = match semver::Version::parse(raw.version.get_ref()) {
         Ok(v) => v,
@@ -593,7 +624,6 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         },
         None => None,
     };
-    let source_ids: Vec<String> = raw.sources.iter().map(|s| s.id.clone()).collect();
     // Native plugins: only a pack read from a directory can carry a library.
     let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
     let mut plugins = Vec::new();
@@ -634,7 +664,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             );
         }
         plugins.push(PluginDecl {
-            pack: id.clone(),
+            pack: id.to_string(),
             id: p.id.into_inner(),
             library,
         });
@@ -702,11 +732,16 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         requires_aimslint,
         sources: raw.sources,
     };
+    Some((manifest, plugins, extends))
+}
 
-    let mut control_refs = Vec::new();
-    let mut kind_refs = Vec::new();
-
-    // Controls.
+/// `controls.toml`.
+fn load_controls(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    source_ids: &[String],
+    kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) -> Vec<Control> {
     let mut controls = Vec::new();
     if ctx.files.files.contains_key("controls.toml")
         && let Some(rc) = ctx.parse::<RawControls>("controls.toml")
@@ -765,7 +800,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
                 kind_refs.push(("controls.toml".to_string(), e.span(), e.get_ref().clone()));
             }
             controls.push(Control {
-                pack: id.clone(),
+                pack: id.to_string(),
                 id: c.id.into_inner(),
                 title: c.title,
                 kind: c.kind,
@@ -780,7 +815,11 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         }
     }
 
-    // Kinds.
+    controls
+}
+
+/// `kinds/<kind>.toml`.
+fn load_kinds(ctx: &mut Ctx<'_>, id: &str) -> Vec<Kind> {
     let mut kinds = Vec::new();
     let kind_files: Vec<String> = ctx
         .files
@@ -849,7 +888,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             });
         }
         kinds.push(Kind {
-            pack: id.clone(),
+            pack: id.to_string(),
             id: rk.id.into_inner(),
             title: rk.title,
             schema,
@@ -858,7 +897,18 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         });
     }
 
-    // Rules.
+    kinds
+}
+
+/// `rules/<ID>.toml`, each check compiled by its kind; and the fixture folders, which must name a
+/// rule.
+fn load_rules(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    plugins: &[PluginDecl],
+    control_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+    kind_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) -> Vec<Arc<Rule>> {
     let mut rules = Vec::new();
     // Per rule, the ids its `supersedes` names, each with its file and span.
     let mut supersede_refs = Vec::new();
@@ -873,9 +923,8 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         }
         let rr = ctx.parse::<RawRule>(&rel);
         // The check is compiled even when the rest of the rule has errors, so they all show.
-        let check = compile_check(ctx, &rel, &plugins, &mut kind_refs);
+        let check = compile_check(ctx, &rel, plugins, kind_refs);
         let Some(rr) = rr else {
-            ok = false;
             continue;
         };
         let refs: Vec<(String, std::ops::Range<usize>, String)> = rr
@@ -883,9 +932,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             .iter()
             .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
             .collect();
-        if let Some(rule) =
-            compile_rule(ctx, &id, &rel, rr, check, &mut control_refs, &mut kind_refs)
-        {
+        if let Some(rule) = compile_rule(ctx, id, &rel, rr, check, control_refs, kind_refs) {
             supersede_refs.push((rule.id.clone(), refs));
             rules.push(Arc::new(rule));
         }
@@ -909,7 +956,21 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         }
     }
 
-    // Crosswalks.
+    rules
+}
+
+/// `crosswalk/<target>.toml` and the status paths of `crosswalk/<target>.paths.toml`, with the rules
+/// those name (for the set to check).
+#[allow(clippy::type_complexity)]
+fn load_crosswalks(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    source_ids: &[String],
+    control_refs: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) -> (
+    Vec<Crosswalk>,
+    Vec<(String, std::ops::Range<usize>, String, String)>,
+) {
     let mut crosswalks = Vec::new();
     let cw_files: Vec<String> = ctx
         .files
@@ -970,7 +1031,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
             });
         }
         crosswalks.push(Crosswalk {
-            pack: id.clone(),
+            pack: id.to_string(),
             target,
             pairs,
         });
@@ -1028,24 +1089,7 @@ pub(crate) fn load_pack(ctx: &mut Ctx<'_>, tool_version: &semver::Version) -> Op
         }
     }
 
-    let _ = ok;
-    let digest = ctx.files.digest();
-    Some(Draft {
-        pack: Pack {
-            plugins,
-            manifest,
-            files: ctx.files.clone(),
-            digest,
-            controls,
-            kinds,
-            rules,
-            crosswalks,
-        },
-        extends,
-        rule_refs,
-        control_refs,
-        kind_refs,
-    })
+    (crosswalks, rule_refs)
 }
 
 /// Compile a rule file's `[check.<kind>]` with the kind's own compiler.
