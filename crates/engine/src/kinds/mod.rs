@@ -385,11 +385,21 @@ mod tests {
         }
         let names = REGISTRY.names();
         assert_eq!(
-            names.iter().collect::<std::collections::BTreeSet<_>>().len(),
+            names
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             KINDS.len()
         );
         // The built-in packs use most kinds (plugins and commit kinds aside).
-        for name in ["schema", "required", "pattern", "section", "reference", "expr"] {
+        for name in [
+            "schema",
+            "required",
+            "pattern",
+            "section",
+            "reference",
+            "expr",
+        ] {
             assert!(used.contains(name), "no built-in rule uses `{name}`");
         }
         assert!(section_of(packs.rule("DC-001").unwrap()).is_some());
