@@ -336,7 +336,9 @@ fn the_plugin_packs_fixtures_pass() {
     assert!(out.contains("ok    spdx-license LIC-001 fail"), "{out}");
     assert!(out.contains("ok    spdx-license LIC-002 pass"), "{out}");
     assert!(out.contains("ok    spdx-license LIC-003 fail"), "{out}");
-    assert!(out.contains("fixtures: 6 passed, 0 failed"), "{out}");
+    assert!(out.contains("ok    spdx-license LIC-004 fail"), "{out}");
+    assert!(out.contains("ok    spdx-license LIC-005 fail"), "{out}");
+    assert!(out.contains("fixtures: 10 passed, 0 failed"), "{out}");
 }
 
 /// A plugin on the raw ABI that breaks it: another ABI version, a vtable too small, a refusal of
@@ -430,6 +432,213 @@ fn metrics_drift_catches_the_example_cards_stale_claim() {
         "models/fraud-detection/README.md:27:13: MD-001 claims `average_precision` = 0.43, but `evals/fraud-detection/2026-10.json` (the source it cites) measured 0.41 [iso42001:A.6.2.4, iso42001:A.6.2.2]"
     );
     assert!(stdout(&o).contains("Found 1 finding"), "{}", stdout(&o));
+}
+
+/// Put the spdx-license pack and its library in `dir` at `policies/spdx`, enable it with
+/// `config`, and pin it.
+fn enable_spdx(dir: &Path, config: &str) {
+    add_spdx(dir);
+    std::fs::write(dir.join("aimslint.toml"), config).unwrap();
+    let o = run(&["packs", "lock"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+const SPDX_ONLY: &str =
+    "[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC\"]\n";
+
+/// The spdx-license plugin on the example repository: the SBOM the release pipeline wrote records
+/// the credit-scoring model under Apache-2.0, against the internal licence its card states
+/// (GAPS.md, gap 14). Nothing else of the example is a licence finding: the fraud-detection card
+/// states no licence, the data sets are under licences of the bank's own, and no card has a
+/// licence file.
+#[test]
+fn spdx_license_catches_the_example_sboms_licence() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = repo_root().join("examples/credit-scoring");
+    copy_tree(&example, dir.path());
+    let config = std::fs::read_to_string(example.join("aimslint.toml")).unwrap()
+        + "\n[packs.spdx-license]\npath = \"policies/spdx\"\n";
+    enable_spdx(dir.path(), &config);
+    let o = check(dir.path(), &["--select", "LIC"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        "models/credit-scoring/README.md:2:1: LIC-005 `license` is `other` (`license_name: kessler-roux-internal-model-licence`), a licence the Hugging Face Hub does not list, but the BOM `sbom.spdx.json` records model `credit-scoring` under `Apache-2.0` (`/packages/1/licenseDeclared`), which it lists: the card and the BOM must name one licence [iso42001:A.7.3, iso42001:A.10.3]"
+    );
+    assert!(stdout(&o).contains("Found 1 finding"), "{}", stdout(&o));
+}
+
+/// A card's licence against the licence file that applies to it: the one its `license_link` names
+/// (here in the card's folder), else the root's. A text the matcher cannot identify, and an empty
+/// file, are no finding; nor is a card whose licence file holds its licence.
+#[test]
+fn a_cards_licence_file_that_holds_another_licence_is_found() {
+    let card = |license: &str, link: Option<&str>| {
+        let link = link.map_or(String::new(), |l| format!("license_link: {l}\n"));
+        format!("---\nlicense: {license}\n{link}---\n# Model Card\n")
+    };
+    let mit = "MIT License\n\nCopyright (c) 2026 Acme Research\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nof this software and associated documentation files (the \"Software\"), to deal\nin the Software without restriction, [...] merge, publish, distribute, sublicense,\nand/or sell copies of the Software, and to permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, [...]\n";
+    let apache = "Licensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n";
+    let files: Vec<(String, String)> = vec![
+        // Linked, in the card's folder: MIT against the card's Apache-2.0.
+        (
+            "models/a/README.md".into(),
+            card("apache-2.0", Some("./LICENSE.md")),
+        ),
+        ("models/a/LICENSE.md".into(), mit.into()),
+        // Linked and agreeing.
+        (
+            "models/b/README.md".into(),
+            card("mit", Some("./LICENSE.md")),
+        ),
+        ("models/b/LICENSE.md".into(), mit.into()),
+        // Linked, but no licence anyone could identify, or nothing at all.
+        (
+            "models/c/README.md".into(),
+            card("apache-2.0", Some("./LICENSE.md")),
+        ),
+        (
+            "models/c/LICENSE.md".into(),
+            "# Acme Model Licence\n\nUse inside Acme only.\n".into(),
+        ),
+        (
+            "models/d/README.md".into(),
+            card("apache-2.0", Some("./LICENSE.md")),
+        ),
+        ("models/d/LICENSE.md".into(), String::new()),
+        // No link: a plain `LICENSE` beside the card applies, else the root's (both Apache-2.0).
+        ("models/e/README.md".into(), card("mit", None)),
+        ("models/f/README.md".into(), card("Apache-2.0", None)),
+        ("LICENSE".into(), apache.into()),
+        ("models/g/README.md".into(), card("mit", None)),
+        ("models/g/LICENSE".into(), apache.into()),
+        // Beside the card, but not text: its licence is unknown, and the root's does not apply.
+        ("models/h/README.md".into(), card("mit", None)),
+        ("models/h/LICENSE".into(), "\u{0}\u{1}binary".into()),
+    ];
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let dir = temp_repo(&refs);
+    enable_spdx(dir.path(), SPDX_ONLY);
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let found: Vec<&str> = out.lines().filter(|l| l.contains(" LIC-")).collect();
+    assert_eq!(
+        found,
+        [
+            "models/a/README.md:2:1: LIC-004 `license` is `apache-2.0`, but the licence file that applies to it, `models/a/LICENSE.md` (its `license_link`), is the text of `MIT`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
+            "models/e/README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `LICENSE` at the repository root, is the text of `Apache-2.0`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
+            "models/g/README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `models/g/LICENSE` beside it, is the text of `Apache-2.0`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
+        ],
+        "{out}"
+    );
+}
+
+/// LIC-004 declares the licence files beside a card and at the root: history mode judges an
+/// unchanged card again when the plain `LICENSE` beside it is replaced, and the finding is fixed
+/// where the card follows.
+#[test]
+fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
+    let mut g = GitRepo::new();
+    enable_spdx(
+        g.path(),
+        "[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC-004\"]\n",
+    );
+    let c1 = g.commit(
+        "2026-01-01",
+        "Card and licence",
+        &[
+            (
+                "models/m/README.md",
+                Some("---\nlicense: apache-2.0\n---\n# Model Card for m\n"),
+            ),
+            (
+                "models/m/LICENSE",
+                Some("SPDX-License-Identifier: Apache-2.0\n"),
+            ),
+        ],
+    );
+    let c2 = g.commit(
+        "2026-01-02",
+        "Relicense the repository",
+        &[("models/m/LICENSE", Some("SPDX-License-Identifier: MIT\n"))],
+    );
+    let c3 = g.commit(
+        "2026-01-03",
+        "The card follows",
+        &[(
+            "models/m/README.md",
+            Some("---\nlicense: mit\n---\n# Model Card for m\n"),
+        )],
+    );
+    let o = run(
+        &[
+            "check",
+            ".",
+            "--all-history",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+        g.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        history_rows(&report, &[c1, c2, c3]),
+        ["LIC-004 models/m/README.md:2 c2 fixed:c3"],
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A card against the BOMs that list its model: a CycloneDX ML-BOM beside it (found by the
+/// model's name) that records another licence, and an SPDX 2 SBOM at the root that lists a
+/// dataset of the card's under a non-commercial licence. A BOM of another model says nothing.
+#[test]
+fn a_bom_that_records_another_licence_or_non_commercial_data_is_found() {
+    let ml_bom = |name: &str, licence: &str| {
+        format!(
+            "{{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"version\": 1, \"metadata\": {{\"component\": {{\"type\": \"machine-learning-model\", \"bom-ref\": \"m\", \"name\": \"{name}\", \"licenses\": [{{\"license\": {{\"id\": \"{licence}\"}}}}]}}}}}}\n"
+        )
+    };
+    let sbom = r#"{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "models", "packages": [
+  {"SPDXID": "SPDXRef-scorer", "name": "scorer", "licenseDeclared": "Apache-2.0"},
+  {"SPDXID": "SPDXRef-reviews", "name": "reviews", "licenseDeclared": "CC-BY-NC-SA-4.0"}]}
+"#;
+    let scorer = "---\nlicense: apache-2.0\ndatasets:\n  - reviews\nmodel-index:\n  - name: scorer\n---\n# Model Card for scorer\n";
+    let ranker =
+        "---\nlicense: mit\nmodel-index:\n  - name: ranker\n---\n# Model Card for ranker\n";
+    let tagger =
+        "---\nlicense: mit\nmodel-index:\n  - name: tagger\n---\n# Model Card for tagger\n";
+    let ranker_bom = ml_bom("ranker", "Apache-2.0");
+    let other_bom = ml_bom("classifier", "Apache-2.0");
+    let dir = temp_repo(&[
+        ("models/scorer/README.md", scorer.as_bytes()),
+        ("sbom.spdx.json", sbom.as_bytes()),
+        ("models/ranker/README.md", ranker.as_bytes()),
+        ("models/ranker/bom.cdx.json", ranker_bom.as_bytes()),
+        ("models/tagger/README.md", tagger.as_bytes()),
+        ("models/classifier/bom.cdx.json", other_bom.as_bytes()),
+    ]);
+    enable_spdx(
+        dir.path(),
+        "[packs]\nspdx-license = { path = \"policies/spdx\" }\n\n[rules]\nselect = [\"LIC-005\"]\n",
+    );
+    let o = check(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let found: Vec<&str> = out.lines().filter(|l| l.contains(" LIC-005 ")).collect();
+    assert_eq!(
+        found,
+        [
+            "models/ranker/README.md:2:1: LIC-005 `license` is `mit`, but the BOM `models/ranker/bom.cdx.json` records model `ranker` under `Apache-2.0`: the card and the BOM must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
+            "models/scorer/README.md:2:1: LIC-005 the model's licence `apache-2.0` allows commercial use, but dataset `reviews` it is trained on is licensed `CC-BY-NC-SA-4.0` (the BOM `sbom.spdx.json`, `/packages/1/licenseDeclared`), which does not: the model cannot grant what its data withholds [iso42001:A.7.3, iso42001:A.10.3]",
+        ],
+        "{out}"
+    );
 }
 
 /// The metrics-drift pack's fixtures pass through the plugin, including a citation relative to

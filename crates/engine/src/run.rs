@@ -129,6 +129,9 @@ pub struct Engine {
     cache: Mutex<HashMap<(String, String), Arc<ParsedFile>>>,
     /// What each selected plugin rule declared it reads beyond its document, by rule id.
     pub(crate) plugin_needs: HashMap<String, aimslint_plugin_abi::RuleNeeds>,
+    /// The file names plugin rules declared by path (`Need::Path`) in no format aimslint parses
+    /// (`LICENSE`): read for the plugins, as text, wherever they are.
+    plugin_texts: BTreeSet<String>,
     /// Whether parses are kept in `cache` for reuse: not in history mode, which parses each
     /// (blob, path) once and keeps what it needs itself.
     keep_parses: std::sync::atomic::AtomicBool,
@@ -281,21 +284,21 @@ impl Contents {
         }
         let parsed = aimslint_artifacts::decode(bytes, limits)
             .and_then(|text| {
-                let format =
-                    Format::from_path(path).ok_or_else(|| aimslint_artifacts::ParseError {
-                        kind: aimslint_artifacts::ParseErrorKind::Syntax,
-                        message: "its name says no format aimslint reads".into(),
-                        offset: 0,
-                    })?;
-                aimslint_artifacts::parse_text(path, text, format).map_err(|mut e| {
-                    if e.offset > 0 {
-                        let (line, _) = LineIndex::new(text).line_col(text, e.offset);
-                        e.message = format!("line {line}: {}", e.message);
-                    }
-                    e
-                })
+                // A file in no format aimslint parses (a `LICENSE` a plugin declared) is its text.
+                let Some(format) = Format::from_path(path) else {
+                    return Ok(Value::String(text.to_string()));
+                };
+                aimslint_artifacts::parse_text(path, text, format)
+                    .map(|p| p.value)
+                    .map_err(|mut e| {
+                        if e.offset > 0 {
+                            let (line, _) = LineIndex::new(text).line_col(text, e.offset);
+                            e.message = format!("line {line}: {}", e.message);
+                        }
+                        e
+                    })
             })
-            .map(|p| Arc::new(p.value))
+            .map(Arc::new)
             .map_err(|e| e.message);
         let digest = {
             use sha2::Digest;
@@ -420,9 +423,22 @@ impl Engine {
                     .needs(&a.rule.pack, &plugin.plugin, &a.rule.id)
                     .map(|n| (a.rule.id.clone(), n))
             })
+            .collect::<HashMap<String, aimslint_plugin_abi::RuleNeeds>>();
+        let plugin_texts = plugin_needs
+            .values()
+            .flat_map(|n| &n.documents)
+            .filter_map(|d| match d {
+                aimslint_plugin_abi::Need::Path { path } => {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    (!name.is_empty() && Format::from_path(name).is_none())
+                        .then(|| name.to_string())
+                }
+                _ => None,
+            })
             .collect();
         Engine {
             plugin_needs,
+            plugin_texts,
             cel_fields,
             section_vocab,
             packs,
@@ -470,11 +486,16 @@ impl Engine {
         self.rules.iter().map(|a| (&a.rule, a.severity))
     }
 
-    /// Whether a path could be evidence: it matches a kind's globs, or its format can be sniffed.
+    /// Whether aimslint reads a path: it could be evidence (it matches a kind's globs, or its
+    /// format can be sniffed), or a plugin rule declared it by name (`LICENSE`).
     pub fn is_candidate(&self, path: &str) -> bool {
         self.classifier.path_matches(path)
             || Format::from_path(path).is_some()
             || aimslint_artifacts::sniff_text(path, "").is_some()
+            || (!self.plugin_texts.is_empty()
+                && self
+                    .plugin_texts
+                    .contains(path.rsplit('/').next().unwrap_or(path)))
     }
 
     fn parse(&self, input: &FileInput, bytes: &[u8]) -> Arc<ParsedFile> {

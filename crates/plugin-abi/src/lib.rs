@@ -173,7 +173,9 @@ pub enum Need {
     /// starting `./` or `../` is relative to the document's folder, any other to the repository
     /// root; URLs and paths that leave the repository are not files of the tree and are skipped.
     Pointer { pointer: String },
-    /// A fixed path from the repository root.
+    /// A fixed path: from the repository root, or, written `./name`, in the judged document's
+    /// folder (`./LICENSE` beside a card). A path with `..` is not followed. A file whose name says
+    /// no format aimslint parses (`LICENSE`, `COPYING`) is passed as its text, a JSON string.
     Path { path: String },
     /// The evidence documents of kind `kind` whose value at `by` is one of the strings the judged
     /// document holds at `pointer` (`*` segments as for `Pointer`): the provenance records of the

@@ -6,68 +6,74 @@
 //!   that is neither gets the closest SPDX id as a suggestion.
 //! - **LIC-002**: a card whose licence is `other` names the licence (`license_name`) and links to
 //!   its text (`license_link`), as the Hub asks.
-//!
 //! - **LIC-003**: a model card does not grant commercial use its training data's licences withhold:
 //!   the provenance records of the datasets the card names (`datasets`, matched on their `dataset`)
 //!   are read through the host (a declared need), and a dataset whose every licence alternative is
 //!   non-commercial (`CC-BY-NC-*`, the FAIR non-commercial research licence) against a model licence
 //!   that allows commercial use is a finding. A licence that cannot be classified (`other`,
 //!   `proprietary`, a custom text) is left to people: the rule says nothing about it.
+//! - **LIC-004**: the card's `license` and the licence file that applies to it (the file its
+//!   `license_link` names in the repository, else `LICENSE`, `LICENSE.md`, `LICENSE.txt`,
+//!   `LICENCE`, `LICENCE.md` or `COPYING` in the card's folder, else at the repository root) name
+//!   one licence. The file's
+//!   licence is identified from its text ([`text`]); a text that cannot be identified is no
+//!   finding.
+//! - **LIC-005**: the card's `license` and the licence a CycloneDX or SPDX BOM records for the
+//!   model (the component or package named as the card names the model; [`bom`]) name one licence,
+//!   and no dataset the BOM lists for the model withholds commercial use the model's licence
+//!   grants (LIC-003's judgement, on the BOM's datasets).
+//!
+//! Licences are compared as SPDX ids (the Hub's lower case read as SPDX's, `GPL-3.0-only` and
+//! `GPL-3.0-or-later` as the one text `GPL-3.0`) or Hub ids, a Hub family id (`bsd`, `cc`,
+//! `openrail`) agreeing with each of its members ([`licence`]).
 //!
 //! A licence is what decides whether a model or dataset may be used at all (ISO/IEC 42001 A.7.3,
-//! A.10.3): a value no tool can read is a licence nobody checks.
+//! A.10.3): a value no tool can read is a licence nobody checks, and two statements of one licence
+//! that differ leave the user to guess which binds.
 
-use aimslint_plugin_sdk::{CheckRequest, Hit, Need, Plugin, RuleNeeds, export_plugin};
+mod bom;
+mod licence;
+mod text;
+
+use aimslint_plugin_sdk::{CheckRequest, Hit, Need, Plugin, Related, RuleNeeds, export_plugin};
 use serde_json::Value;
 
-/// Licence ids the Hugging Face Hub accepts that are not SPDX ids (its list of licences,
-/// https://huggingface.co/docs/hub/repositories-licenses), compared in lower case. The Hub's other
-/// ids are SPDX ids written in lower case, which `spdx_id_any_case` accepts.
-const HUB_IDS: &[&str] = &[
-    "other",
-    "bsd",
-    "gpl",
-    "lgpl",
-    "gfdl",
-    "odc-by",
-    "odbl",
-    "pddl",
-    "openrail",
-    "openrail++",
-    "bigscience-openrail-m",
-    "creativeml-openrail-m",
-    "bigscience-bloom-rail-1.0",
-    "bigcode-openrail-m",
-    "cc",
-    "etalab-2.0",
-    "c-uda",
-    "apple-ascl",
-    "apple-amlr",
-    "deepfloyd-if-license",
-    "llama2",
-    "llama3",
-    "llama3.1",
-    "llama3.2",
-    "llama3.3",
-    "llama4",
-    "gemma",
-    "intel-research",
-    "lgpl-lr",
-    "h-research",
-    "fair-noncommercial-research-license",
+use crate::licence::{
+    Declared, HUB_IDS, commercial_conflict, commercial_licence, key, spdx_id_any_case, strings,
+};
+
+/// The licence files a repository's root may hold, in the order one applies when there are several
+/// (the names GitHub and the Hub look for, and the British spelling).
+const LICENCE_FILES: &[&str] = &[
+    "LICENSE",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "LICENCE",
+    "LICENCE.md",
+    "COPYING",
 ];
+
+/// Where a card names its licence file.
+const LICENSE_LINK: &str = "/meta/license_link";
+
+/// The names BOMs conventionally have at a repository's root: CycloneDX's `bom.json` and
+/// `*.cdx.json` (<https://cyclonedx.org/specification/overview/>), SPDX's `*.spdx.json`
+/// (<https://spdx.github.io/spdx-spec/v2.3/conformance/>).
+const BOM_FILES: &[&str] = &[
+    "bom.json",
+    "bom.cdx.json",
+    "sbom.json",
+    "sbom.cdx.json",
+    "bom.spdx.json",
+    "sbom.spdx.json",
+];
+
+/// Where cards and BOM views name the model: a BOM anywhere in the repository whose model has the
+/// name the card gives is found by it.
+const MODEL_NAMES: &[&str] = &["/meta/model-index/*/name", "/meta/model_name"];
 
 #[derive(Debug, Default)]
 pub struct SpdxLicense;
-
-/// An SPDX id, whatever its case (the Hub writes `apache-2.0`).
-fn spdx_id_any_case(s: &str) -> Option<&'static str> {
-    let s = s.trim_end_matches('+');
-    spdx::identifiers::LICENSES
-        .iter()
-        .find(|(name, _, _)| name.eq_ignore_ascii_case(s))
-        .map(|(name, _, _)| *name)
-}
 
 /// Whether a licence value can be read, and if not, what to write instead.
 fn judge(value: &str) -> Result<(), String> {
@@ -114,79 +120,9 @@ fn judge(value: &str) -> Result<(), String> {
     ))
 }
 
-fn strings(v: &Value) -> Vec<(Option<usize>, String)> {
-    match v {
-        Value::String(s) => vec![(None, s.clone())],
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .filter_map(|(i, x)| x.as_str().map(|s| (Some(i), s.to_string())))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Licence ids that withhold commercial use, besides the Creative Commons `-NC` family.
-const NONCOMMERCIAL: &[&str] = &["fair-noncommercial-research-license"];
-
-/// The alternatives of a licence expression (split at `OR`), each as its licence ids.
-fn alternatives(expr: &str) -> Vec<Vec<String>> {
-    let cleaned = expr.replace(['(', ')'], " ");
-    let mut out = vec![Vec::new()];
-    for w in cleaned.split_whitespace() {
-        match w.to_ascii_uppercase().as_str() {
-            "OR" => out.push(Vec::new()),
-            "AND" | "WITH" => {}
-            _ => {
-                if let Some(last) = out.last_mut() {
-                    last.push(w.to_string());
-                }
-            }
-        }
-    }
-    out.retain(|a| !a.is_empty());
-    out
-}
-
-fn is_noncommercial(id: &str) -> bool {
-    let lower = id.to_ascii_lowercase();
-    lower.starts_with("cc-by-nc") || NONCOMMERCIAL.contains(&lower.as_str())
-}
-
-/// Whether an alternative is known to allow commercial use: every id in it is an SPDX licence
-/// (or a Hub id of a licence that allows it) and none is non-commercial. `None`: it cannot be
-/// told (`other`, `proprietary`, free text).
-fn allows_commercial(alternative: &[String]) -> Option<bool> {
-    let mut known = true;
-    for id in alternative {
-        if is_noncommercial(id) {
-            return Some(false);
-        }
-        let lower = id.to_ascii_lowercase();
-        let hub_commercial = lower.starts_with("llama")
-            || lower.contains("openrail")
-            || lower == "gemma"
-            || lower == "etalab-2.0";
-        if spdx_id_any_case(id).is_none() && !hub_commercial {
-            known = false;
-        }
-    }
-    known.then_some(true)
-}
-
 impl SpdxLicense {
     fn lic003(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
-        let Some(license) = req.document.pointer("/meta/license") else {
-            return Ok(Vec::new());
-        };
-        // The model allows commercial use when one of its licences (or alternatives) does.
-        let model: Vec<String> = strings(license).into_iter().map(|(_, s)| s).collect();
-        let allows = model.iter().find(|l| {
-            alternatives(l)
-                .iter()
-                .any(|a| allows_commercial(a) == Some(true))
-        });
-        let Some(allowing) = allows else {
+        let Some(allowing) = commercial_licence(&req.document) else {
             return Ok(Vec::new());
         };
         let mut hits = Vec::new();
@@ -199,20 +135,134 @@ impl SpdxLicense {
                     continue;
                 };
                 for (_, lic) in strings(v) {
-                    let alts = alternatives(&lic);
-                    // Non-commercial only when no alternative allows more.
-                    if !alts.is_empty()
-                        && alts.iter().all(|a| a.iter().any(|id| is_noncommercial(id)))
-                    {
-                        hits.push(Hit {
-                            pointer: "/meta/license".into(),
-                            message: format!(
-                                "the model's licence `{allowing}` allows commercial use, but dataset `{dataset}` it is trained on is licensed `{}` (`{}`), which does not: the model cannot grant what its data withholds",
-                                lic.trim(),
-                                data.path
-                            ),
-                        });
-                    }
+                    let source = format!("`{}`", data.path);
+                    hits.extend(commercial_conflict(&allowing, dataset, &lic, &source));
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    fn lic004(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        // A card whose licence the matcher cannot recognise may well have it in its file.
+        let Some(declared) =
+            Declared::of(&req.document).filter(|d| d.names_only(text::recognisable))
+        else {
+            return Ok(Vec::new());
+        };
+        // The file the card links to, else the first licence file of its folder, else of the
+        // root.
+        let linked = req
+            .related
+            .iter()
+            .find(|r| r.found && r.named_at.as_deref() == Some(LICENSE_LINK));
+        let folder = req.path.rsplit_once('/').map(|(d, _)| d);
+        let first_in = |dir: Option<&str>| {
+            LICENCE_FILES.iter().find_map(|name| {
+                let path = dir.map_or_else(|| (*name).to_string(), |d| format!("{d}/{name}"));
+                req.related.iter().find(|r| r.found && r.path == path)
+            })
+        };
+        let beside = folder.and_then(|d| first_in(Some(d)));
+        let Some(file) = linked.or(beside).or_else(|| first_in(None)) else {
+            return Ok(Vec::new());
+        };
+        // A file the host could not hand over as text is not judged: its licence is unknown.
+        let Some(text) = text_of(file) else {
+            return Ok(Vec::new());
+        };
+        let found: Vec<text::Found> = text::identify(text)
+            .into_iter()
+            .filter(|f| key(&f.id).is_some())
+            .collect();
+        let keys: Vec<String> = found.iter().filter_map(|f| key(&f.id)).collect();
+        if !declared.contradicted_by(&keys) {
+            return Ok(Vec::new());
+        }
+        let ids = quoted(found.iter().map(|f| f.id.as_str()));
+        let holds = if found.iter().all(|f| f.source == text::Source::Identifier) {
+            format!("declares {ids} (`SPDX-License-Identifier`)")
+        } else {
+            format!("is the text of {ids}")
+        };
+        let which = if linked.is_some() {
+            format!("`{}` (its `license_link`)", file.path)
+        } else if beside.is_some() {
+            format!("`{}` beside it", file.path)
+        } else {
+            format!("`{}` at the repository root", file.path)
+        };
+        Ok(vec![Hit {
+            pointer: "/meta/license".into(),
+            message: contradiction(
+                &declared,
+                &format!("the licence file that applies to it, {which}, {holds}"),
+                "the card and its licence file must name one licence",
+            ),
+        }])
+    }
+
+    fn lic005(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        // A BOM read as a card is the other side of this comparison, not a card to compare.
+        if bom::is_view(&req.document) {
+            return Ok(Vec::new());
+        }
+        let names = model_names(&req.document);
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let datasets: Vec<String> = req
+            .document
+            .pointer("/meta/datasets")
+            .map(strings)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        let declared = Declared::of(&req.document);
+        let allowing = commercial_licence(&req.document);
+        let mut hits = Vec::new();
+        for file in req.related.iter().filter(|r| r.found && r.error.is_none()) {
+            let Some(model) = bom::model(&file.document, &names, &datasets) else {
+                continue;
+            };
+            let keys: Vec<String> = model.licences.iter().flat_map(bom::Stated::keys).collect();
+            if let Some(declared) = &declared
+                && declared.contradicted_by(&keys)
+            {
+                let stated: Vec<&bom::Stated> = model
+                    .licences
+                    .iter()
+                    .filter(|l| !l.keys().is_empty())
+                    .collect();
+                let mut records = format!(
+                    "the BOM `{}` records model `{}` under {}",
+                    file.path,
+                    model.name,
+                    quoted(stated.iter().map(|l| l.value.as_str()))
+                );
+                if let Some(at) = stated.first().and_then(|l| l.at.as_deref()) {
+                    records.push_str(&format!(" (`{at}`)"));
+                }
+                hits.push(Hit {
+                    pointer: "/meta/license".into(),
+                    message: contradiction(
+                        declared,
+                        &records,
+                        "the card and the BOM must name one licence",
+                    ),
+                });
+            }
+            let Some(allowing) = &allowing else {
+                continue;
+            };
+            for d in &model.datasets {
+                for l in &d.licences {
+                    let source = match &l.at {
+                        Some(at) => format!("the BOM `{}`, `{at}`", file.path),
+                        None => format!("the BOM `{}`", file.path),
+                    };
+                    hits.extend(commercial_conflict(allowing, &d.name, &l.value, &source));
                 }
             }
         }
@@ -300,18 +350,43 @@ impl Plugin for SpdxLicense {
     }
 
     fn rules(&self) -> Vec<&'static str> {
-        vec!["LIC-001", "LIC-002", "LIC-003"]
+        vec!["LIC-001", "LIC-002", "LIC-003", "LIC-004", "LIC-005"]
     }
 
     fn needs(&self, rule: &str) -> RuleNeeds {
-        let documents = if rule == "LIC-003" {
-            vec![Need::Key {
+        let at_root = |names: &[&str]| -> Vec<Need> {
+            names
+                .iter()
+                .map(|p| Need::Path {
+                    path: (*p).to_string(),
+                })
+                .collect()
+        };
+        let documents = match rule {
+            "LIC-003" => vec![Need::Key {
                 pointer: "/meta/datasets/*".into(),
                 kind: "data-provenance".into(),
                 by: "/dataset".into(),
-            }]
-        } else {
-            Vec::new()
+            }],
+            // The link first (a file it names is then passed as named by it), then the card's
+            // folder (`./`), then the root.
+            "LIC-004" => std::iter::once(Need::Pointer {
+                pointer: LICENSE_LINK.into(),
+            })
+            .chain(LICENCE_FILES.iter().map(|p| Need::Path {
+                path: format!("./{p}"),
+            }))
+            .chain(at_root(LICENCE_FILES))
+            .collect(),
+            "LIC-005" => at_root(BOM_FILES)
+                .into_iter()
+                .chain(MODEL_NAMES.iter().map(|p| Need::Key {
+                    pointer: (*p).to_string(),
+                    kind: "model-card".into(),
+                    by: "/meta/model_name".into(),
+                }))
+                .collect(),
+            _ => Vec::new(),
         };
         RuleNeeds::reading(rule, documents)
     }
@@ -321,9 +396,78 @@ impl Plugin for SpdxLicense {
             "LIC-001" => self.lic001(req),
             "LIC-002" => self.lic002(req),
             "LIC-003" => self.lic003(req),
+            "LIC-004" => self.lic004(req),
+            "LIC-005" => self.lic005(req),
             other => Err(format!("no rule {other}")),
         }
     }
+}
+
+/// A related file's text: a Markdown file's body, or a file passed as a string.
+fn text_of(file: &Related) -> Option<&str> {
+    if file.error.is_some() {
+        return None;
+    }
+    match &*file.document {
+        Value::String(s) => Some(s),
+        d => d.get("body").and_then(Value::as_str),
+    }
+}
+
+/// `` `a`, `b` ``
+fn quoted<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The message of LIC-004 and LIC-005: the card's licence, what the other statement of it says,
+/// and what to do.
+fn contradiction(declared: &Declared, other: &str, fix: &str) -> String {
+    if declared.is_other() {
+        format!(
+            "`license` is {}, a licence the Hugging Face Hub does not list, but {other}, which it lists: {fix}",
+            declared.shown()
+        )
+    } else {
+        format!("`license` is {}, but {other}: {fix}", declared.shown())
+    }
+}
+
+/// The names a card gives its model: `model_name`, the `model-index` names, and its title when it
+/// is "Model Card for <name>" or "<name> Model Card".
+fn model_names(card: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(n) = card.pointer("/meta/model_name").and_then(Value::as_str) {
+        out.push(n.to_string());
+    }
+    if let Some(Value::Array(models)) = card.pointer("/meta/model-index") {
+        out.extend(
+            models
+                .iter()
+                .filter_map(|m| m.get("name").and_then(Value::as_str))
+                .map(str::to_string),
+        );
+    }
+    let title = card
+        .get("body")
+        .and_then(Value::as_str)
+        .and_then(|b| b.lines().find_map(|l| l.strip_prefix("# ")))
+        .map(str::trim);
+    if let Some(t) = title {
+        let lower = t.to_lowercase();
+        let name = if lower.starts_with("model card for ") {
+            Some(&t["model card for ".len()..])
+        } else if lower.ends_with(" model card") {
+            Some(&t[..t.len() - " model card".len()])
+        } else {
+            None
+        };
+        out.extend(name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()));
+    }
+    out.retain(|n| !n.trim().is_empty());
+    out
 }
 
 export_plugin!(SpdxLicense);
@@ -369,20 +513,184 @@ mod tests {
         assert!(judge("").is_err());
     }
 
-    #[test]
-    fn commercial_use_as_licences_say_it() {
-        let allows = |e: &str| {
-            alternatives(e)
-                .iter()
-                .map(|a| allows_commercial(a))
-                .collect::<Vec<_>>()
+    use serde_json::json;
+    use std::sync::Arc;
+
+    const APACHE_NOTICE: &str = "Licensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n";
+
+    fn card(meta: Value) -> Value {
+        json!({"meta": meta, "sections": {}, "body": "\n# Model Card for m\n"})
+    }
+
+    fn file(path: &str, named_at: Option<&str>, document: Value) -> Related {
+        Related {
+            path: path.into(),
+            named_at: named_at.map(str::to_string),
+            found: true,
+            document: Arc::new(document),
+            key: None,
+            kind: None,
+            error: None,
+        }
+    }
+
+    /// A Markdown file as the host passes it.
+    fn markdown(text: &str) -> Value {
+        json!({"sections": {}, "labels": {}, "body": text})
+    }
+
+    fn check(rule: &str, document: Value, related: Vec<Related>) -> Vec<String> {
+        let req = CheckRequest {
+            rule: rule.into(),
+            params: Value::Null,
+            document: Arc::new(document),
+            document_key: None,
+            path: "models/m/README.md".into(),
+            kind: "model-card".into(),
+            as_of: "2026-11-01".into(),
+            related,
+            forget: Vec::new(),
         };
-        assert_eq!(allows("apache-2.0"), [Some(true)]);
-        assert_eq!(allows("CC-BY-NC-4.0 OR MIT"), [Some(false), Some(true)]);
-        assert_eq!(allows("(MIT AND CC-BY-NC-SA-4.0)"), [Some(false)]);
-        assert_eq!(allows("other"), [None]);
-        assert_eq!(allows("llama3.1"), [Some(true)]);
-        assert!(is_noncommercial("cc-by-nc-nd-4.0"));
-        assert!(!is_noncommercial("CC-BY-4.0"));
+        SpdxLicense
+            .check(&req)
+            .unwrap()
+            .into_iter()
+            .map(|h| format!("{} {}", h.pointer, h.message))
+            .collect()
+    }
+
+    #[test]
+    fn lic004_compares_the_card_with_its_licence_file() {
+        let apache = card(json!({"license": "apache-2.0"}));
+        let mit_file = || {
+            file(
+                "LICENSE.md",
+                None,
+                markdown("SPDX-License-Identifier: MIT\n"),
+            )
+        };
+        assert_eq!(
+            check("LIC-004", apache.clone(), vec![mit_file()]),
+            [
+                "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `LICENSE.md` at the repository root, declares `MIT` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
+            ]
+        );
+        let mit = card(json!({"license": "mit"}));
+        assert!(check("LIC-004", mit, vec![mit_file()]).is_empty());
+        // The file the card links to applies before the root's.
+        let linked = card(json!({"license": "apache-2.0", "license_link": "./LICENSE.md"}));
+        let own = file(
+            "models/m/LICENSE.md",
+            Some(LICENSE_LINK),
+            markdown(APACHE_NOTICE),
+        );
+        assert!(check("LIC-004", linked.clone(), vec![own, mit_file()]).is_empty());
+        let own = file(
+            "models/m/LICENSE.md",
+            Some(LICENSE_LINK),
+            markdown("SPDX-License-Identifier: CC-BY-NC-4.0"),
+        );
+        assert_eq!(
+            check("LIC-004", linked, vec![own, mit_file()]),
+            [
+                "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `models/m/LICENSE.md` (its `license_link`), declares `CC-BY-NC-4.0` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
+            ]
+        );
+        // The root's first licence file applies; one the host could not pass as text is unknown.
+        let mut plain = file("LICENSE", None, Value::Null);
+        plain.error = Some("aimslint reads only YAML, JSON, TOML and Markdown files and the paths of evidence kinds; this file is not given to plugins".into());
+        assert!(check("LIC-004", apache.clone(), vec![plain, mit_file()]).is_empty());
+        // Missing, unidentifiable, empty: no finding.
+        let mut missing = mit_file();
+        missing.found = false;
+        assert!(check("LIC-004", apache.clone(), vec![missing]).is_empty());
+        for text in ["Acme Model Licence\n\nUse inside Acme only.", "", "   \n"] {
+            let f = file("LICENSE.md", None, markdown(text));
+            assert!(
+                check("LIC-004", apache.clone(), vec![f]).is_empty(),
+                "{text:?}"
+            );
+        }
+        // A file passed as text (a string) is read as well.
+        let f = file("LICENSE.txt", None, Value::String(APACHE_NOTICE.into()));
+        assert_eq!(
+            check("LIC-004", card(json!({"license": "mit"})), vec![f]).len(),
+            1
+        );
+        // `other`: contradicted by a licence the Hub lists.
+        let other = card(json!({"license": "other", "license_name": "acme-licence"}));
+        let f = file("LICENSE.md", None, markdown(APACHE_NOTICE));
+        assert_eq!(
+            check("LIC-004", other, vec![f.clone()]),
+            [
+                "/meta/license `license` is `other` (`license_name: acme-licence`), a licence the Hugging Face Hub does not list, but the licence file that applies to it, `LICENSE.md` at the repository root, is the text of `Apache-2.0`, which it lists: the card and its licence file must name one licence"
+            ]
+        );
+        // A licence the matcher cannot recognise may be the file's: not compared.
+        let sleepycat = card(json!({"license": "Sleepycat"}));
+        assert!(check("LIC-004", sleepycat, vec![f]).is_empty());
+        // No licence on the card: nothing to compare (MC-007 asks for one).
+        assert!(check("LIC-004", card(json!({})), vec![mit_file()]).is_empty());
+    }
+
+    #[test]
+    fn lic005_compares_the_card_with_the_bom() {
+        let spdx = json!({
+            "spdxVersion": "SPDX-2.3",
+            "packages": [
+                {"SPDXID": "SPDXRef-m", "name": "m", "licenseDeclared": "MIT"},
+                {"SPDXID": "SPDXRef-d", "name": "reviews", "licenseDeclared": "CC-BY-NC-4.0"}
+            ]
+        });
+        let apache = card(json!({"license": "apache-2.0", "datasets": ["reviews"]}));
+        assert_eq!(
+            check(
+                "LIC-005",
+                apache,
+                vec![file("sbom.spdx.json", None, spdx.clone())]
+            ),
+            [
+                "/meta/license `license` is `apache-2.0`, but the BOM `sbom.spdx.json` records model `m` under `MIT` (`/packages/0/licenseDeclared`): the card and the BOM must name one licence",
+                "/meta/license the model's licence `apache-2.0` allows commercial use, but dataset `reviews` it is trained on is licensed `CC-BY-NC-4.0` (the BOM `sbom.spdx.json`, `/packages/1/licenseDeclared`), which does not: the model cannot grant what its data withholds"
+            ]
+        );
+        let mit = card(json!({"license": "mit"}));
+        assert_eq!(
+            check(
+                "LIC-005",
+                mit,
+                vec![file("sbom.spdx.json", None, spdx.clone())]
+            )
+            .len(),
+            0,
+            "the model's licence agrees, and `reviews` is no dataset of the card's"
+        );
+        // A BOM of another model says nothing about this one; a card with no name is matched
+        // to no BOM.
+        let other_model = card(json!({"license": "apache-2.0", "model-index": [{"name": "n"}]}));
+        let mut named = other_model.clone();
+        named["body"] = json!("# Model Card for n\n");
+        assert!(check("LIC-005", named, vec![file("bom.json", None, spdx.clone())]).is_empty());
+        let nameless = json!({"meta": {"license": "apache-2.0"}, "body": ""});
+        assert!(check("LIC-005", nameless, vec![file("bom.json", None, spdx)]).is_empty());
+        // A CycloneDX ML-BOM as the host passes it (its view): the model's licence only.
+        let view =
+            json!({"adapter": "cyclonedx", "meta": {"model_name": "m", "license": "CC-BY-NC-4.0"}});
+        assert_eq!(
+            check(
+                "LIC-005",
+                card(json!({"license": "cc-by-4.0"})),
+                vec![file(
+                    "models/m/bom.cdx.json",
+                    Some("/meta/model-index/0/name"),
+                    view.clone()
+                )]
+            ),
+            [
+                "/meta/license `license` is `cc-by-4.0`, but the BOM `models/m/bom.cdx.json` records model `m` under `CC-BY-NC-4.0`: the card and the BOM must name one licence"
+            ]
+        );
+        // The BOM judged as a card is not compared with itself or other BOMs.
+        assert!(check("LIC-005", view.clone(), vec![file("bom.json", None, view)]).is_empty());
     }
 }

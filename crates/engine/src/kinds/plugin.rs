@@ -201,7 +201,7 @@ fn related_documents(
                 ));
                 continue;
             }
-            Need::Path { path } if resolve_path("", path).is_none_or(|p| p.is_empty()) => {
+            Need::Path { path } if need_path(ctx.path, path).is_none_or(|p| p.is_empty()) => {
                 refused.push(format!(
                     "`{}` is no path inside the repository",
                     path.chars().take(80).collect::<String>()
@@ -212,7 +212,7 @@ fn related_documents(
         }
         match need {
             Need::Path { path } => {
-                if let Some(p) = resolve_path("", path) {
+                if let Some(p) = need_path(ctx.path, path) {
                     wanted.push((p, None));
                 }
             }
@@ -301,6 +301,21 @@ fn related_documents(
         })
         .collect();
     (related, named, refused)
+}
+
+/// The file a `Need::Path` names for the document at `doc_path`: `./name` beside the document,
+/// any other path from the repository root. `None` for a path that would leave the repository, or
+/// climbs out of the document's folder (`../`): a plugin reads beside its document or from the
+/// root, nowhere else.
+fn need_path(doc_path: &str, path: &str) -> Option<String> {
+    if path.starts_with("../") || path.split('/').any(|s| s == "..") {
+        return None;
+    }
+    if path.starts_with("./") {
+        resolve_path(doc_path, path)
+    } else {
+        resolve_path("", path)
+    }
 }
 
 /// Every string at `pointer` in `v` (and each string of a list there), with the pointer it is at:
