@@ -492,10 +492,15 @@ impl Engine {
         self.classifier.path_matches(path)
             || Format::from_path(path).is_some()
             || aimslint_artifacts::sniff_text(path, "").is_some()
-            || (!self.plugin_texts.is_empty()
-                && self
-                    .plugin_texts
-                    .contains(path.rsplit('/').next().unwrap_or(path)))
+            || self.is_plugin_text(path)
+    }
+
+    /// Whether a plugin rule declared this file's name by path, in no format aimslint parses.
+    fn is_plugin_text(&self, path: &str) -> bool {
+        !self.plugin_texts.is_empty()
+            && self
+                .plugin_texts
+                .contains(path.rsplit('/').next().unwrap_or(path))
     }
 
     fn parse(&self, input: &FileInput, bytes: &[u8]) -> Arc<ParsedFile> {
@@ -509,7 +514,9 @@ impl Engine {
         }
         let (text, result) = match aimslint_artifacts::decode(bytes, &self.options.limits) {
             Ok(text) => {
-                let format = Format::from_path(&input.path).or_else(|| sniff_format(text));
+                // A file read only for plugins (`LICENSE`) is not guessed at: it is no evidence.
+                let format = Format::from_path(&input.path)
+                    .or_else(|| (!self.is_plugin_text(&input.path)).then(|| sniff_format(text))?);
                 let result = match format {
                     Some(f) => aimslint_artifacts::parse_text(&input.path, text, f),
                     None => Err(ParseError {
