@@ -270,6 +270,11 @@ impl SpdxLicense {
     }
 
     fn lic001(&self, req: &CheckRequest) -> Result<Vec<Hit>, String> {
+        // A BOM read as a card names licences its own way: CycloneDX's `license.name` is free text
+        // by its specification, and an `id` or expression is checked by the BOM's schema.
+        if bom::is_view(&req.document) {
+            return Ok(Vec::new());
+        }
         let pointers: Vec<String> = match &req.params["pointers"] {
             Value::Null => vec!["/meta/license".into()],
             Value::Array(a) => a
@@ -532,6 +537,16 @@ mod tests {
             kind: None,
             error: None,
         }
+    }
+
+    /// A CycloneDX BOM's free-text `license.name` is no SPDX id by the BOM's own specification:
+    /// LIC-001 judges cards, not BOMs read as cards.
+    #[test]
+    fn a_boms_free_text_licence_name_is_no_finding() {
+        let mut view = card(json!({"license": "Apache License 2.0"}));
+        assert_eq!(check("LIC-001", view.clone(), Vec::new()).len(), 1);
+        view["adapter"] = json!("cyclonedx");
+        assert_eq!(check("LIC-001", view, Vec::new()), Vec::<String>::new());
     }
 
     /// A Markdown file as the host passes it.
