@@ -506,7 +506,9 @@ fn a_cards_licence_file_that_holds_another_licence_is_found() {
             card("apache-2.0", Some("./LICENSE.md")),
         ),
         ("models/d/LICENSE.md".into(), String::new()),
-        // No link: a plain `LICENSE` beside the card applies, else the root's (both Apache-2.0).
+        // No link: a plain `LICENSE` beside the card applies (Apache-2.0). The root's applies to
+        // the card at the root, not to the cards in folders of their own.
+        ("README.md".into(), card("mit", None)),
         ("models/e/README.md".into(), card("mit", None)),
         ("models/f/README.md".into(), card("Apache-2.0", None)),
         ("LICENSE".into(), apache.into()),
@@ -529,8 +531,8 @@ fn a_cards_licence_file_that_holds_another_licence_is_found() {
     assert_eq!(
         found,
         [
+            "README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `LICENSE` beside it, is the text of `Apache-2.0`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
             "models/a/README.md:2:1: LIC-004 `license` is `apache-2.0`, but the licence file that applies to it, `models/a/LICENSE.md` (its `license_link`), is the text of `MIT`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
-            "models/e/README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `LICENSE` at the repository root, is the text of `Apache-2.0`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
             "models/g/README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `models/g/LICENSE` beside it, is the text of `Apache-2.0`: the card and its licence file must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
         ],
         "{out}"

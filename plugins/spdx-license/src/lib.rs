@@ -14,8 +14,7 @@
 //!   `proprietary`, a custom text) is left to people: the rule says nothing about it.
 //! - **LIC-004**: the card's `license` and the licence file that applies to it (the file its
 //!   `license_link` names in the repository, else `LICENSE`, `LICENSE.md`, `LICENSE.txt`,
-//!   `LICENCE`, `LICENCE.md` or `COPYING` in the card's folder, else at the repository root) name
-//!   one licence. The file's
+//!   `LICENCE`, `LICENCE.md` or `COPYING` in the card's folder) name one licence. The file's
 //!   licence is identified from its text ([`text`]); a text that cannot be identified is no
 //!   finding.
 //! - **LIC-005**: the card's `license` and the licence a CycloneDX or SPDX BOM records for the
@@ -42,7 +41,7 @@ use crate::licence::{
     Declared, HUB_IDS, commercial_conflict, commercial_licence, key, spdx_id_any_case, strings,
 };
 
-/// The licence files a repository's root may hold, in the order one applies when there are several
+/// The licence files a card's folder may hold, in the order one applies when there are several
 /// (the names GitHub and the Hub look for, and the British spelling).
 const LICENCE_FILES: &[&str] = &[
     "LICENSE",
@@ -150,21 +149,19 @@ impl SpdxLicense {
         else {
             return Ok(Vec::new());
         };
-        // The file the card links to, else the first licence file of its folder, else of the
-        // root.
+        // The file the card links to, else the first licence file of its own folder. A root
+        // licence does not reach a card in a subfolder: in a repository of many cards it is the
+        // code's licence, and each model has its own (a card that shares it links to it).
         let linked = req
             .related
             .iter()
             .find(|r| r.found && r.named_at.as_deref() == Some(LICENSE_LINK));
         let folder = req.path.rsplit_once('/').map(|(d, _)| d);
-        let first_in = |dir: Option<&str>| {
-            LICENCE_FILES.iter().find_map(|name| {
-                let path = dir.map_or_else(|| (*name).to_string(), |d| format!("{d}/{name}"));
-                req.related.iter().find(|r| r.found && r.path == path)
-            })
-        };
-        let beside = folder.and_then(|d| first_in(Some(d)));
-        let Some(file) = linked.or(beside).or_else(|| first_in(None)) else {
+        let beside = LICENCE_FILES.iter().find_map(|name| {
+            let path = folder.map_or_else(|| (*name).to_string(), |d| format!("{d}/{name}"));
+            req.related.iter().find(|r| r.found && r.path == path)
+        });
+        let Some(file) = linked.or(beside) else {
             return Ok(Vec::new());
         };
         // A file the host could not hand over as text is not judged: its licence is unknown.
@@ -187,10 +184,8 @@ impl SpdxLicense {
         };
         let which = if linked.is_some() {
             format!("`{}` (its `license_link`)", file.path)
-        } else if beside.is_some() {
-            format!("`{}` beside it", file.path)
         } else {
-            format!("`{}` at the repository root", file.path)
+            format!("`{}` beside it", file.path)
         };
         Ok(vec![Hit {
             pointer: "/meta/license".into(),
@@ -374,14 +369,13 @@ impl Plugin for SpdxLicense {
                 by: "/dataset".into(),
             }],
             // The link first (a file it names is then passed as named by it), then the card's
-            // folder (`./`), then the root.
+            // folder (`./`).
             "LIC-004" => std::iter::once(Need::Pointer {
                 pointer: LICENSE_LINK.into(),
             })
             .chain(LICENCE_FILES.iter().map(|p| Need::Path {
                 path: format!("./{p}"),
             }))
-            .chain(at_root(LICENCE_FILES))
             .collect(),
             "LIC-005" => at_root(BOM_FILES)
                 .into_iter()
@@ -579,7 +573,7 @@ mod tests {
         let apache = card(json!({"license": "apache-2.0"}));
         let mit_file = || {
             file(
-                "LICENSE.md",
+                "models/m/LICENSE.md",
                 None,
                 markdown("SPDX-License-Identifier: MIT\n"),
             )
@@ -587,12 +581,12 @@ mod tests {
         assert_eq!(
             check("LIC-004", apache.clone(), vec![mit_file()]),
             [
-                "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `LICENSE.md` at the repository root, declares `MIT` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
+                "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `models/m/LICENSE.md` beside it, declares `MIT` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
             ]
         );
         let mit = card(json!({"license": "mit"}));
         assert!(check("LIC-004", mit, vec![mit_file()]).is_empty());
-        // The file the card links to applies before the root's.
+        // The file the card links to applies before the one beside it.
         let linked = card(json!({"license": "apache-2.0", "license_link": "./LICENSE.md"}));
         let own = file(
             "models/m/LICENSE.md",
@@ -611,34 +605,38 @@ mod tests {
                 "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `models/m/LICENSE.md` (its `license_link`), declares `CC-BY-NC-4.0` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
             ]
         );
-        // The root's first licence file applies; one the host could not pass as text is unknown.
-        let mut plain = file("LICENSE", None, Value::Null);
-        plain.error = Some("aimslint reads only YAML, JSON, TOML and Markdown files and the paths of evidence kinds; this file is not given to plugins".into());
+        // The folder's first licence file applies; one the host could not pass as text is unknown.
+        let mut plain = file("models/m/LICENSE", None, Value::Null);
+        plain.error = Some("not valid UTF-8".into());
         assert!(check("LIC-004", apache.clone(), vec![plain, mit_file()]).is_empty());
         // Missing, unidentifiable, empty: no finding.
         let mut missing = mit_file();
         missing.found = false;
         assert!(check("LIC-004", apache.clone(), vec![missing]).is_empty());
         for text in ["Acme Model Licence\n\nUse inside Acme only.", "", "   \n"] {
-            let f = file("LICENSE.md", None, markdown(text));
+            let f = file("models/m/LICENSE.md", None, markdown(text));
             assert!(
                 check("LIC-004", apache.clone(), vec![f]).is_empty(),
                 "{text:?}"
             );
         }
         // A file passed as text (a string) is read as well.
-        let f = file("LICENSE.txt", None, Value::String(APACHE_NOTICE.into()));
+        let f = file(
+            "models/m/LICENSE.txt",
+            None,
+            Value::String(APACHE_NOTICE.into()),
+        );
         assert_eq!(
             check("LIC-004", card(json!({"license": "mit"})), vec![f]).len(),
             1
         );
         // `other`: contradicted by a licence the Hub lists.
         let other = card(json!({"license": "other", "license_name": "acme-licence"}));
-        let f = file("LICENSE.md", None, markdown(APACHE_NOTICE));
+        let f = file("models/m/LICENSE.md", None, markdown(APACHE_NOTICE));
         assert_eq!(
             check("LIC-004", other, vec![f.clone()]),
             [
-                "/meta/license `license` is `other` (`license_name: acme-licence`), a licence the Hugging Face Hub does not list, but the licence file that applies to it, `LICENSE.md` at the repository root, is the text of `Apache-2.0`, which it lists: the card and its licence file must name one licence"
+                "/meta/license `license` is `other` (`license_name: acme-licence`), a licence the Hugging Face Hub does not list, but the licence file that applies to it, `models/m/LICENSE.md` beside it, is the text of `Apache-2.0`, which it lists: the card and its licence file must name one licence"
             ]
         );
         // A licence the matcher cannot recognise may be the file's: not compared.
@@ -646,6 +644,20 @@ mod tests {
         assert!(check("LIC-004", sleepycat, vec![f]).is_empty());
         // No licence on the card: nothing to compare (MC-007 asks for one).
         assert!(check("LIC-004", card(json!({})), vec![mit_file()]).is_empty());
+    }
+
+    /// A root licence is the repository's: it does not reach a card in a subfolder.
+    #[test]
+    fn lic004_leaves_a_root_licence_to_the_root_card() {
+        let root_mit = || {
+            file(
+                "LICENSE",
+                None,
+                Value::String("SPDX-License-Identifier: MIT\n".into()),
+            )
+        };
+        let apache = card(json!({"license": "apache-2.0"}));
+        assert!(check("LIC-004", apache, vec![root_mit()]).is_empty());
     }
 
     #[test]
