@@ -51,6 +51,41 @@ fn an_enum_error_names_the_closest_allowed_value() {
     );
 }
 
+/// YAML reads an unquoted `no` (Norwegian, in `language`) as false: the schema finding says so and
+/// how to write the text, at the line of the value.
+#[test]
+fn a_yaml_boolean_where_text_belongs_says_to_quote_it() {
+    let card = "---\nlicense: mit\nlanguage:\n- no\n- en\n---\n# Model Card for m\n";
+    let dir = temp_repo(&[("models/m/README.md", card.as_bytes())]);
+    let report = json_ok(&check_report(dir.path(), AS_OF, &["--select", "MC-012"]));
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["pointer"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "/meta/language".to_string(),
+            3,
+            "does not match model-card-meta.schema.json: value is not valid under any of the schemas listed in the 'anyOf' keyword; an unquoted `yes`, `no`, `on`, `off`, `y` or `n` is a boolean in YAML: quote it (`'no'`) to mean the text".to_string()
+        )],
+        "{report}"
+    );
+    // Quoted, it is the language code, and no finding.
+    let quoted = card.replace("- no\n", "- 'no'\n");
+    let dir = temp_repo(&[("models/m/README.md", quoted.as_bytes())]);
+    let report = json_ok(&check_report(dir.path(), AS_OF, &["--select", "MC-012"]));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+}
+
 #[test]
 fn parser_messages_name_no_parser_internals() {
     let bomb = {

@@ -57,6 +57,15 @@ impl Kind for Schema {
                         did_you_mean(s, &allowed)
                     )
                 }
+                (
+                    jsonschema::error::ValidationErrorKind::Type { .. }
+                    | jsonschema::error::ValidationErrorKind::AnyOf { .. }
+                    | jsonschema::error::ValidationErrorKind::OneOfNotValid { .. },
+                    v,
+                ) if holds_bool(v) => format!(
+                    "{}; an unquoted `yes`, `no`, `on`, `off`, `y` or `n` is a boolean in YAML: quote it (`'no'`) to mean the text",
+                    e.masked()
+                ),
                 _ => e.masked().to_string(),
             };
             hits.push(Hit::at(
@@ -73,4 +82,12 @@ impl Kind for Schema {
     fn reads<'a>(&'a self, schema_pointer: &'a str) -> Reads<'a> {
         Reads::Pointers(vec![schema_pointer])
     }
+}
+
+/// Whether a value is a boolean or a list holding one: what YAML makes of an unquoted `no` (the
+/// language code of Norwegian, in a card's `language`).
+fn holds_bool(v: &Value) -> bool {
+    v.is_boolean()
+        || v.as_array()
+            .is_some_and(|a| a.iter().any(Value::is_boolean))
 }
