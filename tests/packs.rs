@@ -48,6 +48,11 @@ fn a_broken_pack_reports_every_error_at_its_line() {
         ),
         ("rules/X-002.toml", b"id = \"X-002\"\ntitle = \"t\"\nseverity = \"fatal\"\nkinds = [\"model-card\"]\nextra = 1\n[check.required]\npointers = [\"/a\"]\n"),
         ("rules/MC-001.toml", b"id = \"MC-001\"\ntitle = \"dup\"\nseverity = \"error\"\nkinds = [\"nope\"]\n[check.pattern]\npointer = \"/a\"\nregex = \"(\"\n"),
+        // `no-delete` judges files of the rule's kinds: it needs them, unlike `co-change`.
+        ("rules/X-003.toml", b"id = \"X-003\"\ntitle = \"t\"\nseverity = \"error\"\n[check.no-delete]\nunless = \"retirement\"\n"),
+        // An unknown kind is reported as such, not also as a rule without kinds.
+        ("rules/X-004.toml", b"id = \"X-004\"\ntitle = \"t\"\nseverity = \"error\"\n[check.co-chnge]\nwhen = [\"x\"]\n"),
+        ("rules/X-005.toml", b"id = \"X-005\"\ntitle = \"t\"\nseverity = \"error\"\n[check.co-change]\nwhen = [\"x\"]\nrequire_any = [\"changed:y\"]\n"),
     ]);
     let o = run(
         &["packs", "list", "--pack", dir.path().to_str().unwrap()],
@@ -60,9 +65,12 @@ fn a_broken_pack_reports_every_error_at_its_line() {
         "unknown field `extra`",
         "invalid regex",
         "X-001.toml:5",
+        "unknown check kind `co-chnge`",
     ] {
         assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
     }
+    assert_eq!(err.matches("a rule needs `kinds`").count(), 1, "{err}");
+    assert!(err.contains("X-003.toml: a rule needs `kinds`"), "{err}");
 }
 
 #[test]

@@ -469,8 +469,9 @@ fn spdx_license_catches_the_example_sboms_licence() {
 }
 
 /// A card's licence against the licence file that applies to it: the one its `license_link` names
-/// (here in the card's folder), else the root's. A text the matcher cannot identify, and an empty
-/// file, are no finding; nor is a card whose licence file holds its licence.
+/// (here in the card's folder), else the one beside it (the root's for the card at the root). A
+/// text the matcher cannot identify, and an empty file, are no finding; nor is a card whose licence
+/// file holds its licence.
 #[test]
 fn a_cards_licence_file_that_holds_another_licence_is_found() {
     let card = |license: &str, link: Option<&str>| {
@@ -539,9 +540,8 @@ fn a_cards_licence_file_that_holds_another_licence_is_found() {
     );
 }
 
-/// LIC-004 declares the licence files beside a card and at the root: history mode judges an
-/// unchanged card again when the plain `LICENSE` beside it is replaced, and the finding is fixed
-/// where the card follows.
+/// LIC-004 declares the licence files beside a card: history mode judges an unchanged card again
+/// when the plain `LICENSE` beside it is replaced, and the finding is fixed where the card follows.
 #[test]
 fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
     let mut g = GitRepo::new();

@@ -266,12 +266,14 @@ impl Contents {
         }
     }
 
-    /// `path` parsed (its bytes are `bytes`, from `get`), once per content.
+    /// `path` parsed (its bytes are `bytes`, from `get`), once per content; a file in no format
+    /// aimslint parses is its text when `as_text` (a name a plugin declared by path), else an error.
     pub(crate) fn parse(
         &self,
         path: &str,
         bytes: &[u8],
         limits: &aimslint_artifacts::Limits,
+        as_text: bool,
     ) -> RelatedParse {
         let key = match &self.source {
             ContentSource::Blobs { blobs, .. } => blobs
@@ -284,9 +286,15 @@ impl Contents {
         }
         let parsed = aimslint_artifacts::decode(bytes, limits)
             .and_then(|text| {
-                // A file in no format aimslint parses (a `LICENSE` a plugin declared) is its text.
                 let Some(format) = Format::from_path(path) else {
-                    return Ok(Value::String(text.to_string()));
+                    if as_text {
+                        return Ok(Value::String(text.to_string()));
+                    }
+                    return Err(aimslint_artifacts::ParseError {
+                        kind: aimslint_artifacts::ParseErrorKind::Syntax,
+                        message: "its name says no format aimslint reads".into(),
+                        offset: 0,
+                    });
                 };
                 aimslint_artifacts::parse_text(path, text, format)
                     .map(|p| p.value)

@@ -35,8 +35,9 @@ pub type Check = Arc<dyn CompiledCheck>;
 pub trait CheckKinds: Sync {
     /// Every kind's name.
     fn names(&self) -> Vec<&'static str>;
-    /// Whether the kind `name` judges commits (its rules need no artifact `kinds`).
-    fn is_history(&self, name: &str) -> bool;
+    /// Whether the rules of kind `name` may leave `kinds` empty (a commit kind that looks at paths,
+    /// not documents). `None` for a kind the registry does not have.
+    fn kinds_optional(&self, name: &str) -> Option<bool>;
     /// Compile the `[check.<name>]` table of the rule `cx` reads; `None` when the kind is unknown
     /// or the table has errors (each reported through `cx`).
     fn compile(&self, name: &str, cx: &mut Compile<'_, '_>) -> Option<Check>;
@@ -205,7 +206,7 @@ pub(crate) fn kind_of(ctx: &mut Ctx<'_>, rel: &str) -> Option<(String, Range<usi
     }
 }
 
-/// `unknown variant` as serde words it for an enum, for a kind the registry does not have.
+/// The error for a kind the registry does not have, listing the ones it has.
 pub(crate) fn unknown_kind(name: &str, kinds: &dyn CheckKinds) -> String {
     let known: Vec<String> = kinds.names().iter().map(|n| format!("`{n}`")).collect();
     format!(

@@ -921,21 +921,23 @@ fn load_rules(
         if !rel.ends_with(".toml") {
             continue;
         }
+        let first_error = ctx.errors.len();
         let rr = ctx.parse::<RawRule>(&rel);
         // The check is compiled even when the rest of the rule has errors, so they all show.
         let check = compile_check(ctx, &rel, plugins, kind_refs);
-        let Some(rr) = rr else {
-            continue;
-        };
-        let refs: Vec<(String, std::ops::Range<usize>, String)> = rr
-            .supersedes
-            .iter()
-            .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
-            .collect();
-        if let Some(rule) = compile_rule(ctx, id, &rel, rr, check, control_refs, kind_refs) {
-            supersede_refs.push((rule.id.clone(), refs));
-            rules.push(Arc::new(rule));
+        if let Some(rr) = rr {
+            let refs: Vec<(String, std::ops::Range<usize>, String)> = rr
+                .supersedes
+                .iter()
+                .map(|s| (rel.clone(), s.span(), s.get_ref().clone()))
+                .collect();
+            if let Some(rule) = compile_rule(ctx, id, &rel, rr, check, control_refs, kind_refs) {
+                supersede_refs.push((rule.id.clone(), refs));
+                rules.push(Arc::new(rule));
+            }
         }
+        // The file's problems in the order of its lines, whichever pass found them.
+        ctx.errors[first_error..].sort_by_key(|e| e.span.map_or(0, |s| s.offset()));
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     check_supersedes(ctx, &rules, &supersede_refs);
@@ -1147,13 +1149,14 @@ fn compile_rule(
             Severity::Error
         }
     };
-    let history_only = rr
+    // A kind the registry does not have is reported as such, not as a rule without `kinds`.
+    let kinds_optional = rr
         .check
         .get_ref()
         .keys()
         .next()
-        .is_some_and(|k| ctx.kinds.is_history(k));
-    if rr.kinds.is_empty() && !history_only {
+        .is_none_or(|k| ctx.kinds.kinds_optional(k).unwrap_or(true));
+    if rr.kinds.is_empty() && !kinds_optional {
         ctx.err(
             rel,
             Some(rr.id.span()),

@@ -2,21 +2,14 @@
 //! with theirs.
 //!
 //! Read from:
-//! - a **CycloneDX** JSON BOM (1.5 and later; <https://cyclonedx.org/docs/1.6/json/>): the
-//!   `machine-learning-model` component named as the card names the model (`metadata.component`
-//!   and `components`, nested ones too), its `licenses[]` (`license.id`, `license.name`,
-//!   `expression`), and the `data` components it is trained on: those its
-//!   `modelCard.modelParameters.datasets[].ref` or its `dependencies[].dependsOn` name, those
-//!   named as the card's `datasets`, or, when the BOM describes one model and links none, every
-//!   `data` component;
 //! - an **SPDX 2.x** JSON document (<https://spdx.github.io/spdx-spec/v2.3/package-information/>):
 //!   the package named as the model (not one its `primaryPackagePurpose` or package URL shows to
 //!   be software), its `licenseDeclared` (else `licenseConcluded`; `NOASSERTION` and `NONE` say
 //!   nothing), and as datasets the packages named as the card's `datasets` or that the model is
 //!   `GENERATED_FROM`;
 //! - the **model-card view** aimslint reads a CycloneDX ML-BOM or an SPDX 3 AI BOM as (what the
-//!   host passes for those formats): the model's name and licence (`meta.model_name`,
-//!   `meta.license`). The view holds no dataset licences.
+//!   host passes for those formats, <https://cyclonedx.org/docs/1.6/json/>): the model's name and
+//!   licence (`meta.model_name`, `meta.license`). The view holds no dataset licences.
 //!
 //! A BOM whose model has another name than the card's describes another model, and is not read.
 
@@ -36,9 +29,7 @@ pub(crate) struct Stated {
 pub(crate) enum Written {
     /// An SPDX expression or id.
     Expression,
-    /// A licence's name, compared only when it is an id itself.
-    Name,
-    /// Either, as the value shows (a view holds both alike).
+    /// An id, a name or an expression, as the value shows (a view holds them alike).
     AsIs,
 }
 
@@ -47,7 +38,6 @@ impl Stated {
     pub(crate) fn keys(&self) -> Vec<String> {
         match self.kind {
             Written::Expression => crate::licence::expression_keys(&self.value),
-            Written::Name => crate::licence::key(&self.value).into_iter().collect(),
             Written::AsIs => crate::licence::value_keys(&self.value),
         }
     }
@@ -94,14 +84,11 @@ pub(crate) fn is_view(doc: &Value) -> bool {
     )
 }
 
-/// The model named `names` in a BOM (raw CycloneDX or SPDX 2 JSON, or a BOM's view), with the
+/// The model named `names` in a BOM (SPDX 2 JSON, or the view of a CycloneDX or SPDX 3 BOM), with the
 /// datasets it lists for it. `datasets`: the dataset names the card gives.
 pub(crate) fn model(doc: &Value, names: &[String], datasets: &[String]) -> Option<Model> {
     if is_view(doc) {
         return view_model(doc, names);
-    }
-    if doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
-        return cyclonedx_model(doc, names, datasets);
     }
     if doc
         .get("spdxVersion")
@@ -137,123 +124,8 @@ fn view_model(doc: &Value, names: &[String]) -> Option<Model> {
     })
 }
 
-/// Every component of a CycloneDX BOM with its pointer: the subject first, then the components
-/// list depth-first.
-fn components(bom: &Value) -> Vec<(String, &Value)> {
-    let mut out = Vec::new();
-    if let Some(c) = bom.pointer("/metadata/component") {
-        out.push(("/metadata/component".to_string(), c));
-    }
-    let mut stack: Vec<(String, &Value)> = Vec::new();
-    if let Some(Value::Array(a)) = bom.get("components") {
-        for (i, c) in a.iter().enumerate().rev() {
-            stack.push((format!("/components/{i}"), c));
-        }
-    }
-    while let Some((at, c)) = stack.pop() {
-        if let Some(Value::Array(a)) = c.get("components") {
-            for (i, n) in a.iter().enumerate().rev() {
-                stack.push((format!("{at}/components/{i}"), n));
-            }
-        }
-        out.push((at, c));
-    }
-    out
-}
-
-fn is_type(c: &Value, t: &str) -> bool {
-    c.get("type").and_then(Value::as_str) == Some(t)
-}
-
 fn name_of(c: &Value) -> Option<&str> {
     c.get("name").and_then(Value::as_str)
-}
-
-/// A CycloneDX component's licences: `licenses[].expression`, `license.id` or `license.name`.
-fn cyclonedx_licences(at: &str, c: &Value) -> Vec<Stated> {
-    let Some(Value::Array(list)) = c.get("licenses") else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, l) in list.iter().enumerate() {
-        let here = format!("{at}/licenses/{i}");
-        if let Some(e) = l.get("expression").and_then(Value::as_str) {
-            out.push(Stated {
-                value: e.trim().to_string(),
-                at: Some(format!("{here}/expression")),
-                kind: Written::Expression,
-            });
-            continue;
-        }
-        for (k, kind) in [("id", Written::Expression), ("name", Written::Name)] {
-            if let Some(s) = l
-                .pointer(&format!("/license/{k}"))
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim().is_empty())
-            {
-                out.push(Stated {
-                    value: s.trim().to_string(),
-                    at: Some(format!("{here}/license/{k}")),
-                    kind,
-                });
-                break;
-            }
-        }
-    }
-    out
-}
-
-fn cyclonedx_model(bom: &Value, names: &[String], datasets: &[String]) -> Option<Model> {
-    let all = components(bom);
-    let models = all
-        .iter()
-        .filter(|(_, c)| is_type(c, "machine-learning-model"))
-        .count();
-    let (at, model) = all.iter().find(|(_, c)| {
-        is_type(c, "machine-learning-model") && name_of(c).is_some_and(|n| named(n, names))
-    })?;
-    // The data components the model names: by reference in its model card, or as dependencies.
-    let mut linked: Vec<&str> = Vec::new();
-    if let Some(Value::Array(ds)) = model.pointer("/modelCard/modelParameters/datasets") {
-        linked.extend(
-            ds.iter()
-                .filter_map(|d| d.get("ref").and_then(Value::as_str)),
-        );
-    }
-    if let (Some(me), Some(Value::Array(deps))) = (
-        model.get("bom-ref").and_then(Value::as_str),
-        bom.get("dependencies"),
-    ) {
-        for d in deps
-            .iter()
-            .filter(|d| d.get("ref").and_then(Value::as_str) == Some(me))
-        {
-            if let Some(Value::Array(on)) = d.get("dependsOn") {
-                linked.extend(on.iter().filter_map(Value::as_str));
-            }
-        }
-    }
-    let every = linked.is_empty() && models == 1;
-    let data = all
-        .iter()
-        .filter(|(_, c)| is_type(c, "data"))
-        .filter(|(_, c)| {
-            every
-                || c.get("bom-ref")
-                    .and_then(Value::as_str)
-                    .is_some_and(|r| linked.contains(&r))
-                || name_of(c).is_some_and(|n| named(n, datasets))
-        })
-        .map(|(at, c)| Dataset {
-            name: name_of(c).unwrap_or("(unnamed)").to_string(),
-            licences: cyclonedx_licences(at, c),
-        })
-        .collect();
-    Some(Model {
-        name: name_of(model).unwrap_or_default().to_string(),
-        licences: cyclonedx_licences(at, model),
-        datasets: data,
-    })
 }
 
 /// An SPDX 2 package's licence: declared by its authors, else concluded by the document's
@@ -341,16 +213,16 @@ fn spdx2_model(doc: &Value, names: &[String], datasets: &[String]) -> Option<Mod
         .and_then(Value::as_str)
         .unwrap_or_default();
     // What the model is generated from, as either end of the relationship says it.
-    let mut from: Vec<&str> = Vec::new();
+    let mut from: std::collections::HashSet<&str> = std::collections::HashSet::new();
     if let Some(Value::Array(rels)) = doc.get("relationships") {
         for r in rels {
             let field = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or_default();
             match field("relationshipType") {
                 "GENERATED_FROM" if field("spdxElementId") == me => {
-                    from.push(field("relatedSpdxElement"));
+                    from.insert(field("relatedSpdxElement"));
                 }
                 "GENERATES" if field("relatedSpdxElement") == me => {
-                    from.push(field("spdxElementId"));
+                    from.insert(field("spdxElementId"));
                 }
                 _ => {}
             }
@@ -364,7 +236,7 @@ fn spdx2_model(doc: &Value, names: &[String], datasets: &[String]) -> Option<Mod
             name_of(p).is_some_and(|n| named(n, datasets))
                 || p.get("SPDXID")
                     .and_then(Value::as_str)
-                    .is_some_and(|id| !me.is_empty() && from.contains(&id))
+                    .is_some_and(|id| !me.is_empty() && from.contains(id))
         })
         .map(|(j, p)| Dataset {
             name: name_of(p).unwrap_or("(unnamed)").to_string(),
@@ -385,69 +257,6 @@ mod tests {
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn a_cyclonedx_bom_lists_the_model_and_its_data() {
-        let bom = json!({
-            "bomFormat": "CycloneDX", "specVersion": "1.6",
-            "metadata": {"component": {"type": "application", "name": "scoring-service"}},
-            "components": [
-                {"type": "machine-learning-model", "bom-ref": "m", "name": "Credit_Scoring",
-                 "licenses": [{"license": {"id": "Apache-2.0"}}],
-                 "modelCard": {"modelParameters": {"datasets": [{"ref": "d1"}]}}},
-                {"type": "data", "bom-ref": "d1", "name": "reviews",
-                 "licenses": [{"expression": "CC-BY-NC-4.0"}]},
-                {"type": "data", "bom-ref": "d2", "name": "unrelated",
-                 "licenses": [{"license": {"name": "Acme data licence"}}]},
-                {"type": "library", "name": "numpy", "components": [
-                    {"type": "data", "bom-ref": "d3", "name": "forum",
-                     "licenses": [{"license": {"id": "CC-BY-SA-4.0"}}]}]}
-            ],
-            "dependencies": [{"ref": "m", "dependsOn": ["d3"]}]
-        });
-        let m = model(&bom, &names(&["acme/credit-scoring"]), &[]).unwrap();
-        assert_eq!(m.name, "Credit_Scoring");
-        assert_eq!(
-            m.licences,
-            [Stated {
-                value: "Apache-2.0".into(),
-                at: Some("/components/0/licenses/0/license/id".into()),
-                kind: Written::Expression
-            }]
-        );
-        let data: Vec<(&str, &str)> = m
-            .datasets
-            .iter()
-            .map(|d| {
-                (
-                    d.name.as_str(),
-                    d.licences[0].at.as_deref().unwrap_or_default(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            data,
-            [
-                ("reviews", "/components/1/licenses/0/expression"),
-                ("forum", "/components/3/components/0/licenses/0/license/id")
-            ]
-        );
-        assert!(model(&bom, &names(&["fraud-detection"]), &[]).is_none());
-        // One model that links no data: every data component is its.
-        let one = json!({"bomFormat": "CycloneDX", "components": [
-            {"type": "machine-learning-model", "name": "m"},
-            {"type": "data", "name": "a", "licenses": [{"license": {"name": "MIT"}}]}]});
-        let m = model(&one, &names(&["m"]), &[]).unwrap();
-        assert_eq!(m.datasets.len(), 1);
-        assert_eq!(m.datasets[0].licences[0].keys(), ["mit"]);
-        // A licence's name is compared only when it is an id.
-        let named = Stated {
-            value: "Apache License 2.0".into(),
-            at: None,
-            kind: Written::Name,
-        };
-        assert!(named.keys().is_empty());
     }
 
     #[test]

@@ -152,11 +152,26 @@ impl SpdxLicense {
         // The file the card links to, else the first licence file of its own folder. A root
         // licence does not reach a card in a subfolder: in a repository of many cards it is the
         // code's licence, and each model has its own (a card that shares it links to it).
-        let linked = req
-            .related
-            .iter()
-            .find(|r| r.found && r.named_at.as_deref() == Some(LICENSE_LINK));
         let folder = req.path.rsplit_once('/').map(|(d, _)| d);
+        // A bare name (`license_link: LICENSE`, as the Hub writes it for a repository of one
+        // model) is the card's own folder: the host looks it up from the root, so for a card in
+        // a folder the file of that name beside it is the one linked.
+        let bare = req
+            .document
+            .pointer(LICENSE_LINK)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.contains('/') && !l.contains(':'));
+        let linked = match (bare, folder) {
+            (Some(name), Some(dir)) => {
+                let own = format!("{dir}/{name}");
+                req.related.iter().find(|r| r.found && r.path == own)
+            }
+            _ => req
+                .related
+                .iter()
+                .find(|r| r.found && r.named_at.as_deref() == Some(LICENSE_LINK)),
+        };
         let beside = LICENCE_FILES.iter().find_map(|name| {
             let path = folder.map_or_else(|| (*name).to_string(), |d| format!("{d}/{name}"));
             req.related.iter().find(|r| r.found && r.path == path)
@@ -644,6 +659,43 @@ mod tests {
         assert!(check("LIC-004", sleepycat, vec![f]).is_empty());
         // No licence on the card: nothing to compare (MC-007 asks for one).
         assert!(check("LIC-004", card(json!({})), vec![mit_file()]).is_empty());
+    }
+
+    /// `license_link: LICENSE` in a card in a folder is the file beside it, not the root's.
+    #[test]
+    fn lic004_reads_a_bare_link_beside_the_card() {
+        let linked = card(json!({"license": "apache-2.0", "license_link": "LICENSE"}));
+        let root_mit = file(
+            "LICENSE",
+            Some(LICENSE_LINK),
+            Value::String("SPDX-License-Identifier: MIT\n".into()),
+        );
+        let own_apache = file(
+            "models/m/LICENSE",
+            None,
+            Value::String(APACHE_NOTICE.into()),
+        );
+        assert!(
+            check(
+                "LIC-004",
+                linked.clone(),
+                vec![root_mit.clone(), own_apache]
+            )
+            .is_empty()
+        );
+        let own_mit = file(
+            "models/m/LICENSE",
+            None,
+            Value::String("SPDX-License-Identifier: MIT\n".into()),
+        );
+        assert_eq!(
+            check("LIC-004", linked.clone(), vec![root_mit.clone(), own_mit]),
+            [
+                "/meta/license `license` is `apache-2.0`, but the licence file that applies to it, `models/m/LICENSE` (its `license_link`), declares `MIT` (`SPDX-License-Identifier`): the card and its licence file must name one licence"
+            ]
+        );
+        // Nothing beside it: the root's file is the repository's, not the model's.
+        assert!(check("LIC-004", linked, vec![root_mit]).is_empty());
     }
 
     /// A root licence is the repository's: it does not reach a card in a subfolder.

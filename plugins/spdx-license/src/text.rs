@@ -64,8 +64,9 @@ pub(crate) fn identify(text: &str) -> Vec<Found> {
     }
     let text = &text[..end];
     let mut out: Vec<Found> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push = |id: String, source: Source| {
-        if !out.iter().any(|f| f.id == id) {
+        if seen.insert(id.clone()) {
             out.push(Found { id, source });
         }
     };
@@ -79,11 +80,18 @@ pub(crate) fn identify(text: &str) -> Vec<Found> {
     out
 }
 
-/// The ids of the expressions `SPDX-License-Identifier:` lines give.
+/// The ids of the expressions `SPDX-License-Identifier:` lines give: at most `MAX_IDS`, from lines
+/// of at most `MAX_ID_LINE` bytes (a longer one is no identifier line anyone wrote).
 fn identifier_lines(text: &str) -> Vec<String> {
     const TAG: &str = "spdx-license-identifier:";
+    const MAX_IDS: usize = 64;
+    const MAX_ID_LINE: usize = 1024;
     let mut out = Vec::new();
-    for line in text.lines() {
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines().filter(|l| l.len() <= MAX_ID_LINE) {
+        if out.len() >= MAX_IDS {
+            break;
+        }
         let lower = line.to_ascii_lowercase();
         let Some(at) = lower.find(TAG) else {
             continue;
@@ -106,7 +114,7 @@ fn identifier_lines(text: &str) -> Vec<String> {
                 }
                 None => continue,
             };
-            if !out.contains(&id) {
+            if out.len() < MAX_IDS && seen.insert(id.clone()) {
                 out.push(id);
             }
         }
@@ -992,6 +1000,26 @@ file, You can obtain one at https://mozilla.org/MPL/2.0/.";
             ids("Built with Llama. Use is subject to the Llama 3.1 Community License Agreement.")
                 .is_empty()
         );
+    }
+
+    /// A file of identifier lines by the thousand is read for the first few ids, and a line no one
+    /// wrote by hand (a megabyte long) for none.
+    #[test]
+    fn identifier_floods_are_cut_short() {
+        let one_line = format!(
+            "SPDX-License-Identifier: {}\n",
+            (0..60_000)
+                .map(|i| format!("LicenseRef-{i}"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        );
+        assert!(identifier_lines(&one_line).is_empty());
+        let many: String = (0..60_000)
+            .map(|i| format!("SPDX-License-Identifier: LicenseRef-{i}\n"))
+            .collect();
+        let ids = identifier_lines(&many);
+        assert_eq!(ids.len(), 64);
+        assert_eq!(ids[0], "LicenseRef-0");
     }
 
     #[test]

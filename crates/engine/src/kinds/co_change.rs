@@ -14,6 +14,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "co-change",
     history: true,
+    kinds_optional: true,
     compile,
 };
 

@@ -10,6 +10,7 @@ use crate::checks::{Ctx, Hit, at, did_you_mean, key_name, strings_at};
 pub(crate) static KIND: Entry = Entry {
     name: "enum",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

@@ -11,6 +11,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "expr",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

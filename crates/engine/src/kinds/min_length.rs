@@ -12,6 +12,7 @@ use crate::checks::{Ctx, Hit, key_name};
 pub(crate) static KIND: Entry = Entry {
     name: "min-length",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

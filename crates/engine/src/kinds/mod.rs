@@ -52,8 +52,10 @@ static KINDS: [&Entry; 14] = [
 /// One check kind: its name as rules write it, and its compiler.
 pub(crate) struct Entry {
     pub name: &'static str,
-    /// Judges commits, not documents (its rules need no artifact `kinds`).
+    /// Judges commits, not documents.
     pub history: bool,
+    /// Its rules may leave `kinds` empty: it looks at the paths a commit changes, not at documents.
+    pub kinds_optional: bool,
     pub compile: fn(&mut Compile<'_, '_>) -> Option<Box<dyn Kind>>,
 }
 
@@ -69,8 +71,11 @@ impl CheckKinds for Registry {
         KINDS.iter().map(|k| k.name).collect()
     }
 
-    fn is_history(&self, name: &str) -> bool {
-        KINDS.iter().any(|k| k.name == name && k.history)
+    fn kinds_optional(&self, name: &str) -> Option<bool> {
+        KINDS
+            .iter()
+            .find(|k| k.name == name)
+            .map(|k| k.kinds_optional)
     }
 
     fn compile(&self, name: &str, cx: &mut Compile<'_, '_>) -> Option<Check> {

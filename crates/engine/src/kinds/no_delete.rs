@@ -12,6 +12,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "no-delete",
     history: true,
+    kinds_optional: false,
     compile,
 };
 

@@ -10,6 +10,7 @@ use crate::checks::{Ctx, Hit, at, key_name, strings_at};
 pub(crate) static KIND: Entry = Entry {
     name: "pattern",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

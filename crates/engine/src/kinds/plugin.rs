@@ -15,6 +15,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "plugin",
     history: false,
+    kinds_optional: false,
     compile,
 };
 
@@ -203,7 +204,7 @@ fn related_documents(
             }
             Need::Path { path } if need_path(ctx.path, path).is_none_or(|p| p.is_empty()) => {
                 refused.push(format!(
-                    "`{}` is no path inside the repository",
+                    "`{}` is no path from the repository root or the document's folder without `..`",
                     path.chars().take(80).collect::<String>()
                 ));
                 continue;
@@ -268,7 +269,7 @@ fn related_documents(
             match ctx.contents.get(&path) {
                 None if r.found => {
                     r.error = Some(
-                        "aimslint reads only YAML, JSON, TOML and Markdown files and the paths of evidence kinds; this file is not given to plugins"
+                        "aimslint reads only YAML, JSON, TOML and Markdown files, the paths of evidence kinds and the names plugins declare by path; this file is not given to plugins"
                             .into(),
                     );
                 }
@@ -287,7 +288,13 @@ fn related_documents(
                 Some(Ok(bytes)) => {
                     r.found = true;
                     bytes_passed += bytes.len();
-                    let parsed = ctx.contents.parse(&path, &bytes, ctx.limits);
+                    // A name the plugin declared by path, in no format aimslint parses, is
+                    // passed as its text (a `LICENSE`).
+                    let name = path.rsplit('/').next().unwrap_or(&path);
+                    let as_text = needs.documents.iter().any(|n| {
+                        matches!(n, Need::Path { path: p } if p.rsplit('/').next() == Some(name))
+                    });
+                    let parsed = ctx.contents.parse(&path, &bytes, ctx.limits, as_text);
                     match &parsed.1 {
                         Ok(v) => {
                             r.document = v.clone();
@@ -308,7 +315,7 @@ fn related_documents(
 /// climbs out of the document's folder (`../`): a plugin reads beside its document or from the
 /// root, nowhere else.
 fn need_path(doc_path: &str, path: &str) -> Option<String> {
-    if path.starts_with("../") || path.split('/').any(|s| s == "..") {
+    if path.split('/').any(|s| s == "..") {
         return None;
     }
     if path.starts_with("./") {

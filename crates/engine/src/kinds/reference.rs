@@ -12,6 +12,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "reference",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

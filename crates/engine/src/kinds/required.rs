@@ -11,6 +11,7 @@ use crate::checks::{Ctx, Hit, describe, key_name};
 pub(crate) static KIND: Entry = Entry {
     name: "required",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

@@ -13,6 +13,7 @@ use crate::checks::{Ctx, Hit, did_you_mean};
 pub(crate) static KIND: Entry = Entry {
     name: "schema",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

@@ -12,6 +12,7 @@ use crate::checks::{Ctx, Hit};
 pub(crate) static KIND: Entry = Entry {
     name: "section",
     history: false,
+    kinds_optional: false,
     compile,
 };
 

@@ -9,6 +9,7 @@ use crate::run::Engine;
 pub(crate) static KIND: Entry = Entry {
     name: "trailer",
     history: true,
+    kinds_optional: true,
     compile,
 };
 
