@@ -597,8 +597,9 @@ fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
 }
 
 /// A card against the BOMs that list its model: a CycloneDX ML-BOM beside it (found by the
-/// model's name) that records another licence, and an SPDX 2 SBOM at the root that lists a
-/// dataset of the card's under a non-commercial licence. A BOM of another model says nothing.
+/// model's name) that records another licence, an SPDX 2 SBOM at the root that lists a dataset of
+/// the card's under a non-commercial licence, and an ML-BOM whose model links a non-commercial data
+/// component (one it does not link is not its data). A BOM of another model says nothing.
 #[test]
 fn a_bom_that_records_another_licence_or_non_commercial_data_is_found() {
     let ml_bom = |name: &str, licence: &str| {
@@ -617,12 +618,24 @@ fn a_bom_that_records_another_licence_or_non_commercial_data_is_found() {
         "---\nlicense: mit\nmodel-index:\n  - name: tagger\n---\n# Model Card for tagger\n";
     let ranker_bom = ml_bom("ranker", "Apache-2.0");
     let other_bom = ml_bom("classifier", "Apache-2.0");
+    // The model links one data component (non-commercial); another, not linked, is not its data.
+    let tagger_bom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+  "metadata": {"component": {"type": "machine-learning-model", "bom-ref": "t", "name": "tagger",
+    "licenses": [{"license": {"id": "MIT"}}],
+    "modelCard": {"modelParameters": {"datasets": [{"ref": "clicks"}]}}}},
+  "components": [
+    {"type": "data", "bom-ref": "clicks", "name": "clicks", "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}],
+     "data": [{"type": "dataset", "name": "clicks"}]},
+    {"type": "data", "bom-ref": "logs", "name": "logs", "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}],
+     "data": [{"type": "dataset", "name": "logs"}]}]}
+"#;
     let dir = temp_repo(&[
         ("models/scorer/README.md", scorer.as_bytes()),
         ("sbom.spdx.json", sbom.as_bytes()),
         ("models/ranker/README.md", ranker.as_bytes()),
         ("models/ranker/bom.cdx.json", ranker_bom.as_bytes()),
         ("models/tagger/README.md", tagger.as_bytes()),
+        ("models/tagger/bom.cdx.json", tagger_bom.as_bytes()),
         ("models/classifier/bom.cdx.json", other_bom.as_bytes()),
     ]);
     enable_spdx(
@@ -638,6 +651,7 @@ fn a_bom_that_records_another_licence_or_non_commercial_data_is_found() {
         [
             "models/ranker/README.md:2:1: LIC-005 `license` is `mit`, but the BOM `models/ranker/bom.cdx.json` records model `ranker` under `Apache-2.0`: the card and the BOM must name one licence [iso42001:A.7.3, iso42001:A.10.3]",
             "models/scorer/README.md:2:1: LIC-005 the model's licence `apache-2.0` allows commercial use, but dataset `reviews` it is trained on is licensed `CC-BY-NC-SA-4.0` (the BOM `sbom.spdx.json`, `/packages/1/licenseDeclared`), which does not: the model cannot grant what its data withholds [iso42001:A.7.3, iso42001:A.10.3]",
+            "models/tagger/README.md:2:1: LIC-005 the model's licence `mit` allows commercial use, but dataset `clicks` it is trained on is licensed `CC-BY-NC-4.0` (the BOM `models/tagger/bom.cdx.json`), which does not: the model cannot grant what its data withholds [iso42001:A.7.3, iso42001:A.10.3]",
         ],
         "{out}"
     );

@@ -14,6 +14,8 @@
 //! - `description`, `modelCard.modelParameters` (`approach.type`, `task`, `architectureFamily`,
 //!   `modelArchitecture`) → "Model Details"
 //! - `modelCard.modelParameters.datasets[]` → "Training Data"
+//! - the BOM's `data` components → `datasets[]` of the view (`name`, `licenses` as written,
+//!   `linked`: the model names it in `modelParameters.datasets[].ref` or its `dependencies`)
 //! - `modelCard.quantitativeAnalysis.performanceMetrics[]` → "Evaluation Results", one sentence each
 //! - `modelCard.considerations.users`, `.useCases` → "Intended Use"
 //! - `.technicalLimitations`, `.performanceTradeoffs` → "Limitations"
@@ -112,6 +114,7 @@ pub(crate) fn adapt(bom: &Value, text: &str) -> Adapted {
     let mut view = View::new("cyclonedx", text);
     let flavor = if let Some((at, c)) = model {
         model_view(&mut view, at, c);
+        data_components(&mut view, bom, &all, c);
         Flavor::CycloneDx
     } else if let Some((at, c, dat, d)) = dataset {
         dataset_view(&mut view, &at, c, &dat, d);
@@ -167,6 +170,49 @@ fn words_at(v: &Value, base: &str, rel: &str) -> Option<(Vec<String>, String)> {
     let mut w = Vec::new();
     words_of(x, DESCRIPTIVE, &mut w);
     Some((w, format!("{base}{rel}")))
+}
+
+/// The BOM's `data` components, each as `datasets[]` of the view: its name, its licences as
+/// written, and whether the model links it (its `modelCard.modelParameters.datasets[].ref`, or a
+/// `dependencies[]` entry of the model's `bom-ref`). What rules of the model's licence against its
+/// data's (plugins) read.
+fn data_components(view: &mut View, bom: &Value, all: &[(String, &Value)], model: &Value) {
+    let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    if let Some(Value::Array(ds)) = model.pointer("/modelCard/modelParameters/datasets") {
+        linked.extend(
+            ds.iter()
+                .filter_map(|d| d.get("ref").and_then(Value::as_str)),
+        );
+    }
+    let me = model.get("bom-ref").and_then(Value::as_str);
+    if let (Some(me), Some(Value::Array(deps))) = (me, bom.get("dependencies")) {
+        for d in deps
+            .iter()
+            .filter(|d| d.get("ref").and_then(Value::as_str) == Some(me))
+        {
+            if let Some(Value::Array(on)) = d.get("dependsOn") {
+                linked.extend(on.iter().filter_map(Value::as_str));
+            }
+        }
+    }
+    for (at, c) in all.iter().filter(|(_, c)| is_type(c, "data")) {
+        let Some(name) = c.get("name").and_then(scalar) else {
+            continue;
+        };
+        let licences: Vec<Value> = licences(at, c)
+            .into_iter()
+            .map(|(l, _)| Value::String(l))
+            .collect();
+        let reference = c.get("bom-ref").and_then(Value::as_str);
+        let mut item = serde_json::Map::new();
+        item.insert("name".into(), Value::String(name));
+        item.insert("licenses".into(), Value::Array(licences));
+        item.insert(
+            "linked".into(),
+            Value::Bool(reference.is_some_and(|r| linked.contains(r))),
+        );
+        view.push("datasets", Value::Object(item), at);
+    }
 }
 
 fn model_view(view: &mut View, at: &str, c: &Value) {

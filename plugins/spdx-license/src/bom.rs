@@ -9,7 +9,9 @@
 //!   `GENERATED_FROM`;
 //! - the **model-card view** aimslint reads a CycloneDX ML-BOM or an SPDX 3 AI BOM as (what the
 //!   host passes for those formats, <https://cyclonedx.org/docs/1.6/json/>): the model's name and
-//!   licence (`meta.model_name`, `meta.license`). The view holds no dataset licences.
+//!   licence (`meta.model_name`, `meta.license`), and for CycloneDX the BOM's `data` components
+//!   (`datasets[]`: name, licences, whether the model links them). The datasets are those the
+//!   model links and those the card names, or every one when the model links none.
 //!
 //! A BOM whose model has another name than the card's describes another model, and is not read.
 
@@ -88,7 +90,7 @@ pub(crate) fn is_view(doc: &Value) -> bool {
 /// datasets it lists for it. `datasets`: the dataset names the card gives.
 pub(crate) fn model(doc: &Value, names: &[String], datasets: &[String]) -> Option<Model> {
     if is_view(doc) {
-        return view_model(doc, names);
+        return view_model(doc, names, datasets);
     }
     if doc
         .get("spdxVersion")
@@ -100,27 +102,53 @@ pub(crate) fn model(doc: &Value, names: &[String], datasets: &[String]) -> Optio
     None
 }
 
-fn view_model(doc: &Value, names: &[String]) -> Option<Model> {
+fn view_model(doc: &Value, names: &[String], datasets: &[String]) -> Option<Model> {
     let name = doc.pointer("/meta/model_name")?.as_str()?;
     if !named(name, names) {
         return None;
     }
-    let licences = doc
-        .pointer("/meta/license")
-        .map(crate::licence::strings)
-        .unwrap_or_default()
+    let as_is = |values: Vec<(Option<usize>, String)>| -> Vec<Stated> {
+        values
+            .into_iter()
+            // The view holds ids, names and expressions alike.
+            .map(|(_, value)| Stated {
+                at: None,
+                kind: Written::AsIs,
+                value,
+            })
+            .collect()
+    };
+    let licences = as_is(
+        doc.pointer("/meta/license")
+            .map(crate::licence::strings)
+            .unwrap_or_default(),
+    );
+    // The BOM's data components: those the model links, and those the card names; when the model
+    // links none, every one (the BOM describes this one model).
+    let all: Vec<&Value> = match doc.get("datasets") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        _ => Vec::new(),
+    };
+    let links_some = all.iter().any(|d| d["linked"] == Value::Bool(true));
+    let data = all
         .into_iter()
-        // The view holds ids, names and expressions alike.
-        .map(|(_, value)| Stated {
-            at: None,
-            kind: Written::AsIs,
-            value,
+        .filter_map(|d| {
+            let dname = d.get("name")?.as_str()?;
+            let keep = !links_some || d["linked"] == Value::Bool(true) || named(dname, datasets);
+            keep.then(|| Dataset {
+                name: dname.to_string(),
+                licences: as_is(
+                    d.get("licenses")
+                        .map(crate::licence::strings)
+                        .unwrap_or_default(),
+                ),
+            })
         })
         .collect();
     Some(Model {
         name: name.to_string(),
         licences,
-        datasets: Vec::new(),
+        datasets: data,
     })
 }
 
