@@ -576,6 +576,10 @@ fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
             Some("---\nlicense: mit\n---\n# Model Card for m\n"),
         )],
     );
+    // A licence file that becomes a symlink is not read (and is no evidence to report unreadable).
+    g.write(&[("models/m/LICENSE", None)]);
+    std::os::unix::fs::symlink("../../LICENSE.txt", g.path().join("models/m/LICENSE")).unwrap();
+    let c4 = g.commit("2026-01-04", "Share the licence", &[]);
     let o = run(
         &[
             "check",
@@ -589,7 +593,7 @@ fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
     );
     let report = json(&o);
     assert_eq!(
-        history_rows(&report, &[c1, c2, c3]),
+        history_rows(&report, &[c1, c2, c3, c4]),
         ["LIC-004 models/m/README.md:2 c2 fixed:c3"],
         "{}",
         stderr(&o)

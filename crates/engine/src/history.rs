@@ -1066,11 +1066,12 @@ impl Pass<'_> {
                 self.origin.remove(p);
             }
         }
-        // What a commit holds but cannot be read as evidence is said, not skipped.
+        // What a commit holds but cannot be read as evidence is said, not skipped. (A file read
+        // only for plugins, such as a symlinked `LICENSE`, is passed to them with the reason.)
         for ch in &c.changes {
             if let Some(why) = &ch.unreadable
                 && ch.kind != ChangeKind::Deleted
-                && (self.engine.is_candidate(&ch.path) || why.contains("UTF-8"))
+                && (self.engine.could_be_evidence(&ch.path) || why.contains("UTF-8"))
             {
                 self.named.insert(id.to_string());
                 self.events.push(Finding {

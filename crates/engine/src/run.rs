@@ -494,13 +494,17 @@ impl Engine {
         self.rules.iter().map(|a| (&a.rule, a.severity))
     }
 
-    /// Whether aimslint reads a path: it could be evidence (it matches a kind's globs, or its
-    /// format can be sniffed), or a plugin rule declared it by name (`LICENSE`).
+    /// Whether aimslint reads a path: it could be evidence, or a plugin rule declared it by name
+    /// (`LICENSE`).
     pub fn is_candidate(&self, path: &str) -> bool {
+        self.could_be_evidence(path) || self.is_plugin_text(path)
+    }
+
+    /// Whether a path could be evidence: it matches a kind's globs, or its format can be sniffed.
+    pub(crate) fn could_be_evidence(&self, path: &str) -> bool {
         self.classifier.path_matches(path)
             || Format::from_path(path).is_some()
             || aimslint_artifacts::sniff_text(path, "").is_some()
-            || self.is_plugin_text(path)
     }
 
     /// Whether a plugin rule declared this file's name by path, in no format aimslint parses.
