@@ -541,7 +541,8 @@ fn a_cards_licence_file_that_holds_another_licence_is_found() {
 }
 
 /// LIC-004 declares the licence files beside a card: history mode judges an unchanged card again
-/// when the plain `LICENSE` beside it is replaced, and the finding is fixed where the card follows.
+/// when the plain `LICENSE` beside it is replaced, and the finding is fixed where the card follows;
+/// `--staged` reads a staged `LICENSE` from the index.
 #[test]
 fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
     let mut g = GitRepo::new();
@@ -597,6 +598,24 @@ fn a_replaced_licence_file_is_found_at_the_commit_that_replaced_it() {
         ["LIC-004 models/m/README.md:2 c2 fixed:c3"],
         "{}",
         stderr(&o)
+    );
+    // Before a commit: a plain LICENSE staged beside the unchanged card is read from the index.
+    std::fs::remove_file(g.path().join("models/m/LICENSE")).unwrap();
+    std::fs::write(
+        g.path().join("models/m/LICENSE"),
+        "SPDX-License-Identifier: Apache-2.0\n",
+    )
+    .unwrap();
+    let repo = git2::Repository::open(g.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("models/m/LICENSE")).unwrap();
+    index.write().unwrap();
+    let o = run(&["check", "--staged", "--format", "concise"], g.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("models/m/README.md:2:1: LIC-004 `license` is `mit`, but the licence file that applies to it, `models/m/LICENSE` beside it, declares `Apache-2.0` (`SPDX-License-Identifier`)"),
+        "{}",
+        stdout(&o)
     );
 }
 
