@@ -445,25 +445,7 @@ fn an_edited_object_is_an_error_not_linted() {
     let (blob, file) = loose_object(&g, "HEAD:data/a/provenance.yaml");
     // A well-formed object whose content no longer matches its id: the legal basis removed.
     let body = PROVENANCE.replace("legal_basis: contract\n", "");
-    let mut raw = format!("blob {}\0", body.len()).into_bytes();
-    raw.extend_from_slice(body.as_bytes());
-    let mut z = Vec::new();
-    {
-        use std::io::Write;
-        // A stored (uncompressed) zlib stream, written by hand: header, one final block, Adler-32.
-        z.extend_from_slice(&[0x78, 0x01, 0x01]);
-        let n = raw.len() as u16;
-        z.extend_from_slice(&n.to_le_bytes());
-        z.extend_from_slice(&(!n).to_le_bytes());
-        z.write_all(&raw).unwrap();
-        let (mut a, mut b) = (1u32, 0u32);
-        for byte in &raw {
-            a = (a + u32::from(*byte)) % 65521;
-            b = (b + a) % 65521;
-        }
-        z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    }
-    overwrite(&file, &z);
+    store_loose(&file, "blob", body.as_bytes());
     let head = g.commits[1].clone();
     for mode in [
         &["--rev", "HEAD"][..],
@@ -485,6 +467,74 @@ fn an_edited_object_is_an_error_not_linted() {
             "{mode:?}: {findings:?}"
         );
         assert_eq!(code, Some(1), "{mode:?}");
+    }
+}
+
+/// Write a loose object of this type and content over `file`, whatever id the file is named for:
+/// a stored (uncompressed) zlib stream written by hand (header, one final block, Adler-32).
+fn store_loose(file: &Path, kind: &str, body: &[u8]) {
+    let mut raw = format!("{kind} {}\0", body.len()).into_bytes();
+    raw.extend_from_slice(body);
+    let mut z = vec![0x78, 0x01, 0x01];
+    let n = u16::try_from(raw.len()).unwrap();
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&(!n).to_le_bytes());
+    z.extend_from_slice(&raw);
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    overwrite(file, &z);
+}
+
+/// The content of an object, as git stores it (without its header).
+fn object_body(g: &GitRepo, id: &str) -> Vec<u8> {
+    let repo = git2::Repository::open(g.path()).unwrap();
+    let odb = repo.odb().unwrap();
+    odb.read(git2::Oid::from_str(id).unwrap())
+        .unwrap()
+        .data()
+        .to_vec()
+}
+
+/// History mode checks commits and trees against their ids itself (it reads them with libgit2's
+/// check off, see crates/git/src/hash.rs): an edited one stops the walk, as in `--rev`.
+#[test]
+fn an_edited_tree_or_commit_is_an_error_not_walked() {
+    // A tree whose entry was renamed (`a` to `b`): well-formed, but not the tree its id names.
+    let g = two_commits();
+    let (tree, file) = loose_object(&g, "HEAD:data");
+    let body = object_body(&g, &tree);
+    let at = body.windows(2).position(|w| w == b"a\0").unwrap();
+    let mut edited = body.clone();
+    edited[at] = b'b';
+    store_loose(&file, "tree", &edited);
+    for mode in [&["--rev", "HEAD"][..], &["--all-history"]] {
+        let (code, findings, error) = git_check(&g, mode);
+        assert_eq!((code, findings), (Some(2), Vec::new()), "{mode:?}");
+        assert!(
+            error.contains(&tree) && error.contains("hash mismatch"),
+            "{mode:?}: {error}"
+        );
+    }
+
+    // A commit whose message was edited.
+    let g = two_commits();
+    let (first, file) = loose_object(&g, "HEAD~1");
+    let body = String::from_utf8(object_body(&g, &first)).unwrap();
+    let kept = body
+        .strip_suffix("Card")
+        .expect("the first commit's message");
+    store_loose(&file, "commit", format!("{kept}Cart").as_bytes());
+    for mode in [&["--all-history"][..], &["--rev", "HEAD~1"]] {
+        let (code, findings, error) = git_check(&g, mode);
+        assert_eq!((code, findings), (Some(2), Vec::new()), "{mode:?}");
+        assert!(
+            error.contains(&first) && error.contains("hash mismatch"),
+            "{mode:?}: {error}"
+        );
     }
 }
 

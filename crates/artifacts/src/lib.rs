@@ -99,6 +99,8 @@ pub struct Parsed {
     /// Spans known at parse time (Markdown sections, the document root).
     eager: Spans,
     deferred: Vec<Deferred>,
+    /// Each deferred part's table, built the first time a pointer under it is looked up.
+    parts: Vec<std::sync::OnceLock<Spans>>,
     full: std::sync::OnceLock<Spans>,
     pub flavor: Option<Flavor>,
     pub notices: Vec<Notice>,
@@ -133,6 +135,7 @@ impl Parsed {
             value,
             eager,
             deferred: Vec::new(),
+            parts: Vec::new(),
             full: std::sync::OnceLock::new(),
             flavor: None,
             notices: Vec::new(),
@@ -147,12 +150,79 @@ impl Parsed {
         self.value = serde_json::Value::Null;
         self.eager = Spans::default();
         self.deferred = Vec::new();
+        self.parts = Vec::new();
         self.full = std::sync::OnceLock::new();
     }
 
     fn defer(mut self, d: Deferred) -> Parsed {
         self.deferred.push(d);
+        self.parts.push(std::sync::OnceLock::new());
         self
+    }
+
+    /// The span of a pointer, or of its longest prefix that has one: the same answer as
+    /// `spans(text).locate(pointer)`, but only the parts of the file the pointer can be in are
+    /// looked at (a finding about a Markdown section never reads the front matter's YAML again).
+    pub fn locate(&self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, (usize, usize))> = None;
+        // Of two places at the same depth the first part's wins, as in the whole table (where the
+        // first place recorded for a pointer is kept, and the eager spans come last).
+        let mut consider = |found: Option<(usize, (usize, usize))>| {
+            if let Some((depth, span)) = found
+                && best.is_none_or(|(d, _)| depth > d)
+            {
+                best = Some((depth, span));
+            }
+        };
+        for (i, d) in self.deferred.iter().enumerate() {
+            match d {
+                Deferred::Sections(places) => consider(markdown::locate_in(places, pointer)),
+                Deferred::Yaml { prefix, .. } => {
+                    let Some(rest) = under(pointer, prefix) else {
+                        continue;
+                    };
+                    let depth = prefix.split('/').count() - 1;
+                    consider(
+                        self.part(i, text)
+                            .locate_depth(rest)
+                            .map(|(d, s)| (d + depth, s)),
+                    );
+                }
+                Deferred::Json { .. } => consider(self.part(i, text).locate_depth(pointer)),
+            }
+        }
+        consider(self.eager.locate_depth(pointer));
+        best.map(|(_, s)| s)
+    }
+
+    /// The span recorded for exactly this pointer: the same answer as `spans(text).exact(pointer)`.
+    pub fn exact(&self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        for (i, d) in self.deferred.iter().enumerate() {
+            let found = match d {
+                Deferred::Sections(places) => markdown::locate_in(places, pointer)
+                    .filter(|(d, _)| *d == pointer.split('/').count() - 1)
+                    .map(|(_, s)| s),
+                Deferred::Yaml { prefix, .. } => {
+                    under(pointer, prefix).and_then(|rest| self.part(i, text).exact(rest))
+                }
+                Deferred::Json { .. } => self.part(i, text).exact(pointer),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        self.eager.exact(pointer)
+    }
+
+    /// The table of deferred part `i`, as it is before being nested under its prefix.
+    fn part(&self, i: usize, text: &str) -> &Spans {
+        self.parts[i].get_or_init(|| match &self.deferred[i] {
+            Deferred::Yaml { start, end, .. } => {
+                yaml::spans(text.get(*start..*end).unwrap_or_default(), *start)
+            }
+            Deferred::Json { start } => json::spans(text.get(*start..).unwrap_or_default(), *start),
+            Deferred::Sections(sections) => markdown::section_spans(sections),
+        })
     }
 
     /// Where each JSON Pointer was written. `text` is the whole file the value was parsed from.
@@ -177,6 +247,13 @@ impl Parsed {
             all
         })
     }
+}
+
+/// `pointer` relative to `prefix` (`/meta/license` under `/meta` is `/license`; `/meta` itself is
+/// ``), or `None` when it is not under it.
+fn under<'p>(pointer: &'p str, prefix: &str) -> Option<&'p str> {
+    let rest = pointer.strip_prefix(prefix)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
 /// Why a file could not be read as evidence. Always carries the place, so it can be shown at a line.
@@ -310,4 +387,85 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
 /// Guess a file's flavour from its name and raw text alone, for files that could not be parsed.
 pub fn sniff_text(path: &str, text: &str) -> Option<Flavor> {
     sniff::sniff_raw(path, text)
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::*;
+
+    /// Each pointer of the whole table, one level deeper, and its parent.
+    fn probes(spans: &Spans) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in spans.pointers() {
+            out.push(format!("{p}/zz"));
+            out.push(format!("{p}/0"));
+            if let Some((parent, _)) = p.rsplit_once('/') {
+                out.push(parent.to_string());
+            }
+            out.push(p);
+        }
+        out.extend([
+            "/meta/x".into(),
+            "/sections/x/text".into(),
+            "/labels".into(),
+        ]);
+        out
+    }
+
+    fn agree(name: &str, path: &str, text: &str) {
+        for f in [Format::Yaml, Format::Json, Format::Toml, Format::Markdown] {
+            let Ok(p) = parse_text(path, text, f) else {
+                continue;
+            };
+            let whole = p.spans(text);
+            for ptr in probes(whole) {
+                assert_eq!(p.locate(text, &ptr), whole.locate(&ptr), "{name} {f} {ptr}");
+                assert_eq!(p.exact(text, &ptr), whole.exact(&ptr), "{name} {f} {ptr}");
+            }
+        }
+    }
+
+    /// Looking a pointer up part by part gives what the whole table gives: on cards with front
+    /// matter (whole, and broken so its entries are read one by one), YAML, JSON, and every file
+    /// of the example, the policies and the corpus.
+    #[test]
+    fn part_lookups_agree_with_the_whole_table() {
+        for (name, text) in [
+            (
+                "card",
+                "---\nlicense: mit\ntags: [a, b]\n---\n# Title\n## Uses\nTODO\n**License:** MIT\n",
+            ),
+            (
+                "broken",
+                "---\nlicense: mit\nbad: [x\nmodel-index:\n  - name: a\n---\n# T\n## A/B ~x\ntext\n",
+            ),
+            ("yaml", "a:\n  b: [1, {c: d}]\nmeta: x\n"),
+            ("json", "{\"a\": {\"b\": [1, {\"c/d\": 2}]}}"),
+        ] {
+            agree(name, "models/x/README.md", text);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut stack = vec![root.join("examples"), root.join("policies")];
+        if let Some(c) = std::env::var_os("AIMSLINT_CORPUS") {
+            stack.push(c.into());
+        }
+        let mut n = 0;
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p)
+                    && t.len() < 512 * 1024
+                {
+                    agree(&p.display().to_string(), &p.display().to_string(), &t);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 20, "{n} files");
+    }
 }

@@ -518,6 +518,27 @@ pub(crate) fn section_spans(places: &Places) -> Spans {
     spans
 }
 
+/// `section_spans(places).locate_depth(pointer)`, without building the table: the place of a
+/// section or label, its title or its text, with the depth of the pointer it is the place of.
+pub(crate) fn locate_in(places: &Places, pointer: &str) -> Option<(usize, (usize, usize))> {
+    let mut tokens = pointer.strip_prefix('/')?.split('/');
+    let collection = tokens.next()?;
+    let key = tokens.next()?;
+    let key = if key.contains('~') {
+        std::borrow::Cow::Owned(key.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    };
+    let (_, _, start, end, text_start, text_end) = places
+        .iter()
+        .find(|(c, k, ..)| *c == collection && *k == key)?;
+    Some(match tokens.next() {
+        Some("title") => (3, (*start, *end)),
+        Some("text") => (3, (*text_start, *text_end)),
+        _ => (2, (*start, *end)),
+    })
+}
+
 /// A key for `title` not yet in `map`: its slug, or the slug with the first free `-N`.
 fn unique_key(map: &Map<String, Value>, next: &mut HashMap<String, usize>, title: &str) -> String {
     let base_slug = slug(title);

@@ -164,6 +164,28 @@ impl Spans {
         }
     }
 
+    /// Like [`Spans::locate`], with the depth (the number of tokens) of the pointer whose span it
+    /// is: tables of parts of one file are searched apart, and the deepest place wins.
+    pub(crate) fn locate_depth(&self, pointer: &str) -> Option<(usize, (usize, usize))> {
+        let mut best = self.nodes[ROOT].span.map(|s| (0, s));
+        let Some(rest) = pointer.strip_prefix('/') else {
+            return best;
+        };
+        let mut node = ROOT;
+        for (depth, token) in rest.split('/').enumerate() {
+            match self.find(node, token) {
+                Some(c) => {
+                    node = c;
+                    if let Some(s) = self.nodes[c].span {
+                        best = Some((depth + 1, s));
+                    }
+                }
+                None => break,
+            }
+        }
+        best
+    }
+
     /// The span of a pointer, or of its longest existing prefix (so a missing key lands on its parent).
     pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
         let mut best = self.nodes[ROOT].span;
@@ -237,6 +259,17 @@ impl Spans {
     #[cfg(test)]
     pub(crate) fn token_bytes(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Every pointer of the table (escaped), in node order.
+    #[cfg(test)]
+    pub(crate) fn pointers(&self) -> Vec<String> {
+        let mut out: Vec<String> = vec![String::new()];
+        for i in 1..self.nodes.len() {
+            let parent = out[self.nodes[i].parent].clone();
+            out.push(format!("{parent}/{}", self.token(i)));
+        }
+        out
     }
 
     /// How many pointers have a place.

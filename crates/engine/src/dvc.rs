@@ -44,10 +44,8 @@ fn pins_of(doc: &Doc) -> Option<Pins> {
         return Some(Pins::new());
     }
     // Lines only for a file that pins something: the span table is built on demand.
-    let spans = p.spans(&doc.parsed.text);
     let line = |i: usize| {
-        spans
-            .locate(&format!("/tracked/{i}/path"))
+        p.locate(&doc.parsed.text, &format!("/tracked/{i}/path"))
             .map_or(1, |(s, _)| doc.parsed.line_at(s))
     };
     Some(pins(&doc.path, &p.value, line))

@@ -937,12 +937,12 @@ impl Engine {
             // A document read through an adapter is about one element of its file (the model
             // component of a BOM): what it lacks is reported there.
             if parsed.value.get("adapter").is_some() {
-                parsed.spans(&doc.parsed.text).exact("").or(Some((0, 0)))
+                parsed.exact(&doc.parsed.text, "").or(Some((0, 0)))
             } else {
                 Some((0, 0))
             }
         } else {
-            parsed.spans(&doc.parsed.text).locate(&hit.pointer)
+            parsed.locate(&doc.parsed.text, &hit.pointer)
         };
         // A match inside a value that is the file's text verbatim (the Markdown body) lands on its line.
         if let (Some(off), Some((start, _)), Some(Value::String(v))) =
@@ -1309,10 +1309,10 @@ impl Engine {
             let file = std::cell::OnceCell::new();
             let region = |sec: &str| -> Option<(usize, usize)> {
                 let pf = file.get_or_init(|| parsed(&path)).as_ref()?;
-                let spans = pf.result.as_ref().ok()?.spans(&pf.text);
-                let (start, end) = spans.locate(sec)?;
-                let end = spans
-                    .locate(&format!("{sec}/text"))
+                let p = pf.result.as_ref().ok()?;
+                let (start, end) = p.locate(&pf.text, sec)?;
+                let end = p
+                    .locate(&pf.text, &format!("{sec}/text"))
                     .map_or(end, |t| t.1.max(end));
                 Some((start, end))
             };

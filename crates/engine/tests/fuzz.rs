@@ -189,8 +189,18 @@ fn parse_all(path: &str, bytes: &[u8]) {
         if let Ok(p) = aimslint_artifacts::parse_text(path, &text, f) {
             // Resolving spans walks the text again.
             let spans = p.spans(&text);
-            let _ = spans.locate("/a/0/b");
-            let _ = spans.locate("");
+            // Looking up part by part agrees with the whole table.
+            for ptr in [
+                "/a/0/b",
+                "",
+                "/meta",
+                "/meta/license",
+                "/sections/x/text",
+                "/labels",
+            ] {
+                assert_eq!(p.locate(&text, ptr), spans.locate(ptr), "{path} {ptr}");
+                assert_eq!(p.exact(&text, ptr), spans.exact(ptr), "{path} {ptr}");
+            }
         }
     }
     let idx = aimslint_artifacts::LineIndex::new(&text);
