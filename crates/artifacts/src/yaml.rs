@@ -418,6 +418,11 @@ mod fast {
             if b.contains(&b' ') && !(b.len() > 10 && is_date(&b[..10])) {
                 return Some(Value::String(s.to_string()));
             }
+            // Nor has any number, date or time of YAML 1.1 or 1.2 one of these: a dataset card's
+            // `1K<n<10K` or `100K<n<1M` is text.
+            if b.iter().any(|c| b"<>/%()=;@".contains(c) || !c.is_ascii()) {
+                return Some(Value::String(s.to_string()));
+            }
             return number(s);
         }
         Some(Value::String(s.to_string()))
@@ -758,6 +763,16 @@ mod tests {
             "ab: .5",
             "ac: 00",
             "ad: 0.0",
+            "size: 1K<n<10K",
+            "size: [100K<n<1M, n<1K, 10M<n<100M]",
+            "size:\n- 1K<n<10K\n- n>1T\n",
+            "r1: 1/2",
+            "r2: 10%",
+            "r3: 3(4)",
+            "r4: 1=1",
+            "r5: 2026-01-05T10:00:00+01:00",
+            "r6: 1,000",
+            "r7: 12:30:00",
             "ae: -0.5",
             "af: 1.",
             "ag: TRUE",
