@@ -565,14 +565,15 @@ fn title_words(title: &str) -> Vec<String> {
 
 /// Whether the title's words start with `name`'s, each the same singular or plural.
 fn starts_with_words(words: &[String], name: &str) -> bool {
-    let want: Vec<&str> = name.split(' ').collect();
-    words.len() >= want.len()
-        && words.iter().zip(&want).all(|(w, n)| {
+    let mut words = words.iter();
+    name.split(' ').all(|n| {
+        words.next().is_some_and(|w| {
             w == n
                 || w.strip_suffix('s') == Some(n)
                 || n.strip_suffix('s') == Some(w.as_str())
                 || w.strip_suffix("es") == Some(n)
         })
+    })
 }
 
 /// Words that open an instruction to whoever fills a template in.
@@ -626,6 +627,10 @@ fn guidance_only(text: &str) -> bool {
 /// Whether text holds a Jinja expression (`{{ name }}`, `{{ x | default(…) }}`) or statement
 /// (`{% if … %}`) on one line. `{{BERT:}` in BibTeX is none.
 pub(crate) fn has_jinja(text: &str) -> bool {
+    // Most files have neither opener: one scan of the whole text, not one search per line.
+    if !text.contains("{{") && !text.contains("{%") {
+        return false;
+    }
     text.lines().any(|line| {
         jinja_at(line, "{{", "}}", |rest| {
             let name_end = rest

@@ -278,10 +278,15 @@ fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Optio
 
 fn contains_words(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    // Most headings do not hold the needle anywhere: one substring search says so.
+    if !n.is_empty() && !haystack.contains(needle) {
+        return false;
+    }
     let mut at = 0;
     while h.len() - at >= n.len() {
         let end = at + n.len();
-        if &h[at..end] == n && (end == h.len() || h[end] == b' ') {
+        if (n.is_empty() || h[at] == n[0]) && &h[at..end] == n && (end == h.len() || h[end] == b' ')
+        {
             return true;
         }
         match h[at..].iter().position(|c| *c == b' ') {
