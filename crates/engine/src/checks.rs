@@ -90,6 +90,9 @@ pub(crate) struct Ctx<'a> {
     /// The document's Markdown sections as `section` checks see them, worked out on first use and
     /// shared by every such check on the document.
     pub sections: std::cell::OnceCell<Vec<crate::kinds::section::SectionView<'a>>>,
+    /// Where the document's Markdown body has fenced code, worked out on first use and shared by
+    /// every pattern check on the body.
+    pub body_code: std::cell::OnceCell<Vec<(usize, usize)>>,
     /// The normalised titles every section check of the document's kind looks for.
     pub section_vocab: &'a [String],
     /// Runs native plugins' rules, when the run has a plugin host.
@@ -1163,6 +1166,7 @@ mod cel_tests {
                 cel_fields: None,
                 deps: std::cell::RefCell::new(Vec::new()),
                 sections: std::cell::OnceCell::new(),
+                body_code: std::cell::OnceCell::new(),
                 section_vocab: &[],
                 plugins: None,
                 plugin_needs: None,
@@ -1542,6 +1546,7 @@ mod depth_tests {
                     cel_fields: None,
                     deps: std::cell::RefCell::new(Vec::new()),
                     sections: std::cell::OnceCell::new(),
+                    body_code: std::cell::OnceCell::new(),
                     section_vocab: &[],
                     plugins: None,
                     plugin_needs: None,

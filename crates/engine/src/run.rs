@@ -884,6 +884,7 @@ impl Engine {
             plugin_document: std::cell::OnceCell::new(),
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
+            body_code: std::cell::OnceCell::new(),
         };
         let mut out = Vec::new();
         let unread = unread_front_matter(parsed);

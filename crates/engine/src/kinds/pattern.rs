@@ -58,7 +58,7 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
 }
 
 impl Kind for Pattern {
-    fn run(&self, _rule: &Rule, subject: &Value, base: &str, _ctx: &Ctx<'_>) -> Vec<Hit> {
+    fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let (pointer, regex) = (&self.pointer, &self.regex);
         for (i, s) in strings_at(subject, pointer) {
@@ -66,8 +66,15 @@ impl Kind for Pattern {
                 let mut found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
                 // The Markdown body's fenced code is not the document's prose.
                 if pointer == "/body" && !found.is_empty() {
-                    let code = aimslint_artifacts::fenced_code(&s);
-                    found.retain(|m| !aimslint_artifacts::in_ranges(&code, m.start()));
+                    let own;
+                    let code = if std::ptr::eq(subject, ctx.root) {
+                        ctx.body_code
+                            .get_or_init(|| aimslint_artifacts::fenced_code(&s))
+                    } else {
+                        own = aimslint_artifacts::fenced_code(&s);
+                        &own
+                    };
+                    found.retain(|m| !aimslint_artifacts::in_ranges(code, m.start()));
                 }
                 if let Some(first) = found.first() {
                     let m = self
