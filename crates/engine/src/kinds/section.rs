@@ -157,11 +157,83 @@ pub(crate) struct SectionView<'a> {
     norm: String,
     text: &'a str,
     words: std::cell::OnceCell<usize>,
+    /// Its subsections as `judged_words` reads them, worked out on first need and shared by every
+    /// section check on the document (they all have the same vocabulary).
+    subsections: std::cell::OnceCell<Option<Subsections>>,
+}
+
+/// What a section holds under its own text: the words of that text, and each subsection.
+struct Subsections {
+    own_words: usize,
+    /// The own text is a placeholder ("[More Information Needed]").
+    own_placeholder: bool,
+    blocks: Vec<Block>,
+}
+
+/// A subsection: its heading's level and normalised title, whether that title is one some section
+/// check of the document looks for, and the words of content from its heading to the next one.
+struct Block {
+    level: usize,
+    norm: String,
+    in_vocab: bool,
+    start: usize,
+    end: usize,
+    words: std::cell::OnceCell<usize>,
 }
 
 impl SectionView<'_> {
     fn words(&self) -> usize {
         *self.words.get_or_init(|| content_words(self.text))
+    }
+
+    /// `None` when the section has no subsection.
+    fn subsections(&self, vocab: &[String]) -> Option<&Subsections> {
+        self.subsections
+            .get_or_init(|| {
+                let mut own_end = None;
+                let mut heads: Vec<(usize, &str, usize)> = Vec::new();
+                let mut fence: Option<&str> = None;
+                let mut at = 0;
+                for line in self.text.split_inclusive('\n') {
+                    let t = line.trim_start();
+                    if let Some(open) = fence {
+                        if t.starts_with(open) {
+                            fence = None;
+                        }
+                    } else if t.starts_with("```") || t.starts_with("~~~") {
+                        fence = Some(&t[..3]);
+                    } else if let Some(level) = atx_level(t) {
+                        own_end.get_or_insert(at);
+                        heads.push((level, t[level..].trim(), at));
+                    }
+                    at += line.len();
+                }
+                let own = &self.text[..own_end?];
+                let own_words = content_words(own);
+                let blocks = heads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (level, title, start))| {
+                        let norm = norm_title(title);
+                        Block {
+                            level: *level,
+                            in_vocab: title_matches(&norm, vocab),
+                            norm,
+                            start: *start,
+                            end: heads.get(i + 1).map_or(self.text.len(), |b| b.2),
+                            words: std::cell::OnceCell::new(),
+                        }
+                    })
+                    .collect();
+                Some(Subsections {
+                    own_words,
+                    own_placeholder: own_words == 0
+                        && !own.trim().is_empty()
+                        && aimslint_artifacts::is_placeholder(own.trim()),
+                    blocks,
+                })
+            })
+            .as_ref()
     }
 }
 
@@ -182,6 +254,7 @@ fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
                 norm: norm_title(title),
                 text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
                 words: std::cell::OnceCell::new(),
+                subsections: std::cell::OnceCell::new(),
             }
         }));
     }
@@ -206,46 +279,26 @@ fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usi
     if v.collection != "sections" {
         return v.words();
     }
-    let mut own_end = None;
-    let mut blocks: Vec<(usize, &str, usize)> = Vec::new();
-    let mut fence: Option<&str> = None;
-    let mut at = 0;
-    for line in v.text.split_inclusive('\n') {
-        let t = line.trim_start();
-        if let Some(open) = fence {
-            if t.starts_with(open) {
-                fence = None;
-            }
-        } else if t.starts_with("```") || t.starts_with("~~~") {
-            fence = Some(&t[..3]);
-        } else if let Some(level) = atx_level(t) {
-            own_end.get_or_insert(at);
-            blocks.push((level, t[level..].trim(), at));
-        }
-        at += line.len();
-    }
-    let Some(own_end) = own_end else {
+    let Some(subs) = v.subsections(vocab) else {
         return v.words();
     };
-    let own = &v.text[..own_end];
-    let own_words = content_words(own);
-    if own_words == 0 && !own.trim().is_empty() && aimslint_artifacts::is_placeholder(own.trim()) {
+    if subs.own_placeholder {
         return 0;
     }
-    let mut words = own_words;
+    let mut words = subs.own_words;
     let mut skip_below: Option<usize> = None;
-    for (i, (level, title, start)) in blocks.iter().enumerate() {
-        let end = blocks.get(i + 1).map_or(v.text.len(), |b| b.2);
-        if skip_below.is_some_and(|l| *level > l) {
+    for b in &subs.blocks {
+        if skip_below.is_some_and(|l| b.level > l) {
             continue;
         }
         skip_below = None;
-        let norm = norm_title(title);
-        if !title_matches(&norm, wanted) && title_matches(&norm, vocab) {
-            skip_below = Some(*level);
+        if b.in_vocab && !title_matches(&b.norm, wanted) {
+            skip_below = Some(b.level);
             continue;
         }
-        words += content_words(&v.text[*start..end]);
+        words += *b
+            .words
+            .get_or_init(|| content_words(&v.text[b.start..b.end]));
     }
     words
 }
@@ -278,13 +331,11 @@ fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Optio
 
 fn contains_words(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    // Most headings do not hold the needle anywhere: one substring search says so.
-    if !n.is_empty() && !haystack.contains(needle) {
-        return false;
-    }
     let mut at = 0;
     while h.len() - at >= n.len() {
         let end = at + n.len();
+        // Titles are a few words: a byte compared at each word is cheaper than a substring
+        // search, and most words differ from the needle's first letter.
         if (n.is_empty() || h[at] == n[0]) && &h[at..end] == n && (end == h.len() || h[end] == b' ')
         {
             return true;
