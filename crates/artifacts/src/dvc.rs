@@ -178,7 +178,7 @@ impl Reader<'_> {
             }
         };
         for (at, stage) in stages {
-            let name = unescape(last(&at));
+            let name = crate::pointer::unescape_token(last(&at)).into_owned();
             let Some(s) = stage.as_object() else {
                 self.broken(format!("DVC: stage `{name}` is not a mapping"), &at);
                 continue;
@@ -320,10 +320,6 @@ impl Reader<'_> {
 
 fn last(pointer: &str) -> &str {
     pointer.rsplit('/').next().unwrap_or(pointer)
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// DVC's artifact names: `^[a-z0-9]([a-z0-9-/]*[a-z0-9])?$`.

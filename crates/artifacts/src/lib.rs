@@ -389,6 +389,36 @@ pub fn sniff_text(path: &str, text: &str) -> Option<Flavor> {
     sniff::sniff_raw(path, text)
 }
 
+/// The text files of the packs, the example, the templates and (when `AIMSLINT_CORPUS` names it)
+/// the real-world corpus, by path: what tests of the readers run over.
+#[cfg(test)]
+pub(crate) fn test_texts() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut stack = vec![
+        root.join("policies"),
+        root.join("examples"),
+        root.join("crates/cli/templates"),
+    ];
+    if let Some(c) = std::env::var_os("AIMSLINT_CORPUS") {
+        stack.push(c.into());
+    }
+    let mut out = Vec::new();
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push((p.display().to_string(), t));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod locate_tests {
     use super::*;
@@ -444,26 +474,11 @@ mod locate_tests {
         ] {
             agree(name, "models/x/README.md", text);
         }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut stack = vec![root.join("examples"), root.join("policies")];
-        if let Some(c) = std::env::var_os("AIMSLINT_CORPUS") {
-            stack.push(c.into());
-        }
         let mut n = 0;
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(t) = std::fs::read_to_string(&p)
-                    && t.len() < 512 * 1024
-                {
-                    agree(&p.display().to_string(), &p.display().to_string(), &t);
-                    n += 1;
-                }
+        for (name, t) in crate::test_texts() {
+            if t.len() < 512 * 1024 {
+                agree(&name, &name, &t);
+                n += 1;
             }
         }
         assert!(n > 20, "{n} files");

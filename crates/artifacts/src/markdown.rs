@@ -523,12 +523,7 @@ pub(crate) fn section_spans(places: &Places) -> Spans {
 pub(crate) fn locate_in(places: &Places, pointer: &str) -> Option<(usize, (usize, usize))> {
     let mut tokens = pointer.strip_prefix('/')?.split('/');
     let collection = tokens.next()?;
-    let key = tokens.next()?;
-    let key = if key.contains('~') {
-        std::borrow::Cow::Owned(key.replace("~1", "/").replace("~0", "~"))
-    } else {
-        std::borrow::Cow::Borrowed(key)
-    };
+    let key = crate::pointer::unescape_token(tokens.next()?);
     let (_, _, start, end, text_start, text_end) = places
         .iter()
         .find(|(c, k, ..)| *c == collection && *k == key)?;

@@ -300,6 +300,15 @@ fn fmt_index(buf: &mut [u8; 20], mut idx: usize) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or("0")
 }
 
+/// Unescape one reference token (RFC 6901): `~1` is `/`, then `~0` is `~`.
+pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
 /// Escape one reference token (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     if token.contains(['~', '/']) {

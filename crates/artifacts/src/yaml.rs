@@ -698,37 +698,14 @@ mod tests {
     /// repository, and on a sample of tricky scalars.
     #[test]
     fn fast_reader_agrees_with_serde_saphyr() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut texts: Vec<(String, String)> = Vec::new();
-        let mut stack = vec![
-            root.join("policies"),
-            root.join("examples"),
-            root.join("crates/cli/templates"),
-        ];
-        if let Some(c) = std::env::var_os("AIMSLINT_CORPUS") {
-            stack.push(c.into());
-        }
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                    continue;
-                }
-                let Ok(t) = std::fs::read_to_string(&p) else {
-                    continue;
-                };
-                let name = p.display().to_string();
-                if name.ends_with(".yaml") || name.ends_with(".yml") {
-                    texts.push((name, t));
-                } else if name.ends_with(".md")
-                    && let Ok(Some(fm)) = crate::markdown::front_matter(&t)
-                {
-                    texts.push((name, fm.yaml.to_string()));
-                }
+        for (name, t) in crate::test_texts() {
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                texts.push((name, t));
+            } else if name.ends_with(".md")
+                && let Ok(Some(fm)) = crate::markdown::front_matter(&t)
+            {
+                texts.push((name, fm.yaml.to_string()));
             }
         }
         // Each on its own, so one that the fast reader leaves alone does not hide the others.

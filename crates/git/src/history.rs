@@ -129,13 +129,9 @@ impl BlobReader {
         self.loose
             .check(oid)
             .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
-        let max = if self.max_bytes == 0 {
-            usize::MAX - 1
-        } else {
-            self.max_bytes
-        };
         with_repo(&self.root, |repo| {
-            crate::read_blob_limited(repo, oid, max).map_err(|e| format!("blob {blob}: {e}"))
+            crate::read_blob_limited(repo, oid, self.max_bytes)
+                .map_err(|e| format!("blob {blob}: {e}"))
         })
     }
 
@@ -377,12 +373,8 @@ fn tree_files(
                 .check(oid)
                 .map_err(|e| format!("blob {oid} is corrupt: {e}"))
                 .and_then(|()| {
-                    let max = if opts.max_file_bytes == 0 {
-                        usize::MAX - 1
-                    } else {
-                        opts.max_file_bytes
-                    };
-                    crate::read_blob_limited(repo, oid, max).map_err(|e| format!("blob {oid}: {e}"))
+                    crate::read_blob_limited(repo, oid, opts.max_file_bytes)
+                        .map_err(|e| format!("blob {oid}: {e}"))
                 })
         } else {
             Ok(Arc::from(&[][..]))

@@ -287,14 +287,15 @@ pub fn index(
     Ok(tree)
 }
 
-/// A blob's content, never holding more than `max + 1` bytes of it: the object's size is read from
-/// its header first, and a blob over the limit is not inflated at all. Its stand-in is `max + 1`
-/// zero bytes, which the parser reports as too large (and never reads).
+/// A blob's content, never holding more than `max + 1` bytes of it (`max` 0: no limit): the
+/// object's size is read from its header first, and a blob over the limit is not inflated at all.
+/// Its stand-in is `max + 1` zero bytes, which the parser reports as too large (and never reads).
 pub fn read_blob_limited(
     repo: &git2::Repository,
     oid: git2::Oid,
     max: usize,
 ) -> Result<Arc<[u8]>, String> {
+    let max = if max == 0 { usize::MAX - 1 } else { max };
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
     let (size, _) = odb.read_header(oid).map_err(|e| e.message().to_string())?;
     if size > max {
