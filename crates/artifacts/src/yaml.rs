@@ -504,6 +504,31 @@ enum Frame {
 /// Record where each pointer was written: from its key (or sequence dash) to the end of its scalar,
 /// or to the end of its key for a nested collection.
 pub(crate) fn spans(text: &str, base: usize) -> Spans {
+    match walk_spans(text, base, None) {
+        Walked::Whole(spans) => spans,
+        Walked::Found(..) => unreachable!("nothing was looked for"),
+    }
+}
+
+/// What `walk_spans` ends with: the whole table, or the place of the pointer it looked for, found
+/// before the end.
+pub(crate) enum Walked {
+    Whole(Spans),
+    Found(usize, (usize, usize)),
+}
+
+/// `spans(text, base).locate_depth(pointer)`, reading the text only as far as the pointer's own
+/// place when it has one (the first place recorded is the one kept, so nothing after it could
+/// change the answer): a front-matter key a finding points at is usually near the top, above the
+/// long generated blocks. Otherwise the whole table, for the caller to answer from and keep.
+pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Walked {
+    walk_spans(text, base, Some(pointer))
+}
+
+fn walk_spans(text: &str, base: usize, target: Option<&str>) -> Walked {
+    // The pointer looked for, and its depth: its place can only be recorded when a node of that
+    // depth is.
+    let target = target.map(|p| (p, p.split('/').count() - 1));
     let mut spans = Spans::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(text);
@@ -558,9 +583,16 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
             }
             Some(Frame::Seq { node, idx }) => (spans.element(*node, *idx), start),
         };
+        let depth = stack.len();
         if is_open {
             let key_end = if node == ROOT { end } else { end.max(from) };
             spans.set(node, base + from, base + key_end);
+            if let Some((p, d)) = target
+                && d == depth
+                && let Some(found) = spans.exact(p)
+            {
+                return Walked::Found(d, found);
+            }
             stack.push(match event {
                 Event::MappingStart(..) => Frame::Map {
                     node,
@@ -571,10 +603,16 @@ pub(crate) fn spans(text: &str, base: usize) -> Spans {
             });
         } else {
             spans.set(node, base + from, base + end.max(from));
+            if let Some((p, d)) = target
+                && d == depth
+                && let Some(found) = spans.exact(p)
+            {
+                return Walked::Found(d, found);
+            }
             advance(&mut stack);
         }
     }
-    spans
+    Walked::Whole(spans)
 }
 
 fn advance(stack: &mut [Frame]) {

@@ -89,7 +89,7 @@ pub(crate) struct Ctx<'a> {
     pub deps: std::cell::RefCell<Vec<String>>,
     /// The document's Markdown sections as `section` checks see them, worked out on first use and
     /// shared by every such check on the document.
-    pub sections: std::cell::OnceCell<Vec<crate::kinds::section::SectionView<'a>>>,
+    pub sections: std::cell::OnceCell<crate::kinds::section::Views<'a>>,
     /// Where the document's Markdown body has fenced code, worked out on first use and shared by
     /// every pattern check on the body.
     pub body_code: std::cell::OnceCell<Vec<(usize, usize)>>,

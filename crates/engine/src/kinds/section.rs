@@ -78,7 +78,6 @@ impl Section {
 
 impl Kind for Section {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
-        let (wanted, min_words) = (&self.titles, self.min_words);
         if self
             .or_pointers
             .iter()
@@ -86,19 +85,49 @@ impl Kind for Section {
         {
             return Vec::new();
         }
-        let own;
-        let views: &[SectionView<'_>] = if std::ptr::eq(subject, ctx.root) {
-            ctx.sections.get_or_init(|| section_views(ctx.root))
+        if std::ptr::eq(subject, ctx.root) {
+            self.judge(
+                ctx.sections.get_or_init(|| section_views(ctx.root)),
+                base,
+                ctx,
+            )
         } else {
-            own = section_views(subject);
-            &own
-        };
+            self.judge(&section_views(subject), base, ctx)
+        }
+    }
+
+    fn reads<'a>(&'a self, _schema_pointer: &'a str) -> Reads<'a> {
+        Reads::Pointers(self.or_pointers.iter().map(String::as_str).collect())
+    }
+
+    /// A section finding is about the section, not its text.
+    fn anchor(&self, _hit: &Hit, _value: Option<&Value>) -> Anchor {
+        Anchor::Pointer
+    }
+
+    /// A card that lacks a section's content is one gap whether it has no such section or a thin
+    /// one, and whichever of several matching sections is the fullest.
+    fn identity_at_subject(&self) -> bool {
+        true
+    }
+}
+
+impl Section {
+    /// The finding on a document (or a part of one) whose sections are `all`, if any.
+    fn judge<'a>(&self, all: &Views<'a>, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
+        let (wanted, min_words) = (&self.titles, self.min_words);
+        let views = &all.list;
         let mut best: Option<(usize, &SectionView<'_>)> = None;
         for v in views {
             if !title_matches(&v.norm, wanted) {
                 continue;
             }
-            let words = judged_words(v, wanted, ctx.section_vocab);
+            let words = judged_words(all, v, wanted, ctx.section_vocab);
+            // One section with enough content settles it: the others' counts would only matter
+            // for naming the fullest of several thin ones.
+            if words >= min_words {
+                return Vec::new();
+            }
             if best.as_ref().is_none_or(|b| words > b.0) {
                 best = Some((words, v));
             }
@@ -130,20 +159,25 @@ impl Kind for Section {
             }
         }
     }
+}
 
-    fn reads<'a>(&'a self, _schema_pointer: &'a str) -> Reads<'a> {
-        Reads::Pointers(self.or_pointers.iter().map(String::as_str).collect())
-    }
+/// A document's sections as `section` checks see them, with the words of content of each text
+/// they have counted: sections nest, so a subsection's text is also part of its parent's and of
+/// every check that looks under either, and is counted once.
+pub(crate) struct Views<'a> {
+    list: Vec<SectionView<'a>>,
+    counted: std::cell::RefCell<std::collections::HashMap<&'a str, usize>>,
+}
 
-    /// A section finding is about the section, not its text.
-    fn anchor(&self, _hit: &Hit, _value: Option<&Value>) -> Anchor {
-        Anchor::Pointer
-    }
-
-    /// A card that lacks a section's content is one gap whether it has no such section or a thin
-    /// one, and whichever of several matching sections is the fullest.
-    fn identity_at_subject(&self) -> bool {
-        true
+impl<'a> Views<'a> {
+    /// `content_words(text)`, worked out once per distinct text of the document.
+    fn words(&self, text: &'a str) -> usize {
+        if let Some(n) = self.counted.borrow().get(text) {
+            return *n;
+        }
+        let n = content_words(text);
+        self.counted.borrow_mut().insert(text, n);
+        n
     }
 }
 
@@ -181,13 +215,13 @@ struct Block {
     words: std::cell::OnceCell<usize>,
 }
 
-impl SectionView<'_> {
-    fn words(&self) -> usize {
-        *self.words.get_or_init(|| content_words(self.text))
+impl<'a> SectionView<'a> {
+    fn words(&self, all: &Views<'a>) -> usize {
+        *self.words.get_or_init(|| all.words(self.text))
     }
 
     /// `None` when the section has no subsection.
-    fn subsections(&self, vocab: &[String]) -> Option<&Subsections> {
+    fn subsections(&self, all: &Views<'a>, vocab: &[String]) -> Option<&Subsections> {
         self.subsections
             .get_or_init(|| {
                 let mut own_end = None;
@@ -209,7 +243,7 @@ impl SectionView<'_> {
                     at += line.len();
                 }
                 let own = &self.text[..own_end?];
-                let own_words = content_words(own);
+                let own_words = all.words(own);
                 let blocks = heads
                     .iter()
                     .enumerate()
@@ -239,7 +273,7 @@ impl SectionView<'_> {
 
 /// The sections under headings, then the labels (bold labels and definition lines), as section
 /// checks see them: a card may state its licence as `## License` or as `**License:** MIT`.
-fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
+fn section_views(subject: &Value) -> Views<'_> {
     let mut out = Vec::new();
     for collection in ["sections", "labels"] {
         let Some(Value::Object(items)) = subject.get(collection) else {
@@ -258,7 +292,10 @@ fn section_views(subject: &Value) -> Vec<SectionView<'_>> {
             }
         }));
     }
-    out
+    Views {
+        list: out,
+        counted: std::cell::RefCell::default(),
+    }
 }
 
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
@@ -275,12 +312,17 @@ fn title_matches(norm: &str, wanted: &[String]) -> bool {
 /// Information" under "Dataset Creation" says nothing of how the data was collected). A section
 /// whose own text is a placeholder ("[More Information Needed]") holds none, whatever
 /// subsections follow: its author marked it as not filled in. Labels have no subsections.
-fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usize {
+fn judged_words<'a>(
+    all: &Views<'a>,
+    v: &SectionView<'a>,
+    wanted: &[String],
+    vocab: &[String],
+) -> usize {
     if v.collection != "sections" {
-        return v.words();
+        return v.words(all);
     }
-    let Some(subs) = v.subsections(vocab) else {
-        return v.words();
+    let Some(subs) = v.subsections(all, vocab) else {
+        return v.words(all);
     };
     if subs.own_placeholder {
         return 0;
@@ -296,9 +338,7 @@ fn judged_words(v: &SectionView<'_>, wanted: &[String], vocab: &[String]) -> usi
             skip_below = Some(b.level);
             continue;
         }
-        words += *b
-            .words
-            .get_or_init(|| content_words(&v.text[b.start..b.end]));
+        words += *b.words.get_or_init(|| all.words(&v.text[b.start..b.end]));
     }
     words
 }
