@@ -470,6 +470,29 @@ fn type_name(v: &Value) -> &'static str {
 
 /// `Bias, Risks, and Limitations` → `bias-risks-and-limitations`.
 pub fn slug(title: &str) -> String {
+    // Most titles are ASCII, where lower-casing is a byte's.
+    if title.is_ascii() {
+        let mut s = String::with_capacity(title.len());
+        let mut dash = false;
+        for b in title.bytes() {
+            if b.is_ascii_alphanumeric() {
+                s.push(char::from(b.to_ascii_lowercase()));
+                dash = false;
+            } else if !dash && !s.is_empty() {
+                s.push('-');
+                dash = true;
+            }
+        }
+        while s.ends_with('-') {
+            s.pop();
+        }
+        return s;
+    }
+    slug_chars(title)
+}
+
+/// `slug`, a character at a time.
+fn slug_chars(title: &str) -> String {
     let mut s = String::with_capacity(title.len());
     let mut dash = false;
     for c in title.chars().flat_map(char::to_lowercase) {
@@ -999,6 +1022,16 @@ mod tests {
             "bias-risks-and-limitations"
         );
         assert_eq!(slug("Out-of-Scope Use"), "out-of-scope-use");
+        // The byte-wise path for ASCII titles is the character-wise one.
+        let ascii: String = (0u8..128).map(char::from).collect();
+        for t in [ascii.as_str(), "A-b__C  d9-", "--x--", "", "Ünïcode Title"] {
+            assert_eq!(slug(t), slug_chars(t), "{t:?}");
+        }
+        for (_, text) in crate::test_texts() {
+            for line in text.lines().filter(|l| l.starts_with('#')) {
+                assert_eq!(slug(line), slug_chars(line), "{line:?}");
+            }
+        }
         assert_eq!(
             slug("  Intended uses & limitations "),
             "intended-uses-limitations"

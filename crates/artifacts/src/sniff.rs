@@ -565,6 +565,13 @@ fn title_words(title: &str) -> Vec<String> {
 
 /// Whether the title's words start with `name`'s, each the same singular or plural.
 fn starts_with_words(words: &[String], name: &str) -> bool {
+    // Every form compared starts with the same letter, and most pairs already differ there.
+    if let (Some(w), Some(&n)) = (words.first(), name.as_bytes().first())
+        && n != b' '
+        && w.as_bytes().first() != Some(&n)
+    {
+        return false;
+    }
     let mut words = words.iter();
     name.split(' ').all(|n| {
         words.next().is_some_and(|w| {

@@ -155,10 +155,18 @@ pub fn norm_title(s: &str) -> String {
         word.clear();
     };
     for c in s.chars() {
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
+        // ASCII (nearly every title) without the Unicode tables.
+        let letter = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
         } else {
+            c.is_alphanumeric()
+        };
+        if !letter {
             flush(&mut word, &mut out);
+        } else if c.is_ascii() {
+            word.push(c.to_ascii_lowercase());
+        } else {
+            word.extend(c.to_lowercase());
         }
     }
     flush(&mut word, &mut out);

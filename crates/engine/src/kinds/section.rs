@@ -301,9 +301,24 @@ fn section_views(subject: &Value) -> Views<'_> {
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
 /// its words).
 fn title_matches(norm: &str, wanted: &[String]) -> bool {
+    // The first bytes of the title's words (as bits of `b & 63`): a title can only contain a wanted
+    // one whose first letter starts one of its words, which rules out most before any search.
+    let h = norm.as_bytes();
+    let bit = |b: u8| 1u64 << (b & 63);
+    let mut initials = h.first().map_or(0, |&b| bit(b));
+    for (i, &b) in h.iter().enumerate().skip(1) {
+        if h[i - 1] == b' ' {
+            initials |= bit(b);
+        }
+    }
     wanted.iter().any(|w| match w.strip_prefix('=') {
         Some(exact) => norm == exact,
-        None => norm == w || (!w.is_empty() && contains_words(norm, w)),
+        None => {
+            norm == w
+                || w.as_bytes()
+                    .first()
+                    .is_some_and(|&b| initials & bit(b) != 0 && contains_words(norm, w))
+        }
     })
 }
 
@@ -430,6 +445,30 @@ mod tests {
     fn titles_compare_by_words() {
         assert!(contains_words("intended uses limitations", "intended uses"));
         assert!(!contains_words("intended usesx", "intended uses"));
+        let w = |t: &[&str]| t.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+        // Found at the start, inside, at the end; not across a word, nor when only the initial
+        // letters agree; `=` wants the whole title.
+        assert!(title_matches(
+            "bias risk and limitation",
+            &w(&["x", "bias"])
+        ));
+        assert!(title_matches("bias risk and limitation", &w(&["risk and"])));
+        assert!(title_matches(
+            "bias risk and limitation",
+            &w(&["limitation"])
+        ));
+        assert!(!title_matches(
+            "bias risk and limitation",
+            &w(&["risks", "limit"])
+        ));
+        assert!(!title_matches(
+            "bias risk and limitation",
+            &w(&["ask", "dataset"])
+        ));
+        assert!(!title_matches("bias risk", &w(&["=bias"])));
+        assert!(title_matches("bias", &w(&["=bias"])));
+        assert!(title_matches("données personnel", &w(&["personnel"])));
+        assert!(!title_matches("données", &w(&[""])));
         assert_eq!(
             norm_title("Bias, Risks, and Limitations"),
             "bias risk and limitation"
