@@ -77,6 +77,7 @@ pub(crate) struct ParsedFile {
     pub(crate) text: Arc<str>,
     lines: LineIndex,
     pub(crate) result: Result<Parsed, ParseError>,
+    /// The flavour sniffed from the raw text, for a file that did not parse (`None` otherwise).
     raw_flavor: Option<Flavor>,
 }
 
@@ -560,7 +561,12 @@ impl Engine {
                 )
             }
         };
-        let raw_flavor = aimslint_artifacts::sniff_text(&input.path, &text);
+        // What a file that does not parse looks like it was meant to be (a parsed file's flavour
+        // is its parse's).
+        let raw_flavor = result
+            .is_err()
+            .then(|| aimslint_artifacts::sniff_text(&input.path, &text))
+            .flatten();
         let pf = Arc::new(ParsedFile {
             lines: LineIndex::new(&text),
             text,
