@@ -392,6 +392,17 @@ fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Fl
     if has(MODEL_KEYS) {
         return Some(Flavor::HfModelCard);
     }
+    // "Metric Card for BLEU": a card of another kind, whatever sections it shares with a model
+    // card ("Intended Uses", "Limitations and Bias"). Its front matter may still say otherwise.
+    if outline.titled_other_card() {
+        return if has(CARD_KEYS) && !has(PAGE_KEYS) {
+            Some(Flavor::HfCard)
+        } else if matches!(v.get("meta"), Some(Value::Object(m)) if !m.is_empty()) {
+            Some(Flavor::FrontMatter)
+        } else {
+            None
+        };
+    }
     let ds = outline.score(
         DATASET_SECTIONS,
         &[&["dataset", "card"], &["data", "card"], &["datasheet"]],
@@ -525,6 +536,17 @@ impl Outline {
         unfilled >= 3 && unfilled * 3 >= (unfilled + filled) * 2
     }
 
+    /// Whether the document's title names it a card of a kind that is neither a model's nor a
+    /// dataset's: the metric, measurement and comparison cards of the Hugging Face `evaluate`
+    /// library, a Space's or a prompt's card.
+    fn titled_other_card(&self) -> bool {
+        self.headings.first().is_some_and(|h| {
+            h.words
+                .windows(2)
+                .any(|w| w[1] == "card" && OTHER_CARDS.contains(&w[0].as_str()))
+        })
+    }
+
     fn score(&self, sections: &[(&str, bool)], titles: &[&[&str]]) -> Score {
         let mut seen = vec![false; sections.len()];
         let mut score = Score {
@@ -551,6 +573,18 @@ impl Outline {
         score
     }
 }
+
+/// What a title calls a card that is no model or dataset card ("Metric Card for BLEU").
+const OTHER_CARDS: &[&str] = &[
+    "metric",
+    "metrics",
+    "measurement",
+    "measurements",
+    "comparison",
+    "comparisons",
+    "space",
+    "prompt",
+];
 
 /// A heading's words, lower case, without leading numbers (`2.1`, `4)`).
 fn title_words(title: &str) -> Vec<String> {
@@ -686,6 +720,36 @@ mod tests {
         crate::parse_text("x.md", text, crate::Format::Markdown)
             .unwrap()
             .flavor
+    }
+
+    /// The `evaluate` library's metric cards share "Intended Uses" and "Limitations and Bias" with
+    /// model cards, but say in their title what they are.
+    #[test]
+    fn a_card_titled_for_another_kind_is_no_model_card() {
+        let sections = "## Metric Description\nScores translations.\n## Intended Uses\nComparing \
+                        systems.\n## How to Use\nCall it.\n## Limitations and Bias\nShort texts \
+                        score low.\n## Citation\nA paper.\n";
+        assert_eq!(
+            flavor(&format!("# Model Card for Scorer\n{sections}")),
+            Some(Flavor::MarkdownModelCard)
+        );
+        assert_eq!(
+            flavor(&format!("# Metric Card for Scorer\n{sections}")),
+            None
+        );
+        assert_eq!(
+            flavor(&format!(
+                "---\ntitle: Scorer\nsdk: gradio\ntags:\n- metric\n---\n# Metric Card for Scorer\n{sections}"
+            )),
+            Some(Flavor::FrontMatter)
+        );
+        // Front-matter keys of a model card still make it one.
+        assert_eq!(
+            flavor(&format!(
+                "---\npipeline_tag: translation\n---\n# Metric Card for Scorer\n{sections}"
+            )),
+            Some(Flavor::HfModelCard)
+        );
     }
 
     #[test]
