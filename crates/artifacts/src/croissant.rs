@@ -44,7 +44,15 @@ const DESCRIPTIVE: &[&str] = &["name", "description", "email", "url", "@value"];
 fn get<'v>(obj: &'v Value, term: &str) -> Option<(String, &'v Value)> {
     let o = obj.as_object()?;
     let names: Vec<String> = match term.split_once(':') {
-        Some(("rai", t)) => vec![format!("rai:{t}"), format!("{RAI}{t}")],
+        // Some exporters map the bare term into the Croissant namespace (`"dataBiases":
+        // "cr:dataBiases"` in Kaggle's context); no other vocabulary has these terms.
+        Some(("rai", t)) => vec![
+            format!("rai:{t}"),
+            format!("{RAI}{t}"),
+            t.to_string(),
+            format!("cr:{t}"),
+            format!("{CR}{t}"),
+        ],
         Some(("cr", t)) => vec![format!("cr:{t}"), t.to_string(), format!("{CR}{t}")],
         _ => vec![
             term.to_string(),
@@ -80,17 +88,66 @@ fn type_names(v: &Value) -> Vec<String> {
     }
 }
 
+/// Whether a document's `@type` names only terms of the Croissant vocabulary other than a dataset
+/// (`croissant:TaskSolution`, `cr:RecordSet`): a node of its own, not a dataset description. A type
+/// outside the vocabulary (`sc:WRONG_TYPE`) still makes a broken dataset description.
+pub(crate) fn describes_other_node(value: &Value) -> bool {
+    let Some((_, t)) = get(dataset_node(value).1, "@type") else {
+        return false;
+    };
+    let written: Vec<&str> = match t {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    !written.is_empty()
+        && !type_names(t).iter().any(|n| n == "Dataset")
+        && written.iter().all(|w| {
+            let w = w.trim();
+            w.starts_with("cr:") || w.starts_with("croissant:") || w.starts_with(CR)
+        })
+}
+
+/// The node a document describes its dataset in, with its pointer: the document itself, or, for
+/// a JSON-LD array of nodes or a `@graph` (as Kaggle exports it), the first node typed a dataset
+/// (else a lone node, read as a broken description).
+fn dataset_node(value: &Value) -> (String, &Value) {
+    let is_dataset = |v: &Value| {
+        get(v, "@type").is_some_and(|(_, t)| type_names(t).iter().any(|n| n == "Dataset"))
+    };
+    let (prefix, nodes) = match value {
+        Value::Array(a) => ("", a),
+        Value::Object(o) if !is_dataset(value) => match o.get("@graph") {
+            Some(Value::Array(a)) => ("/@graph", a),
+            _ => return (String::new(), value),
+        },
+        _ => return (String::new(), value),
+    };
+    let objects: Vec<(usize, &Value)> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_object())
+        .collect();
+    match objects.iter().find(|(_, v)| is_dataset(v)) {
+        Some((i, v)) => (format!("{prefix}/{i}"), v),
+        None if objects.len() == 1 => (format!("{prefix}/{}", objects[0].0), objects[0].1),
+        None => (String::new(), value),
+    }
+}
+
 pub(crate) fn adapt(value: &Value, text: &str) -> Adapted {
     let mut view = View::new("croissant", text);
-    view.subject("");
+    let (base, value) = dataset_node(value);
+    let base = base.as_str();
+    view.subject(base);
 
     if let Some((k, name)) = get(value, "name")
         && let Some(n) = scalar(name)
     {
-        view.meta("pretty_name", Value::String(n), &ptr("", &k));
+        view.meta("pretty_name", Value::String(n), &ptr(base, &k));
     }
     if let Some((k, lic)) = get(value, "license") {
-        let from = ptr("", &k);
+        let from = ptr(base, &k);
         let ids: Vec<String> = match lic {
             Value::Array(a) => a.iter().filter_map(licence_id).collect(),
             other => licence_id(other).into_iter().collect(),
@@ -183,12 +240,12 @@ pub(crate) fn adapt(value: &Value, text: &str) -> Adapted {
             if let Some((k, v)) = get(value, term) {
                 let mut words = Vec::new();
                 words_of(v, DESCRIPTIVE, &mut words);
-                view.section(slug, title, &words, &ptr("", &k));
+                view.section(slug, title, &words, &ptr(base, &k));
             }
         }
     }
 
-    check_rules(value, &mut view);
+    check_rules(value, base, &mut view);
     view.finish(Flavor::Croissant)
 }
 
@@ -205,7 +262,7 @@ fn licence_id(v: &Value) -> Option<String> {
     }
 }
 
-fn check_rules(value: &Value, view: &mut View) {
+fn check_rules(value: &Value, base: &str, view: &mut View) {
     if let Some((k, t)) =
         get(value, "@type").or_else(|| value.get("@type").map(|t| ("@type".into(), t)))
     {
@@ -215,14 +272,14 @@ fn check_rules(value: &Value, view: &mut View) {
                 format!(
                     "Croissant: the document's `@type` is {t}; a Croissant document describes an `sc:Dataset`"
                 ),
-                &ptr("", &k),
+                &ptr(base, &k),
             );
         }
     } else {
         view.violation(
             "Croissant: the document has no `@type`; a Croissant document is an `sc:Dataset`"
                 .into(),
-            "",
+            base,
         );
     }
 
@@ -233,7 +290,7 @@ fn check_rules(value: &Value, view: &mut View) {
         {
             view.violation(
                 format!("Croissant: `{key}` is \"{s}\", not an ISO 8601 date (e.g. 2024-06-24)"),
-                &ptr("", &k),
+                &ptr(base, &k),
             );
         }
     }
@@ -243,7 +300,7 @@ fn check_rules(value: &Value, view: &mut View) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     if let Some((dk, Value::Array(items))) = get(value, "distribution") {
         for (i, item) in items.iter().enumerate() {
-            let at = format!("{}/{i}", ptr("", &dk));
+            let at = format!("{}/{i}", ptr(base, &dk));
             let types = item.get("@type").map(type_names).unwrap_or_default();
             if let Some(id) = item.get("@id").and_then(Value::as_str) {
                 if let Some(first) = seen.insert(id.to_string(), at.clone()) {
@@ -282,7 +339,7 @@ fn check_rules(value: &Value, view: &mut View) {
     let mut stack: Vec<(String, &Value)> = sets
         .iter()
         .enumerate()
-        .map(|(i, s)| (format!("{}/{i}", ptr("", &rk)), s))
+        .map(|(i, s)| (format!("{}/{i}", ptr(base, &rk)), s))
         .collect();
     while let Some((at, node)) = stack.pop() {
         let Some(o) = node.as_object() else { continue };
@@ -389,5 +446,66 @@ mod tests {
         assert!(got[3].1.contains("used twice"));
         assert_eq!(got[4].0, 12);
         assert!(got[4].1.contains("missing.csv"));
+    }
+
+    /// Kaggle exports a Croissant document as a JSON-LD array of one node, with the RAI terms
+    /// mapped bare into the Croissant namespace; a `@graph` holds its nodes the same way.
+    #[test]
+    fn a_dataset_node_in_an_array_or_graph_is_the_description() {
+        let node = r#"{
+    "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/",
+                 "dataBiases": "cr:dataBiases"},
+    "@type": "sc:Dataset",
+    "name": "Covertype",
+    "dataBiases": "Only four wilderness areas of one national forest are sampled.",
+    "distribution": [{"@type": "cr:FileObject", "@id": "a.csv"}]
+  }"#;
+        for (text, base) in [
+            (format!("[\n  {node}\n]"), "/0"),
+            (
+                format!("{{\"@graph\": [\n  {{\"@type\": \"sc:Person\"}},\n  {node}\n]}}"),
+                "/@graph/1",
+            ),
+        ] {
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let a = adapt(&value, &text);
+            assert_eq!(a.view["meta"]["pretty_name"], "Covertype", "{text}");
+            assert_eq!(
+                a.view["sections"]["bias-risks-and-limitations"]["text"],
+                "Only four wilderness areas of one national forest are sampled."
+            );
+            // Its own rules are checked, at its own lines: the FileObject without a URL, only.
+            let got = notice_lines(&text, &a);
+            assert_eq!(got.len(), 1, "{got:#?}");
+            assert!(got[0].1.contains("no `contentUrl`"));
+            let file_object = text
+                .lines()
+                .position(|l| l.contains("cr:FileObject"))
+                .unwrap()
+                + 1;
+            assert_eq!(got[0].0, file_object);
+            let bias = text
+                .lines()
+                .position(|l| l.contains("\"dataBiases\": \"Only"))
+                .unwrap()
+                + 1;
+            assert_eq!(
+                line(
+                    &text,
+                    a.spans
+                        .locate("/sections/bias-risks-and-limitations")
+                        .unwrap()
+                        .0
+                ),
+                bias,
+                "{base}"
+            );
+        }
+        // An array of two nodes neither of which is a dataset is read as a whole, and broken.
+        let text = r#"[{"@type": "sc:Person"}, {"@type": "sc:Place"}]"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        let a = adapt(&value, text);
+        let got = notice_lines(text, &a);
+        assert!(got[0].1.contains("no `@type`"), "{got:#?}");
     }
 }

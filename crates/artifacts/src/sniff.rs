@@ -295,6 +295,11 @@ pub(crate) fn sniff_raw(path: &str, text: &str) -> Option<Flavor> {
     {
         return Some(Flavor::Dvc);
     }
+    // The formats told by their text are JSON documents: a Markdown page or a YAML file that
+    // quotes one in an example (a format's specification, a tutorial) is not one.
+    if !looks_like_json(text) {
+        return None;
+    }
     let head = &text[..floor_char_boundary(text, 65536)];
     // A schema describes a format; it is not an instance of it.
     let start = &head[..floor_char_boundary(head, 512)];
@@ -318,6 +323,13 @@ pub(crate) fn sniff_raw(path: &str, text: &str) -> Option<Flavor> {
     None
 }
 
+/// Whether a text opens as a JSON object or array (after a byte-order mark and white space).
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();
@@ -337,6 +349,11 @@ pub(crate) fn sniff(
     outline: Option<Outline>,
 ) -> Option<Flavor> {
     if let Some(f) = sniff_raw(path, text) {
+        // A task, a record set or another node of the Croissant vocabulary described on its own
+        // is not a dataset description (a Croissant `TaskSolution` names its dataset by `@id`).
+        if f == Flavor::Croissant && crate::croissant::describes_other_node(&parsed.value) {
+            return None;
+        }
         return Some(f);
     }
     if parsed.format != crate::Format::Markdown {
@@ -750,6 +767,56 @@ mod tests {
             )),
             Some(Flavor::HfModelCard)
         );
+    }
+
+    /// A format's specification quotes its documents: the Croissant specification's Markdown holds
+    /// JSON-LD examples, a tutorial a CycloneDX BOM. The page is not the document it quotes.
+    #[test]
+    fn a_page_quoting_a_json_document_is_not_one() {
+        let croissant = "{\n  \"@context\": {\"cr\": \"http://mlcommons.org/croissant/\"},\n  \"@type\": \"sc:Dataset\",\n  \"name\": \"x\"\n}\n";
+        let bom = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\"}\n";
+        let page = format!(
+            "# Croissant format specification\n\nAn example:\n\n```json\n{croissant}```\n\nAnd a BOM:\n\n```json\n{bom}```\n"
+        );
+        assert_eq!(flavor(&page), None);
+        assert_eq!(sniff_raw("docs/spec.md", &page), None);
+        assert_eq!(
+            sniff_raw("notes.yaml", &format!("example: |\n  {bom}")),
+            None
+        );
+        // The documents themselves, as files, are what they say (a byte-order mark and blank lines
+        // before them included).
+        assert_eq!(sniff_raw("meta.json", croissant), Some(Flavor::Croissant));
+        assert_eq!(
+            sniff_raw("bom.json", &format!("\u{feff}\n {bom}")),
+            Some(Flavor::CycloneDx)
+        );
+    }
+
+    /// The Croissant Tasks vocabulary describes problems and solutions that name a dataset by its
+    /// `@id`; such a node is no dataset description. A type outside the vocabulary still reads as
+    /// a broken one.
+    #[test]
+    fn a_croissant_task_is_no_dataset_description() {
+        let doc = |t: &str| {
+            format!(
+                "{{\"@context\": {{\"croissant\": \"http://mlcommons.org/croissant/\", \"sc\": \"https://schema.org/\"}},\n \"@type\": {t},\n \"name\": \"x\"}}\n"
+            )
+        };
+        let json = |t: &str| {
+            crate::parse_text("t.jsonld", &doc(t), crate::Format::Json)
+                .unwrap()
+                .flavor
+        };
+        assert_eq!(json("\"croissant:TaskSolution\""), None);
+        assert_eq!(json("[\"cr:TaskProblem\", \"croissant:Task\"]"), None);
+        assert_eq!(json("\"http://mlcommons.org/croissant/RecordSet\""), None);
+        assert_eq!(json("\"sc:Dataset\""), Some(Flavor::Croissant));
+        assert_eq!(
+            json("[\"sc:Dataset\", \"cr:Thing\"]"),
+            Some(Flavor::Croissant)
+        );
+        assert_eq!(json("\"sc:WRONG_TYPE\""), Some(Flavor::Croissant));
     }
 
     #[test]
