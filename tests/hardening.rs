@@ -314,6 +314,61 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
     assert!(stdout(&o).contains("a symlink in the index; not followed"));
 }
 
+/// In a commit a symlink is a path, not content. One to a file the commit holds loses nothing (that
+/// file is judged at its own path) and is not reported; one that leads outside the repository or
+/// to nothing the commit holds is, with where it leads.
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_history_is_reported_only_when_it_leads_nowhere_the_commit_holds() {
+    let mut repo = GitRepo::new();
+    repo.commit(
+        "2026-05-01",
+        "start",
+        &[("notes/AGENTS.md", Some("# Notes\n\nHow we work.\n"))],
+    );
+    std::fs::create_dir_all(repo.path().join("docs")).unwrap();
+    for (target, at) in [
+        ("../notes/AGENTS.md", "docs/CLAUDE.md"),
+        ("./../notes/./AGENTS.md", "docs/AGENTS.md"),
+        ("/etc/shadow", "docs/OUT.md"),
+        ("../../x.md", "docs/UP.md"),
+        ("gone.md", "docs/GONE.md"),
+    ] {
+        std::os::unix::fs::symlink(target, repo.path().join(at)).unwrap();
+    }
+    repo.commit("2026-05-02", "link the notes", &[]);
+    let o = check(repo.path(), &["--all-history"]);
+    let report = json_ok(&o);
+    let mut rows: Vec<String> = history_rows(&report, &repo.commits)
+        .into_iter()
+        .filter(|r| r.contains("docs/"))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            "AL007 docs/GONE.md:1 c2 fixed:-",
+            "AL007 docs/OUT.md:1 c2 fixed:-",
+            "AL007 docs/UP.md:1 c2 fixed:-",
+        ]
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "docs/OUT.md: a symlink to `/etc/shadow`, outside the repository; not followed"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("docs/UP.md: a symlink to `../../x.md`, outside the repository"),
+        "{out}"
+    );
+    assert!(
+        out.contains("docs/GONE.md: a symlink to `docs/gone.md`, which the commit does not hold"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_duplicate_json_key_is_reported_at_the_second_key() {
     let dir = temp_repo(&[(

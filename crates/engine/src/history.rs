@@ -1085,6 +1085,7 @@ impl Pass<'_> {
         for ch in &c.changes {
             if let Some(why) = &ch.unreadable
                 && ch.kind != ChangeKind::Deleted
+                && !ch.links_inside
                 && (self.engine.could_be_evidence(&ch.path) || why.contains("UTF-8"))
             {
                 self.named.insert(id.to_string());

@@ -47,6 +47,9 @@ pub struct Change {
     pub blob: Option<String>,
     /// A symlink, a submodule or a name that is not UTF-8: not read as evidence.
     pub unreadable: Option<String>,
+    /// A symlink to a file the commit holds (`CLAUDE.md` → `AGENTS.md`): not read either, but
+    /// nothing is lost, as that file is judged at its own path.
+    pub links_inside: bool,
 }
 
 /// A commit and what it changed.
@@ -367,7 +370,7 @@ fn tree_files(
         let content = if bad_name {
             Err("file name is not valid UTF-8; not read".to_string())
         } else if mode == 0o120000 {
-            Err("a symlink in the commit; not followed".to_string())
+            Err(SYMLINK.to_string())
         } else if with_content {
             loose
                 .check(oid)
@@ -535,7 +538,8 @@ impl History {
                     let diffed = diff_trees(repo, loose, parent_tree, Some(tree), b"", &mut raw);
                     memo_next_commit();
                     diffed.map_err(|e| format!("commit {oid}: {e}"))?;
-                    let changes = changes_of(&raw, opts, &exclude);
+                    let mut changes = changes_of(&raw, opts, &exclude);
+                    resolve_links(repo, tree, opts, &mut changes);
                     Ok(CommitDelta { meta, changes })
                 })
             })
@@ -543,6 +547,46 @@ impl History {
         commits.map_err(SourceError::Git)
     }
 }
+
+/// Say where each symlink among `changes` leads: to a file of the commit's tree (then it is not
+/// reported, that file being judged itself), or why it leads nowhere that can be read.
+fn resolve_links(repo: &Repository, tree: Oid, opts: &ReadOptions, changes: &mut [Change]) {
+    for ch in changes.iter_mut() {
+        if ch.unreadable.as_deref() != Some(SYMLINK) {
+            continue;
+        }
+        let Some(blob) = ch.blob.as_deref().and_then(|b| Oid::from_str(b).ok()) else {
+            continue;
+        };
+        // The target as git stores it: the link's blob, a path (small; a huge one is no path).
+        let target = match crate::read_blob_limited(repo, blob, 4096) {
+            Ok(t) => t,
+            Err(e) => {
+                ch.unreadable = Some(format!("a symlink whose target cannot be read: {e}"));
+                continue;
+            }
+        };
+        let full = opts.full_path(&ch.path);
+        ch.unreadable = match crate::link_target(&full, &target) {
+            Ok(t) => match repo
+                .find_tree(tree)
+                .and_then(|t0| t0.get_path(Path::new(&t)))
+            {
+                Ok(_) => {
+                    ch.links_inside = true;
+                    Some(format!("a symlink to `{t}`, judged at its own path"))
+                }
+                Err(_) => Some(format!(
+                    "a symlink to `{t}`, which the commit does not hold; not followed"
+                )),
+            },
+            Err(why) => Some(why),
+        };
+    }
+}
+
+/// What a symlink is until `resolve_links` says where it leads.
+const SYMLINK: &str = "a symlink in the commit; not followed";
 
 /// A tree diff's raw entries as changes: exact renames (a deleted blob that reappears under a new
 /// path) paired, paths made relative to `opts.subdir`, excluded paths left out, sorted by path.
@@ -596,7 +640,7 @@ pub(crate) fn changes_of(
         }
         let mode = r.new.or(r.old).map_or(0, |(_, m)| m);
         if mode == 0o120000 {
-            unreadable = Some("a symlink in the commit; not followed".into());
+            unreadable = Some(SYMLINK.into());
         } else if mode == 0o160000 {
             unreadable = Some("a submodule; its content is another repository's".into());
         }
@@ -610,6 +654,7 @@ pub(crate) fn changes_of(
             old_path,
             kind,
             unreadable,
+            links_inside: false,
         });
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));

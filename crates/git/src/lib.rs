@@ -78,6 +78,14 @@ impl ReadOptions {
         }
     }
 
+    /// A path as the run sees it, from the repository's root again (the inverse of `relative`).
+    pub fn full_path(&self, path: &str) -> String {
+        match &self.subdir {
+            None => path.to_string(),
+            Some(d) => format!("{d}/{path}"),
+        }
+    }
+
     /// Set `subdir` from the directory checked, when it lies below the repository's work tree.
     pub fn within(mut self, dir: &Path) -> ReadOptions {
         if let (Some(work), Ok(dir)) = (workdir_of(dir), dir.canonicalize())
@@ -89,6 +97,43 @@ impl ReadOptions {
         }
         self
     }
+}
+
+/// The path inside the repository a symlink at `link` (from the repository's root) leads to, from
+/// its target as git stores it; or why it leads nowhere inside (absolute, or climbing out).
+pub(crate) fn link_target(link: &str, target: &[u8]) -> Result<String, String> {
+    let shown = String::from_utf8_lossy(target);
+    let Ok(t) = std::str::from_utf8(target) else {
+        return Err(format!(
+            "a symlink to `{shown}`, a name that is not UTF-8; not followed"
+        ));
+    };
+    if t.starts_with('/') || t.contains('\0') {
+        return Err(format!(
+            "a symlink to `{shown}`, outside the repository; not followed"
+        ));
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for c in t.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!(
+                        "a symlink to `{shown}`, outside the repository; not followed"
+                    ));
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        return Err(format!(
+            "a symlink to `{shown}`, the repository itself; not followed"
+        ));
+    }
+    Ok(parts.join("/"))
 }
 
 fn glob_set(patterns: &[String]) -> GlobSet {
