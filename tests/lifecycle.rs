@@ -356,6 +356,92 @@ fn a_deleted_file_ends_removed_not_fixed_and_comes_back_the_same() {
     );
 }
 
+/// A card emptied (a placeholder file left behind) is one finding, not one per rule, and emptying
+/// it fixes nothing: its findings end obscured. Written again, the same gap is the same finding.
+#[test]
+fn an_emptied_file_is_one_finding_and_obscures_not_fixes() {
+    let mut g = GitRepo::new();
+    g.commit(
+        "2026-01-10",
+        "Add data",
+        &[("data/a/provenance.yaml", Some(PROVENANCE))],
+    );
+    g.commit(
+        "2026-01-11",
+        "Empty the record",
+        &[("data/a/provenance.yaml", Some(" \n\n"))],
+    );
+    g.commit(
+        "2026-01-12",
+        "Write it again",
+        &[("data/a/provenance.yaml", Some(PROVENANCE))],
+    );
+    let report = all_history(&g, "DP-005,AL016");
+    let mut rows = history_rows(&report, &g.commits);
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            "AL016 data/a/provenance.yaml:1 c2 fixed:c3",
+            "DP-005 data/a/provenance.yaml:1 c1 fixed:-",
+        ]
+    );
+    let emptied = history(
+        &g,
+        "DP-005,AL016",
+        &["--range", &format!("{}..{}", g.commits[0], g.commits[1])],
+    );
+    let rows = history_rows(&emptied, &g.commits);
+    assert_eq!(rows, vec!["AL016 data/a/provenance.yaml:1 c2 fixed:-"]);
+    let all = all_history(&g, "DP-005,AL016");
+    let dp = all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DP-005")
+        .unwrap();
+    assert!(
+        dp["obscured_in"].is_null() && dp["fixed_in"].is_null(),
+        "{dp}"
+    );
+    // Emptied, then deleted: deleting it retires no evidence (CH-002 is not reported), and its
+    // finding ends removed.
+    g.commit(
+        "2026-01-13",
+        "Empty it again",
+        &[("data/a/provenance.yaml", Some(""))],
+    );
+    g.commit(
+        "2026-01-14",
+        "Drop the placeholder",
+        &[("data/a/provenance.yaml", None)],
+    );
+    let report = all_history(&g, "DP-005,AL016,CH-002");
+    let mut rows = history_rows(&report, &g.commits);
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            "AL016 data/a/provenance.yaml:1 c2 fixed:c3",
+            "AL016 data/a/provenance.yaml:1 c4 removed:c5",
+            "DP-005 data/a/provenance.yaml:1 c1 obscured:c4",
+        ]
+    );
+    // Checked on its own, an empty evidence file is that one finding, whatever rules its kind has.
+    let dir = temp_repo(&[
+        ("models/a/MODELCARD.md", b"\xef\xbb\xbf\n"),
+        ("data/a/provenance.yaml", b""),
+    ]);
+    let o = check_report(dir.path(), "2026-06-01", &[]);
+    assert_eq!(
+        finding_rows(&json(&o)),
+        vec![
+            "AL016 data/a/provenance.yaml:1 -",
+            "AL016 models/a/MODELCARD.md:1 -"
+        ]
+    );
+}
+
 #[test]
 fn a_file_that_stops_parsing_ends_obscured_not_fixed() {
     let mut g = GitRepo::new();

@@ -390,6 +390,7 @@ fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Fl
     };
     if block.is_some_and(|b| has_jinja(b) || mostly_format_fields(b))
         || outline.title_jinja
+        || outline.titled_template()
         || outline.mostly_unfilled()
     {
         return Some(Flavor::Template);
@@ -564,6 +565,17 @@ impl Outline {
             h.words
                 .windows(2)
                 .any(|w| w[1] == "card" && OTHER_CARDS.contains(&w[0].as_str()))
+        })
+    }
+
+    /// Whether the document's title calls it a card's template ("Model Card Template", "Annotated
+    /// Dataset Card Template"): a form and its directions, not a card.
+    fn titled_template(&self) -> bool {
+        self.headings.first().is_some_and(|h| {
+            h.words.windows(2).any(|w| {
+                matches!(w[0].as_str(), "card" | "cards" | "datasheet" | "datasheets")
+                    && matches!(w[1].as_str(), "template" | "templates")
+            })
         })
     }
 
@@ -931,6 +943,16 @@ mod tests {
         let one = "---\nlicense: mit\npipeline_tag: text-generation\ntags:\n- {tag_0}\n- chat\n\
                    base_model: x\n---\n# Model\n";
         assert_eq!(flavor(one), Some(Flavor::HfModelCard));
+        // A template's annotated directions say so in their title; a card about templates does not.
+        let sections = "## Model Details\nA model.\n## Uses\nRouting.\n## Training Data\nLogs.\n";
+        assert_eq!(
+            flavor(&format!("# Annotated Model Card Template\n{sections}")),
+            Some(Flavor::Template)
+        );
+        assert_eq!(
+            flavor(&format!("# Model Card for template-filler\n{sections}")),
+            Some(Flavor::MarkdownModelCard)
+        );
         // A card half filled in is still a card.
         let half = "# Model Card for x\n## Model Details\nA model.\n## Intended Use\nRouting.\n## Training Data\n{{ training_data }}\n## Evaluation\nAccuracy 0.9.\n";
         assert_eq!(flavor(half), Some(Flavor::MarkdownModelCard));

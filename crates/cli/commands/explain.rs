@@ -118,6 +118,13 @@ const CORE: &[Core] = &[
         what: "A CycloneDX BOM, an SPDX 3 document or a Croissant description parses as JSON but breaks a rule of its own specification: two elements with one id (`bom-ref`, `spdxId`, `@id`), a reference to an element the document does not define, a timestamp that is no RFC 3339 date-time, a Croissant FileObject without `contentUrl`, a document of the wrong `@type`, a `modelCard` in a BOM older than CycloneDX 1.5. The message names the format's rule; the finding is at the field. The rules of aimslint's packs still judge the rest of the document.",
         fix: "Correct the field as the message says, then validate the file with the format's own tool (`cyclonedx validate`, `spdx3-validate`, `mlcroissant validate`).",
     },
+    Core {
+        code: "AL016",
+        title: "Evidence file is empty",
+        severity: "error",
+        what: "A file taken as evidence (by its path, or because it was named) holds nothing but white space: a `MODELCARD.md` created as a placeholder and never written. It is one finding, not one per rule: every rule of its kind would only say that something is missing. In a history, findings of the file's earlier content end as obscured when it is emptied, not as fixed.",
+        fix: "Write the evidence the file is for, or remove it (or exclude it in `aimslint.toml` `[files] exclude`) if it is no evidence.",
+    },
 ];
 
 /// `aimslint explain AL001`: what a core diagnostic means and how to clear it.
@@ -183,7 +190,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, CliError> {
     }
     let Some(control) = packs.find_control(id) else {
         return Err(CliError::usage(format!(
-            "`{id}` is not a core diagnostic (AL001…AL015), nor a rule or control of the loaded packs (try `aimslint packs list`)"
+            "`{id}` is not a core diagnostic (AL001…AL016), nor a rule or control of the loaded packs (try `aimslint packs list`)"
         )));
     };
     let q = control.qualified();

@@ -821,7 +821,15 @@ impl Pass<'_> {
             // What is no longer found: its file left the tree, no longer parses, or it was fixed.
             let how = match self.state.get(p) {
                 None => Ended::Removed,
-                Some(s) if s.judged.doc.is_none() => Ended::Obscured,
+                // Emptying a file fixes nothing either: its content is no longer there to judge.
+                Some(s)
+                    if s.judged
+                        .doc
+                        .as_ref()
+                        .is_none_or(|d| crate::run::blank(&d.parsed.text)) =>
+                {
+                    Ended::Obscured
+                }
                 Some(_) => Ended::Fixed,
             };
             let mut open = self.open.remove(p).unwrap_or_default();
@@ -1033,7 +1041,14 @@ impl Pass<'_> {
         let pinned_before = self.pins(&dvc_files);
         for ch in &c.changes {
             let mut gone = |this: &mut Self, p: &str| {
-                let kind = this.idx.kinds.get(p).cloned().flatten();
+                // Deleting an empty file retires no evidence (it held none).
+                let empty = this.state.get(p).is_some_and(|s| {
+                    s.judged
+                        .doc
+                        .as_ref()
+                        .is_some_and(|d| crate::run::blank(&d.parsed.text))
+                });
+                let kind = this.idx.kinds.get(p).cloned().flatten().filter(|_| !empty);
                 deleted_kinds.push((p.to_string(), kind));
                 this.remove(p);
                 this.idx.paths.remove(p);

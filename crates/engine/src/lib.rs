@@ -55,6 +55,8 @@ pub mod codes {
     /// A structured evidence file (CycloneDX, SPDX 3, Croissant) that breaks a rule of its own
     /// format: a duplicate id, a dangling reference, a malformed timestamp, a missing required field.
     pub const FORMAT: &str = "AL015";
+    /// An evidence file with no content (nothing but white space): one finding, not one per rule.
+    pub const EMPTY: &str = "AL016";
 }
 
 /// Runs the rules native plugins implement (`[check.plugin]`). The command line provides one

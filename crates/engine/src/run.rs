@@ -154,6 +154,11 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// Whether a file's text holds nothing but white space (and a byte-order mark).
+pub(crate) fn blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').trim().is_empty()
+}
+
 pub(crate) struct Doc {
     pub(crate) path: String,
     pub(crate) parsed: Arc<ParsedFile>,
@@ -869,6 +874,10 @@ impl Engine {
         let Ok(parsed) = &doc.parsed.result else {
             return (Vec::new(), Vec::new());
         };
+        // An empty file is one finding (`codes::EMPTY`, made with the file), not every rule's.
+        if blank(&doc.parsed.text) {
+            return (Vec::new(), Vec::new());
+        }
         let kdecl = self.packs.kind(kind);
         let ctx = Ctx {
             root: &parsed.value,
@@ -1254,6 +1263,16 @@ impl Engine {
                         self.core_finding(d, &input.path, Some(&pf), n.offset, commit)
                     })
                     .collect();
+                let mut findings: Vec<Finding> = findings;
+                if blank(&pf.text) {
+                    let d = CoreDiag {
+                        code: codes::EMPTY,
+                        severity: Severity::Error,
+                        message: format!("the file is empty: a {kind} with no content"),
+                        help: "Write the evidence the file is for, or remove it (or exclude it in aimslint.toml [files] exclude) if it is no evidence.",
+                    };
+                    findings.push(self.core_finding(d, &input.path, Some(&pf), 0, commit));
+                }
                 let a = artifact(
                     Some(kind.clone()),
                     Some(parsed.format),
