@@ -105,8 +105,17 @@ fn symlink_out_of_the_repository_is_not_followed() {
         dir.path().join("data/x/provenance.yaml"),
     )
     .unwrap();
+    // A file no path claims may be evidence by its content, which cannot be read: said too.
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("notes.md"),
+    )
+    .unwrap();
     let report = check_json(dir.path());
-    assert_eq!(core_rows(&report), vec!["AL007 data/x/provenance.yaml:1 -"]);
+    assert_eq!(
+        core_rows(&report),
+        vec!["AL007 data/x/provenance.yaml:1 -", "AL007 notes.md:1 -"]
+    );
     assert!(
         report["findings"][0]["message"]
             .as_str()

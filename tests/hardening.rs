@@ -299,8 +299,14 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
     );
     std::fs::create_dir_all(repo.path().join("models/a")).unwrap();
     std::os::unix::fs::symlink("/etc/shadow", repo.path().join("models/a/README.md")).unwrap();
+    // One to a file the index holds is no finding: that file is judged at its own path.
+    std::os::unix::fs::symlink(
+        "../../aims/policy.md",
+        repo.path().join("models/a/POLICY.md"),
+    )
+    .unwrap();
     let added = std::process::Command::new("git")
-        .args(["add", "models/a/README.md"])
+        .args(["add", "models/a/README.md", "models/a/POLICY.md"])
         .current_dir(repo.path())
         .status()
         .unwrap();
@@ -311,7 +317,11 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
         rows_for(&report, "models/a/"),
         vec!["AL007 models/a/README.md:1 -"]
     );
-    assert!(stdout(&o).contains("a symlink in the index; not followed"));
+    assert!(
+        stdout(&o).contains("a symlink to `/etc/shadow`, outside the repository; not followed"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// In a commit a symlink is a path, not content. One to a file the commit holds loses nothing (that

@@ -1114,7 +1114,9 @@ impl Engine {
         let bytes = match &input.content {
             Ok(b) => b,
             Err(msg) => {
-                if !(input.explicit || relevant_path()) {
+                // What could not be read may have been evidence: said, not skipped (as history
+                // mode says it), unless nothing of its name could be.
+                if !(input.explicit || relevant_path() || self.could_be_evidence(&input.path)) {
                     return (None, None, Vec::new());
                 }
                 let d = CoreDiag {

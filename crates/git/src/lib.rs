@@ -315,7 +315,17 @@ pub fn index(
         // A staged symlink's blob is its target's name, not evidence: judged as a card it would
         // be nonsense, so it is reported as history mode reports one.
         let content = if entry.mode == 0o120000 {
-            Err("a symlink in the index; not followed".to_string())
+            // One to a file the index holds loses nothing: that file is judged at its own path.
+            let target = read_blob_limited(&repo, entry.id, 4096)
+                .map_err(|e| format!("a symlink whose target cannot be read: {e}"))
+                .and_then(|t| link_target(&full, &t));
+            match target {
+                Ok(t) if idx.get_path(Path::new(&t), 0).is_some() => continue,
+                Ok(t) => Err(format!(
+                    "a symlink to `{t}`, which the index does not hold; not followed"
+                )),
+                Err(why) => Err(why),
+            }
         } else {
             loose
                 .check(entry.id)
