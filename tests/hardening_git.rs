@@ -626,3 +626,61 @@ fn a_repository_with_no_commits_has_nothing_to_check() {
         }
     }
 }
+
+/// A partial clone (`--filter=blob:none`) lacks blobs by design: each is a finding that says so
+/// and how to get them, not a report of corruption.
+#[test]
+fn a_partial_clone_says_its_missing_blobs_are_left_out() {
+    let g = two_commits();
+    let git = |args: &[&str], dir: &Path| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(git(&["config", "uploadpack.allowfilter", "true"], g.path()));
+    let dst = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", g.path().display());
+    assert!(git(
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            "--filter=blob:none",
+            &url,
+            "clone"
+        ],
+        dst.path()
+    ));
+    let clone = dst.path().join("clone");
+    let o = run(
+        &["check", "--format", "json", "--no-cache", "--all-history"],
+        &clone,
+    );
+    let report = json(&o);
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap().contains(
+                    "this is a partial clone, which leaves blobs out until they are fetched"
+                )
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "AL007 data/a/provenance.yaml true",
+            "AL007 models/m/README.md true"
+        ]
+    );
+}

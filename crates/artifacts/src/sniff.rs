@@ -682,19 +682,51 @@ fn guidance_only(text: &str) -> bool {
     for sentence in text
         .split_inclusive(['.', '?', '!', '\n'])
         .map(str::trim)
-        .filter(|s| s.chars().any(char::is_alphanumeric))
+        .filter(|s| s.chars().any(char::is_alphabetic))
     {
         any = true;
+        // "Please provide…" asks as "Provide…" does.
         let first = sentence
             .split(|c: char| !c.is_alphanumeric())
-            .find(|w| !w.is_empty())
+            .filter(|w| !w.is_empty())
+            .find(|w| !w.eq_ignore_ascii_case("please"))
             .unwrap_or_default()
             .to_lowercase();
-        if !sentence.ends_with('?') && !GUIDANCE_VERBS.contains(&first.as_str()) {
+        if !sentence.ends_with('?')
+            && !GUIDANCE_VERBS.contains(&first.as_str())
+            && !blank_to_fill(sentence)
+            && !about_the_form(sentence)
+        {
             return false;
         }
     }
     any
+}
+
+/// A blank of a form, left as written: "*YOUR ANSWER HERE*", "Your Name Here", "Insert text".
+fn blank_to_fill(sentence: &str) -> bool {
+    let words: Vec<String> = sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.len() <= 6
+        && words.first().is_some_and(|w| w == "your")
+        && words.last().is_some_and(|w| w == "here")
+}
+
+/// A sentence about the form itself: what its questions or sections are for ("The questions in
+/// this section are intended to…", "Dataset creators should read through these questions…").
+fn about_the_form(sentence: &str) -> bool {
+    let s = sentence.to_lowercase();
+    [
+        "this section",
+        "these questions",
+        "the questions",
+        "previous section",
+    ]
+    .iter()
+    .any(|p| s.contains(p))
 }
 
 /// Whether text holds a Jinja expression (`{{ name }}`, `{{ x | default(…) }}`) or statement
@@ -953,6 +985,30 @@ mod tests {
             flavor(&format!("# Model Card for template-filler\n{sections}")),
             Some(Flavor::MarkdownModelCard)
         );
+        // The markdown datasheet form: directions, questions and blanks in every section.
+        let form = |answer: &str| {
+            let mut t =
+                String::from("# Datasheet: Your Dataset Name Here\n\nAuthor: Your Name Here\n\n");
+            for s in [
+                "Motivation",
+                "Composition",
+                "Collection Process",
+                "Uses",
+                "Distribution",
+            ] {
+                t.push_str(&format!(
+                    "## {s}\n\n*The questions in this section are intended to encourage transparency.*\n\n\
+                     1. **For what purpose was the dataset created?** Please provide a description.\n\n\
+                     \t*{answer}*\n\n"
+                ));
+            }
+            t
+        };
+        assert_eq!(flavor(&form("YOUR ANSWER HERE")), Some(Flavor::Template));
+        assert_eq!(
+            flavor(&form("To score credit applications from 2021 on.")),
+            Some(Flavor::MarkdownDatasetCard)
+        );
         // A card half filled in is still a card.
         let half = "# Model Card for x\n## Model Details\nA model.\n## Intended Use\nRouting.\n## Training Data\n{{ training_data }}\n## Evaluation\nAccuracy 0.9.\n";
         assert_eq!(flavor(half), Some(Flavor::MarkdownModelCard));
@@ -981,5 +1037,16 @@ mod tests {
             "The data was collected in 2025. How? By export."
         ));
         assert!(!guidance_only(""));
+        // A datasheet form: directions about its questions, the questions, the blanks.
+        assert!(guidance_only(
+            "*The questions in this section are intended to encourage transparency.*\n\
+             1. **For what purpose was the dataset created?** Please provide a description.\n\
+             \t*YOUR ANSWER HERE*\n"
+        ));
+        // Answered, it is content, whatever the question said.
+        assert!(!guidance_only(
+            "1. **For what purpose was the dataset created?** To score credit applications.\n"
+        ));
+        assert!(!guidance_only("Your model is trained here on our data."));
     }
 }

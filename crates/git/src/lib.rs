@@ -352,12 +352,41 @@ pub fn read_blob_limited(
 ) -> Result<Arc<[u8]>, String> {
     let max = if max == 0 { usize::MAX - 1 } else { max };
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
-    let (size, _) = odb.read_header(oid).map_err(|e| e.message().to_string())?;
+    let (size, _) = odb.read_header(oid).map_err(|e| {
+        // A partial clone (`--filter=blob:none`) leaves blobs out until they are fetched.
+        let partial = e.code() == git2::ErrorCode::NotFound && is_partial_clone(repo);
+        if partial {
+            "object not found: this is a partial clone, which leaves blobs out until they are fetched (`git fetch`, or clone without `--filter`)".to_string()
+        } else {
+            e.message().to_string()
+        }
+    })?;
     if size > max {
         return Ok(Arc::from(vec![0u8; max.saturating_add(1)]));
     }
     // Checked against its id here (see `hash`): history mode turns libgit2's own check off.
     hash::read_verified(&odb, oid, git2::ObjectType::Blob).map(|b| Arc::<[u8]>::from(b.data()))
+}
+
+/// Whether objects may be missing by design: a partial clone's remote is a promisor (git 2.20+
+/// writes `remote.<name>.promisor`; older gits `extensions.partialClone`), and what it fetched sits
+/// in packs marked with a `.promisor` file.
+fn is_partial_clone(repo: &git2::Repository) -> bool {
+    let configured = repo.config().is_ok_and(|c| {
+        c.get_string("extensions.partialclone").is_ok()
+            || c.entries(Some(r"remote\..*\.promisor")).is_ok_and(|mut e| {
+                let mut any = false;
+                while let Some(Ok(entry)) = e.next() {
+                    any |= entry.value().is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+                }
+                any
+            })
+    });
+    configured
+        || std::fs::read_dir(repo.path().join("objects/pack")).is_ok_and(|d| {
+            d.flatten()
+                .any(|f| f.path().extension().is_some_and(|x| x == "promisor"))
+        })
 }
 
 /// Open the repository containing `path`, reporting ownership refusals clearly.
