@@ -647,8 +647,12 @@ fn sections(body: &str, base: usize) -> SectionsPass {
                     prose.push('\n');
                 }
             }
+            // A loose list item's paragraph starts on the item's own line: one block, not two.
             Event::Start(Tag::Paragraph | Tag::Item)
-                if current.is_none() && blocks.last() != Some(&range.start) =>
+                if current.is_none()
+                    && blocks.last().is_none_or(|&prev| {
+                        body.get(prev..range.start).is_none_or(|s| s.contains('\n'))
+                    }) =>
             {
                 blocks.push(range.start);
             }
@@ -734,7 +738,11 @@ fn label_at(body: &str, at: usize) -> Option<(usize, usize, String)> {
             && let Some(close) = inner.find(strong)
         {
             let label = inner[..close].trim().trim_end_matches(':').trim();
-            if label.is_empty() || label.len() > 120 {
+            // A datasheet's questions run long ("Will the dataset be distributed under a
+            // copyright or other intellectual property (IP) license, and/or under applicable
+            // terms of use (ToU)?"); a name is short.
+            let longest = if label.ends_with('?') { 400 } else { 120 };
+            if label.is_empty() || label.len() > longest {
                 return None;
             }
             // A sentence set in bold ("***Please cite our paper in any work that uses it.***") is
@@ -1076,6 +1084,27 @@ mod label_tests {
                 ),
             ]
         );
+    }
+
+    /// The datasheet's questions head their answers, however long the question.
+    #[test]
+    fn a_long_question_is_a_label() {
+        let q = "Will the dataset be distributed under a copyright or other intellectual property \
+                 (IP) license, and/or under applicable terms of use (ToU)?";
+        let text = format!(
+            "# Datasheet\n\n4. **{q}** If so, please describe this license.\n\n    All data is free to use under CC BY 4.0.\n"
+        );
+        assert_eq!(
+            labels(&text),
+            vec![(
+                q.to_string(),
+                "If so, please describe this license.\n\n    All data is free to use under CC BY 4.0."
+                    .into()
+            )]
+        );
+        // A statement that long is emphasis, not a name.
+        let long = "A".repeat(130);
+        assert!(labels(&format!("# T\n\n**{long}** text\n")).is_empty());
     }
 
     #[test]
