@@ -305,8 +305,19 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
         repo.path().join("models/a/POLICY.md"),
     )
     .unwrap();
+    // One at a path a kind claims is, as the card is not read through it.
+    std::os::unix::fs::symlink(
+        "../../aims/policy.md",
+        repo.path().join("models/a/MODEL_CARD.md"),
+    )
+    .unwrap();
     let added = std::process::Command::new("git")
-        .args(["add", "models/a/README.md", "models/a/POLICY.md"])
+        .args([
+            "add",
+            "models/a/README.md",
+            "models/a/POLICY.md",
+            "models/a/MODEL_CARD.md",
+        ])
         .current_dir(repo.path())
         .status()
         .unwrap();
@@ -315,7 +326,10 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
     let report = json_ok(&o);
     assert_eq!(
         rows_for(&report, "models/a/"),
-        vec!["AL007 models/a/README.md:1 -"]
+        vec![
+            "AL007 models/a/MODEL_CARD.md:1 -",
+            "AL007 models/a/README.md:1 -"
+        ]
     );
     assert!(
         stdout(&o).contains("a symlink to `/etc/shadow`, outside the repository; not followed"),
@@ -343,6 +357,8 @@ fn a_symlink_in_history_is_reported_only_when_it_leads_nowhere_the_commit_holds(
         ("/etc/shadow", "docs/OUT.md"),
         ("../../x.md", "docs/UP.md"),
         ("gone.md", "docs/GONE.md"),
+        // A path a kind claims (a model card whatever it holds) is not read through a link.
+        ("../notes/AGENTS.md", "docs/MODEL_CARD.md"),
     ] {
         std::os::unix::fs::symlink(target, repo.path().join(at)).unwrap();
     }
@@ -358,6 +374,7 @@ fn a_symlink_in_history_is_reported_only_when_it_leads_nowhere_the_commit_holds(
         rows,
         vec![
             "AL007 docs/GONE.md:1 c2 fixed:-",
+            "AL007 docs/MODEL_CARD.md:1 c2 fixed:-",
             "AL007 docs/OUT.md:1 c2 fixed:-",
             "AL007 docs/UP.md:1 c2 fixed:-",
         ]
@@ -375,6 +392,10 @@ fn a_symlink_in_history_is_reported_only_when_it_leads_nowhere_the_commit_holds(
     );
     assert!(
         out.contains("docs/GONE.md: a symlink to `docs/gone.md`, which the commit does not hold"),
+        "{out}"
+    );
+    assert!(
+        out.contains("docs/MODEL_CARD.md: a symlink to `notes/AGENTS.md`, judged at its own path"),
         "{out}"
     );
 }

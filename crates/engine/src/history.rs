@@ -1100,7 +1100,8 @@ impl Pass<'_> {
         for ch in &c.changes {
             if let Some(why) = &ch.unreadable
                 && ch.kind != ChangeKind::Deleted
-                && !ch.links_inside
+                // A link to a file the commit holds loses nothing, unless a kind claims its path.
+                && (!ch.links_inside || self.engine.classifier.path_matches(&ch.path))
                 && (self.engine.could_be_evidence(&ch.path) || why.contains("UTF-8"))
             {
                 self.named.insert(id.to_string());

@@ -1116,7 +1116,13 @@ impl Engine {
             Err(msg) => {
                 // What could not be read may have been evidence: said, not skipped (as history
                 // mode says it), unless nothing of its name could be.
-                if !(input.explicit || relevant_path() || self.could_be_evidence(&input.path)) {
+                // A symlink to a file the tree holds loses nothing (that file is judged), unless
+                // a kind claims the link's own path.
+                let link_inside = msg.ends_with(aimslint_git::LINK_INSIDE);
+                if !(input.explicit
+                    || relevant_path()
+                    || (self.could_be_evidence(&input.path) && !link_inside))
+                {
                     return (None, None, Vec::new());
                 }
                 let d = CoreDiag {

@@ -574,7 +574,7 @@ fn resolve_links(repo: &Repository, tree: Oid, opts: &ReadOptions, changes: &mut
             {
                 Ok(_) => {
                     ch.links_inside = true;
-                    Some(format!("a symlink to `{t}`, judged at its own path"))
+                    Some(format!("a symlink to `{t}`, {}", crate::LINK_INSIDE))
                 }
                 Err(_) => Some(format!(
                     "a symlink to `{t}`, which the commit does not hold; not followed"

@@ -99,6 +99,10 @@ impl ReadOptions {
     }
 }
 
+/// How a symlink to a file the commit or index holds ends its message: that file is judged at its
+/// own path. The engine reports such a link only where a kind claims the link's path.
+pub const LINK_INSIDE: &str = "judged at its own path, not through the link";
+
 /// The path inside the repository a symlink at `link` (from the repository's root) leads to, from
 /// its target as git stores it; or why it leads nowhere inside (absolute, or climbing out).
 pub(crate) fn link_target(link: &str, target: &[u8]) -> Result<String, String> {
@@ -320,7 +324,9 @@ pub fn index(
                 .map_err(|e| format!("a symlink whose target cannot be read: {e}"))
                 .and_then(|t| link_target(&full, &t));
             match target {
-                Ok(t) if idx.get_path(Path::new(&t), 0).is_some() => continue,
+                Ok(t) if idx.get_path(Path::new(&t), 0).is_some() => {
+                    Err(format!("a symlink to `{t}`, {LINK_INSIDE}"))
+                }
                 Ok(t) => Err(format!(
                     "a symlink to `{t}`, which the index does not hold; not followed"
                 )),
