@@ -18,6 +18,17 @@
 //!
 //! MCT has no field for out-of-scope uses, environmental impact or template placeholders; the rules
 //! about those judge the view as they find it.
+//!
+//! The same `model_details` opens AllenNLP's model cards (`allennlp_models/modelcards/*.json`), laid
+//! out after the sections of Mitchell et al., "Model Cards for Model Reporting" (2019), which are read
+//! too: `model_details.description` → "Model Details"; `model_details.contact` → "Model Card
+//! Contact"; `intended_use.primary_uses`, `.primary_users` → "Intended Use";
+//! `intended_use.out_of_scope_use_cases` → "Out-of-Scope Use"; `training_data` (its dataset's name
+//! and notes, `motivation`, `preprocessing`) → "Training Data"; `quantitative_analyses`
+//! (`unitary_results`, `intersectional_results`) → "Evaluation Results";
+//! `model_ethical_considerations.ethical_considerations` → "Ethical Considerations";
+//! `model_caveats_and_recommendations.caveats_and_recommendations` → "Limitations". A field left
+//! `null` gives its section no words.
 
 use serde_json::{Map, Value};
 
@@ -143,41 +154,69 @@ pub(crate) fn adapt(value: &Value, text: &str) -> (Value, Spans) {
         Part {
             slug: "model-details",
             title: "Model Details",
-            from: vec!["/model_details/overview"],
+            from: vec!["/model_details/overview", "/model_details/description"],
         },
         Part {
             slug: "intended-use",
             title: "Intended Use",
-            from: vec!["/considerations/use_cases", "/considerations/users"],
+            from: vec![
+                "/considerations/use_cases",
+                "/considerations/users",
+                "/intended_use/primary_uses",
+                "/intended_use/primary_users",
+            ],
+        },
+        Part {
+            slug: "out-of-scope-use",
+            title: "Out-of-Scope Use",
+            from: vec!["/intended_use/out_of_scope_use_cases"],
         },
         Part {
             slug: "limitations",
             title: "Limitations",
-            from: vec!["/considerations/limitations", "/considerations/tradeoffs"],
+            from: vec![
+                "/considerations/limitations",
+                "/considerations/tradeoffs",
+                "/model_caveats_and_recommendations/caveats_and_recommendations",
+            ],
         },
         Part {
             slug: "ethical-considerations",
             title: "Ethical Considerations",
-            from: vec!["/considerations/ethical_considerations"],
+            from: vec![
+                "/considerations/ethical_considerations",
+                "/model_ethical_considerations/ethical_considerations",
+            ],
         },
         Part {
             slug: "evaluation-results",
             title: "Evaluation Results",
-            from: vec!["/quantitative_analysis/performance_metrics"],
+            from: vec![
+                "/quantitative_analysis/performance_metrics",
+                "/quantitative_analyses/unitary_results",
+                "/quantitative_analyses/intersectional_results",
+            ],
         },
         Part {
             slug: "training-data",
             title: "Training Data",
             from: if value.pointer("/model_parameters/data/train").is_some() {
                 vec!["/model_parameters/data/train"]
-            } else {
+            } else if value.pointer("/model_parameters/data").is_some() {
                 vec!["/model_parameters/data"]
+            } else {
+                vec![
+                    "/training_data/dataset/name",
+                    "/training_data/dataset/notes",
+                    "/training_data/motivation",
+                    "/training_data/preprocessing",
+                ]
             },
         },
         Part {
             slug: "model-card-contact",
             title: "Model Card Contact",
-            from: vec!["/model_details/owners"],
+            from: vec!["/model_details/owners", "/model_details/contact"],
         },
         Part {
             slug: "license",
@@ -265,5 +304,62 @@ mod tests {
         assert_eq!(line("/meta/license"), 6);
         assert_eq!(line("/sections/intended-use"), 9);
         assert!(view["sections"].get("evaluation-results").is_none());
+    }
+
+    /// AllenNLP's model cards share `model_details` with MCT but follow the sections of "Model
+    /// Cards for Model Reporting": what they fill in is read, what they leave `null` has no words.
+    #[test]
+    fn an_allennlp_card_reads_its_own_sections() {
+        let text = r#"{
+    "id": "rc-bidaf",
+    "model_details": {
+        "description": "BiDAF with GloVe embeddings for reading comprehension.",
+        "developed_by": "Seo et al",
+        "license": null,
+        "contact": "allennlp-contact@allenai.org"
+    },
+    "intended_use": {
+        "primary_uses": null,
+        "primary_users": null,
+        "out_of_scope_use_cases": null
+    },
+    "training_data": {
+        "dataset": {"name": "SQuAD 1.1", "url": "https://rajpurkar.github.io/SQuAD-explorer/"},
+        "motivation": null,
+        "preprocessing": null
+    },
+    "quantitative_analyses": {
+        "unitary_results": "EM: 0.68, F1: 0.77",
+        "intersectional_results": null
+    },
+    "model_ethical_considerations": {"ethical_considerations": null}
+}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        let (view, spans) = adapt(&value, text);
+        let sec = |s: &str| view["sections"][s]["text"].as_str().map(str::to_string);
+        assert_eq!(
+            sec("model-details").as_deref(),
+            Some("BiDAF with GloVe embeddings for reading comprehension.")
+        );
+        assert_eq!(
+            sec("model-card-contact").as_deref(),
+            Some("allennlp-contact@allenai.org")
+        );
+        assert_eq!(sec("training-data").as_deref(), Some("SQuAD 1.1"));
+        assert_eq!(
+            sec("evaluation-results").as_deref(),
+            Some("EM: 0.68, F1: 0.77")
+        );
+        // Left null: the sections are there, with no words, for the rules to say so.
+        assert_eq!(sec("intended-use").as_deref(), Some(""));
+        assert_eq!(sec("out-of-scope-use").as_deref(), Some(""));
+        assert_eq!(sec("ethical-considerations").as_deref(), Some(""));
+        assert!(view["meta"].get("license").is_none());
+        let line = |p: &str| {
+            let (s, _) = spans.locate(p).unwrap();
+            text[..s].lines().count()
+        };
+        assert_eq!(line("/sections/training-data"), 15);
+        assert_eq!(line("/sections/evaluation-results"), 20);
     }
 }
