@@ -201,3 +201,29 @@ fn a_card_folder_readme_is_a_card_by_its_path() {
         ]
     );
 }
+
+/// A data card as Google's Data Cards template and real projects lay it out: named DATA_CARD.md
+/// (a dataset card by its name), with "Sensitivity of Data", "Provenance" and "Known caveats"
+/// sections that answer DC-002, DC-003 and DC-004.
+#[test]
+fn a_data_card_is_a_dataset_card_and_its_own_section_names_count() {
+    let card = "# Tickets\n\n## License\n\nCC BY 4.0.\n\n### Sensitivity of Data\n\n\
+                Customer names and emails were removed before export; no other personal data remains.\n\n\
+                ## Provenance\n\nExported monthly from the ticketing system from January 2021 to \
+                March 2025 by the support platform team; duplicates and spam were dropped and \
+                attachments removed before release.\n\n## Known caveats\n\nOnly English tickets are \
+                included, phone support is missing, and tickets closed automatically by the spam \
+                filter never reach the export, so volumes understate real demand.\n";
+    let dir = temp_repo(&[("DATA_CARD.md", card.as_bytes())]);
+    assert_eq!(
+        rules_on(dir.path(), "DC-001,DC-002,DC-003,DC-004"),
+        Vec::<String>::new()
+    );
+    // Without those sections each rule says what is missing: the name alone makes it a card.
+    let dir = temp_repo(&[("data_card.md", b"# Tickets\n\nSupport tickets.\n")]);
+    let rules: Vec<String> = rules_on(dir.path(), "DC-001,DC-002,DC-003,DC-004")
+        .into_iter()
+        .map(|r| r[..6].to_string())
+        .collect();
+    assert_eq!(rules, vec!["DC-001", "DC-002", "DC-003", "DC-004"]);
+}
