@@ -311,17 +311,16 @@ fn a_staged_symlink_is_reported_not_judged_as_its_target_name() {
         repo.path().join("models/a/MODEL_CARD.md"),
     )
     .unwrap();
-    let added = std::process::Command::new("git")
-        .args([
+    let added = git(
+        repo.path(),
+        &[
             "add",
             "models/a/README.md",
             "models/a/POLICY.md",
             "models/a/MODEL_CARD.md",
-        ])
-        .current_dir(repo.path())
-        .status()
-        .unwrap();
-    assert!(added.success());
+        ],
+    );
+    assert!(added.status.success());
     let o = check(repo.path(), &["--staged"]);
     let report = json_ok(&o);
     assert_eq!(

@@ -363,24 +363,6 @@ fn hook_install_writes_an_executable_hook() {
     );
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Dev",
-            "-c",
-            "user.email=dev@example.com",
-            "-c",
-            "protocol.file.allow=always",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_COMMITTER_DATE", "2026-03-01T12:00:00Z")
-        .env("GIT_AUTHOR_DATE", "2026-03-01T12:00:00Z")
-        .output()
-        .expect("git is installed")
-}
-
 #[test]
 fn merge_commits_follow_the_first_parent_and_detached_head_works() {
     let g = story();

@@ -253,3 +253,22 @@ pub fn assert_matches_report_schema(report: &serde_json::Value) {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// `git ARGS` in `dir`, as a fixed committer at a fixed date, with local `file://` transport allowed.
+pub fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Dev",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_COMMITTER_DATE", "2026-03-01T12:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2026-03-01T12:00:00Z")
+        .output()
+        .expect("git is installed")
+}

@@ -705,20 +705,20 @@ fn guidance_only(text: &str) -> bool {
 
 /// A blank of a form, left as written: "*YOUR ANSWER HERE*", "Your Name Here", "Insert text".
 fn blank_to_fill(sentence: &str) -> bool {
-    let words: Vec<String> = sentence
+    let mut words = sentence
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.len() <= 6
-        && words.first().is_some_and(|w| w == "your")
-        && words.last().is_some_and(|w| w == "here")
+        .filter(|w| !w.is_empty());
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let (count, last) = words.fold((1, first), |(n, _), w| (n + 1, w));
+    count <= 6 && first.eq_ignore_ascii_case("your") && last.eq_ignore_ascii_case("here")
 }
 
 /// A sentence about the form itself: what its questions or sections are for ("The questions in
 /// this section are intended to…", "Dataset creators should read through these questions…").
 fn about_the_form(sentence: &str) -> bool {
-    let s = sentence.to_lowercase();
+    let s = sentence.as_bytes();
     [
         "this section",
         "these questions",
@@ -726,7 +726,10 @@ fn about_the_form(sentence: &str) -> bool {
         "previous section",
     ]
     .iter()
-    .any(|p| s.contains(p))
+    .any(|p| {
+        s.windows(p.len())
+            .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// Whether text holds a Jinja expression (`{{ name }}`, `{{ x | default(…) }}`) or statement
@@ -755,6 +758,10 @@ pub(crate) fn has_jinja(text: &str) -> bool {
 /// (`license: {license}  # Example: apache-2.0`), as in the Hub's metadata specification. YAML
 /// reads each as a one-key mapping, so the values look present but say nothing.
 fn mostly_format_fields(block: &str) -> bool {
+    // Most front matter has no brace at all: one scan, not a walk of its lines.
+    if !block.contains('{') {
+        return false;
+    }
     let (mut fields, mut values) = (0usize, 0usize);
     for line in block.lines() {
         let t = line.trim_start().trim_start_matches("- ");

@@ -822,12 +822,7 @@ impl Pass<'_> {
             let how = match self.state.get(p) {
                 None => Ended::Removed,
                 // Emptying a file fixes nothing either: its content is no longer there to judge.
-                Some(s)
-                    if s.judged
-                        .doc
-                        .as_ref()
-                        .is_none_or(|d| crate::run::blank(&d.parsed.text)) =>
-                {
+                Some(s) if s.judged.doc.as_ref().is_none_or(crate::run::Doc::is_blank) => {
                     Ended::Obscured
                 }
                 Some(_) => Ended::Fixed,
@@ -1042,12 +1037,10 @@ impl Pass<'_> {
         for ch in &c.changes {
             let mut gone = |this: &mut Self, p: &str| {
                 // Deleting an empty file retires no evidence (it held none).
-                let empty = this.state.get(p).is_some_and(|s| {
-                    s.judged
-                        .doc
-                        .as_ref()
-                        .is_some_and(|d| crate::run::blank(&d.parsed.text))
-                });
+                let empty = this
+                    .state
+                    .get(p)
+                    .is_some_and(|s| s.judged.doc.as_ref().is_some_and(crate::run::Doc::is_blank));
                 let kind = this.idx.kinds.get(p).cloned().flatten().filter(|_| !empty);
                 deleted_kinds.push((p.to_string(), kind));
                 this.remove(p);

@@ -155,7 +155,7 @@ impl std::fmt::Debug for Engine {
 }
 
 /// Whether a file's text holds nothing but white space (and a byte-order mark).
-pub(crate) fn blank(text: &str) -> bool {
+fn blank(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').trim().is_empty()
 }
 
@@ -165,6 +165,14 @@ pub(crate) struct Doc {
     pub(crate) kind: Option<String>,
     /// The blob id, in history mode (snippets are looked up by it).
     pub(crate) blob: Option<String>,
+}
+
+impl Doc {
+    /// An empty evidence file (`codes::EMPTY`): no rule judges it, and emptying a file fixes
+    /// nothing.
+    pub(crate) fn is_blank(&self) -> bool {
+        blank(&self.parsed.text)
+    }
 }
 
 /// What cross-document checks look at: every path of the tree, each document's kind, key values,
@@ -875,7 +883,7 @@ impl Engine {
             return (Vec::new(), Vec::new());
         };
         // An empty file is one finding (`codes::EMPTY`, made with the file), not every rule's.
-        if blank(&doc.parsed.text) {
+        if doc.is_blank() {
             return (Vec::new(), Vec::new());
         }
         let kdecl = self.packs.kind(kind);
