@@ -15,6 +15,7 @@ mod markdown;
 mod mct;
 mod mlflow;
 mod pointer;
+mod runs;
 mod sniff;
 mod spdx3;
 mod strict_json;

@@ -603,14 +603,53 @@ type SectionsPass = (
 );
 
 /// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
-/// outside code.
+/// outside code. The body is read a run at a time (`runs`): a run a version already had is not
+/// read again.
 fn sections(body: &str, base: usize) -> SectionsPass {
+    sections_in_runs(body, base, crate::runs::MIN_RUN)
+}
+
+fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
     let mut headings: Vec<Heading> = Vec::new();
+    // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
+    let mut outline: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
+    let cuts = crate::runs::cuts(body, min_run);
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(body.len()));
+    for (start, end) in starts.zip(ends) {
+        let text = &body[start..end];
+        // A body read whole is not remembered: nothing else is likely to have all of it.
+        let run = if cuts.is_empty() {
+            std::sync::Arc::new(read_run(text))
+        } else {
+            crate::runs::run_of(text, read_run)
+        };
+        if let Some((_, prose)) = outline.last_mut() {
+            prose.push_str(&run.lead);
+        }
+        headings.extend(run.headings.iter().map(|(title, level, s, e)| Heading {
+            title: title.clone(),
+            level: *level,
+            start: start + s,
+            end: start + e,
+        }));
+        outline.extend(run.outline.iter().cloned());
+        found.extend(
+            run.labels
+                .iter()
+                .map(|(a, e, r, t)| (start + a, start + e, start + r, t.clone())),
+        );
+    }
+    combine(body, base, &headings, &found, outline)
+}
+
+/// One run of a body read on its own: its headings, labels and prose (see `runs::Run`).
+fn read_run(body: &str) -> crate::runs::Run {
+    let mut run = crate::runs::Run::default();
     let mut current: Option<Heading> = None;
     // Where paragraphs and list items start (outside headings and code), in order.
     let mut blocks: Vec<usize> = Vec::new();
-    // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
-    let mut outline: Vec<(String, String)> = Vec::new();
     let mut in_code = 0usize;
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
@@ -625,8 +664,8 @@ fn sections(body: &str, base: usize) -> SectionsPass {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = current.take() {
-                    outline.push((h.title.clone(), String::new()));
-                    headings.push(h);
+                    run.outline.push((h.title.clone(), String::new()));
+                    run.headings.push((h.title, h.level, h.start, h.end));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
@@ -634,17 +673,19 @@ fn sections(body: &str, base: usize) -> SectionsPass {
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.title.push_str(&t);
-                } else if in_code == 0
-                    && let Some((_, prose)) = outline.last_mut()
-                {
-                    prose.push_str(&t);
+                } else if in_code == 0 {
+                    match run.outline.last_mut() {
+                        Some((_, prose)) => prose.push_str(&t),
+                        None => run.lead.push_str(&t),
+                    }
                 }
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                if current.is_none()
-                    && let Some((_, prose)) = outline.last_mut()
-                {
-                    prose.push('\n');
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item)
+                if current.is_none() =>
+            {
+                match run.outline.last_mut() {
+                    Some((_, prose)) => prose.push('\n'),
+                    None => run.lead.push('\n'),
                 }
             }
             // A loose list item's paragraph starts on the item's own line: one block, not two.
@@ -659,6 +700,21 @@ fn sections(body: &str, base: usize) -> SectionsPass {
             _ => {}
         }
     }
+    run.labels = blocks
+        .iter()
+        .filter_map(|&at| label_at(body, at).map(|(end, rest, t)| (at, end, rest, t)))
+        .collect();
+    run
+}
+
+/// The sections and labels of a body from its headings and labels.
+fn combine(
+    body: &str,
+    base: usize,
+    headings: &[Heading],
+    found: &[(usize, usize, usize, String)],
+    outline: Vec<(String, String)>,
+) -> SectionsPass {
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());
     let mut next: HashMap<String, usize> = HashMap::new();
@@ -681,10 +737,6 @@ fn sections(body: &str, base: usize) -> SectionsPass {
         map.insert(key, section_value(title, h.level, text));
     }
     // Labels: each runs to the next label or heading.
-    let found: Vec<(usize, usize, usize, String)> = blocks
-        .iter()
-        .filter_map(|&at| label_at(body, at).map(|(end, rest, t)| (at, end, rest, t)))
-        .collect();
     let mut labels = Map::new();
     let mut next: HashMap<String, usize> = HashMap::new();
     let mut h = 0;
@@ -1010,6 +1062,65 @@ mod tests {
 
     /// Thirty thousand equal headings each get their own key (numbering them used to take a
     /// number of steps growing with the square of their count).
+    /// What `sections` makes of a body, reading it whole.
+    fn sections_whole(body: &str) -> SectionsPass {
+        let run = read_run(body);
+        let headings: Vec<Heading> = run
+            .headings
+            .iter()
+            .map(|(title, level, start, end)| Heading {
+                title: title.clone(),
+                level: *level,
+                start: *start,
+                end: *end,
+            })
+            .collect();
+        combine(body, 7, &headings, &run.labels, run.outline.clone())
+    }
+
+    /// Reading a body in runs changes nothing: on every text the tests have (the packs, the
+    /// example, the templates, the real-world corpus) and on the constructs a cut must respect.
+    #[test]
+    fn a_body_read_in_runs_reads_as_it_does_whole() {
+        let mut texts: Vec<(String, String)> = crate::test_texts();
+        for (i, t) in [
+            "# A\n| a | b |\n|---|---|\n| 1 | 2 |\n# B\ntext\n",
+            "# A\n- item\n  continued\n# B\n- **License:** MIT\n",
+            "# A\n> quote\n# B\n    indented code\n# C\n",
+            "Title\n=====\n# A\npara\n## B\n---\n### C\n",
+            "intro before any heading\n# A\nx\n# A\ny\n## A\n",
+            "# A\n```\n# in code\n```\n# B\n~~~~\n~~~\n# in code\n~~~~\n# C\n",
+            "# A\r\n**Out-of-scope:** x\r\n# B\r\nLicense: MIT\r\n",
+            "# A\n1. one\n\n   two\n# B\n",
+            "# A\n```\nnever closed\n# B\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            texts.push((format!("case {i}"), (*t).to_string()));
+        }
+        let (mut cut, mut markdown) = (0, 0);
+        for (name, text) in &texts {
+            let is_md = name.ends_with(".md") || name.starts_with("case");
+            markdown += usize::from(is_md);
+            let body = front_matter(text)
+                .ok()
+                .flatten()
+                .map_or(text.as_str(), |f| &text[f.body_start..]);
+            if is_md && !crate::runs::cuts(body, 0).is_empty() {
+                cut += 1;
+            }
+            // Cut at every heading it may be: the most there is to get wrong.
+            let (a, b) = (sections_in_runs(body, 7, 0), sections_whole(body));
+            assert_eq!(a.0, b.0, "{name}: sections");
+            assert_eq!(a.1, b.1, "{name}: labels");
+            assert_eq!(a.2, b.2, "{name}: places");
+            assert_eq!(a.3, b.3, "{name}: outline");
+        }
+        // The comparison is not empty: most Markdown texts are cut.
+        assert!(cut * 2 > markdown, "{cut} of {markdown}");
+    }
+
     #[test]
     fn thirty_thousand_equal_headings() {
         let text = "## Same\n".repeat(30_000);

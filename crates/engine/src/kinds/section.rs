@@ -35,6 +35,9 @@ pub struct Section {
     pub(crate) titles: Vec<String>,
     pub min_words: usize,
     or_pointers: Vec<String>,
+    /// The first letters of `titles` (`initials`): a heading none of whose words starts with one
+    /// cannot match.
+    mask: u64,
 }
 
 fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
@@ -45,12 +48,14 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
     for p in &raw.or_pointers {
         cx.pointer(p);
     }
+    let titles: Vec<String> = raw
+        .any
+        .iter()
+        .map(|t| aimslint_packs::section_title(t))
+        .collect();
     Some(Box::new(Section {
-        titles: raw
-            .any
-            .iter()
-            .map(|t| aimslint_packs::section_title(t))
-            .collect(),
+        mask: first_letters(&titles),
+        titles,
         any: raw.any,
         min_words: raw.min_words.unwrap_or(1),
         or_pointers: raw.or_pointers,
@@ -72,6 +77,7 @@ impl Section {
             s.any.push(t.clone());
             s.titles.push(aimslint_packs::section_title(t));
         }
+        s.mask = first_letters(&s.titles);
         s
     }
 }
@@ -119,7 +125,7 @@ impl Section {
         let views = &all.list;
         let mut best: Option<(usize, &SectionView<'_>)> = None;
         for v in views {
-            if !title_matches(&v.norm, wanted) {
+            if v.initials & self.mask == 0 || !title_matches(&v.norm, wanted) {
                 continue;
             }
             let words = judged_words(all, v, wanted, ctx.section_vocab);
@@ -189,6 +195,8 @@ pub(crate) struct SectionView<'a> {
     slug: &'a str,
     title: &'a str,
     norm: String,
+    /// The first letters of `norm`'s words.
+    initials: u64,
     text: &'a str,
     words: std::cell::OnceCell<usize>,
     /// Its subsections as `judged_words` reads them, worked out on first need and shared by every
@@ -281,11 +289,13 @@ fn section_views(subject: &Value) -> Views<'_> {
         };
         out.extend(items.iter().map(|(slug, sec)| {
             let title = sec.get("title").and_then(Value::as_str).unwrap_or_default();
+            let norm = norm_title(title);
             SectionView {
                 collection,
                 slug,
                 title,
-                norm: norm_title(title),
+                initials: initials(&norm),
+                norm,
                 text: sec.get("text").and_then(Value::as_str).unwrap_or_default(),
                 words: std::cell::OnceCell::new(),
                 subsections: std::cell::OnceCell::new(),
@@ -301,16 +311,9 @@ fn section_views(subject: &Value) -> Views<'_> {
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
 /// its words).
 fn title_matches(norm: &str, wanted: &[String]) -> bool {
-    // The first bytes of the title's words (as bits of `b & 63`): a title can only contain a wanted
-    // one whose first letter starts one of its words, which rules out most before any search.
-    let h = norm.as_bytes();
-    let bit = |b: u8| 1u64 << (b & 63);
-    let mut initials = h.first().map_or(0, |&b| bit(b));
-    for (i, &b) in h.iter().enumerate().skip(1) {
-        if h[i - 1] == b' ' {
-            initials |= bit(b);
-        }
-    }
+    // A title can only contain a wanted one whose first letter starts one of its words, which
+    // rules out most before any search.
+    let initials = initials(norm);
     wanted.iter().any(|w| match w.strip_prefix('=') {
         Some(exact) => norm == exact,
         None => {
@@ -319,6 +322,35 @@ fn title_matches(norm: &str, wanted: &[String]) -> bool {
                     .first()
                     .is_some_and(|&b| initials & bit(b) != 0 && contains_words(norm, w))
         }
+    })
+}
+
+/// The first bytes of a normalised title's words, as bits of `b & 63` (all bits for an empty
+/// title, which only an empty wanted title matches).
+fn initials(norm: &str) -> u64 {
+    let h = norm.as_bytes();
+    let mut out = h.first().map_or(u64::MAX, |&b| bit(b));
+    for (i, &b) in h.iter().enumerate().skip(1) {
+        if h[i - 1] == b' ' {
+            out |= bit(b);
+        }
+    }
+    out
+}
+
+fn bit(b: u8) -> u64 {
+    1u64 << (b & 63)
+}
+
+/// The bits of the first letters of `titles` (all bits when one is empty: it matches an empty
+/// title).
+fn first_letters(titles: &[String]) -> u64 {
+    titles.iter().fold(0, |m, t| {
+        m | t
+            .trim_start_matches('=')
+            .as_bytes()
+            .first()
+            .map_or(u64::MAX, |&b| bit(b))
     })
 }
 
