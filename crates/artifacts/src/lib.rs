@@ -13,6 +13,7 @@ mod json;
 mod lines;
 mod markdown;
 mod mct;
+mod memo;
 mod mlflow;
 mod pointer;
 mod runs;

@@ -14,8 +14,7 @@
 //! would need) makes the body one run. The tests compare the two readings on every text they
 //! have, and on the constructs that stop a cut.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// What reading one run yields, at offsets from the run's start.
 #[derive(Debug, Default, PartialEq)]
@@ -143,82 +142,19 @@ fn atx(b: &[u8]) -> bool {
 /// The most text whose runs are remembered at a time: past it, the older half is forgotten.
 const REMEMBERED: usize = 12 << 20;
 
-/// The runs remembered, in shards (by the first byte of their key) so that threads rarely wait
-/// on each other; each shard forgets its older half past its share of `REMEMBERED`.
-#[derive(Default)]
-struct Memo {
-    now: HashMap<[u8; 16], Arc<Run>, KeyHash>,
-    before: HashMap<[u8; 16], Arc<Run>, KeyHash>,
-    weight: usize,
-}
-
-const SHARDS: usize = 16;
-
-static MEMO: [Mutex<Option<Memo>>; SHARDS] = [const { Mutex::new(None) }; SHARDS];
-
-/// Keys are hashes already: their first bytes are the map's hash.
-#[derive(Default, Clone, Copy)]
-struct KeyHash;
-
-impl std::hash::BuildHasher for KeyHash {
-    type Hasher = KeyHasher;
-    fn build_hasher(&self) -> KeyHasher {
-        KeyHasher(0)
-    }
-}
-
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for (i, b) in bytes.iter().take(8).enumerate() {
-            self.0 ^= u64::from(*b) << (8 * i);
-        }
-    }
-}
-
-fn key(text: &str) -> [u8; 16] {
-    let h = blake3::hash(text.as_bytes());
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&h.as_bytes()[..16]);
-    k
-}
+static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);
 
 /// The run of this text, read by `read` unless remembered.
 pub(crate) fn run_of(text: &str, read: impl FnOnce(&str) -> Run) -> Arc<Run> {
-    let k = key(text);
-    let shard = &MEMO[usize::from(k[15]) % SHARDS];
-    {
-        let mut guard = shard
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let memo = guard.get_or_insert_with(Memo::default);
-        if let Some(r) = memo.now.get(&k) {
-            return r.clone();
-        }
-        if let Some(r) = memo.before.remove(&k) {
-            memo.weight += r.weight(text);
-            memo.now.insert(k, r.clone());
-            return r;
-        }
-    }
-    let mut r = read(text);
-    r.shrink();
-    let r = Arc::new(r);
-    let mut guard = shard
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let memo = guard.get_or_insert_with(Memo::default);
-    memo.weight += r.weight(text);
-    memo.now.insert(k, r.clone());
-    if memo.weight > REMEMBERED / SHARDS / 2 {
-        memo.before = std::mem::take(&mut memo.now);
-        memo.weight = 0;
-    }
-    r
+    MEMO.get_or(
+        text,
+        |r| r.weight(text),
+        || {
+            let mut r = read(text);
+            r.shrink();
+            Arc::new(r)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -251,9 +251,23 @@ fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Counts of texts of at least this many bytes are remembered (shorter ones take about as long to
+/// count as to look up).
+const REMEMBER_WORDS_FROM: usize = 256;
+
+static WORDS: crate::memo::TextMemo<usize> = crate::memo::TextMemo::new(4 << 20);
+
 /// The words of real content in a Markdown text: comments, Jinja, placeholders, markup and
 /// headings removed.
 pub fn content_words(s: &str) -> usize {
+    if s.len() < REMEMBER_WORDS_FROM {
+        return count_content_words(s);
+    }
+    // A history judges the same sections in version after version.
+    WORDS.get_or(s, |_| 64, || count_content_words(s))
+}
+
+fn count_content_words(s: &str) -> usize {
     let cleaned = strip_noise(s);
     cleaned
         .lines()
