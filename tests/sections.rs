@@ -227,3 +227,45 @@ fn a_data_card_is_a_dataset_card_and_its_own_section_names_count() {
         .collect();
     assert_eq!(rules, vec!["DC-001", "DC-002", "DC-003", "DC-004"]);
 }
+
+/// The rules that read only a card's body are judged once per distinct body (a history holds the
+/// same body under many front matters): what they find is still placed in each file, and a rule
+/// that also reads the front matter still sees each file's own.
+#[test]
+fn cards_sharing_a_body_are_each_judged_by_their_own_front_matter_and_lines() {
+    let body = "# Dataset Card for Tickets\n\n## Dataset Summary\n\n[More Information Needed]\n";
+    let short = format!("---\nlicense: mit\n---\n{body}");
+    let long = format!("---\npretty_name: Tickets\ntags:\n- support\n---\n{body}");
+    let dir = temp_repo(&[
+        ("datasets/a/README.md", short.as_bytes()),
+        ("datasets/b/README.md", long.as_bytes()),
+    ]);
+    let report = json_ok(&check_report(
+        dir.path(),
+        "2026-06-01",
+        &["--select", "DC-001,DC-008"],
+    ));
+    let found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect();
+    // DC-001 reads `license` from the front matter as well as the sections: only b lacks it. The
+    // placeholder is on line 8 of a and line 10 of b.
+    assert_eq!(
+        found,
+        [
+            "DC-008 datasets/a/README.md:8",
+            "DC-001 datasets/b/README.md:1",
+            "DC-008 datasets/b/README.md:10"
+        ]
+    );
+}

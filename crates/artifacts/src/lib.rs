@@ -13,7 +13,7 @@ mod json;
 mod lines;
 mod markdown;
 mod mct;
-mod memo;
+pub mod memo;
 mod mlflow;
 mod pointer;
 mod runs;

@@ -6,35 +6,65 @@
 //! output is the same whether a value was remembered or not, and whatever the number of threads.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 
 const SHARDS: usize = 16;
 
 /// A text's key: 128 bits of its BLAKE3 hash.
-type Key = [u8; 16];
+pub type TextKey = [u8; 16];
 
-struct Generations<V> {
-    now: HashMap<Key, V, KeyHash>,
-    before: HashMap<Key, V, KeyHash>,
+/// The key of a text.
+pub fn text_key(text: &str) -> TextKey {
+    let h = blake3::hash(text.as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&h.as_bytes()[..16]);
+    k
+}
+
+struct Generations<K, V> {
+    now: HashMap<K, V, KeyHash>,
+    before: HashMap<K, V, KeyHash>,
     weight: usize,
 }
 
-/// Values by the hash of the text they were made from, in shards (by a byte of the key) so that
+/// Values by a key that starts with a text's hash, in shards (by a byte of that hash) so that
 /// threads rarely wait on each other.
-pub(crate) struct TextMemo<V> {
-    shards: [Mutex<Option<Generations<V>>>; SHARDS],
+pub struct Memo<K, V> {
+    shards: [Mutex<Option<Generations<K, V>>>; SHARDS],
     budget: usize,
 }
 
-impl<V: Clone> TextMemo<V> {
-    /// A memo that holds values of at most about `budget` bytes in all (as `weight` counts them).
-    pub(crate) const fn new(budget: usize) -> TextMemo<V> {
-        TextMemo {
-            shards: [const { Mutex::new(None) }; SHARDS],
-            budget,
-        }
+impl<K, V> std::fmt::Debug for Memo<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("budget", &self.budget)
+            .finish()
     }
+}
 
+/// Values by the hash of the text they were made from.
+pub(crate) type TextMemo<V> = Memo<TextKey, V>;
+
+/// A key whose first bytes are a text's hash.
+pub trait HashedKey: Hash + Eq + Copy {
+    /// The text hash the key holds.
+    fn text(&self) -> &TextKey;
+}
+
+impl HashedKey for TextKey {
+    fn text(&self) -> &TextKey {
+        self
+    }
+}
+
+impl<A: Hash + Eq + Copy, B: Hash + Eq + Copy> HashedKey for (TextKey, A, B) {
+    fn text(&self) -> &TextKey {
+        &self.0
+    }
+}
+
+impl<V: Clone> TextMemo<V> {
     /// The value for `text`: remembered, or made by `make` and remembered.
     pub(crate) fn get_or(
         &self,
@@ -42,10 +72,22 @@ impl<V: Clone> TextMemo<V> {
         weight: impl Fn(&V) -> usize,
         make: impl FnOnce() -> V,
     ) -> V {
-        let h = blake3::hash(text.as_bytes());
-        let mut k = [0u8; 16];
-        k.copy_from_slice(&h.as_bytes()[..16]);
-        let shard = &self.shards[usize::from(k[15]) % SHARDS];
+        self.get_or_by(text_key(text), weight, make)
+    }
+}
+
+impl<K: HashedKey, V: Clone> Memo<K, V> {
+    /// A memo that holds values of at most about `budget` bytes in all (as `weight` counts them).
+    pub const fn new(budget: usize) -> Memo<K, V> {
+        Memo {
+            shards: [const { Mutex::new(None) }; SHARDS],
+            budget,
+        }
+    }
+
+    /// The value for `k`: remembered, or made by `make` and remembered.
+    pub fn get_or_by(&self, k: K, weight: impl Fn(&V) -> usize, make: impl FnOnce() -> V) -> V {
+        let shard = &self.shards[usize::from(k.text()[15]) % SHARDS];
         {
             let mut guard = shard
                 .lock()
@@ -77,8 +119,8 @@ impl<V: Clone> TextMemo<V> {
     }
 }
 
-impl<V> Generations<V> {
-    fn new() -> Generations<V> {
+impl<K, V> Generations<K, V> {
+    fn new() -> Generations<K, V> {
         Generations {
             now: HashMap::default(),
             before: HashMap::default(),

@@ -144,7 +144,16 @@ pub struct Engine {
     /// The kind files named on the command line are judged as (`check --kind`), whatever their
     /// content says.
     explicit_kind: Option<String>,
+    /// What the rules that read only a Markdown body found in it, by (the body's hash, the rule's
+    /// place in `rules`, the kind's place in its `kinds`): a history holds the same body under
+    /// many front matters.
+    body_hits: aimslint_artifacts::memo::Memo<BodyRule, Arc<Vec<(Hit, Severity)>>>,
 }
+
+type BodyRule = (aimslint_artifacts::memo::TextKey, usize, usize);
+
+/// The most the rules' findings on bodies that are remembered may take.
+const BODY_HITS_REMEMBERED: usize = 4 << 20;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -475,6 +484,7 @@ impl Engine {
             cache: Mutex::new(HashMap::new()),
             keep_parses: std::sync::atomic::AtomicBool::new(true),
             explicit_kind: None,
+            body_hits: aimslint_artifacts::memo::Memo::new(BODY_HITS_REMEMBERED),
         }
     }
 
@@ -911,13 +921,39 @@ impl Engine {
         };
         let mut out = Vec::new();
         let unread = unread_front_matter(parsed);
-        for a in self.rules.iter().filter(|a| {
+        // A Markdown body's key, for the rules that read nothing else.
+        let body = std::cell::OnceCell::new();
+        let body_key = || {
+            *body.get_or_init(|| match (&parsed.format, parsed.value.get("body")) {
+                (Format::Markdown, Some(Value::String(b))) => {
+                    Some(aimslint_artifacts::memo::text_key(b))
+                }
+                _ => None,
+            })
+        };
+        for (i, a) in self.rules.iter().enumerate().filter(|(_, a)| {
             !a.rule.check.is_history()
                 && a.rule.kinds.iter().any(|k| k == kind)
                 && filter(&a.rule)
                 && !unread.hides(&a.rule, ctx.schema_pointer)
         }) {
-            for (hit, severity) in self.eval_rule(a, &ctx) {
+            let remembered = (a.rule.when.is_none()
+                && a.rule.each.is_none()
+                && crate::kinds::of(&a.rule).reads_only_body())
+            .then(body_key)
+            .flatten();
+            let hits = match remembered {
+                Some(key) => {
+                    let k = a.rule.kinds.iter().position(|k| k == kind).unwrap_or(0);
+                    Arc::unwrap_or_clone(self.body_hits.get_or_by(
+                        (key, i, k),
+                        |h| 64 + h.iter().map(|(h, _)| 64 + h.message.len()).sum::<usize>(),
+                        || Arc::new(self.eval_rule(a, &ctx)),
+                    ))
+                }
+                None => self.eval_rule(a, &ctx),
+            };
+            for (hit, severity) in hits {
                 let mut f = self.finding(a, severity, doc, parsed, hit, commit);
                 f.blob.clone_from(&doc.blob);
                 out.push(f);

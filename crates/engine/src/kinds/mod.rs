@@ -198,6 +198,13 @@ pub(crate) trait Kind: fmt::Debug + Send + Sync + AsAny {
         Reads::Pointers(Vec::new())
     }
 
+    /// Whether what the check finds on a Markdown document is a function of its body alone (its
+    /// text, sections and labels), whatever its front matter and path: so it is remembered per
+    /// body (`Engine::eval_doc_deps`).
+    fn reads_only_body(&self) -> bool {
+        false
+    }
+
     /// The content anchor of a finding's fingerprint (`value`: the value at its pointer).
     fn anchor(&self, _hit: &Hit, _value: Option<&Value>) -> Anchor {
         Anchor::Value

@@ -109,6 +109,13 @@ impl Kind for Pattern {
         Reads::Pointers(vec![&self.pointer])
     }
 
+    fn reads_only_body(&self) -> bool {
+        self.pointer == "/body"
+            || ["/sections", "/labels"]
+                .iter()
+                .any(|p| self.pointer == *p || self.pointer.starts_with(&format!("{p}/")))
+    }
+
     /// A forbidden pattern in a one-line value: the text it matched (in a block of text, such as
     /// the Markdown body, one finding however many places hold it: nothing beyond the pointer, so
     /// filling one placeholder of several is no fix).

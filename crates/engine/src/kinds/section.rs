@@ -106,6 +106,11 @@ impl Kind for Section {
         Reads::Pointers(self.or_pointers.iter().map(String::as_str).collect())
     }
 
+    /// Sections and labels come from the body; `or_pointers` may read the front matter.
+    fn reads_only_body(&self) -> bool {
+        self.or_pointers.is_empty()
+    }
+
     /// A section finding is about the section, not its text.
     fn anchor(&self, _hit: &Hit, _value: Option<&Value>) -> Anchor {
         Anchor::Pointer
