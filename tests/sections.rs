@@ -245,27 +245,15 @@ fn cards_sharing_a_body_are_each_judged_by_their_own_front_matter_and_lines() {
         "2026-06-01",
         &["--select", "DC-001,DC-008"],
     ));
-    let found: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"]
-            )
-        })
-        .collect();
+    let found = finding_rows(&report);
     // DC-001 reads `license` from the front matter as well as the sections: only b lacks it. The
     // placeholder is on line 8 of a and line 10 of b.
     assert_eq!(
         found,
         [
-            "DC-008 datasets/a/README.md:8",
-            "DC-001 datasets/b/README.md:1",
-            "DC-008 datasets/b/README.md:10"
+            "DC-008 datasets/a/README.md:8 /body",
+            "DC-001 datasets/b/README.md:1 -",
+            "DC-008 datasets/b/README.md:10 /body"
         ]
     );
 }
