@@ -345,7 +345,7 @@ pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseErro
             offset: 0,
         });
     }
-    if let Some(pos) = bytes.iter().take(8192).position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
         return Err(ParseError {
             kind: ParseErrorKind::Binary,
             message: "file is binary (it contains NUL bytes), not a text evidence file".into(),
