@@ -139,8 +139,10 @@ fn atx(b: &[u8]) -> bool {
     (1..=6).contains(&n) && matches!(b.get(n), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
 }
 
-/// The most text whose runs are remembered at a time: past it, the older half is forgotten.
-const REMEMBERED: usize = 12 << 20;
+/// The most text whose runs are remembered at a time: past it, the older half is forgotten. On
+/// huggingface/datasets, 12 MiB kept 60 % of run bytes from being read again and 6 MiB about a
+/// third, for about 4 % more work; 6 MiB keeps the peak memory of a history run 20 MiB lower.
+const REMEMBERED: usize = 6 << 20;
 
 static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);
 
