@@ -1093,6 +1093,8 @@ mod tests {
             "# A\r\n**Out-of-scope:** x\r\n# B\r\nLicense: MIT\r\n",
             "# A\n1. one\n\n   two\n# B\n",
             "# A\n```\nnever closed\n# B\n",
+            "# A\nsee ```code```\n> ```\n# B\n- ```\n  # in code\n# C\n~~~\n```\n# in code\n~~~\n",
+            "# A\n> <!--\n# B\n-->\n- <details>\n# C\n",
         ]
         .iter()
         .enumerate()

@@ -51,86 +51,90 @@ impl Run {
 
 /// Where a body may be cut into runs read on their own, each of at least `min_run` bytes but the
 /// last: the offsets of the lines that start a run after the first. Empty when it may not be cut.
+///
+/// Only a line's first bytes matter: a line that starts with a letter continues or starts a
+/// paragraph (or is code inside an open fence), whatever it holds further on, and a container's
+/// content (a list item's, a quote's) closes at a heading written at the start of its line.
 pub(crate) fn cuts(body: &str, min_run: usize) -> Vec<usize> {
+    let bytes = body.as_bytes();
     let mut out = Vec::new();
     // An open fence: its character and length.
     let mut fence: Option<(u8, usize)> = None;
     let mut at = 0usize;
-    for line in body.split_inclusive('\n') {
+    while at < bytes.len() {
         let start = at;
-        at += line.len();
-        let b = line.as_bytes();
-        let (ticks, tildes) = fence_marks(b);
+        at = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let b = &bytes[start..at];
+        let first = b[0];
+        let leading = |c: u8| b.iter().take_while(|&&x| x == c).count();
+        let trimmed = || {
+            let n = b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+            &b[n..]
+        };
+        let fence_like = |t: &[u8]| t.starts_with(b"```") || t.starts_with(b"~~~");
         if let Some((ch, n)) = fence {
-            if (ticks || tildes) && !b.starts_with(&[ch; 3]) {
-                // A fence line written otherwise (indented, inside a container) while one is open.
-                return Vec::new();
-            }
-            let run = b.iter().take_while(|&&c| c == ch).count();
-            if run >= n && line[run..].trim().is_empty() {
+            let run = leading(ch);
+            if run >= n && b[run..].iter().all(u8::is_ascii_whitespace) {
                 fence = None;
+            } else if matches!(first, b' ' | b'\t') && fence_like(trimmed()) {
+                // An indented line that may close it: not followed here.
+                return Vec::new();
             }
             continue;
         }
-        if ticks || tildes {
-            let ch = b[0];
-            if !(ch == b'`' || ch == b'~') {
-                // Inline code, or a fence indented or inside a list or quote.
+        match first {
+            b'`' | b'~' => {
+                let run = leading(first);
+                if run >= 3 {
+                    // A backtick line holding another backtick is inline code, not a fence.
+                    if first == b'`' && b[run..].contains(&b'`') {
+                        return Vec::new();
+                    }
+                    fence = Some((first, run));
+                }
+            }
+            // An HTML block, which a heading line may continue (and which comments and `<pre>`
+            // keep open across blank lines).
+            b'<' => return Vec::new(),
+            b' ' | b'\t' => {
+                let t = trimmed();
+                // An indented fence (or code that holds one), or an indented HTML block.
+                if fence_like(t) || (first == b' ' && leading(b' ') < 4 && t.starts_with(b"<")) {
+                    return Vec::new();
+                }
+                if link_definition(b) {
+                    return Vec::new();
+                }
+            }
+            b'#' if start > 0 && atx(b) && start >= out.last().copied().unwrap_or(0) + min_run => {
+                out.push(start);
+            }
+            b'[' | b'>' | b'-' | b'*' | b'+' | b'0'..=b'9' if link_definition(b) => {
                 return Vec::new();
             }
-            let run = b.iter().take_while(|&&c| c == ch).count();
-            if run < 3 || (ch == b'`' && line[run..].contains('`')) {
-                return Vec::new();
-            }
-            fence = Some((ch, run));
-            continue;
-        }
-        let indent = b.iter().take(4).take_while(|&&c| c == b' ').count();
-        let rest = &line[indent.min(3)..];
-        // An HTML block (which a heading line may continue, and which comments and `<pre>` keep
-        // open across blank lines), or a link reference definition (which other runs would use),
-        // anywhere the line may start a block.
-        if indent < 4 && rest.starts_with('<') {
-            return Vec::new();
-        }
-        let bare = line.trim_start_matches(|c: char| {
-            c.is_ascii_whitespace()
-                || c.is_ascii_digit()
-                || matches!(c, '>' | '-' | '*' | '+' | '.' | ')')
-        });
-        if bare.starts_with('[') && bare.contains("]:") {
-            return Vec::new();
-        }
-        if start > 0 && atx(b) && start >= out.last().copied().unwrap_or(0) + min_run {
-            out.push(start);
+            _ => {}
         }
     }
     out
 }
 
+/// Whether a line may hold a link reference definition (`[x]: url`), also inside a list item or
+/// a quote: other runs would use it.
+fn link_definition(b: &[u8]) -> bool {
+    let n = b
+        .iter()
+        .take_while(|c| {
+            c.is_ascii_whitespace()
+                || c.is_ascii_digit()
+                || matches!(c, b'>' | b'-' | b'*' | b'+' | b'.' | b')')
+        })
+        .count();
+    b[n..].starts_with(b"[") && memchr::memmem::find(&b[n..], b"]:").is_some()
+}
+
 /// The fewest bytes a run holds (but the last): looking a run up costs about what reading a short
 /// section does, so a run holds a few. Two KiB keeps most of an edited card's runs unchanged.
 pub(crate) const MIN_RUN: usize = 2048;
-
-/// Whether a line holds three backticks in a row, and three tildes.
-fn fence_marks(b: &[u8]) -> (bool, bool) {
-    let (mut ticks, mut tildes) = (false, false);
-    let mut from = 0;
-    while let Some(i) = memchr::memchr2(b'`', b'~', &b[from..]) {
-        let at = from + i;
-        let c = b[at];
-        let n = b[at..].iter().take_while(|&&x| x == c).count();
-        if n >= 3 {
-            if c == b'`' {
-                ticks = true;
-            } else {
-                tildes = true;
-            }
-        }
-        from = at + n;
-    }
-    (ticks, tildes)
-}
 
 /// An ATX heading line written at the start of its line: `#` to `######`, then a space, a tab or
 /// the end of the line.
@@ -177,17 +181,17 @@ mod tests {
             "# A\n<!--\n# B\n-->\n",
             "# A\n  <div>\n# B\n",
             "# A\n- x\n  ```\n# B\n",
-            "# A\n> ```\n# B\n",
             "# A\n[x]: http://example.com\n# B\n",
             "# A\n- [x]: http://example.com\n# B\n",
-            "# A\nsee ```code```\n# B\n",
             "# A\n```x`y\n# B\n",
         ] {
             assert!(cuts(body, 0).is_empty(), "{body:?}");
         }
         // A fence closed by a longer one, and a tilde fence holding backticks.
         assert_eq!(cuts("# A\n````\n```\n# no\n`````\n# B\n", 0).len(), 1);
-        assert!(cuts("# A\n~~~\n```\n~~~\n# B\n", 0).is_empty());
+        assert_eq!(cuts("# A\n~~~\n```\n# no\n~~~\n# B\n", 0).len(), 1);
+        // Inline code and a fence inside a quote end where the heading starts.
+        assert_eq!(cuts("# A\nsee ```code```\n> ```\n# B\n", 0).len(), 1);
     }
 
     #[test]
