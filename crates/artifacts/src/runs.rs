@@ -10,9 +10,10 @@
 //! whole document. `cuts` allows one only at a level-1 to 6 ATX heading written at the start of
 //! its line and outside fenced code, which interrupts anything else a line can continue. What
 //! could hide such a line from that reasoning (an HTML block, which a heading line may continue;
-//! a fence that is indented or inside a container; a link reference definition, which other runs
-//! would need) makes the body one run. The tests compare the two readings on every text they
-//! have, and on the constructs that stop a cut.
+//! an indented fence, which `cuts` does not follow; a link reference definition, which other runs
+//! would need) makes the body one run. A fence inside a list item or a quote does not: a heading
+//! at the start of its line closes the container and the fence with it. The tests compare the two
+//! readings on every text they have, and on the constructs that stop a cut.
 
 use std::sync::Arc;
 
