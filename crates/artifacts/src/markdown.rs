@@ -610,7 +610,8 @@ fn sections(body: &str, base: usize) -> SectionsPass {
 }
 
 fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
-    let mut headings: Vec<Heading> = Vec::new();
+    // (level, start, end) per heading.
+    let mut headings: Vec<(usize, usize, usize)> = Vec::new();
     // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
     let mut outline: Vec<(String, String)> = Vec::new();
     let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
@@ -628,12 +629,11 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
         if let Some((_, prose)) = outline.last_mut() {
             prose.push_str(&run.lead);
         }
-        headings.extend(run.headings.iter().map(|(title, level, s, e)| Heading {
-            title: title.clone(),
-            level: *level,
-            start: start + s,
-            end: start + e,
-        }));
+        headings.extend(
+            run.headings
+                .iter()
+                .map(|(level, s, e)| (*level, start + s, start + e)),
+        );
         outline.extend(run.outline.iter().cloned());
         found.extend(
             run.labels
@@ -664,8 +664,8 @@ fn read_run(body: &str) -> crate::runs::Run {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = current.take() {
-                    run.outline.push((h.title.clone(), String::new()));
-                    run.headings.push((h.title, h.level, h.start, h.end));
+                    run.headings.push((h.level, h.start, h.end));
+                    run.outline.push((h.title, String::new()));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
@@ -707,47 +707,48 @@ fn read_run(body: &str) -> crate::runs::Run {
     run
 }
 
-/// The sections and labels of a body from its headings and labels.
+/// The sections and labels of a body from its headings ((level, start, end), their titles first
+/// in `outline`) and labels.
 fn combine(
     body: &str,
     base: usize,
-    headings: &[Heading],
+    headings: &[(usize, usize, usize)],
     found: &[(usize, usize, usize, String)],
     outline: Vec<(String, String)>,
 ) -> SectionsPass {
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());
     let mut next: HashMap<String, usize> = HashMap::new();
-    for (i, h) in headings.iter().enumerate() {
+    for (i, &(level, start, end)) in headings.iter().enumerate() {
         let text_end = headings[i + 1..]
             .iter()
-            .find(|n| n.level <= h.level)
-            .map_or(body.len(), |n| n.start);
-        let text = body[h.end.min(text_end)..text_end].trim();
-        let title = h.title.trim().to_string();
+            .find(|n| n.0 <= level)
+            .map_or(body.len(), |n| n.1);
+        let text = body[end.min(text_end)..text_end].trim();
+        let title = outline[i].0.trim().to_string();
         let key = unique_key(&map, &mut next, &title);
         places.push((
             "sections",
             key.clone(),
-            base + h.start,
-            base + h.end,
-            base + h.end.min(text_end),
+            base + start,
+            base + end,
+            base + end.min(text_end),
             base + text_end,
         ));
-        map.insert(key, section_value(title, h.level, text));
+        map.insert(key, section_value(title, level, text));
     }
     // Labels: each runs to the next label or heading.
     let mut labels = Map::new();
     let mut next: HashMap<String, usize> = HashMap::new();
     let mut h = 0;
     for (i, (start, end, rest, title)) in found.iter().enumerate() {
-        while h < headings.len() && headings[h].start <= *start {
+        while h < headings.len() && headings[h].1 <= *start {
             h += 1;
         }
         let stop = found
             .get(i + 1)
             .map_or(body.len(), |n| n.0)
-            .min(headings.get(h).map_or(body.len(), |n| n.start));
+            .min(headings.get(h).map_or(body.len(), |n| n.1));
         let text = body[(*rest).min(stop)..stop].trim();
         let key = unique_key(&labels, &mut next, title);
         places.push((
@@ -1060,22 +1061,10 @@ mod tests {
         assert_eq!(keys(&p), ["a-2", "a", "a-1", "a-3", "a-2-1"]);
     }
 
-    /// Thirty thousand equal headings each get their own key (numbering them used to take a
-    /// number of steps growing with the square of their count).
     /// What `sections` makes of a body, reading it whole.
     fn sections_whole(body: &str) -> SectionsPass {
         let run = read_run(body);
-        let headings: Vec<Heading> = run
-            .headings
-            .iter()
-            .map(|(title, level, start, end)| Heading {
-                title: title.clone(),
-                level: *level,
-                start: *start,
-                end: *end,
-            })
-            .collect();
-        combine(body, 7, &headings, &run.labels, run.outline.clone())
+        combine(body, 7, &run.headings, &run.labels, run.outline.clone())
     }
 
     /// Reading a body in runs changes nothing: on every text the tests have (the packs, the
@@ -1123,6 +1112,8 @@ mod tests {
         assert!(cut * 2 > markdown, "{cut} of {markdown}");
     }
 
+    /// Thirty thousand equal headings each get their own key (numbering them used to take a
+    /// number of steps growing with the square of their count).
     #[test]
     fn thirty_thousand_equal_headings() {
         let text = "## Same\n".repeat(30_000);

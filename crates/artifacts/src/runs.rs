@@ -20,9 +20,10 @@ use std::sync::Arc;
 /// What reading one run yields, at offsets from the run's start.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Run {
-    /// Each heading: its title (inline text), level, and the span of its line(s).
-    pub(crate) headings: Vec<(String, usize, usize, usize)>,
-    /// Each heading's title and its own prose outside code, in order.
+    /// Each heading's level and the span of its line(s).
+    pub(crate) headings: Vec<(usize, usize, usize)>,
+    /// Each heading's title (its inline text) and its own prose outside code, in order: one per
+    /// heading.
     pub(crate) outline: Vec<(String, String)>,
     /// Prose before the run's first heading (an earlier run's last heading owns it).
     pub(crate) lead: String,

@@ -111,9 +111,11 @@ impl Kind for Pattern {
 
     fn reads_only_body(&self) -> bool {
         self.pointer == "/body"
-            || ["/sections", "/labels"]
-                .iter()
-                .any(|p| self.pointer == *p || self.pointer.starts_with(&format!("{p}/")))
+            || ["/sections", "/labels"].iter().any(|p| {
+                self.pointer
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
     }
 
     /// A forbidden pattern in a one-line value: the text it matched (in a block of text, such as
