@@ -379,12 +379,7 @@ fn an_unclosed_front_matter_hides_no_section() {
             .any(|r| r.starts_with("MC-001 models/router/README.md:")),
         "{rows:?}"
     );
-    let f = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "AL001")
-        .unwrap();
+    let f = finding_of(&report, "AL001");
     assert!(
         f["message"].as_str().unwrap().contains("never closed"),
         "{f}"

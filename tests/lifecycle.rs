@@ -393,13 +393,7 @@ fn an_emptied_file_is_one_finding_and_obscures_not_fixes() {
     );
     let rows = history_rows(&emptied, &g.commits);
     assert_eq!(rows, vec!["AL016 data/a/provenance.yaml:1 c2 fixed:-"]);
-    let all = all_history(&g, "DP-005,AL016");
-    let dp = all["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "DP-005")
-        .unwrap();
+    let dp = finding_of(&report, "DP-005");
     assert!(
         dp["obscured_in"].is_null() && dp["fixed_in"].is_null(),
         "{dp}"

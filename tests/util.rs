@@ -85,6 +85,16 @@ pub fn json(o: &Output) -> serde_json::Value {
     })
 }
 
+/// The first finding of a rule in a JSON report.
+pub fn finding_of<'r>(report: &'r serde_json::Value, rule: &str) -> &'r serde_json::Value {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding in {report}"))
+}
+
 /// (rule, path, line, pointer) of each finding, waived ones marked.
 pub fn finding_rows(report: &serde_json::Value) -> Vec<String> {
     report["findings"]
