@@ -397,6 +397,16 @@ pub fn parse_text(path: &str, text: &str, format: Format) -> Result<Parsed, Pars
     Ok(parsed)
 }
 
+/// Whether a Markdown file is surely no card, told without parsing it: nothing in its name or text
+/// says a format (`sniff_text`), it has no front matter, and no two of the lines that could be its
+/// headings could name a card's telling sections. Parsed, such a file is recognised as a template
+/// at most, or as nothing.
+pub fn markdown_is_no_card(path: &str, text: &str) -> bool {
+    sniff::sniff_raw(path, text).is_none()
+        && matches!(markdown::front_matter(text), Ok(None))
+        && !sniff::markdown_could_be_card(text)
+}
+
 /// Guess a file's flavour from its name and raw text alone, for files that could not be parsed.
 pub fn sniff_text(path: &str, text: &str) -> Option<Flavor> {
     sniff::sniff_raw(path, text)

@@ -442,6 +442,287 @@ fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Fl
     }
 }
 
+/// The titles a Markdown card is recognised by (`markdown_flavor`): its own, and its telling
+/// sections'.
+const CARD_TITLES: [&[&str]; 4] = [
+    &["dataset", "card"],
+    &["data", "card"],
+    &["datasheet"],
+    &["model", "card"],
+];
+
+/// Whether a Markdown text could be recognised as a card by its headings: two telling sections of
+/// one kind, its title counting as one. Answered from its lines, without parsing it, and never
+/// "no" where the parse would say "yes":
+///
+/// - every line that could hold a heading's title is looked at (`heading_lines`);
+/// - a title's words are the letters and digits of its inline text, which are those of its line
+///   once inline HTML and link destinations are taken out (`title_letters`); so each word of a
+///   title is a run of its line's letters, whatever emphasis or code marks stood between them, and
+///   a section's name counts when each of its words (by its stem: a plural is found by it) is;
+/// - an entity (`&#76;`) could spell any letter, so a heading line holding one could say anything.
+pub(crate) fn markdown_could_be_card(text: &str) -> bool {
+    let candidates = heading_lines(text);
+    let entity = |c: &str| {
+        c.match_indices('&').any(|(i, _)| {
+            let rest = &c[i + 1..];
+            let name = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+                .count();
+            name > 0 && rest.as_bytes().get(name) == Some(&b';')
+        })
+    };
+    // A title is short: a very long one, or one full of tags and links, is left to the parse (so
+    // that looking for tags and link ends stays linear in the text).
+    let unusual = |c: &str| {
+        c.len() > MAX_TITLE || c.bytes().filter(|b| matches!(b, b'<' | b']')).count() > 64
+    };
+    if candidates.iter().any(|c| unusual(c) || entity(c)) {
+        return true;
+    }
+    let lines: Vec<String> = candidates.iter().map(|c| title_letters(c)).collect();
+    // A word a title holds, or its plural, starts with the name's stem.
+    let spelt = |word: &str| {
+        let stem = word
+            .strip_suffix('s')
+            .filter(|s| !s.is_empty())
+            .unwrap_or(word);
+        lines.iter().any(|l| l.contains(stem))
+    };
+    let could = |sections: &[(&str, bool)], titles: &[&[&str]]| {
+        let mut telling = usize::from(titles.iter().any(|t| t.iter().all(|w| spelt(w))));
+        for (name, is_telling) in sections {
+            if *is_telling && name.split(' ').all(spelt) {
+                telling += 1;
+                if telling >= 2 {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    could(DATASET_SECTIONS, &CARD_TITLES[..3]) || could(MODEL_SECTIONS, &CARD_TITLES[3..])
+}
+
+/// The longest heading line (or setext paragraph) read for a title without parsing.
+const MAX_TITLE: usize = 4096;
+
+/// The letters and digits of a line in lower case, without its inline HTML tags and link
+/// destinations (`](…)`, `][…]`), which a heading's text leaves out.
+fn title_letters(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while let Some(c) = line[i..].chars().next() {
+        let rest = &line[i..];
+        let skip = match c {
+            '<' => html_tag_len(rest),
+            ']' => [('(', ')'), ('[', ']')].iter().find_map(|&(open, close)| {
+                rest[1..]
+                    .strip_prefix(open)
+                    .and_then(|r| r.find(close))
+                    .map(|e| e + 3)
+            }),
+            _ => None,
+        };
+        if let Some(n) = skip {
+            i += n;
+            continue;
+        }
+        out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The length of the inline HTML tag or comment `text` starts with (CommonMark's open and closing
+/// tags), if it starts with one.
+fn html_tag_len(text: &str) -> Option<usize> {
+    if let Some(rest) = text.strip_prefix("<!--") {
+        return rest.find("-->").map(|e| 4 + e + 3);
+    }
+    let b = text.as_bytes();
+    let closing = b.get(1) == Some(&b'/');
+    let mut i = 1 + usize::from(closing);
+    if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    while b
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    {
+        i += 1;
+    }
+    let name_char = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-');
+    let space = |b: &[u8], i: usize| {
+        b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count()
+    };
+    loop {
+        let ws = space(b, i);
+        i += ws;
+        match *b.get(i)? {
+            b'>' => return Some(i + 1),
+            b'/' if !closing && b.get(i + 1) == Some(&b'>') => return Some(i + 2),
+            c if !closing && ws > 0 && (c.is_ascii_alphabetic() || matches!(c, b'_' | b':')) => {
+                while b.get(i).is_some_and(name_char) {
+                    i += 1;
+                }
+                let ws = space(b, i);
+                if b.get(i + ws) != Some(&b'=') {
+                    continue;
+                }
+                i += ws + 1;
+                i += space(b, i);
+                match *b.get(i)? {
+                    q @ (b'"' | b'\'') => i += 1 + b[i + 1..].iter().position(|c| *c == q)? + 1,
+                    _ => {
+                        let n = b[i..]
+                            .iter()
+                            .take_while(|c| {
+                                !c.is_ascii_whitespace()
+                                    && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                            })
+                            .count();
+                        if n == 0 {
+                            return None;
+                        }
+                        i += n;
+                    }
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The lines of a Markdown text that could hold a heading's title (see `markdown_could_be_card`):
+/// more than the parse finds, never fewer. A setext heading's paragraph comes as one text.
+///
+/// The lines of a fenced code block are left out only where the fence surely opens: at the margin,
+/// with no HTML block that could hold its line open (`<` starts one, which a blank line or its end
+/// mark closes) and in no paragraph that could be a table or a link definition its line would
+/// continue. A fence closes at any line that could close it.
+fn heading_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    // Where the current paragraph started (a setext heading's title is all of it).
+    let mut para: Option<usize> = None;
+    // The paragraph may be a table or a link definition.
+    let mut para_odd = false;
+    // An open fence: its mark and length.
+    let mut fence: Option<(u8, usize)> = None;
+    // An HTML block may be open: until a blank line (`None`), or until its end mark.
+    let mut html: Option<Option<&'static str>> = None;
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = &rest[..len];
+        let start = at;
+        at += len
+            + if rest[len..].starts_with("\r\n") {
+                2
+            } else {
+                usize::from(len < rest.len())
+            };
+        if let Some((mark, n)) = fence {
+            let t = line.trim_start_matches([' ', '\t']);
+            let run = t.bytes().take_while(|&b| b == mark).count();
+            if run >= n && t[run..].trim_matches([' ', '\t']).is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        let quoted = line.trim_start_matches([' ', '\t', '>', '\u{feff}']);
+        let inner = line.trim_start_matches(|c: char| {
+            matches!(
+                c,
+                ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '\u{feff}'
+            ) || c.is_ascii_digit()
+        });
+        let blank = quoted.trim_matches([' ', '\t']).is_empty();
+        if let Some(until) = html {
+            let closed = match until {
+                None => blank,
+                Some(end) => line.to_ascii_lowercase().contains(end),
+            };
+            if closed {
+                html = None;
+            }
+        } else if let Some(tag) = inner.strip_prefix('<') {
+            let end = html_block_end(tag);
+            if end.is_none_or(|e| !tag.to_ascii_lowercase().contains(e)) {
+                html = Some(end);
+            }
+        }
+        let mark = line.as_bytes().first().copied().unwrap_or(0);
+        let run = line.bytes().take_while(|&b| b == mark).count();
+        if matches!(mark, b'`' | b'~')
+            && run >= 3
+            && !(mark == b'`' && line[run..].contains('`'))
+            && html.is_none()
+            && !para_odd
+        {
+            fence = Some((mark, run));
+            para = None;
+            continue;
+        }
+        let underline = {
+            let u = quoted.trim_end_matches([' ', '\t']);
+            !u.is_empty() && (u.bytes().all(|b| b == b'=') || u.bytes().all(|b| b == b'-'))
+        };
+        if underline {
+            // Whether or not it underlines (indented, it is the paragraph's text), no word runs
+            // across a line of marks.
+            if let Some(from) = para.take() {
+                out.push(&text[from..start]);
+            }
+        } else if blank {
+            para = None;
+            para_odd = false;
+        } else {
+            if inner.starts_with('#') {
+                out.push(line);
+            }
+            para_odd |= line.contains('|') || line.contains("]:");
+            para.get_or_insert(start);
+        }
+    }
+    out
+}
+
+/// The end mark of an HTML block that blank lines do not close, from what follows its `<`
+/// (CommonMark's kinds 1 to 5); `None` for one a blank line closes.
+fn html_block_end(tag: &str) -> Option<&'static str> {
+    let lower = tag.get(..10).unwrap_or(tag).to_ascii_lowercase();
+    let named = |name: &str| {
+        lower
+            .strip_prefix(name)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '>']))
+    };
+    if lower.starts_with("!--") {
+        Some("-->")
+    } else if lower.starts_with('?') {
+        Some("?>")
+    } else if lower.starts_with("![cdata[") {
+        Some("]]>")
+    } else if lower.starts_with('!') {
+        Some(">")
+    } else if named("script") {
+        Some("</script>")
+    } else if named("pre") {
+        Some("</pre>")
+    } else if named("style") {
+        Some("</style>")
+    } else if named("textarea") {
+        Some("</textarea>")
+    } else {
+        None
+    }
+}
+
 /// A heading of the body, with the prose under it up to the next heading (code, HTML and
 /// comments left out).
 #[derive(Debug, Clone)]
@@ -1055,5 +1336,65 @@ mod tests {
             "1. **For what purpose was the dataset created?** To score credit applications.\n"
         ));
         assert!(!guidance_only("Your model is trained here on our data."));
+    }
+
+    /// Whether a Markdown text is told from its lines to be no card must never be "no" where the
+    /// parse recognises one: on every text the tests hold, and on the constructs that put a heading
+    /// where a line scan could miss it.
+    #[test]
+    fn a_page_is_told_to_be_no_card_only_where_the_parse_agrees() {
+        let mut no_card = 0;
+        for (path, text) in crate::test_texts() {
+            if !path.ends_with(".md") {
+                continue;
+            }
+            if crate::markdown_is_no_card(&path, &text) {
+                no_card += 1;
+                let f = crate::parse_text(&path, &text, crate::Format::Markdown)
+                    .ok()
+                    .and_then(|p| p.flavor);
+                assert!(matches!(f, None | Some(Flavor::Template)), "{path}: {f:?}");
+            }
+        }
+        assert!(no_card > 0);
+        // Each is a model card to the parse, and must be one the scan could not rule out.
+        for text in [
+            "> ## Model Details\n\n- ## Intended Use\n",
+            "Model Details\n=============\n\nIntended Use\n------------\n",
+            "Model Details of\n  this one\n===\n\nIntended Use\n---\n",
+            "## **Model** De*tails*\n\n## Intended <span class=\"x\">Use</span>\n",
+            "## Mod<b>el</b> Details\n\n## In`tended` Use\n",
+            "## [Model Details](#x)\n\n## [Intended][u] Use\n\n[u]: #y\n",
+            "## Model Details\r\n\r\n## Intended Use\r\n",
+            "## Model Details\r## Intended Use\r",
+            "<details>\n```\n</details>\n\n## Model Details\n\n## Intended Use\n",
+            "<!-- a\n```\n-->\n## Model Details\n\n## Intended Use\n",
+            "## Model &#68;etails\n\n## Intended Use\n",
+            "```\ncode\n   ```\n## Model Details\n## Intended Use\n",
+            "~~~\n```\n~~~\n## Model Details\n## Intended Use\n",
+            "```a`b\n## Model Details\n## Intended Use\n",
+            "1. ## Model Details\n2. ## Intended Use\n",
+        ] {
+            assert_eq!(flavor(text), Some(Flavor::MarkdownModelCard), "{text:?}");
+            assert!(!crate::markdown_is_no_card("x.md", text), "{text:?}");
+        }
+        // A guide: its code and prose mention cards, its headings do not name their sections.
+        let guide = "# Datasets in your browser\n\n## Installation\n\nRun this:\n\n```yaml\n\
+                     ---\nmodel_details: x\nintended_use: y\n---\n```\n\n## Usage\n\n\
+                     Model details and intended use are written in the card.\n";
+        assert_eq!(flavor(guide), None);
+        assert!(crate::markdown_is_no_card("docs/guide.md", guide));
+        // A title too long or too full of tags to read cheaply is left to the parse.
+        let tags = format!("## {}\n", "<a x='".repeat(100_000));
+        assert!(!crate::markdown_is_no_card("x.md", &tags));
+        assert!(crate::markdown_is_no_card(
+            "x.md",
+            "## Usage <b>x</b> [a](b)\n"
+        ));
+        // Front matter, or a format told by its text, is never ruled out by the scan.
+        assert!(!crate::markdown_is_no_card(
+            "x.md",
+            "---\na: 1\n---\n# Guide\n"
+        ));
     }
 }

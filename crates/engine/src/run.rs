@@ -1198,6 +1198,24 @@ impl Engine {
         {
             return (None, None, Vec::new());
         }
+        // A Markdown file whose path no kind claims, with no front matter and no headings that
+        // could name two of a card's telling sections, could only be recognised as a template or
+        // as nothing, and neither is evidence unless named: it is not parsed (a repository's
+        // guides, release notes and blog posts, in every version of its history).
+        if !input.explicit
+            && self.forced_kind(input).is_none()
+            && Format::from_path(&input.path) == Some(Format::Markdown)
+            && !relevant_path()
+            && self.classifier.classify(&input.path, None).is_none()
+            && self
+                .classifier
+                .classify(&input.path, Some(Flavor::Template))
+                .is_none()
+            && aimslint_artifacts::decode(bytes, &self.options.limits)
+                .is_ok_and(|text| aimslint_artifacts::markdown_is_no_card(&input.path, text))
+        {
+            return (None, None, Vec::new());
+        }
         let pf = self.parse(input, bytes);
         match &pf.result {
             Err(e) => {
