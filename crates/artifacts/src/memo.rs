@@ -87,35 +87,45 @@ impl<K: HashedKey, V: Clone> Memo<K, V> {
 
     /// The value for `k`: remembered, or made by `make` and remembered.
     pub fn get_or_by(&self, k: K, weight: impl Fn(&V) -> usize, make: impl FnOnce() -> V) -> V {
-        let shard = &self.shards[usize::from(k.text()[15]) % SHARDS];
-        {
-            let mut guard = shard
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let g = guard.get_or_insert_with(Generations::new);
-            if let Some(v) = g.now.get(&k) {
-                return v.clone();
-            }
-            if let Some(v) = g.before.remove(&k) {
-                g.weight += weight(&v);
-                g.now.insert(k, v.clone());
-                return v;
-            }
+        if let Some(v) = self.get(&k, &weight) {
+            return v;
         }
         // Made outside the lock: another thread may make the same value meanwhile, which is
         // only work done twice.
         let v = make();
-        let mut guard = shard
+        self.insert(k, v.clone(), weight(&v));
+        v
+    }
+
+    fn shard(&self, k: &K) -> std::sync::MutexGuard<'_, Option<Generations<K, V>>> {
+        self.shards[usize::from(k.text()[15]) % SHARDS]
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The value remembered for `k`, if it is.
+    pub fn get(&self, k: &K, weight: impl Fn(&V) -> usize) -> Option<V> {
+        let mut guard = self.shard(k);
         let g = guard.get_or_insert_with(Generations::new);
+        if let Some(v) = g.now.get(k) {
+            return Some(v.clone());
+        }
+        let v = g.before.remove(k)?;
         g.weight += weight(&v);
-        g.now.insert(k, v.clone());
+        g.now.insert(*k, v.clone());
+        Some(v)
+    }
+
+    /// Remember `v` for `k`; `weight` is what it counts against the budget.
+    pub fn insert(&self, k: K, v: V, weight: usize) {
+        let mut guard = self.shard(&k);
+        let g = guard.get_or_insert_with(Generations::new);
+        g.weight += weight;
+        g.now.insert(k, v);
         if g.weight > self.budget / SHARDS / 2 {
             g.before = std::mem::take(&mut g.now);
             g.weight = 0;
         }
-        v
     }
 }
 

@@ -146,9 +146,10 @@ fn atx(b: &[u8]) -> bool {
 }
 
 /// The most text whose runs are remembered at a time: past it, the older half is forgotten. On
-/// huggingface/datasets, 12 MiB kept 60 % of run bytes from being read again and 6 MiB about a
-/// third, for about 4 % more work; 6 MiB keeps the peak memory of a history run 20 MiB lower.
-const REMEMBERED: usize = 6 << 20;
+/// huggingface/datasets, 12 MiB keeps 60 % of run bytes from being read again and 6 MiB about a
+/// third, for about 4 % more work; the 20 MiB of peak memory the larger costs came from libgit2's
+/// object cache, which history mode turns off.
+const REMEMBERED: usize = 12 << 20;
 
 static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);
 
