@@ -414,10 +414,6 @@ pub fn walk(
     // linted as if it were the commit's. Every commit, tree and blob the walk reads is checked here
     // (`hash`), with a SHA-1 several times faster than libgit2's, whose own check is turned off.
     git2::opts::strict_hash_verification(false);
-    // Nor does libgit2 keep the objects it reads: the walk keeps the trees it reads again itself
-    // (`TreeMemo`, `SmallTrees`), and libgit2's cache held over 20 MiB of a run's peak it never
-    // read again.
-    git2::opts::enable_caching(false);
     let loose = Loose::of(&repo);
     // The revision walk reads commits on its own: none may be a corrupt loose object.
     loose.guard(false).map_err(SourceError::Git)?;
