@@ -218,7 +218,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     }
     parsed.notices = notices;
     parsed.unread_meta = unread;
-    parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(outline)));
+    parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(
+        outline.into_iter().map(|(_, h)| h).collect(),
+    )));
     Ok(parsed)
 }
 
@@ -599,7 +601,7 @@ type SectionsPass = (
     Map<String, Value>,
     Map<String, Value>,
     Places,
-    Vec<(String, String)>,
+    Vec<(String, crate::sniff::Heading)>,
 );
 
 /// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
@@ -612,8 +614,8 @@ fn sections(body: &str, base: usize) -> SectionsPass {
 fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
     // (level, start, end) per heading.
     let mut headings: Vec<(usize, usize, usize)> = Vec::new();
-    // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
-    let mut outline: Vec<(String, String)> = Vec::new();
+    // (title, facts) per heading: the facts are read from its own prose up to the next heading.
+    let mut outline: Vec<(String, crate::sniff::Heading)> = Vec::new();
     let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
     let cuts = crate::runs::cuts(body, min_run);
     let starts = std::iter::once(0).chain(cuts.iter().copied());
@@ -626,8 +628,10 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
         } else {
             crate::runs::run_of(text, read_run)
         };
-        if let Some((_, prose)) = outline.last_mut() {
-            prose.push_str(&run.lead);
+        // Prose before a later run's first heading would be its last heading's (never so: a run
+        // after a cut starts at a heading); then the body is read whole.
+        if run.lead && !outline.is_empty() {
+            return sections_in_runs(body, base, usize::MAX);
         }
         headings.extend(
             run.headings
@@ -648,6 +652,9 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
 fn read_run(body: &str) -> crate::runs::Run {
     let mut run = crate::runs::Run::default();
     let mut current: Option<Heading> = None;
+    // (title, prose) per heading: the prose is its own text up to the next heading, code left out.
+    let mut parts: Vec<(String, String)> = Vec::new();
+    let mut lead = String::new();
     // Where paragraphs and list items start (outside headings and code), in order.
     let mut blocks: Vec<usize> = Vec::new();
     let mut in_code = 0usize;
@@ -665,7 +672,7 @@ fn read_run(body: &str) -> crate::runs::Run {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = current.take() {
                     run.headings.push((h.level, h.start, h.end));
-                    run.outline.push((h.title, String::new()));
+                    parts.push((h.title, String::new()));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
@@ -674,18 +681,18 @@ fn read_run(body: &str) -> crate::runs::Run {
                 if let Some(h) = current.as_mut() {
                     h.title.push_str(&t);
                 } else if in_code == 0 {
-                    match run.outline.last_mut() {
+                    match parts.last_mut() {
                         Some((_, prose)) => prose.push_str(&t),
-                        None => run.lead.push_str(&t),
+                        None => lead.push_str(&t),
                     }
                 }
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item)
                 if current.is_none() =>
             {
-                match run.outline.last_mut() {
+                match parts.last_mut() {
                     Some((_, prose)) => prose.push('\n'),
-                    None => run.lead.push('\n'),
+                    None => lead.push('\n'),
                 }
             }
             // A loose list item's paragraph starts on the item's own line: one block, not two.
@@ -704,6 +711,14 @@ fn read_run(body: &str) -> crate::runs::Run {
         .iter()
         .filter_map(|&at| label_at(body, at).map(|(end, rest, t)| (at, end, rest, t)))
         .collect();
+    run.outline = parts
+        .into_iter()
+        .map(|(title, prose)| {
+            let facts = crate::sniff::Heading::of(&title, &prose);
+            (title, facts)
+        })
+        .collect();
+    run.lead = !lead.is_empty();
     run
 }
 
@@ -714,7 +729,7 @@ fn combine(
     base: usize,
     headings: &[(usize, usize, usize)],
     found: &[(usize, usize, usize, String)],
-    outline: Vec<(String, String)>,
+    outline: Vec<(String, crate::sniff::Heading)>,
 ) -> SectionsPass {
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());

@@ -22,11 +22,12 @@ use std::sync::Arc;
 pub(crate) struct Run {
     /// Each heading's level and the span of its line(s).
     pub(crate) headings: Vec<(usize, usize, usize)>,
-    /// Each heading's title (its inline text) and its own prose outside code, in order: one per
-    /// heading.
-    pub(crate) outline: Vec<(String, String)>,
-    /// Prose before the run's first heading (an earlier run's last heading owns it).
-    pub(crate) lead: String,
+    /// Each heading's title (its inline text) and what recognising a card reads of it (from its
+    /// own prose outside code), in order: one per heading.
+    pub(crate) outline: Vec<(String, crate::sniff::Heading)>,
+    /// Whether prose comes before the run's first heading (which an earlier run's last heading
+    /// would own: a run after a cut starts at a heading, so it never does).
+    pub(crate) lead: bool,
     /// Each label (`label_at`): where its block starts, where the label ends, where its text
     /// starts, and the label.
     pub(crate) labels: Vec<(usize, usize, usize, String)>,
@@ -35,11 +36,9 @@ pub(crate) struct Run {
 impl Run {
     /// Kept for long, a run holds no spare capacity.
     fn shrink(&mut self) {
-        for (title, prose) in &mut self.outline {
+        for (title, _) in &mut self.outline {
             title.shrink_to_fit();
-            prose.shrink_to_fit();
         }
-        self.lead.shrink_to_fit();
         self.outline.shrink_to_fit();
         self.headings.shrink_to_fit();
         self.labels.shrink_to_fit();

@@ -723,13 +723,28 @@ fn html_block_end(tag: &str) -> Option<&'static str> {
     }
 }
 
-/// A heading of the body, with the prose under it up to the next heading (code, HTML and
-/// comments left out).
-#[derive(Debug, Clone)]
-struct Heading {
+/// What recognising a card reads of a heading of the body: its title's words, and whether the prose
+/// under it up to the next heading (code, HTML and comments left out) is a template's. Made where
+/// the heading is read, so a run of a body remembered by `runs` brings its headings' facts along.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Heading {
     /// The title in lower-case words, leading numbers dropped (`2.1 Training Data` → training, data).
     words: Vec<String>,
-    prose: String,
+    /// Whether the title holds a Jinja expression.
+    title_jinja: bool,
+    /// Whether its prose is only Jinja placeholders or guidance; `None` when it has none.
+    unfilled: Option<bool>,
+}
+
+impl Heading {
+    pub(crate) fn of(title: &str, prose: &str) -> Heading {
+        let prose = prose.trim();
+        Heading {
+            words: title_words(title),
+            title_jinja: has_jinja(title),
+            unfilled: (!prose.is_empty()).then(|| has_jinja(prose) || guidance_only(prose)),
+        }
+    }
 }
 
 /// The headings of a Markdown body, outside code blocks.
@@ -755,40 +770,25 @@ impl Score {
 }
 
 impl Outline {
-    /// From (title, own prose outside code) per heading, in order, as the Markdown parse collects
-    /// them in its one pass.
-    pub(crate) fn from_parts(parts: Vec<(String, String)>) -> Outline {
-        let title_jinja = parts.first().is_some_and(|(t, _)| has_jinja(t));
+    /// From each heading's facts, in order, as the Markdown parse collects them in its one pass.
+    pub(crate) fn from_parts(headings: Vec<Heading>) -> Outline {
         Outline {
-            headings: parts
-                .into_iter()
-                .map(|(title, prose)| Heading {
-                    words: title_words(&title),
-                    prose,
-                })
-                .collect(),
-            title_jinja,
+            title_jinja: headings.first().is_some_and(|h| h.title_jinja),
+            headings,
         }
     }
 
     fn read(body: &str) -> Outline {
         use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-        let mut headings: Vec<Heading> = Vec::new();
+        // (title, prose) per heading.
+        let mut parts: Vec<(String, String)> = Vec::new();
         let mut title: Option<String> = None;
-        let mut title_jinja = false;
         let mut in_code = 0usize;
         for event in Parser::new_ext(body, Options::ENABLE_TABLES) {
             match event {
                 Event::Start(Tag::Heading { .. }) => title = Some(String::new()),
                 Event::End(TagEnd::Heading(_)) => {
-                    let t = title.take().unwrap_or_default();
-                    if headings.is_empty() {
-                        title_jinja = has_jinja(&t);
-                    }
-                    headings.push(Heading {
-                        words: title_words(&t),
-                        prose: String::new(),
-                    });
+                    parts.push((title.take().unwrap_or_default(), String::new()));
                 }
                 Event::Start(Tag::CodeBlock(_)) => in_code += 1,
                 Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
@@ -796,45 +796,40 @@ impl Outline {
                     if let Some(title) = title.as_mut() {
                         title.push_str(&t);
                     } else if in_code == 0
-                        && let Some(h) = headings.last_mut()
+                        && let Some((_, prose)) = parts.last_mut()
                     {
-                        h.prose.push_str(&t);
+                        prose.push_str(&t);
                     }
                 }
                 Event::SoftBreak
                 | Event::HardBreak
                 | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                     if title.is_none()
-                        && let Some(h) = headings.last_mut()
+                        && let Some((_, prose)) = parts.last_mut()
                     {
-                        h.prose.push('\n');
+                        prose.push('\n');
                     }
                 }
                 _ => {}
             }
         }
-        Outline {
-            headings,
-            title_jinja,
-        }
+        Outline::from_parts(parts.iter().map(|(t, p)| Heading::of(t, p)).collect())
     }
 
     /// Whether most sections that hold anything hold only Jinja placeholders or guidance for
     /// whoever fills the card in: a template, not a card (a card left half-filled still has
     /// as much content as placeholders).
     fn mostly_unfilled(&self) -> bool {
-        let (mut unfilled, mut filled) = (0usize, 0usize);
-        for h in &self.headings {
-            let prose = h.prose.trim();
-            if prose.is_empty() {
-                continue;
-            }
-            if has_jinja(prose) || guidance_only(prose) {
-                unfilled += 1;
-            } else {
-                filled += 1;
-            }
-        }
+        let unfilled = self
+            .headings
+            .iter()
+            .filter(|h| h.unfilled == Some(true))
+            .count();
+        let filled = self
+            .headings
+            .iter()
+            .filter(|h| h.unfilled == Some(false))
+            .count();
         unfilled >= 3 && unfilled * 3 >= (unfilled + filled) * 2
     }
 
