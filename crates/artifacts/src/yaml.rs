@@ -521,9 +521,40 @@ pub(crate) enum Walked {
 /// place when it has one (the first place recorded is the one kept, so nothing after it could
 /// change the answer): a front-matter key a finding points at is usually near the top, above the
 /// long generated blocks. Otherwise the whole table, for the caller to answer from and keep.
+///
+/// A place found is remembered by the text and the pointer: a history holds the same front matter
+/// in many versions of a card, and each version's findings are placed in it again.
 pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Walked {
-    walk_spans(text, base, Some(pointer))
+    let key = (
+        crate::memo::text_key(text),
+        crate::memo::text_key(pointer),
+        0u8,
+    );
+    if let Some((depth, (start, end))) = PLACES.get(&key, |_| PLACE_WEIGHT) {
+        return Walked::Found(depth, (base + start, base + end));
+    }
+    let walked = walk_spans(text, base, Some(pointer));
+    if let Walked::Found(depth, (start, end)) = walked {
+        PLACES.insert(
+            key,
+            (
+                depth,
+                (start.saturating_sub(base), end.saturating_sub(base)),
+            ),
+            PLACE_WEIGHT,
+        );
+    }
+    walked
 }
+
+/// Places found by `locate`, by text and pointer, at offsets from the text's start.
+static PLACES: crate::memo::Memo<
+    (crate::memo::TextKey, crate::memo::TextKey, u8),
+    (usize, (usize, usize)),
+> = crate::memo::Memo::new(1 << 20);
+
+/// What a remembered place counts against its memo's budget.
+const PLACE_WEIGHT: usize = 80;
 
 fn walk_spans(text: &str, base: usize, target: Option<&str>) -> Walked {
     // The pointer looked for, and its depth: its place can only be recorded when a node of that
@@ -632,6 +663,20 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_remembered_is_placed_at_each_texts_own_offset() {
+        let text = "a: 1\nb:\n  c: 2\n  d: [3, 4]\n";
+        let at = |base| match locate(text, base, "/b/d/1") {
+            Walked::Found(depth, span) => (depth, span),
+            Walked::Whole(_) => panic!("not found"),
+        };
+        let (depth, (start, end)) = at(7);
+        assert_eq!(&text[start - 7..end - 7], "4");
+        // The second time from the memo, placed from its own base.
+        assert_eq!(at(1000), (depth, (start - 7 + 1000, end - 7 + 1000)));
+        assert_eq!(at(7), (depth, (start, end)));
+    }
 
     fn line_of(text: &str, parsed: &Parsed, ptr: &str) -> usize {
         let (s, _) = parsed.spans(text).locate(ptr).unwrap();
