@@ -1,5 +1,7 @@
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
+use foldhash::fast::RandomState;
 
 /// Where each JSON Pointer of a document was written: pointer → byte range in the file.
 ///
@@ -65,7 +67,7 @@ impl Default for Spans {
             }],
             tokens: String::new(),
             index: HashMap::default(),
-            hasher: RandomState::new(),
+            hasher: RandomState::default(),
             with_span: 0,
         }
     }

@@ -547,11 +547,10 @@ pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Walked {
     walked
 }
 
-/// Places found by `locate`, by text and pointer, at offsets from the text's start.
-static PLACES: crate::memo::Memo<
-    (crate::memo::TextKey, crate::memo::TextKey, u8),
-    (usize, (usize, usize)),
-> = crate::memo::Memo::new(1 << 20);
+/// Places found by `locate` (depth, span), by text and pointer, at offsets from the text's start.
+type Places =
+    crate::memo::Memo<(crate::memo::TextKey, crate::memo::TextKey, u8), (usize, (usize, usize))>;
+static PLACES: Places = crate::memo::Memo::new(1 << 20);
 
 /// What a remembered place counts against its memo's budget.
 const PLACE_WEIGHT: usize = 80;

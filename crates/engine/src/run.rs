@@ -148,6 +148,8 @@ pub struct Engine {
     /// place in `rules`, the kind's place in its `kinds`): a history holds the same body under
     /// many front matters.
     body_hits: aimslint_artifacts::memo::Memo<BodyRule, Arc<Vec<(Hit, Severity)>>>,
+    /// Rule id → the rules whose findings its own absorb (`supersedes`), and every rule so named.
+    supersedes: (HashMap<String, Vec<String>>, HashSet<String>),
 }
 
 type BodyRule = (aimslint_artifacts::memo::TextKey, usize, usize);
@@ -467,6 +469,13 @@ impl Engine {
                 _ => None,
             })
             .collect();
+        let wins: HashMap<String, Vec<String>> = rules
+            .iter()
+            .filter(|a| !a.rule.supersedes.is_empty())
+            .map(|a| (a.rule.id.clone(), a.rule.supersedes.clone()))
+            .collect();
+        let loses = wins.values().flatten().cloned().collect();
+        let supersedes = (wins, loses);
         Engine {
             plugin_needs,
             plugin_texts,
@@ -485,6 +494,7 @@ impl Engine {
             keep_parses: std::sync::atomic::AtomicBool::new(true),
             explicit_kind: None,
             body_hits: aimslint_artifacts::memo::Memo::new(BODY_HITS_REMEMBERED),
+            supersedes,
         }
     }
 
@@ -1372,12 +1382,7 @@ impl Engine {
         as_of: jiff::civil::Date,
         parsed: &dyn Fn(&str) -> Option<Arc<ParsedFile>>,
     ) {
-        let wins: HashMap<&str, &[String]> = self
-            .rules
-            .iter()
-            .filter(|a| !a.rule.supersedes.is_empty())
-            .map(|a| (a.rule.id.as_str(), a.rule.supersedes.as_slice()))
-            .collect();
+        let (wins, loses) = &self.supersedes;
         if wins.is_empty() {
             return;
         }
@@ -1385,10 +1390,6 @@ impl Engine {
             wins.get(f.rule.as_str())
                 .is_some_and(|l| l.contains(&g.rule))
         };
-        let loses: HashSet<&str> = wins
-            .values()
-            .flat_map(|l| l.iter().map(String::as_str))
-            .collect();
         // The findings that may win or lose, by (path, commit).
         let mut groups: BTreeMap<(String, Option<String>), Vec<usize>> = BTreeMap::new();
         for (i, f) in findings.iter().enumerate() {

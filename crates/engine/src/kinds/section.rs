@@ -177,17 +177,20 @@ impl Section {
 /// every check that looks under either, and is counted once.
 pub(crate) struct Views<'a> {
     list: Vec<SectionView<'a>>,
-    counted: std::cell::RefCell<std::collections::HashMap<&'a str, usize>>,
+    /// By where the text is (its address and length): the texts are the document's own, and
+    /// hashing their place is cheaper than hashing long sections.
+    counted: std::cell::RefCell<std::collections::HashMap<(usize, usize), usize>>,
 }
 
 impl<'a> Views<'a> {
     /// `content_words(text)`, worked out once per distinct text of the document.
     fn words(&self, text: &'a str) -> usize {
-        if let Some(n) = self.counted.borrow().get(text) {
+        let at = (text.as_ptr() as usize, text.len());
+        if let Some(n) = self.counted.borrow().get(&at) {
             return *n;
         }
         let n = content_words(text);
-        self.counted.borrow_mut().insert(text, n);
+        self.counted.borrow_mut().insert(at, n);
         n
     }
 }
