@@ -736,7 +736,7 @@ impl<'t> Entries<'t> {
             )
         };
         let rest = self.rest;
-        let sp = rest.iter().position(|b| *b == b' ').ok_or_else(bad)?;
+        let sp = memchr::memchr(b' ', rest).ok_or_else(bad)?;
         let mut mode = 0i32;
         for d in &rest[..sp] {
             if !(b'0'..=b'7').contains(d) {
@@ -744,12 +744,7 @@ impl<'t> Entries<'t> {
             }
             mode = mode * 8 + i32::from(d - b'0');
         }
-        let nul = sp
-            + 1
-            + rest[sp + 1..]
-                .iter()
-                .position(|b| *b == 0)
-                .ok_or_else(bad)?;
+        let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..]).ok_or_else(bad)?;
         let end = nul + 21;
         if rest.len() < end {
             return Err(bad());
@@ -904,6 +899,18 @@ fn diff_trees(
         p.extend_from_slice(name);
         p
     };
+    // The entries both trees start with alike (a large folder where one file changed) are
+    // passed over reading one side only.
+    let same = common_prefix(a.rest, b.rest);
+    let mut passed = 0;
+    let mut probe = Entries { ..a };
+    while let Some(e) = probe.next()?
+        && passed + e.raw.len() <= same
+    {
+        passed += e.raw.len();
+    }
+    a.rest = &a.rest[passed..];
+    b.rest = &b.rest[passed..];
     let (mut x, mut y) = (a.next()?, b.next()?);
     loop {
         let ord = match (&x, &y) {
@@ -942,6 +949,21 @@ fn diff_trees(
             }
         }
     }
+}
+
+/// How many bytes two slices start with alike (compared a block at a time).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// Record a changed entry; a whole subtree added or removed (or a file replaced by a folder)
@@ -983,4 +1005,109 @@ fn emit(
         new: new.map(|n| n.oid().map(|i| (i, n.mode))).transpose()?,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Listed = Vec<(String, Option<Oid>, Option<Oid>)>;
+
+    /// A tree of these files, written through a work tree and the index.
+    fn tree(repo: &Repository, files: &[(String, &str)]) -> Oid {
+        let work = repo.workdir().unwrap();
+        for entry in std::fs::read_dir(work).unwrap().flatten() {
+            if entry.file_name() != ".git" {
+                let p = entry.path();
+                if p.is_dir() {
+                    std::fs::remove_dir_all(p).unwrap();
+                } else {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+        }
+        let mut index = repo.index().unwrap();
+        index.clear().unwrap();
+        for (path, body) in files {
+            let p = work.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, body).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write_tree().unwrap()
+    }
+
+    fn libgit2_lists(repo: &Repository, a: Oid, b: Oid) -> Listed {
+        let (ta, tb) = (repo.find_tree(a).unwrap(), repo.find_tree(b).unwrap());
+        let diff = repo.diff_tree_to_tree(Some(&ta), Some(&tb), None).unwrap();
+        let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id());
+        let mut out: Listed = diff
+            .deltas()
+            .map(|d| {
+                let path = d.new_file().path().or(d.old_file().path()).unwrap();
+                (
+                    path.display().to_string(),
+                    id(d.old_file()),
+                    id(d.new_file()),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn walk_lists(repo: &Repository, a: Oid, b: Oid) -> Listed {
+        let loose = Loose::of(repo);
+        let small = SmallTrees::default();
+        let r = Reader {
+            repo,
+            loose: &loose,
+            small: &small,
+        };
+        let mut raw = Vec::new();
+        diff_trees(&r, Some(a), Some(b), b"", &mut raw).unwrap();
+        let mut out: Listed = raw
+            .into_iter()
+            .map(|c| {
+                (
+                    String::from_utf8(c.path).unwrap(),
+                    c.old.map(|o| o.0),
+                    c.new.map(|n| n.0),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The walk's own tree comparison lists what libgit2's diff lists, wherever in a large folder
+    /// the changes are (its first, middle and last entries, one added, one removed) and when a
+    /// folder becomes a file.
+    #[test]
+    fn trees_compared_by_the_walk_list_what_libgit2_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut before: Vec<(String, &str)> =
+            (0..200).map(|i| (format!("big/f{i:03}"), "same")).collect();
+        before.push(("a.txt".into(), "a"));
+        before.push(("z/x".into(), "x"));
+        let mut after: Vec<(String, &str)> = before
+            .iter()
+            .filter(|(p, _)| p != "big/f050" && p != "z/x")
+            .map(|(p, b)| {
+                let changed = ["big/f000", "big/f100", "big/f199"].contains(&p.as_str());
+                (p.clone(), if changed { "changed" } else { b })
+            })
+            .collect();
+        after.push(("big/f150b".into(), "new"));
+        after.push(("z".into(), "now a file"));
+        let (a, b) = (tree(&repo, &before), tree(&repo, &after));
+        let listed = walk_lists(&repo, a, b);
+        assert_eq!(listed.len(), 7, "{listed:?}");
+        assert_eq!(listed, libgit2_lists(&repo, a, b));
+        assert_eq!(walk_lists(&repo, b, a), libgit2_lists(&repo, b, a));
+        assert!(walk_lists(&repo, a, a).is_empty());
+        assert_eq!(common_prefix(b"abcd", b"abxd"), 2);
+        assert_eq!(common_prefix(&[7; 200], &[7; 130]), 130);
+    }
 }
