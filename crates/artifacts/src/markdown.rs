@@ -601,7 +601,7 @@ type SectionsPass = (
     Map<String, Value>,
     Map<String, Value>,
     Places,
-    Vec<(String, crate::sniff::Heading)>,
+    Vec<(String, std::sync::Arc<crate::sniff::Heading>)>,
 );
 
 /// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
@@ -615,7 +615,7 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
     // (level, start, end) per heading.
     let mut headings: Vec<(usize, usize, usize)> = Vec::new();
     // (title, facts) per heading: the facts are read from its own prose up to the next heading.
-    let mut outline: Vec<(String, crate::sniff::Heading)> = Vec::new();
+    let mut outline: Vec<(String, std::sync::Arc<crate::sniff::Heading>)> = Vec::new();
     let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
     let cuts = crate::runs::cuts(body, min_run);
     let starts = std::iter::once(0).chain(cuts.iter().copied());
@@ -714,7 +714,7 @@ fn read_run(body: &str) -> crate::runs::Run {
     run.outline = parts
         .into_iter()
         .map(|(title, prose)| {
-            let facts = crate::sniff::Heading::of(&title, &prose);
+            let facts = std::sync::Arc::new(crate::sniff::Heading::of(&title, &prose));
             (title, facts)
         })
         .collect();
@@ -729,7 +729,7 @@ fn combine(
     base: usize,
     headings: &[(usize, usize, usize)],
     found: &[(usize, usize, usize, String)],
-    outline: Vec<(String, crate::sniff::Heading)>,
+    outline: Vec<(String, std::sync::Arc<crate::sniff::Heading>)>,
 ) -> SectionsPass {
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());

@@ -24,7 +24,7 @@ pub(crate) struct Run {
     pub(crate) headings: Vec<(usize, usize, usize)>,
     /// Each heading's title (its inline text) and what recognising a card reads of it (from its
     /// own prose outside code), in order: one per heading.
-    pub(crate) outline: Vec<(String, crate::sniff::Heading)>,
+    pub(crate) outline: Vec<(String, std::sync::Arc<crate::sniff::Heading>)>,
     /// Whether prose comes before the run's first heading (which an earlier run's last heading
     /// would own: a run after a cut starts at a heading, so it never does).
     pub(crate) lead: bool,

@@ -750,7 +750,8 @@ impl Heading {
 /// The headings of a Markdown body, outside code blocks.
 #[derive(Debug, Clone)]
 pub(crate) struct Outline {
-    headings: Vec<Heading>,
+    /// Shared with the runs they were read in: a remembered run's headings are not copied.
+    headings: Vec<std::sync::Arc<Heading>>,
     /// Whether the first heading (the document's title) holds a Jinja expression.
     title_jinja: bool,
 }
@@ -771,7 +772,7 @@ impl Score {
 
 impl Outline {
     /// From each heading's facts, in order, as the Markdown parse collects them in its one pass.
-    pub(crate) fn from_parts(headings: Vec<Heading>) -> Outline {
+    pub(crate) fn from_parts(headings: Vec<std::sync::Arc<Heading>>) -> Outline {
         Outline {
             title_jinja: headings.first().is_some_and(|h| h.title_jinja),
             headings,
@@ -813,7 +814,12 @@ impl Outline {
                 _ => {}
             }
         }
-        Outline::from_parts(parts.iter().map(|(t, p)| Heading::of(t, p)).collect())
+        Outline::from_parts(
+            parts
+                .iter()
+                .map(|(t, p)| std::sync::Arc::new(Heading::of(t, p)))
+                .collect(),
+        )
     }
 
     /// Whether most sections that hold anything hold only Jinja placeholders or guidance for
