@@ -132,6 +132,31 @@ pub fn to_snapshot(tree: aimslint_git::Tree, explicit: &HashSet<String>) -> Snap
     }
 }
 
+/// Write a report to `--output` or standard output as it is made: a report of a hundred thousand
+/// findings is tens of MB, never held whole in memory. A closed pipe is not an error.
+pub fn stream_output(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    match output {
+        Some(path) => {
+            let cannot = |e: std::io::Error| {
+                CliError::usage(format!("cannot write {}: {e}", path.display()))
+            };
+            let file = std::fs::File::create(path).map_err(cannot)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut w).and_then(|()| w.flush()).map_err(cannot)
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut w).and_then(|()| w.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 /// Write a report to `--output` or standard output (a closed pipe is not an error).
 pub fn write_output(buf: &[u8], output: Option<&Path>) -> Result<(), CliError> {
     match output {

@@ -256,11 +256,10 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             core: &core,
             shard: args.shard.map(|s| (s.index, s.count)),
         };
-        let mut buf = Vec::new();
-        if let Some(reporter) = spec.format.reporter() {
-            reporter.report(&outcome, &meta, &mut buf)?;
-        }
-        crate::run::write_output(&buf, file)?;
+        crate::run::stream_output(file, |out| match spec.format.reporter() {
+            Some(reporter) => reporter.report(&outcome, &meta, out),
+            None => Ok(()),
+        })?;
         // GitHub shows this Markdown on the run's page; the variable is set only in Actions.
         if spec.format == aimslint_report::Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
