@@ -409,13 +409,25 @@ fn atx_level(line: &str) -> Option<usize> {
 /// user's own title for the thing the rule asks for, a few edits away.
 fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Option<&'v str> {
     let mut best: Option<(usize, &str)> = None;
+    // A title seen already is as far as it was (the first heading of it is named), and a title
+    // whose length differs by more than the edits allowed is never near: a card of ninety
+    // thousand equal headings costs one comparison per wanted title, not ninety thousand.
+    let mut seen = std::collections::HashSet::new();
     for v in views.iter().filter(|v| v.collection == "sections") {
+        if !seen.insert(v.norm.as_str()) {
+            continue;
+        }
+        let len = v.norm.chars().count();
         for w in wanted {
             let w = w.trim_start_matches('=');
             // Near: a few edits away (a typo, another spelling), not a heading that merely
             // shares a word with the title.
+            let allowed = 2.max(w.len() / 4);
+            if len.abs_diff(w.chars().count()) > allowed {
+                continue;
+            }
             let d = strsim::levenshtein(&v.norm, w);
-            let near = d <= 2.max(w.len() / 4);
+            let near = d <= allowed;
             if near && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, v.title));
             }
