@@ -159,17 +159,7 @@ pub fn stream_output(
 
 /// Write a report to `--output` or standard output (a closed pipe is not an error).
 pub fn write_output(buf: &[u8], output: Option<&Path>) -> Result<(), CliError> {
-    match output {
-        Some(path) => std::fs::write(path, buf)
-            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(buf).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
-        }
-    }
+    stream_output(output, |out| out.write_all(buf))
 }
 
 /// One history run: what `check` and the reports share of `--all-history`, `--range`, `--since`.

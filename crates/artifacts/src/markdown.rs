@@ -649,7 +649,7 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
 }
 
 /// One run of a body read on its own: its headings, labels and prose (see `runs::Run`).
-fn read_run(body: &str) -> crate::runs::Run {
+pub(crate) fn read_run(body: &str) -> crate::runs::Run {
     let mut run = crate::runs::Run::default();
     let mut current: Option<Heading> = None;
     // (title, prose) per heading: the prose is its own text up to the next heading, code left out.

@@ -146,8 +146,8 @@ fn atx(b: &[u8]) -> bool {
 
 /// The most text whose runs are remembered at a time: past it, the older half is forgotten. On
 /// huggingface/datasets, 12 MiB keeps 60 % of run bytes from being read again and 6 MiB about a
-/// third, for about 4 % more work; the 20 MiB of peak memory the larger costs came from libgit2's
-/// object cache, which history mode turns off.
+/// third, for about 4 % more work; the memory the larger costs came from libgit2's cache, which
+/// keeps no trees (`main.rs`).
 const REMEMBERED: usize = 12 << 20;
 
 static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);

@@ -424,11 +424,8 @@ fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Fl
             None
         };
     }
-    let ds = outline.score(
-        DATASET_SECTIONS,
-        &[&["dataset", "card"], &["data", "card"], &["datasheet"]],
-    );
-    let ms = outline.score(MODEL_SECTIONS, &[&["model", "card"]]);
+    let ds = outline.score(DATASET_SECTIONS, DATASET_TITLES);
+    let ms = outline.score(MODEL_SECTIONS, MODEL_TITLES);
     if ds.is_card() && (!ms.is_card() || ds.total > ms.total) {
         Some(Flavor::MarkdownDatasetCard)
     } else if ms.is_card() {
@@ -442,14 +439,10 @@ fn markdown_flavor(text: &str, v: &Value, outline: Option<Outline>) -> Option<Fl
     }
 }
 
-/// The titles a Markdown card is recognised by (`markdown_flavor`): its own, and its telling
-/// sections'.
-const CARD_TITLES: [&[&str]; 4] = [
-    &["dataset", "card"],
-    &["data", "card"],
-    &["datasheet"],
-    &["model", "card"],
-];
+/// The words of a title that call a document a card of a kind (its title counts as one telling
+/// section).
+const DATASET_TITLES: &[&[&str]] = &[&["dataset", "card"], &["data", "card"], &["datasheet"]];
+const MODEL_TITLES: &[&[&str]] = &[&["model", "card"]];
 
 /// Whether a Markdown text could be recognised as a card by its headings: two telling sections of
 /// one kind, its title counting as one. Answered from its lines, without parsing it, and never
@@ -502,7 +495,7 @@ pub(crate) fn markdown_could_be_card(text: &str) -> bool {
         }
         false
     };
-    could(DATASET_SECTIONS, &CARD_TITLES[..3]) || could(MODEL_SECTIONS, &CARD_TITLES[3..])
+    could(DATASET_SECTIONS, DATASET_TITLES) || could(MODEL_SECTIONS, MODEL_TITLES)
 }
 
 /// The longest heading line (or setext paragraph) read for a title without parsing.
@@ -779,45 +772,13 @@ impl Outline {
         }
     }
 
+    /// The outline of a body read on its own (a Markdown document whose parse brought none).
     fn read(body: &str) -> Outline {
-        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-        // (title, prose) per heading.
-        let mut parts: Vec<(String, String)> = Vec::new();
-        let mut title: Option<String> = None;
-        let mut in_code = 0usize;
-        for event in Parser::new_ext(body, Options::ENABLE_TABLES) {
-            match event {
-                Event::Start(Tag::Heading { .. }) => title = Some(String::new()),
-                Event::End(TagEnd::Heading(_)) => {
-                    parts.push((title.take().unwrap_or_default(), String::new()));
-                }
-                Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-                Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-                Event::Text(t) | Event::Code(t) => {
-                    if let Some(title) = title.as_mut() {
-                        title.push_str(&t);
-                    } else if in_code == 0
-                        && let Some((_, prose)) = parts.last_mut()
-                    {
-                        prose.push_str(&t);
-                    }
-                }
-                Event::SoftBreak
-                | Event::HardBreak
-                | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                    if title.is_none()
-                        && let Some((_, prose)) = parts.last_mut()
-                    {
-                        prose.push('\n');
-                    }
-                }
-                _ => {}
-            }
-        }
         Outline::from_parts(
-            parts
-                .iter()
-                .map(|(t, p)| std::sync::Arc::new(Heading::of(t, p)))
+            crate::markdown::read_run(body)
+                .outline
+                .into_iter()
+                .map(|(_, h)| h)
                 .collect(),
         )
     }

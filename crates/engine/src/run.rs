@@ -541,6 +541,36 @@ impl Engine {
             || aimslint_artifacts::sniff_text(path, "").is_some()
     }
 
+    /// Whether a file nothing names and whose path no kind claims is surely evidence of nothing,
+    /// told without parsing it: a data file (JSON, YAML, TOML) whose text says no format we know
+    /// (a history's `dataset_infos.json`, a `package.json`), or a Markdown page with no front matter
+    /// and no headings that could name two of a card's telling sections (a guide, release notes, a
+    /// blog post, in every version of a history), which could be recognised as a template at most.
+    fn evidence_of_nothing(&self, input: &FileInput, bytes: &[u8]) -> bool {
+        let path = input.path.as_str();
+        let Some(format) = Format::from_path(path) else {
+            return false;
+        };
+        let markdown = format == Format::Markdown;
+        if input.explicit
+            || self.forced_kind(input).is_some()
+            || self.classifier.path_matches(path)
+            || (markdown
+                && [None, Some(Flavor::Template)]
+                    .into_iter()
+                    .any(|f| self.classifier.classify(path, f).is_some()))
+        {
+            return false;
+        }
+        aimslint_artifacts::decode(bytes, &self.options.limits).is_ok_and(|text| {
+            if markdown {
+                aimslint_artifacts::markdown_is_no_card(path, text)
+            } else {
+                aimslint_artifacts::sniff_text(path, text).is_none()
+            }
+        })
+    }
+
     /// Whether a plugin rule declared this file's name by path, in no format aimslint parses.
     fn is_plugin_text(&self, path: &str) -> bool {
         !self.plugin_texts.is_empty()
@@ -1193,37 +1223,7 @@ impl Engine {
                 );
             }
         };
-        // A data file (JSON, YAML, TOML) that nothing names, whose path no kind claims and whose
-        // text says no format we know, can be evidence of nothing: it is not parsed (a history's
-        // dataset_infos.json, a package.json). Markdown is told by what it holds, so it always is.
-        if !input.explicit
-            && self.forced_kind(input).is_none()
-            && matches!(
-                Format::from_path(&input.path),
-                Some(Format::Json | Format::Yaml | Format::Toml)
-            )
-            && !relevant_path()
-            && aimslint_artifacts::decode(bytes, &self.options.limits)
-                .is_ok_and(|text| aimslint_artifacts::sniff_text(&input.path, text).is_none())
-        {
-            return (None, None, Vec::new());
-        }
-        // A Markdown file whose path no kind claims, with no front matter and no headings that
-        // could name two of a card's telling sections, could only be recognised as a template or
-        // as nothing, and neither is evidence unless named: it is not parsed (a repository's
-        // guides, release notes and blog posts, in every version of its history).
-        if !input.explicit
-            && self.forced_kind(input).is_none()
-            && Format::from_path(&input.path) == Some(Format::Markdown)
-            && !relevant_path()
-            && self.classifier.classify(&input.path, None).is_none()
-            && self
-                .classifier
-                .classify(&input.path, Some(Flavor::Template))
-                .is_none()
-            && aimslint_artifacts::decode(bytes, &self.options.limits)
-                .is_ok_and(|text| aimslint_artifacts::markdown_is_no_card(&input.path, text))
-        {
+        if self.evidence_of_nothing(input, bytes) {
             return (None, None, Vec::new());
         }
         let pf = self.parse(input, bytes);

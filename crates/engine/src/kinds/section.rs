@@ -130,7 +130,7 @@ impl Section {
         let views = &all.list;
         let mut best: Option<(usize, &SectionView<'_>)> = None;
         for v in views {
-            if v.initials & self.mask == 0 || !title_matches(&v.norm, wanted) {
+            if v.initials & self.mask == 0 || !title_matches_initials(&v.norm, v.initials, wanted) {
                 continue;
             }
             let words = judged_words(all, v, wanted, ctx.section_vocab);
@@ -319,9 +319,12 @@ fn section_views(subject: &Value) -> Views<'_> {
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
 /// its words).
 fn title_matches(norm: &str, wanted: &[String]) -> bool {
-    // A title can only contain a wanted one whose first letter starts one of its words, which
-    // rules out most before any search.
-    let initials = initials(norm);
+    title_matches_initials(norm, initials(norm), wanted)
+}
+
+/// `title_matches`, given the title's `initials`: a title can only contain a wanted one whose first
+/// letter starts one of its words, which rules out most before any search.
+fn title_matches_initials(norm: &str, initials: u64, wanted: &[String]) -> bool {
     wanted.iter().any(|w| match w.strip_prefix('=') {
         Some(exact) => norm == exact,
         None => {
