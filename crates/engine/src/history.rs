@@ -383,10 +383,11 @@ impl Engine {
             aimslint_git::SourceError,
         > {
             let mut deltas = history.load(&ids[start..(start + WINDOW).min(ids.len())])?;
-            let mut bytes = 0usize;
+            // The new versions' sizes, read from their headers on all threads; then the window
+            // ends at the commit whose versions pass WINDOW_BYTES.
             let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
-            let mut keep = deltas.len();
-            'commits: for (i, c) in deltas.iter().enumerate() {
+            let mut fresh: Vec<(usize, &str)> = Vec::new();
+            for (i, c) in deltas.iter().enumerate() {
                 for ch in &c.changes {
                     if let Some(b) = &ch.blob
                         && ch.unreadable.is_none()
@@ -394,14 +395,25 @@ impl Engine {
                         && !cache.contains_key(&(b.clone(), ch.path.clone()))
                         && counted.insert(b)
                     {
-                        bytes = bytes.saturating_add(reader.size(b).unwrap_or(0));
+                        fresh.push((i, b));
                     }
                 }
-                if bytes > WINDOW_BYTES {
+            }
+            let sizes: Vec<usize> = fresh
+                .par_iter()
+                .map(|(_, b)| reader.size(b).unwrap_or(0))
+                .collect();
+            let mut bytes = 0usize;
+            let mut keep = deltas.len();
+            for (k, &(i, _)) in fresh.iter().enumerate() {
+                bytes = bytes.saturating_add(sizes[k]);
+                let last_of_commit = fresh.get(k + 1).is_none_or(|&(j, _)| j != i);
+                if last_of_commit && bytes > WINDOW_BYTES {
                     keep = i.max(1);
-                    break 'commits;
+                    break;
                 }
             }
+            drop(counted);
             deltas.truncate(keep);
             let fresh = judge_new(cache, wanted_in(&deltas));
             Ok((deltas, fresh, start + keep))

@@ -95,7 +95,13 @@ pub struct BlobReader {
     root: PathBuf,
     max_bytes: usize,
     loose: Arc<Loose>,
+    /// Sizes `size` read from object headers, for `read` to take instead of reading the header
+    /// again (a packed delta's header is found by inflating the start of its delta).
+    sizes: Arc<std::sync::Mutex<HashMap<Oid, usize>>>,
 }
+
+/// At most this many sizes wait for their read; past it they are forgotten (and read again).
+const SIZES_KEPT: usize = 1 << 16;
 
 thread_local! {
     static REPO: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
@@ -124,6 +130,7 @@ impl BlobReader {
             root: repo.path().to_path_buf(),
             max_bytes: opts.max_file_bytes,
             loose: Loose::of(&repo),
+            sizes: Arc::default(),
         })
     }
 
@@ -134,8 +141,9 @@ impl BlobReader {
         self.loose
             .check(oid)
             .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
+        let size = self.sizes.lock().ok().and_then(|mut s| s.remove(&oid));
         with_repo(&self.root, |repo| {
-            crate::read_blob_limited(repo, oid, self.max_bytes)
+            crate::read_blob_sized(repo, oid, self.max_bytes, size)
                 .map_err(|e| format!("blob {blob}: {e}"))
         })
     }
@@ -145,13 +153,20 @@ impl BlobReader {
     pub fn size(&self, blob: &str) -> Option<usize> {
         let oid = Oid::from_str(blob).ok()?;
         self.loose.check(oid).ok()?;
-        with_repo(&self.root, |repo| {
+        let size = with_repo(&self.root, |repo| {
             let odb = repo.odb().map_err(|e| e.message().to_string())?;
             odb.read_header(oid)
                 .map(|(n, _)| n)
                 .map_err(|e| e.message().to_string())
         })
-        .ok()
+        .ok()?;
+        if let Ok(mut s) = self.sizes.lock() {
+            if s.len() >= SIZES_KEPT {
+                s.clear();
+            }
+            s.insert(oid, size);
+        }
+        Some(size)
     }
 }
 

@@ -356,9 +356,20 @@ pub fn read_blob_limited(
     oid: git2::Oid,
     max: usize,
 ) -> Result<Arc<[u8]>, String> {
+    read_blob_sized(repo, oid, max, None)
+}
+
+/// `read_blob_limited`, given the blob's size when its header was already read.
+pub(crate) fn read_blob_sized(
+    repo: &git2::Repository,
+    oid: git2::Oid,
+    max: usize,
+    known: Option<usize>,
+) -> Result<Arc<[u8]>, String> {
     let max = if max == 0 { usize::MAX - 1 } else { max };
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
-    let (size, _) = odb.read_header(oid).map_err(|e| {
+    let header = || {
+        odb.read_header(oid).map(|(n, _)| n).map_err(|e| {
         // A partial clone (`--filter=blob:none`) leaves blobs out until they are fetched.
         let partial = e.code() == git2::ErrorCode::NotFound && is_partial_clone(repo);
         if partial {
@@ -366,7 +377,12 @@ pub fn read_blob_limited(
         } else {
             e.message().to_string()
         }
-    })?;
+    })
+    };
+    let size = match known {
+        Some(n) => n,
+        None => header()?,
+    };
     if size > max {
         return Ok(Arc::from(vec![0u8; max.saturating_add(1)]));
     }
