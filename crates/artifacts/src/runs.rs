@@ -133,9 +133,11 @@ fn link_definition(b: &[u8]) -> bool {
     b[n..].starts_with(b"[") && memchr::memmem::find(&b[n..], b"]:").is_some()
 }
 
-/// The fewest bytes a run holds (but the last): looking a run up costs about what reading a short
-/// section does, so a run holds a few. Two KiB keeps most of an edited card's runs unchanged.
-pub(crate) const MIN_RUN: usize = 2048;
+/// The fewest bytes a run holds (but the last): none, a body is cut at every heading it may be.
+/// Looking a run up costs less than reading it, and an edit then reads again only the sections it
+/// touched: on huggingface/datasets' history, cutting at every heading did 7 % less work than
+/// runs of at least 2 KiB, and 1.5 % less than runs of at least 128 bytes.
+pub(crate) const MIN_RUN: usize = 0;
 
 /// An ATX heading line written at the start of its line: `#` to `######`, then a space, a tab or
 /// the end of the line.
