@@ -35,8 +35,9 @@ pub struct Section {
     pub(crate) titles: Vec<String>,
     pub min_words: usize,
     or_pointers: Vec<String>,
-    /// The first letters of `titles` (`initials`): a heading none of whose words starts with one
-    /// cannot match.
+    /// The word-start bit of each of `titles` (`word_bit`), and all of them together: a heading
+    /// none of whose words starts as one of them does cannot match.
+    bits: Vec<u64>,
     mask: u64,
 }
 
@@ -53,8 +54,10 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
         .iter()
         .map(|t| aimslint_packs::section_title(t))
         .collect();
+    let bits = title_bits(&titles);
     Some(Box::new(Section {
-        mask: first_letters(&titles),
+        mask: bits.iter().fold(0, |m, b| m | b),
+        bits,
         titles,
         any: raw.any,
         min_words: raw.min_words.unwrap_or(1),
@@ -77,7 +80,8 @@ impl Section {
             s.any.push(t.clone());
             s.titles.push(aimslint_packs::section_title(t));
         }
-        s.mask = first_letters(&s.titles);
+        s.bits = title_bits(&s.titles);
+        s.mask = s.bits.iter().fold(0, |m, b| m | b);
         s
     }
 }
@@ -130,7 +134,9 @@ impl Section {
         let views = &all.list;
         let mut best: Option<(usize, &SectionView<'_>)> = None;
         for v in views {
-            if v.initials & self.mask == 0 || !title_matches_initials(&v.norm, v.initials, wanted) {
+            if v.initials & self.mask == 0
+                || !title_matches_initials(&v.norm, v.initials, wanted, &self.bits)
+            {
                 continue;
             }
             let words = judged_words(all, v, wanted, ctx.section_vocab);
@@ -319,50 +325,63 @@ fn section_views(subject: &Value) -> Views<'_> {
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
 /// its words).
 fn title_matches(norm: &str, wanted: &[String]) -> bool {
-    title_matches_initials(norm, initials(norm), wanted)
+    title_matches_initials(norm, initials(norm), wanted, &title_bits(wanted))
 }
 
-/// `title_matches`, given the title's `initials`: a title can only contain a wanted one whose first
-/// letter starts one of its words, which rules out most before any search.
-fn title_matches_initials(norm: &str, initials: u64, wanted: &[String]) -> bool {
-    wanted.iter().any(|w| match w.strip_prefix('=') {
-        Some(exact) => norm == exact,
-        None => {
-            norm == w
-                || w.as_bytes()
-                    .first()
-                    .is_some_and(|&b| initials & bit(b) != 0 && contains_words(norm, w))
-        }
+/// `title_matches`, given the title's `initials` and the wanted titles' `title_bits`: a title can
+/// only hold a wanted one whose first two letters start one of its words, which rules out most
+/// before any comparison.
+fn title_matches_initials(norm: &str, initials: u64, wanted: &[String], bits: &[u64]) -> bool {
+    wanted.iter().zip(bits).any(|(w, &b)| {
+        initials & b != 0
+            && match w.strip_prefix('=') {
+                Some(exact) => norm == exact,
+                None => norm == w || (!w.is_empty() && contains_words(norm, w)),
+            }
     })
 }
 
-/// The first bytes of a normalised title's words, as bits of `b & 63` (all bits for an empty
-/// title, which only an empty wanted title matches).
+/// The starts of a normalised title's words (`word_bit`), as bits (all bits for an empty title,
+/// which only an empty wanted title matches).
 fn initials(norm: &str) -> u64 {
     let h = norm.as_bytes();
-    let mut out = h.first().map_or(u64::MAX, |&b| bit(b));
-    for (i, &b) in h.iter().enumerate().skip(1) {
-        if h[i - 1] == b' ' {
-            out |= bit(b);
+    if h.is_empty() {
+        return u64::MAX;
+    }
+    let mut out = word_bit(h);
+    for (i, &b) in h.iter().enumerate() {
+        if b == b' ' {
+            out |= word_bit(&h[i + 1..]);
         }
     }
     out
 }
 
-fn bit(b: u8) -> u64 {
-    1u64 << (b & 63)
+/// A bit for the first two bytes of the word `word` starts with (the second is 0 when the word
+/// has one): a title holds a wanted one's words only if a word of it starts as the wanted one's
+/// first does.
+fn word_bit(word: &[u8]) -> u64 {
+    let first = word.first().copied().unwrap_or(0);
+    let second = match word.get(1) {
+        None | Some(b' ') => 0,
+        Some(&b) => b,
+    };
+    1u64 << ((u32::from(first) * 31 + u32::from(second)) & 63)
 }
 
-/// The bits of the first letters of `titles` (all bits when one is empty: it matches an empty
-/// title).
-fn first_letters(titles: &[String]) -> u64 {
-    titles.iter().fold(0, |m, t| {
-        m | t
-            .trim_start_matches('=')
-            .as_bytes()
-            .first()
-            .map_or(u64::MAX, |&b| bit(b))
-    })
+/// The word-start bit of each title (all bits for an empty one: it matches an empty title).
+fn title_bits(titles: &[String]) -> Vec<u64> {
+    titles
+        .iter()
+        .map(|t| {
+            let t = t.trim_start_matches('=');
+            if t.is_empty() {
+                u64::MAX
+            } else {
+                word_bit(t.as_bytes())
+            }
+        })
+        .collect()
 }
 
 /// The words of content a section holds for a check that looks for `wanted`: its own text, and
@@ -528,5 +547,62 @@ mod tests {
             norm_title("Bias, Risks, and Limitations"),
             "bias risk and limitation"
         );
+    }
+
+    /// The word-start bits only rule out titles the full comparison would reject too.
+    #[test]
+    fn word_starts_rule_out_only_titles_that_do_not_match() {
+        let titles = [
+            "",
+            "a",
+            "a b",
+            "b a",
+            "ab",
+            "x a",
+            "bias risk and limitation",
+            "données personnel",
+            "é",
+            "out of scope use",
+            "use",
+            "uses",
+            "1 2",
+            "intended uses limitations",
+        ];
+        let wanted = [
+            "",
+            "a",
+            "b",
+            "a b",
+            "ab",
+            "é",
+            "use",
+            "uses",
+            "scope use",
+            "of",
+            "o",
+            "1",
+            "2",
+            "personnel",
+            "risk and",
+            "=use",
+            "=a",
+            "=",
+            "intended uses",
+            "limitation",
+        ];
+        let mut matched = 0;
+        for t in titles {
+            for w in wanted {
+                let ws = vec![w.to_string()];
+                let full = match w.strip_prefix('=') {
+                    Some(exact) => t == exact,
+                    None => t == w || contains_words(t, w),
+                };
+                let filtered = title_matches_initials(t, initials(t), &ws, &title_bits(&ws));
+                assert_eq!(filtered, full, "{t:?} ~ {w:?}");
+                matched += usize::from(full);
+            }
+        }
+        assert!(matched > 20, "{matched}");
     }
 }
