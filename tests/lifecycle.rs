@@ -714,3 +714,25 @@ fn a_gap_keeps_its_identity_while_its_evidence_moves_inside_the_card() {
         ]
     );
 }
+
+/// A version that leaves the tree and comes back many commits later is judged again (what leaves
+/// the tree is dropped from memory), but it is one file version in what the walk reports.
+#[test]
+fn a_version_restored_long_after_counts_once() {
+    let mut g = GitRepo::new();
+    let data = "data/a/provenance.yaml";
+    g.commit("2026-01-10", "Add data", &[(data, Some(PROVENANCE))]);
+    g.commit("2026-01-11", "Drop a", &[(data, None)]);
+    for i in 0..300 {
+        let note = i.to_string();
+        g.commit("2026-01-12", "Take a note", &[("notes.txt", Some(&note))]);
+    }
+    g.commit("2026-01-13", "Restore a", &[(data, Some(PROVENANCE))]);
+    let report = all_history(&g, "DP-005");
+    assert_eq!(report["history"]["commits"], 303, "{report}");
+    assert_eq!(report["history"]["blobs"], 1, "{report}");
+    assert_eq!(
+        history_rows(&report, &g.commits),
+        vec!["DP-005 data/a/provenance.yaml:1 c1 fixed:-"]
+    );
+}

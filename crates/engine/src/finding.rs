@@ -186,8 +186,9 @@ pub struct HistoryInfo {
     pub base: Option<String>,
     pub head: Option<String>,
     pub commits: usize,
-    /// (blob, path) pairs read and judged: each distinct pair once, plus again for a version that
-    /// left the tree and came back (a revert), since what leaves the tree is dropped from memory.
+    /// Distinct (blob, path) pairs judged: file versions. A version that left the tree and came
+    /// back (a revert) is judged again, since what leaves the tree is dropped from memory, but
+    /// counts once.
     pub blobs: usize,
     /// A shallow clone's boundary: history before this commit is not in the repository.
     pub truncated_at: Option<String>,

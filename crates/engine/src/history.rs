@@ -226,7 +226,20 @@ impl Engine {
     ) -> Result<Outcome, aimslint_git::SourceError> {
         // 1. Distinct candidate blobs are judged once, in parallel, a window of commits at a time;
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
-        let judged_total = std::sync::atomic::AtomicU64::new(0);
+        // The distinct versions judged, by a digest of (blob, path): a version judged again (it
+        // left the tree, was dropped from memory and came back) counts once.
+        let mut versions: std::collections::HashSet<[u8; 16]> = std::collections::HashSet::new();
+        let mut count = |judged: &[JudgedPair]| {
+            for ((b, p), _) in judged {
+                let mut h = blake3::Hasher::new();
+                h.update(b.as_bytes());
+                h.update(&[0]);
+                h.update(p.as_bytes());
+                let mut d = [0u8; 16];
+                d.copy_from_slice(&h.finalize().as_bytes()[..16]);
+                versions.insert(d);
+            }
+        };
         let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::new();
         let temporal_rules: std::collections::HashSet<&str> = self
             .rules
@@ -257,13 +270,12 @@ impl Engine {
         );
         let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
                          wanted: Vec<((String, String), jiff::civil::Date)>|
-         -> Vec<((String, String), Arc<Judged>)> {
+         -> Vec<JudgedPair> {
             wanted
                 .into_par_iter()
                 .filter(|(k, _)| !cache.contains_key(k))
                 .map(|((b, p), date)| {
                     let j = Arc::new(self.judge(reader, &b, &p, date, &temporal_rules, &consulted));
-                    judged_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     ((b, p), j)
                 })
                 .collect()
@@ -308,6 +320,7 @@ impl Engine {
             .map(|f| ((f.blob_id.clone(), f.path.clone()), base_date))
             .collect();
         let fresh = judge_new(&cache, base_files);
+        count(&fresh);
         cache.extend(fresh);
 
         // 2. The sequential pass.
@@ -375,13 +388,10 @@ impl Engine {
         // nature, the reading and judging are not.
         let ids = &history.commit_ids;
         // The window from commit `start`: up to WINDOW commits, fewer when their new versions
-        // pass WINDOW_BYTES; gives the commits, their judged versions and where the next starts.
-        let load_and_judge = |cache: &HashMap<(String, String), Arc<Judged>>,
-                              start: usize|
-         -> Result<
-            (Vec<CommitDelta>, Vec<JudgedPair>, usize),
-            aimslint_git::SourceError,
-        > {
+        // pass WINDOW_BYTES; gives the commits and where the next window starts.
+        let load_window = |cache: &HashMap<(String, String), Arc<Judged>>,
+                           start: usize|
+         -> Result<(Vec<CommitDelta>, usize), aimslint_git::SourceError> {
             let mut deltas = history.load(&ids[start..(start + WINDOW).min(ids.len())])?;
             // The new versions' sizes, read from their headers on all threads; then the window
             // ends at the commit whose versions pass WINDOW_BYTES.
@@ -415,21 +425,36 @@ impl Engine {
             }
             drop(counted);
             deltas.truncate(keep);
-            let fresh = judge_new(cache, wanted_in(&deltas));
-            Ok((deltas, fresh, start + keep))
+            Ok((deltas, start + keep))
         };
-        let (mut current, mut next, mut pos) = if ids.is_empty() {
-            (Vec::new(), Vec::new(), 0)
+        // Three windows are in flight: one is replayed (one thread) while the next one's versions
+        // are judged and the one after it is read (the others), so no thread waits for the end of
+        // one stage while another stage has work.
+        let (mut current, mut next, mut upcoming, mut pos) = if ids.is_empty() {
+            (Vec::new(), Vec::new(), Vec::new(), 0)
         } else {
-            load_and_judge(&cache, 0)?
+            let (first, end) = load_window(&cache, 0)?;
+            let (judged, loaded) = rayon::join(
+                || judge_new(&cache, wanted_in(&first)),
+                || (end < ids.len()).then(|| load_window(&cache, end)),
+            );
+            count(&judged);
+            let (second, after) = loaded.transpose()?.unwrap_or((Vec::new(), end));
+            (first, judged, second, after)
         };
-        let mut dead: Vec<((String, String), Arc<Judged>)> = Vec::new();
+        let mut dead: Vec<JudgedPair> = Vec::new();
         while !current.is_empty() {
             cache.extend(std::mem::take(&mut next));
             let cache_ref = &cache;
             let burial = std::mem::take(&mut dead);
-            let (upcoming, ()) = rayon::join(
-                || (pos < ids.len()).then(|| load_and_judge(cache_ref, pos)),
+            let upcoming_ref = &upcoming;
+            let ((judged, loaded), ()) = rayon::join(
+                || {
+                    rayon::join(
+                        || judge_new(cache_ref, wanted_in(upcoming_ref)),
+                        || (pos < ids.len()).then(|| load_window(cache_ref, pos)),
+                    )
+                },
                 || {
                     for c in &current {
                         pass.apply(c, cache_ref, last_date);
@@ -449,26 +474,25 @@ impl Engine {
             head_id = current.last().map(|c| c.meta.id.clone()).or(head_id);
             walked += current.len() as u64;
             progress("walking commits", walked, n);
-            let (deltas, fresh, end) =
-                upcoming
-                    .transpose()?
-                    .unwrap_or((Vec::new(), Vec::new(), pos));
-            next = fresh;
+            let (after, end) = loaded.transpose()?.unwrap_or((Vec::new(), pos));
+            count(&judged);
+            next = judged;
             pos = end;
             // Drop what left the tree before the next window's blobs join the cache; a version the
             // next window brings back (a revert) and that was just dropped is judged again.
             dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();
             let have: std::collections::HashSet<&(String, String)> =
                 next.iter().map(|(k, _)| k).collect();
-            let missing: Vec<((String, String), jiff::civil::Date)> = wanted_in(&deltas)
+            let missing: Vec<((String, String), jiff::civil::Date)> = wanted_in(&upcoming)
                 .into_iter()
                 .filter(|(k, _)| !cache.contains_key(k) && !have.contains(k))
                 .collect();
             if !missing.is_empty() {
                 let again = judge_new(&cache, missing);
+                count(&again);
                 next.extend(again);
             }
-            current = deltas;
+            current = std::mem::replace(&mut upcoming, after);
         }
         if let Some(b) = &history.base
             && pass.named.contains(&b.id)
@@ -522,8 +546,7 @@ impl Engine {
             history: Some(HistoryInfo {
                 commits_named,
                 commits: history.commit_ids.len(),
-                blobs: usize::try_from(judged_total.load(std::sync::atomic::Ordering::Relaxed))
-                    .unwrap_or(usize::MAX),
+                blobs: versions.len(),
                 base: base_id,
                 head,
                 truncated_at: history.truncated_at.clone(),
