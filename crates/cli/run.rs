@@ -174,15 +174,39 @@ pub struct HistoryRun<'a> {
     pub cache_key: String,
     pub no_cache: bool,
     pub no_progress: bool,
+    /// The walk's commits, being resolved on a thread of their own (`resolve_early`); `None`:
+    /// resolved here.
+    pub early: Option<EarlyCommits>,
+}
+
+/// A history walk's commits, resolved on a thread of their own while the packs load: the revision
+/// walk needs no rules, and on a long history it takes as long as loading the packs.
+pub struct EarlyCommits(
+    std::thread::JoinHandle<Result<Option<aimslint_git::Commits>, aimslint_git::SourceError>>,
+);
+
+/// Start resolving the commits of `walk` in `root`.
+pub fn resolve_early(root: &Path, walk: aimslint_git::Walk) -> EarlyCommits {
+    let root = root.to_path_buf();
+    EarlyCommits(std::thread::spawn(move || {
+        aimslint_git::commits(&root, &walk)
+    }))
 }
 
 /// Walk the history and judge it, or read the result from the history cache when the same walk
 /// was judged before with the same packs, configuration and options.
-pub fn check_history(h: &HistoryRun<'_>) -> Result<Outcome, CliError> {
+pub fn check_history(h: HistoryRun<'_>) -> Result<Outcome, CliError> {
     let git_err = |e: aimslint_git::SourceError| CliError::usage(e.to_string());
     // Git sources see the whole repository; a directory below its root narrows them to that folder.
     let git_read = h.read.clone().within(h.root);
-    let history = aimslint_git::walk(h.root, h.walk, &git_read, h.want).map_err(git_err)?;
+    let commits = match h.early {
+        Some(EarlyCommits(thread)) => thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        None => aimslint_git::commits(h.root, h.walk),
+    };
+    let history = aimslint_git::walk_commits(commits.map_err(git_err)?, &git_read, h.want)
+        .map_err(git_err)?;
     if let Some(at) = &history.truncated_at {
         eprintln!(
             "warning: this is a shallow clone: history is truncated at {at}; findings before it are reported as found there (fetch more history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"

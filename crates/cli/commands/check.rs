@@ -14,6 +14,8 @@ use crate::exit;
 pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let root = find_root(&args.paths, args.root.as_deref())?;
     let config = load_config(&root, args.packs.config.as_deref())?;
+    let walk = history_walk(&args)?;
+    let early = walk.clone().map(|w| crate::run::resolve_early(&root, w));
     let packs = load_packs(&config, &args.packs, false)?;
     let as_of = match &args.as_of {
         Some(d) => parse_date(d)?,
@@ -65,7 +67,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let filter = path_filter(&args.path_filter)?;
     let want = |p: &str| engine.is_candidate(p) && filter.as_ref().is_none_or(|f| f.is_match(p));
     let git_err = |e: aimslint_git::SourceError| CliError::usage(e.to_string());
-    let explicit = if args.staged || args.rev.is_some() || history_walk(&args)?.is_some() {
+    let explicit = if args.staged || args.rev.is_some() || walk.is_some() {
         HashSet::new()
     } else {
         explicit_paths(&root, &args.paths)?
@@ -77,8 +79,8 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     }
     // Git sources see the whole repository; a directory below its root narrows them to that folder.
     let git_read = read.clone().within(&root);
-    let (mut outcome, source) = if let Some(walk) = history_walk(&args)? {
-        let outcome = crate::run::check_history(&crate::run::HistoryRun {
+    let (mut outcome, source) = if let Some(walk) = walk {
+        let outcome = crate::run::check_history(crate::run::HistoryRun {
             root: &root,
             engine: &engine,
             read: &read,
@@ -87,6 +89,7 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
             cache_key: args.path_filter.join("\n"),
             no_cache: args.no_cache,
             no_progress: args.no_progress,
+            early,
         })?;
         (outcome, walk_label(&walk))
     } else if let Some(rev) = &args.rev

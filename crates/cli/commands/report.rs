@@ -136,7 +136,7 @@ fn lint_source(
     )?;
     let outcome = if let Some(walk) = walk {
         let want = |p: &str| lint.engine.is_candidate(p);
-        crate::run::check_history(&crate::run::HistoryRun {
+        crate::run::check_history(crate::run::HistoryRun {
             root: &lint.root,
             engine: &lint.engine,
             read: &lint.read,
@@ -145,6 +145,7 @@ fn lint_source(
             cache_key: String::new(),
             no_cache: source.no_cache,
             no_progress: true,
+            early: None,
         })?
     } else if let Some(rev) = &source.rev {
         let meta = aimslint_git::commit_meta(&lint.root, rev)

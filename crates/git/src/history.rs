@@ -409,6 +409,26 @@ fn tree_files(
     Ok(out)
 }
 
+/// The commits a walk visits, resolved before anything of their trees is read: the part of a walk
+/// that needs no rules, so that it may run while the packs load (`walk_commits` goes on).
+pub struct Commits {
+    repo: Repository,
+    loose: Arc<Loose>,
+    oids: Vec<Oid>,
+    base: Option<Oid>,
+    truncated_at: Option<String>,
+}
+
+impl std::fmt::Debug for Commits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Commits")
+            .field("commits", &self.oids.len())
+            .field("base", &self.base)
+            .field("truncated_at", &self.truncated_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Walk history: resolve the commits, then diff each against its first parent in parallel.
 /// `want` picks the files whose blobs are evidence candidates; every path is still tracked.
 pub fn walk(
@@ -417,13 +437,18 @@ pub fn walk(
     opts: &ReadOptions,
     want: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<History, SourceError> {
+    walk_commits(commits(root, walk)?, opts, want)
+}
+
+/// The commits `walk` visits, along HEAD's first-parent line (`None`: nothing committed yet).
+pub fn commits(root: &Path, walk: &Walk) -> Result<Option<Commits>, SourceError> {
     let repo = open(root)?;
     let head_rev = match walk {
         Walk::Range { head, .. } | Walk::Since { head, .. } | Walk::All { head } => head.as_str(),
     };
     // Nothing committed yet (or HEAD's branch is unborn): nothing to walk, which the caller says.
     if no_commits(&repo) || (head_rev == "HEAD" && unborn(&repo)) {
-        return Ok(History::default());
+        return Ok(None);
     }
     // Objects are verified against their ids as they are read: an edited object is an error, never
     // linted as if it were the commit's. Every commit, tree and blob the walk reads is checked here
@@ -432,11 +457,11 @@ pub fn walk(
     let loose = Loose::of(&repo);
     // The revision walk reads commits on its own: none may be a corrupt loose object.
     loose.guard(false).map_err(SourceError::Git)?;
-    let head = resolve(&repo, &loose, head_rev)?;
+    let head = resolve(&repo, &loose, head_rev)?.id();
     let mut rw = repo.revwalk()?;
     rw.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     rw.simplify_first_parent()?;
-    rw.push(head.id())?;
+    rw.push(head)?;
     let mut base: Option<Oid> = None;
     if let Walk::Range { base: b, .. } = walk {
         let bc = resolve(&repo, &loose, b)?;
@@ -481,6 +506,32 @@ pub fn walk(
     if truncated_at.is_some() && base.is_none() && !oids.is_empty() {
         base = Some(oids.remove(0));
     }
+    Ok(Some(Commits {
+        repo,
+        loose,
+        oids,
+        base,
+        truncated_at,
+    }))
+}
+
+/// Go on with a walk whose commits `commits` resolved: read the base's tree and make the history
+/// whose commits are then read a window at a time (`History::load`).
+pub fn walk_commits(
+    commits: Option<Commits>,
+    opts: &ReadOptions,
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<History, SourceError> {
+    let Some(Commits {
+        repo,
+        loose,
+        oids,
+        base,
+        truncated_at,
+    }) = commits
+    else {
+        return Ok(History::default());
+    };
     let (base_meta, base_tree) = match base {
         Some(b) => {
             let c = repo.find_commit(b)?;

@@ -16,8 +16,8 @@ mod remote;
 mod staged;
 
 pub use history::{
-    BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, History, Walk, commit_meta,
-    has_commits, revision, walk,
+    BlobReader, Change, ChangeKind, CommitDelta, CommitMeta, Commits, History, Walk, commit_meta,
+    commits, has_commits, revision, walk, walk_commits,
 };
 pub use remote::{GitPack, cache_repo, fetch_pack, user_cache_dir};
 pub use staged::{Staged, staged};
