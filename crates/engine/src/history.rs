@@ -26,6 +26,12 @@ use crate::run::{Contents, Doc, Engine, Index, fingerprint};
 /// A (blob, path) pair and its judgement.
 type JudgedPair = ((String, String), Arc<Judged>);
 
+/// A (blob, path) pair to judge, with the date it is judged at.
+type Wanted = ((String, String), jiff::civil::Date);
+
+/// A window's commits and the versions they bring (`wanted_in`).
+type Window = (Vec<CommitDelta>, Vec<Wanted>);
+
 /// Commits judged per window: large enough to keep both cores busy parsing, small enough that the
 /// blobs of superseded versions are dropped soon (on huggingface/datasets, 512 took as long and
 /// peaked 20 MiB higher).
@@ -269,14 +275,14 @@ impl Engine {
                 .filter_map(|a| crate::kinds::of(&a.rule).consults()),
         );
         let judge_new = |cache: &HashMap<(String, String), Arc<Judged>>,
-                         wanted: Vec<((String, String), jiff::civil::Date)>|
+                         wanted: &[Wanted]|
          -> Vec<JudgedPair> {
             wanted
-                .into_par_iter()
+                .par_iter()
                 .filter(|(k, _)| !cache.contains_key(k))
                 .map(|((b, p), date)| {
-                    let j = Arc::new(self.judge(reader, &b, &p, date, &temporal_rules, &consulted));
-                    ((b, p), j)
+                    let j = Arc::new(self.judge(reader, b, p, *date, &temporal_rules, &consulted));
+                    ((b.clone(), p.clone()), j)
                 })
                 .collect()
         };
@@ -285,7 +291,7 @@ impl Engine {
         // against it, so reading in that order finds each delta's base in libgit2's cache (read
         // in the order of their ids, the same blobs take a third longer). Each worker takes a run
         // of neighbouring versions, so this holds per thread.
-        let wanted_in = |window: &[CommitDelta]| -> Vec<((String, String), jiff::civil::Date)> {
+        let wanted_in = |window: &[CommitDelta]| -> Vec<Wanted> {
             let mut wanted: HashMap<(String, String), jiff::civil::Date> = HashMap::new();
             let mut order = Vec::new();
             for c in window {
@@ -319,7 +325,8 @@ impl Engine {
             .iter()
             .map(|f| ((f.blob_id.clone(), f.path.clone()), base_date))
             .collect();
-        let fresh = judge_new(&cache, base_files);
+        let base_files: Vec<Wanted> = base_files;
+        let fresh = judge_new(&cache, &base_files);
         count(&fresh);
         cache.extend(fresh);
 
@@ -388,10 +395,11 @@ impl Engine {
         // nature, the reading and judging are not.
         let ids = &history.commit_ids;
         // The window from commit `start`: up to WINDOW commits, fewer when their new versions
-        // pass WINDOW_BYTES; gives the commits and where the next window starts.
+        // pass WINDOW_BYTES; gives the commits, the versions they bring (`wanted_in`) and where the
+        // next window starts.
         let load_window = |cache: &HashMap<(String, String), Arc<Judged>>,
                            start: usize|
-         -> Result<(Vec<CommitDelta>, usize), aimslint_git::SourceError> {
+         -> Result<(Window, usize), aimslint_git::SourceError> {
             let mut deltas = history.load(&ids[start..(start + WINDOW).min(ids.len())])?;
             // The new versions' sizes, read from their headers on all threads; then the window
             // ends at the commit whose versions pass WINDOW_BYTES.
@@ -425,21 +433,24 @@ impl Engine {
             }
             drop(counted);
             deltas.truncate(keep);
-            Ok((deltas, start + keep))
+            let wanted = wanted_in(&deltas);
+            Ok(((deltas, wanted), start + keep))
         };
         // Three windows are in flight: one is replayed (one thread) while the next one's versions
         // are judged and the one after it is read (the others), so no thread waits for the end of
         // one stage while another stage has work.
         let (mut current, mut next, mut upcoming, mut pos) = if ids.is_empty() {
-            (Vec::new(), Vec::new(), Vec::new(), 0)
+            (Vec::new(), Vec::new(), Window::default(), 0)
         } else {
-            let (first, end) = load_window(&cache, 0)?;
+            let ((first, wanted), end) = load_window(&cache, 0)?;
             let (judged, loaded) = rayon::join(
-                || judge_new(&cache, wanted_in(&first)),
+                || judge_new(&cache, &wanted),
                 || (end < ids.len()).then(|| load_window(&cache, end)),
             );
             count(&judged);
-            let (second, after) = loaded.transpose()?.unwrap_or((Vec::new(), end));
+            let (second, after) = loaded
+                .transpose()?
+                .unwrap_or_else(|| (Window::default(), end));
             (first, judged, second, after)
         };
         let mut dead: Vec<JudgedPair> = Vec::new();
@@ -451,7 +462,7 @@ impl Engine {
             let ((judged, loaded), ()) = rayon::join(
                 || {
                     rayon::join(
-                        || judge_new(cache_ref, wanted_in(upcoming_ref)),
+                        || judge_new(cache_ref, &upcoming_ref.1),
                         || (pos < ids.len()).then(|| load_window(cache_ref, pos)),
                     )
                 },
@@ -474,7 +485,9 @@ impl Engine {
             head_id = current.last().map(|c| c.meta.id.clone()).or(head_id);
             walked += current.len() as u64;
             progress("walking commits", walked, n);
-            let (after, end) = loaded.transpose()?.unwrap_or((Vec::new(), pos));
+            let (after, end) = loaded
+                .transpose()?
+                .unwrap_or_else(|| (Window::default(), pos));
             count(&judged);
             next = judged;
             pos = end;
@@ -483,16 +496,18 @@ impl Engine {
             dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();
             let have: std::collections::HashSet<&(String, String)> =
                 next.iter().map(|(k, _)| k).collect();
-            let missing: Vec<((String, String), jiff::civil::Date)> = wanted_in(&upcoming)
-                .into_iter()
+            let missing: Vec<Wanted> = upcoming
+                .1
+                .iter()
                 .filter(|(k, _)| !cache.contains_key(k) && !have.contains(k))
+                .cloned()
                 .collect();
             if !missing.is_empty() {
-                let again = judge_new(&cache, missing);
+                let again = judge_new(&cache, &missing);
                 count(&again);
                 next.extend(again);
             }
-            current = std::mem::replace(&mut upcoming, after);
+            current = std::mem::replace(&mut upcoming, after).0;
         }
         if let Some(b) = &history.base
             && pass.named.contains(&b.id)
