@@ -113,6 +113,9 @@ pub struct Parsed {
     /// A Markdown file's headings and their prose, from its parse, for recognising what it is;
     /// taken (and dropped) as soon as the file is recognised.
     pub(crate) outline: Option<Box<sniff::Outline>>,
+    /// A Markdown body read in runs: its key, from theirs (`memo::key_of_parts`), for the results
+    /// of rules that read only the body (`None`: key the body by its text).
+    pub body_key: Option<memo::TextKey>,
 }
 
 /// Span work left for later: a YAML or JSON region of the file, with the pointer prefix it sits under.
@@ -143,6 +146,7 @@ impl Parsed {
             notices: Vec::new(),
             unread_meta: None,
             outline: None,
+            body_key: None,
         }
     }
 

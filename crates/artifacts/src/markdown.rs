@@ -204,7 +204,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         &mut unread,
     )?;
     let body = &text[body_start..];
-    let (sections, labels, places, outline) = sections(body, body_start);
+    let ((sections, labels, places, outline), body_key) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
     spans.insert("/labels".into(), body_start, body_start);
     spans.insert("/body".into(), body_start, body_start);
@@ -218,6 +218,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     }
     parsed.notices = notices;
     parsed.unread_meta = unread;
+    parsed.body_key = body_key;
     parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(
         outline.into_iter().map(|(_, h)| h).collect(),
     )));
@@ -607,11 +608,28 @@ type SectionsPass = (
 /// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
 /// outside code. The body is read a run at a time (`runs`): a run a version already had is not
 /// read again.
-fn sections(body: &str, base: usize) -> SectionsPass {
-    sections_in_runs(body, base, crate::runs::MIN_RUN)
+///
+/// Also the body's key (`memo::key_of_parts`) when it was read in runs: the rules that read only
+/// the body remember their results by it (`None`: the body was read whole, and is keyed whole).
+fn sections(body: &str, base: usize) -> (SectionsPass, Option<crate::memo::TextKey>) {
+    let mut keys = Vec::new();
+    let pass = sections_in_runs_keyed(body, base, crate::runs::MIN_RUN, &mut keys);
+    let key = (!keys.is_empty()).then(|| crate::memo::key_of_parts(&keys));
+    (pass, key)
 }
 
+#[cfg(test)]
 fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
+    sections_in_runs_keyed(body, base, min_run, &mut Vec::new())
+}
+
+/// `sections`, the body cut into runs of at least `min_run` bytes; each run's key goes to `keys`.
+fn sections_in_runs_keyed(
+    body: &str,
+    base: usize,
+    min_run: usize,
+    keys: &mut Vec<crate::memo::TextKey>,
+) -> SectionsPass {
     // (level, start, end) per heading.
     let mut headings: Vec<(usize, usize, usize)> = Vec::new();
     // (title, facts) per heading: the facts are read from its own prose up to the next heading.
@@ -626,12 +644,15 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
         let run = if cuts.is_empty() {
             std::sync::Arc::new(read_run(text))
         } else {
-            crate::runs::run_of(text, read_run)
+            let (key, run) = crate::runs::run_of(text, read_run);
+            keys.push(key);
+            run
         };
         // Prose before a later run's first heading would be its last heading's (never so: a run
         // after a cut starts at a heading); then the body is read whole.
         if run.lead && !outline.is_empty() {
-            return sections_in_runs(body, base, usize::MAX);
+            keys.clear();
+            return sections_in_runs_keyed(body, base, usize::MAX, keys);
         }
         headings.extend(
             run.headings
@@ -860,6 +881,25 @@ fn heading_level(l: HeadingLevel) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A body read in runs is keyed by its runs' keys: the same body has the same key, a change to
+    /// any run changes it, and a body read whole is keyed by its text.
+    #[test]
+    fn a_body_read_in_runs_is_keyed_by_its_runs() {
+        let card = |usage: &str| {
+            format!(
+                "---\nlicense: mit\n---\n# Card\n\nIntro.\n\n## Uses\n\n{usage}\n\n## Limits\n\nFew.\n"
+            )
+        };
+        let key = |text: &str| parse(text).unwrap().body_key;
+        let a = key(&card("Routing tickets."));
+        assert!(a.is_some());
+        assert_eq!(a, key(&card("Routing tickets.")));
+        assert_ne!(a, key(&card("Routing letters.")));
+        assert_ne!(a, key(&card("Routing tickets.").replace("Few.", "Many.")));
+        // Prose before the first heading and no heading after it: read whole, keyed by its text.
+        assert_eq!(key("Just prose.\n"), None);
+    }
     use crate::LineIndex;
 
     fn line(text: &str, p: &Parsed, ptr: &str) -> usize {

@@ -22,6 +22,20 @@ pub fn text_key(text: &str) -> TextKey {
     k
 }
 
+/// The key of a text from the keys of the parts it was cut into, in order: a text's parts decide
+/// the text, so this names it as well as `text_key` of the whole does (in another domain, so the
+/// two never meet), without reading it again.
+pub fn key_of_parts(parts: &[TextKey]) -> TextKey {
+    let mut h = blake3::Hasher::new();
+    h.update(b"aimslint parts\0");
+    for p in parts {
+        h.update(p);
+    }
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    k
+}
+
 struct Generations<K, V> {
     now: HashMap<K, V, KeyHash>,
     before: HashMap<K, V, KeyHash>,

@@ -152,19 +152,23 @@ fn atx(b: &[u8]) -> bool {
 /// keeps no trees (`main.rs`).
 const REMEMBERED: usize = 12 << 20;
 
+use crate::memo::TextKey;
+
 static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);
 
-/// The run of this text, read by `read` unless remembered.
-pub(crate) fn run_of(text: &str, read: impl FnOnce(&str) -> Run) -> Arc<Run> {
-    MEMO.get_or(
-        text,
+/// The run of this text, read by `read` unless remembered, and the text's key.
+pub(crate) fn run_of(text: &str, read: impl FnOnce(&str) -> Run) -> (TextKey, Arc<Run>) {
+    let key = crate::memo::text_key(text);
+    let run = MEMO.get_or_by(
+        key,
         |r| r.weight(text),
         || {
             let mut r = read(text);
             r.shrink();
             Arc::new(r)
         },
-    )
+    );
+    (key, run)
 }
 
 #[cfg(test)]

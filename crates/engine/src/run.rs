@@ -965,9 +965,11 @@ impl Engine {
         let body = std::cell::OnceCell::new();
         let body_key = || {
             *body.get_or_init(|| match (&parsed.format, parsed.value.get("body")) {
-                (Format::Markdown, Some(Value::String(b))) => {
-                    Some(aimslint_artifacts::memo::text_key(b))
-                }
+                (Format::Markdown, Some(Value::String(b))) => Some(
+                    parsed
+                        .body_key
+                        .unwrap_or_else(|| aimslint_artifacts::memo::text_key(b)),
+                ),
                 _ => None,
             })
         };
