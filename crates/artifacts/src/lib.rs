@@ -32,8 +32,8 @@ pub use lines::LineIndex;
 pub use pointer::{Spans, escape_token, join_pointer};
 pub use sniff::Flavor;
 pub use text::{
-    PLACEHOLDERS, ceil_boundary, content_words, fenced_code, floor_boundary, in_ranges,
-    is_placeholder, is_placeholder_value, quote_path, truncate_chars,
+    PLACEHOLDERS, ceil_boundary, content_words, fenced_code, fenced_code_open, floor_boundary,
+    in_ranges, is_placeholder, is_placeholder_value, quote_path, truncate_chars,
 };
 
 /// The largest file read as evidence; larger files are reported, never silently dropped.
@@ -116,6 +116,10 @@ pub struct Parsed {
     /// A Markdown body read in runs: its key, from theirs (`memo::key_of_parts`), for the results
     /// of rules that read only the body (`None`: key the body by its text).
     pub body_key: Option<memo::TextKey>,
+    /// The runs that body was read in: where each starts in the body, and its text's key (`None`:
+    /// read whole). A check whose result on the body is the union of its results on the runs may
+    /// remember those by run.
+    pub body_runs: Option<std::sync::Arc<[(usize, memo::TextKey)]>>,
 }
 
 /// Span work left for later: a YAML or JSON region of the file, with the pointer prefix it sits under.
@@ -147,6 +151,7 @@ impl Parsed {
             unread_meta: None,
             outline: None,
             body_key: None,
+            body_runs: None,
         }
     }
 
@@ -158,6 +163,7 @@ impl Parsed {
         self.deferred = Vec::new();
         self.parts = Vec::new();
         self.full = std::sync::OnceLock::new();
+        self.body_runs = None;
     }
 
     fn defer(mut self, d: Deferred) -> Parsed {

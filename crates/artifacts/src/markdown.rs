@@ -204,7 +204,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
         &mut unread,
     )?;
     let body = &text[body_start..];
-    let ((sections, labels, places, outline), body_key) = sections(body, body_start);
+    let ((sections, labels, places, outline), runs) = sections(body, body_start);
     spans.insert("/sections".into(), body_start, body_start);
     spans.insert("/labels".into(), body_start, body_start);
     spans.insert("/body".into(), body_start, body_start);
@@ -218,7 +218,11 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     }
     parsed.notices = notices;
     parsed.unread_meta = unread;
-    parsed.body_key = body_key;
+    if !runs.is_empty() {
+        let keys: Vec<crate::memo::TextKey> = runs.iter().map(|(_, k)| *k).collect();
+        parsed.body_key = Some(crate::memo::key_of_parts(&keys));
+        parsed.body_runs = Some(runs.into());
+    }
     parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(
         outline.into_iter().map(|(_, h)| h).collect(),
     )));
@@ -609,13 +613,11 @@ type SectionsPass = (
 /// outside code. The body is read a run at a time (`runs`): a run a version already had is not
 /// read again.
 ///
-/// Also the body's key (`memo::key_of_parts`) when it was read in runs: the rules that read only
-/// the body remember their results by it (`None`: the body was read whole, and is keyed whole).
-fn sections(body: &str, base: usize) -> (SectionsPass, Option<crate::memo::TextKey>) {
-    let mut keys = Vec::new();
-    let pass = sections_in_runs_keyed(body, base, crate::runs::MIN_RUN, &mut keys);
-    let key = (!keys.is_empty()).then(|| crate::memo::key_of_parts(&keys));
-    (pass, key)
+/// Also the runs it was read in (where each starts, and its key), none when it was read whole.
+fn sections(body: &str, base: usize) -> (SectionsPass, Vec<(usize, crate::memo::TextKey)>) {
+    let mut runs = Vec::new();
+    let pass = sections_in_runs_keyed(body, base, crate::runs::MIN_RUN, &mut runs);
+    (pass, runs)
 }
 
 #[cfg(test)]
@@ -623,12 +625,13 @@ fn sections_in_runs(body: &str, base: usize, min_run: usize) -> SectionsPass {
     sections_in_runs_keyed(body, base, min_run, &mut Vec::new())
 }
 
-/// `sections`, the body cut into runs of at least `min_run` bytes; each run's key goes to `keys`.
+/// `sections`, the body cut into runs of at least `min_run` bytes; each run's start in the body
+/// and key go to `keys`.
 fn sections_in_runs_keyed(
     body: &str,
     base: usize,
     min_run: usize,
-    keys: &mut Vec<crate::memo::TextKey>,
+    keys: &mut Vec<(usize, crate::memo::TextKey)>,
 ) -> SectionsPass {
     // (level, start, end) per heading.
     let mut headings: Vec<(usize, usize, usize)> = Vec::new();
@@ -645,7 +648,7 @@ fn sections_in_runs_keyed(
             std::sync::Arc::new(read_run(text))
         } else {
             let (key, run) = crate::runs::run_of(text, read_run);
-            keys.push(key);
+            keys.push((start, key));
             run
         };
         // Prose before a later run's first heading would be its last heading's (never so: a run

@@ -120,9 +120,15 @@ fn has_word(s: &str, word: &[u8]) -> bool {
 /// chat template, `# TODO` in a script) is no placeholder of the card. A fence that is never closed
 /// is taken for a mistake, not for code to the end of the file: its lines stay prose.
 pub fn fenced_code(text: &str) -> Vec<(usize, usize)> {
+    fenced_code_open(text).0
+}
+
+/// `fenced_code`, and whether a fence is still open at the end of `text` (its lines, to the end,
+/// are then not in a range: an unclosed fence is not code).
+pub fn fenced_code_open(text: &str) -> (Vec<(usize, usize)>, bool) {
     let mut out = Vec::new();
     if !text.contains("```") && !text.contains("~~~") {
-        return out;
+        return (out, false);
     }
     // (fence character, fence length, where the block starts)
     let mut open: Option<(u8, usize, usize)> = None;
@@ -151,7 +157,7 @@ pub fn fenced_code(text: &str) -> Vec<(usize, usize)> {
             }
         }
     }
-    out
+    (out, open.is_some())
 }
 
 /// Whether byte `at` lies inside one of `ranges` (sorted, as `fenced_code` returns them).

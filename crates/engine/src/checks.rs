@@ -93,6 +93,8 @@ pub(crate) struct Ctx<'a> {
     /// Where the document's Markdown body has fenced code, worked out on first use and shared by
     /// every pattern check on the body.
     pub body_code: std::cell::OnceCell<Vec<(usize, usize)>>,
+    /// The runs the document's Markdown body was read in, if it was (`Parsed::body_runs`).
+    pub body_runs: Option<&'a [(usize, aimslint_artifacts::memo::TextKey)]>,
     /// The normalised titles every section check of the document's kind looks for.
     pub section_vocab: &'a [String],
     /// Runs native plugins' rules, when the run has a plugin host.
@@ -1167,6 +1169,7 @@ mod cel_tests {
                 deps: std::cell::RefCell::new(Vec::new()),
                 sections: std::cell::OnceCell::new(),
                 body_code: std::cell::OnceCell::new(),
+                body_runs: None,
                 section_vocab: &[],
                 plugins: None,
                 plugin_needs: None,
@@ -1547,6 +1550,7 @@ mod depth_tests {
                     deps: std::cell::RefCell::new(Vec::new()),
                     sections: std::cell::OnceCell::new(),
                     body_code: std::cell::OnceCell::new(),
+                    body_runs: None,
                     section_vocab: &[],
                     plugins: None,
                     plugin_needs: None,

@@ -958,6 +958,7 @@ impl Engine {
             deps: std::cell::RefCell::new(Vec::new()),
             sections: std::cell::OnceCell::new(),
             body_code: std::cell::OnceCell::new(),
+            body_runs: parsed.body_runs.as_deref(),
         };
         let mut out = Vec::new();
         let unread = unread_front_matter(parsed);

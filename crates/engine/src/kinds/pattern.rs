@@ -4,6 +4,10 @@ use aimslint_packs::{Compile, Rule};
 use serde::Deserialize;
 use serde_json::Value;
 
+use std::sync::Arc;
+
+use aimslint_artifacts::memo::{Memo, TextKey};
+
 use super::{Anchor, Entry, Kind, Reads};
 use crate::checks::{Ctx, Hit, at, key_name, strings_at};
 
@@ -32,6 +36,56 @@ struct Pattern {
     message: Option<String>,
     /// Report a match instead of a mismatch (text that must not appear).
     forbid: bool,
+    /// A forbidden pattern on the Markdown body whose matches never reach past a line (`by_lines`):
+    /// its matches in a body are those in each run the body was read in, remembered by run, so a
+    /// version of a card that shares most of its runs with the one before is not scanned whole.
+    by_run: Option<Memo<TextKey, Arc<RunMatches>>>,
+}
+
+/// A pattern's matches in one run of a Markdown body, outside its fenced code.
+#[derive(Debug)]
+struct RunMatches {
+    /// Where each match starts in the run.
+    starts: Vec<usize>,
+    /// A fence is still open at the run's end (then the runs do not tell the body's code apart).
+    open_fence: bool,
+}
+
+/// What the matches of one forbidden pattern, by run, may hold at a time.
+const RUN_MATCHES_REMEMBERED: usize = 2 << 20;
+
+/// Whether every match of `regex` lies within one line and none is empty, with no assertion about
+/// the start or the end of the whole text: its matches in a text cut at line starts are then the
+/// matches in each part (a match cannot reach a cut, and an assertion at a line start or end reads
+/// the same there as at a part's start or end).
+fn by_lines(regex: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind, Look};
+    fn no_line_break(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => !l.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(c)) => !c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+            HirKind::Class(Class::Bytes(c)) => !c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+            HirKind::Repetition(r) => no_line_break(&r.sub),
+            HirKind::Capture(c) => no_line_break(&c.sub),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().all(no_line_break),
+        }
+    }
+    let Ok(hir) = regex_syntax::Parser::new().parse(regex) else {
+        return false;
+    };
+    let props = hir.properties();
+    let looks = props.look_set();
+    props.minimum_len().is_some_and(|n| n > 0)
+        && !looks.contains(Look::Start)
+        && !looks.contains(Look::End)
+        && no_line_break(&hir)
 }
 
 fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
@@ -45,6 +99,8 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
         .build()
     {
         Ok(regex) => Some(Box::new(Pattern {
+            by_run: (raw.forbid && raw.pointer == "/body" && by_lines(&raw.regex))
+                .then(|| Memo::new(RUN_MATCHES_REMEMBERED)),
             pointer: raw.pointer,
             regex,
             message: raw.message,
@@ -57,26 +113,74 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
     }
 }
 
+impl Pattern {
+    /// Where the pattern matches in `body` outside fenced code, from its matches in each of the
+    /// runs the body was read in (`None`: a fence runs from one run into the next, so the runs do
+    /// not tell the body's code apart; or the runs do not fit the body).
+    fn found_by_run(
+        &self,
+        memo: &Memo<TextKey, Arc<RunMatches>>,
+        body: &str,
+        runs: &[(usize, TextKey)],
+    ) -> Option<Vec<usize>> {
+        if runs.first().map(|r| r.0) != Some(0) {
+            return None;
+        }
+        let mut found = Vec::new();
+        for (i, &(start, key)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(body.len(), |r| r.0);
+            let text = body.get(start..end)?;
+            let m = memo.get_or_by(
+                key,
+                |m| 48 + 8 * m.starts.len(),
+                || {
+                    let (code, open_fence) = aimslint_artifacts::fenced_code_open(text);
+                    let starts = self
+                        .regex
+                        .find_iter(text)
+                        .map(|m| m.start())
+                        .filter(|&at| !aimslint_artifacts::in_ranges(&code, at))
+                        .collect();
+                    Arc::new(RunMatches { starts, open_fence })
+                },
+            );
+            if m.open_fence && i + 1 < runs.len() {
+                return None;
+            }
+            found.extend(m.starts.iter().map(|at| start + at));
+        }
+        Some(found)
+    }
+}
+
 impl Kind for Pattern {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let (pointer, regex) = (&self.pointer, &self.regex);
         for (i, s) in strings_at(subject, pointer) {
             if self.forbid {
-                let mut found: Vec<regex::Match<'_>> = regex.find_iter(&s).collect();
-                // The Markdown body's fenced code is not the document's prose.
-                if pointer == "/body" && !found.is_empty() {
-                    let own;
-                    let code = if std::ptr::eq(subject, ctx.root) {
-                        ctx.body_code
-                            .get_or_init(|| aimslint_artifacts::fenced_code(&s))
-                    } else {
-                        own = aimslint_artifacts::fenced_code(&s);
-                        &own
-                    };
-                    found.retain(|m| !aimslint_artifacts::in_ranges(code, m.start()));
-                }
-                if let Some(first) = found.first() {
+                let whole = std::ptr::eq(subject, ctx.root);
+                let by_run = match (&self.by_run, ctx.body_runs) {
+                    (Some(memo), Some(runs)) if whole => self.found_by_run(memo, &s, runs),
+                    _ => None,
+                };
+                let found = by_run.unwrap_or_else(|| {
+                    let mut found: Vec<usize> = regex.find_iter(&s).map(|m| m.start()).collect();
+                    // The Markdown body's fenced code is not the document's prose.
+                    if pointer == "/body" && !found.is_empty() {
+                        let own;
+                        let code = if whole {
+                            ctx.body_code
+                                .get_or_init(|| aimslint_artifacts::fenced_code(&s))
+                        } else {
+                            own = aimslint_artifacts::fenced_code(&s);
+                            &own
+                        };
+                        found.retain(|&at| !aimslint_artifacts::in_ranges(code, at));
+                    }
+                    found
+                });
+                if let Some(&first) = found.first() {
                     let m = self
                         .message
                         .clone()
@@ -87,7 +191,7 @@ impl Kind for Pattern {
                         String::new()
                     };
                     hits.push(Hit {
-                        offset: Some(first.start()),
+                        offset: Some(first),
                         ..Hit::at(at(base, pointer, i), format!("{m}{more}"))
                     });
                 }
@@ -142,5 +246,172 @@ impl Kind for Pattern {
             }
             _ => Anchor::Value,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// The regex of a rule of the ISO/IEC 42001 pack.
+    fn pack_regex(id: &str) -> String {
+        let p = repo().join(format!("policies/iso42001/rules/{id}.toml"));
+        let rule: toml::Table = std::fs::read_to_string(&p).unwrap().parse().unwrap();
+        rule["check"]["pattern"]["regex"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn forbidden(regex: &str) -> Pattern {
+        Pattern {
+            pointer: "/body".into(),
+            regex: regex::Regex::new(regex).unwrap(),
+            message: None,
+            forbid: true,
+            by_run: Some(Memo::new(1 << 20)),
+        }
+    }
+
+    /// The matches as the body read whole gives them.
+    fn in_body(p: &Pattern, body: &str) -> Vec<usize> {
+        let code = aimslint_artifacts::fenced_code(body);
+        p.regex
+            .find_iter(body)
+            .map(|m| m.start())
+            .filter(|&at| !aimslint_artifacts::in_ranges(&code, at))
+            .collect()
+    }
+
+    #[test]
+    fn the_placeholder_patterns_are_read_by_lines_and_others_are_not() {
+        assert!(by_lines(&pack_regex("DC-008")));
+        // Its "should probably proofread" may be wrapped over lines: read whole.
+        assert!(!by_lines(&pack_regex("MC-010")));
+        assert!(by_lines(r"(?m)^TODO$"));
+        assert!(by_lines(r"\bTBD\b"));
+        for crossing in [
+            r"(?s)TODO.*done",
+            r"TODO\s+later",
+            r"[^x]+",
+            "a\nb",
+            r"\ATODO",
+            r"TODO\z",
+            r"x*",
+            r"(",
+        ] {
+            assert!(!by_lines(crossing), "{crossing}");
+        }
+    }
+
+    /// Card bodies whose runs hold the pattern at their edges, inside fences, and with a fence the
+    /// cuts do not see (indented) that runs over a heading.
+    const SYNTHETIC: &[&str] = &[
+        "# Card\n\nTODO\n## Uses\n[More Information Needed]\n## Limits\nTBD\n",
+        "# Card\n\n```\n# not a heading\nTODO\n```\n## Uses\nTODO: fill\n",
+        "# Card\n\n  ```\n## Inside a fence the cuts miss\nTODO\n  ```\n## Uses\n\nTODO\n",
+        "# Card\n\n~~~~\nTODO\n## Heading in an unclosed fence\nTODO\n",
+        "Lead prose TODO\n# Card\nTODO\n",
+        "---\nlicense: mit\n---\n# Dataset Card for Dataset Name\n\n## Uses\n\n- TODO\n\n| a | TBD |\n",
+    ];
+
+    /// Whatever the body, what the runs give (when they can tell) is what the whole body gives: on
+    /// the packs' own placeholder patterns and others, over the cards above and the real-world
+    /// corpus, each also with a placeholder line added to every section.
+    #[test]
+    fn matches_by_run_are_the_matches_in_the_body() {
+        let mut texts: Vec<(String, String)> = SYNTHETIC
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("synthetic {i}"), (*t).to_string()))
+            .collect();
+        let corpus = std::env::var_os("AIMSLINT_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo().join("../shared/corpus"));
+        if let Ok(rd) = std::fs::read_dir(&corpus) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "md")
+                    && let Ok(t) = std::fs::read_to_string(&p)
+                {
+                    texts.push((p.display().to_string(), t));
+                }
+            }
+        }
+        let filled: Vec<(String, String)> = texts
+            .iter()
+            .map(|(n, t)| {
+                let t = t.replace("\n#", "\n[More Information Needed]\nTODO\n#");
+                (format!("{n}, placeholders added"), t)
+            })
+            .collect();
+        texts.extend(filled);
+        let patterns = [
+            forbidden(&pack_regex("DC-008")),
+            forbidden(&pack_regex("MC-010")),
+            forbidden(r"(?m)^[ \t]*TODO\b.*$"),
+            forbidden(r"(?i)\b(?:tbd|todo)\b"),
+        ];
+        let (mut by_run, mut whole) = (0, 0);
+        for (name, text) in &texts {
+            let parsed = aimslint_artifacts::parse_text(
+                "README.md",
+                text,
+                aimslint_artifacts::Format::Markdown,
+            );
+            let Ok(parsed) = parsed else { continue };
+            let (Some(body), Some(runs)) = (parsed.value["body"].as_str(), &parsed.body_runs)
+            else {
+                continue;
+            };
+            for p in &patterns {
+                let memo = p.by_run.as_ref().unwrap();
+                match p.found_by_run(memo, body, runs) {
+                    Some(found) => {
+                        assert_eq!(found, in_body(p, body), "{name}: /{}/", p.regex);
+                        by_run += 1;
+                    }
+                    None => whole += 1,
+                }
+            }
+        }
+        // Bodies cut into runs are read by run: the synthetic ones at least (the fences above
+        // that the cuts cannot follow leave the body uncut, read whole).
+        assert!(
+            by_run >= 6 * patterns.len(),
+            "{by_run} by run, {whole} whole"
+        );
+    }
+
+    /// Runs that a fence runs across do not tell the body's code apart: the body is read whole.
+    #[test]
+    fn a_fence_across_runs_leaves_the_body_to_be_read_whole() {
+        let p = forbidden(r"TODO");
+        let memo = p.by_run.as_ref().unwrap();
+        let body = "# Card\n```\nTODO\n# Code, not a heading\nTODO\n```\n# Uses\nTODO\n";
+        let cut = |starts: &[usize]| -> Vec<(usize, TextKey)> {
+            starts
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| {
+                    let b = starts.get(i + 1).copied().unwrap_or(body.len());
+                    (a, aimslint_artifacts::memo::text_key(&body[a..b]))
+                })
+                .collect()
+        };
+        let inside = body.find("# Code").unwrap();
+        let uses = body.find("# Uses").unwrap();
+        assert_eq!(p.found_by_run(memo, body, &cut(&[0, inside, uses])), None);
+        let found = p.found_by_run(memo, body, &cut(&[0, uses])).unwrap();
+        assert_eq!(found, vec![body.rfind("TODO").unwrap()]);
+        assert_eq!(found, in_body(&p, body));
+        // Runs that do not start at the body's start, or do not fit it, are not used.
+        assert_eq!(p.found_by_run(memo, body, &cut(&[uses])), None);
+        assert_eq!(p.found_by_run(memo, "# Card\n", &cut(&[0, uses])), None);
     }
 }
