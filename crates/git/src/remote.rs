@@ -204,10 +204,21 @@ fn read_tree(
     commit: Oid,
     subdir: Option<&str>,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    // Every object read is checked against its id here: libgit2's own check is a process-wide
+    // switch that a history walk, which checks what it reads itself, turns off, and it may do so
+    // while the packs load (`hash`).
+    let odb = repo.odb().map_err(|e| e.message().to_string())?;
+    let checked = |oid: Oid, kind: ObjectType| {
+        crate::hash::read_verified(&odb, oid, kind)
+            .map(drop)
+            .map_err(|e| format!("object {oid}: {e}"))
+    };
+    checked(commit, ObjectType::Commit)?;
     let tree = repo
         .find_commit(commit)
         .and_then(|c| c.tree())
         .map_err(|e| e.message().to_string())?;
+    checked(tree.id(), ObjectType::Tree)?;
     let root = match subdir
         .map(|s| s.trim_matches('/'))
         .filter(|s| !s.is_empty())
@@ -217,8 +228,11 @@ fn read_tree(
             let entry = tree
                 .get_path(Path::new(s))
                 .map_err(|_| format!("no folder `{s}` in the commit"))?;
-            repo.find_tree(entry.id())
-                .map_err(|_| format!("`{s}` is not a folder"))?
+            let sub = repo
+                .find_tree(entry.id())
+                .map_err(|_| format!("`{s}` is not a folder"))?;
+            checked(sub.id(), ObjectType::Tree)?;
+            sub
         }
     };
     let mut files = BTreeMap::new();
@@ -235,6 +249,7 @@ fn read_tree(
             let rel = format!("{prefix}{name}");
             match e.kind() {
                 Some(ObjectType::Tree) => {
+                    checked(e.id(), ObjectType::Tree)?;
                     let sub = repo
                         .find_tree(e.id())
                         .map_err(|e| e.message().to_string())?;
@@ -247,6 +262,8 @@ fn read_tree(
                     let blob = repo
                         .find_blob(e.id())
                         .map_err(|e| e.message().to_string())?;
+                    crate::hash::verify(e.id(), ObjectType::Blob, blob.content())
+                        .map_err(|err| format!("{rel}: object {}: {err}", e.id()))?;
                     let size = blob.size();
                     if size > MAX_PACK_FILE_BYTES {
                         return Err(format!(
@@ -272,6 +289,41 @@ fn read_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pack's files are checked against their ids as they are read, whatever libgit2's own
+    /// process-wide check is set to (a history walk turns it off, possibly while packs load): a
+    /// file whose stored object was edited is an error, never read as the pack's.
+    #[test]
+    fn an_edited_object_in_a_pack_is_an_error_whatever_libgit2_checks() {
+        let (dir, ids) = published(&[(&[("pack.toml", "name = \"p\"\n")], None)]);
+        let repo = Repository::open(dir.path()).unwrap();
+        assert!(read_tree(&repo, ids[0], Some("pack")).is_ok());
+        let blob = repo
+            .find_commit(ids[0])
+            .unwrap()
+            .tree()
+            .unwrap()
+            .get_path(Path::new("pack/pack.toml"))
+            .unwrap()
+            .id();
+        // The same length, another text: the object still inflates and parses.
+        let mut raw = b"blob 11\0".to_vec();
+        raw.extend_from_slice(b"name = \"q\"\n");
+        let hex = blob.to_string();
+        let file = repo.path().join("objects").join(&hex[..2]).join(&hex[2..]);
+        let mut perms = std::fs::metadata(&file).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&file, perms).unwrap();
+        std::fs::write(&file, miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6)).unwrap();
+        git2::opts::strict_hash_verification(false);
+        let repo = Repository::open(dir.path()).unwrap();
+        let e = read_tree(&repo, ids[0], Some("pack")).unwrap_err();
+        assert!(
+            e.contains("pack.toml") && e.contains("hash mismatch"),
+            "{e}"
+        );
+    }
 
     fn sign() -> git2::Signature<'static> {
         git2::Signature::new("t", "t@example.org", &git2::Time::new(1_700_000_000, 0)).unwrap()
