@@ -185,12 +185,15 @@ pub struct EarlyCommits(
     std::thread::JoinHandle<Result<Option<aimslint_git::Commits>, aimslint_git::SourceError>>,
 );
 
-/// Start resolving the commits of `walk` in `root`.
-pub fn resolve_early(root: &Path, walk: aimslint_git::Walk) -> EarlyCommits {
+/// Start resolving the commits of `walk` in `root` (`None`: no thread could be started; they are
+/// then resolved when the walk starts).
+pub fn resolve_early(root: &Path, walk: aimslint_git::Walk) -> Option<EarlyCommits> {
     let root = root.to_path_buf();
-    EarlyCommits(std::thread::spawn(move || {
-        aimslint_git::commits(&root, &walk)
-    }))
+    std::thread::Builder::new()
+        .name("commits".into())
+        .spawn(move || aimslint_git::commits(&root, &walk))
+        .ok()
+        .map(EarlyCommits)
 }
 
 /// Walk the history and judge it, or read the result from the history cache when the same walk

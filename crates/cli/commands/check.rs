@@ -15,7 +15,9 @@ pub fn run(args: CheckArgs) -> Result<i32, CliError> {
     let root = find_root(&args.paths, args.root.as_deref())?;
     let config = load_config(&root, args.packs.config.as_deref())?;
     let walk = history_walk(&args)?;
-    let early = walk.clone().map(|w| crate::run::resolve_early(&root, w));
+    let early = walk
+        .clone()
+        .and_then(|w| crate::run::resolve_early(&root, w));
     let packs = load_packs(&config, &args.packs, false)?;
     let as_of = match &args.as_of {
         Some(d) => parse_date(d)?,

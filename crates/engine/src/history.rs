@@ -319,13 +319,12 @@ impl Engine {
                 .collect()
         };
         let base_date = history.base.as_ref().map_or(self.options.as_of, date_of);
-        let base_files = history
+        let base_files: Vec<Wanted> = history
             .base_tree
             .files
             .iter()
             .map(|f| ((f.blob_id.clone(), f.path.clone()), base_date))
             .collect();
-        let base_files: Vec<Wanted> = base_files;
         let fresh = judge_new(&cache, &base_files);
         count(&fresh);
         cache.extend(fresh);
