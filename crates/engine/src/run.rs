@@ -150,6 +150,9 @@ pub struct Engine {
     body_hits: aimslint_artifacts::memo::Memo<BodyRule, Arc<Vec<(Hit, Severity)>>>,
     /// Rule id → the rules whose findings its own absorb (`supersedes`), and every rule so named.
     supersedes: (HashMap<String, Vec<String>>, HashSet<String>),
+    /// Each active rule's `dependence`, by the rule's address (the packs are held for the engine's
+    /// life), worked out on first need.
+    dependences: std::sync::OnceLock<HashMap<usize, Dependence>>,
 }
 
 type BodyRule = (aimslint_artifacts::memo::TextKey, usize, usize);
@@ -354,7 +357,28 @@ impl Engine {
     /// What a rule's result depends on beyond its document: its kind's answer, and the date when
     /// its `when` reads `today`. Rules that read the tree are judged once the whole tree is
     /// indexed; history mode judges a rule again as what it depends on changes.
+    ///
+    /// Worked out once per rule: a history walk asks for every rule of every version it judges,
+    /// and an expression's variables are read from its syntax tree each time they are asked for.
     pub(crate) fn dependence(&self, rule: &Rule) -> Dependence {
+        let known = self.dependences.get_or_init(|| {
+            self.rules
+                .iter()
+                .map(|a| {
+                    (
+                        std::ptr::from_ref::<Rule>(&a.rule) as usize,
+                        self.dependence_of(&a.rule),
+                    )
+                })
+                .collect()
+        });
+        match known.get(&(std::ptr::from_ref(rule) as usize)) {
+            Some(d) => *d,
+            None => self.dependence_of(rule),
+        }
+    }
+
+    fn dependence_of(&self, rule: &Rule) -> Dependence {
         match crate::kinds::of(rule).dependence(self, rule) {
             Dependence::Document if rule.when.as_ref().is_some_and(|e| e.reads("today")) => {
                 Dependence::Date
@@ -495,6 +519,7 @@ impl Engine {
             explicit_kind: None,
             body_hits: aimslint_artifacts::memo::Memo::new(BODY_HITS_REMEMBERED),
             supersedes,
+            dependences: std::sync::OnceLock::new(),
         }
     }
 
