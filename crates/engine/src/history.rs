@@ -8,7 +8,13 @@
 //! the commit-level rules (co-change, trailer, no-delete) and records where each finding was
 //! introduced and where it was fixed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The walk's maps and sets are keyed by blob ids, paths and fingerprints of the repository's own
+/// making, looked up for every version judged: foldhash (randomly seeded, like std's) rather than
+/// SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 use aimslint_git::{BlobReader, ChangeKind, CommitDelta, CommitMeta, History};
@@ -114,8 +120,8 @@ impl Engine {
         blob: &str,
         path: &str,
         date: jiff::civil::Date,
-        temporal_rules: &std::collections::HashSet<&str>,
-        consulted: &std::collections::HashSet<&str>,
+        temporal_rules: &HashSet<&str>,
+        consulted: &HashSet<&str>,
     ) -> Judged {
         let input = FileInput {
             path: path.to_string(),
@@ -234,7 +240,7 @@ impl Engine {
         // what no longer stands in the tree is dropped, so memory follows the tree, not the history.
         // The distinct versions judged, by a digest of (blob, path): a version judged again (it
         // left the tree, was dropped from memory and came back) counts once.
-        let mut versions: std::collections::HashSet<[u8; 16]> = std::collections::HashSet::new();
+        let mut versions: HashSet<[u8; 16]> = HashSet::default();
         let mut count = |judged: &[JudgedPair]| {
             for ((b, p), _) in judged {
                 let mut h = blake3::Hasher::new();
@@ -246,8 +252,8 @@ impl Engine {
                 versions.insert(d);
             }
         };
-        let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::new();
-        let temporal_rules: std::collections::HashSet<&str> = self
+        let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::default();
+        let temporal_rules: HashSet<&str> = self
             .rules
             .iter()
             .filter(|a| self.dependence(&a.rule) == Dependence::Date)
@@ -257,7 +263,7 @@ impl Engine {
         // rules (re-run as the tree and the date move), by key lookups, and by commit rules (the
         // change records a trailer names). Retirement records are kept by their `type` (`judge`).
         let by_pairs = self.key_lookups();
-        let mut consulted: std::collections::HashSet<&str> = self
+        let mut consulted: HashSet<&str> = self
             .rules
             .iter()
             .filter(|a| {
@@ -292,7 +298,7 @@ impl Engine {
         // in the order of their ids, the same blobs take a third longer). Each worker takes a run
         // of neighbouring versions, so this holds per thread.
         let wanted_in = |window: &[CommitDelta]| -> Vec<Wanted> {
-            let mut wanted: HashMap<(String, String), jiff::civil::Date> = HashMap::new();
+            let mut wanted: HashMap<(String, String), jiff::civil::Date> = HashMap::default();
             let mut order = Vec::new();
             for c in window {
                 let date = date_of(&c.meta);
@@ -344,17 +350,17 @@ impl Engine {
             open: BTreeMap::new(),
             closed: Vec::new(),
             ended: BTreeMap::new(),
-            base_ids: std::collections::HashSet::new(),
-            origin: HashMap::new(),
-            text_refs: HashMap::new(),
+            base_ids: HashSet::default(),
+            origin: HashMap::default(),
+            text_refs: HashMap::default(),
             seen: BTreeSet::new(),
             events: Vec::new(),
-            texts: HashMap::new(),
+            texts: HashMap::default(),
             texts_bytes: 0,
-            named: std::collections::HashSet::new(),
-            dependents: HashMap::new(),
+            named: HashSet::default(),
+            dependents: HashMap::default(),
             agenda: BTreeMap::new(),
-            key_counts: HashMap::new(),
+            key_counts: HashMap::default(),
             keys_flipped: Vec::new(),
             by_pairs: self.key_lookups(),
             by_key: self.plugins_read_keys(),
@@ -402,7 +408,7 @@ impl Engine {
             let mut deltas = history.load(&ids[start..(start + WINDOW).min(ids.len())])?;
             // The new versions' sizes, read from their headers on all threads; then the window
             // ends at the commit whose versions pass WINDOW_BYTES.
-            let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let mut counted: HashSet<&str> = HashSet::default();
             let mut fresh: Vec<(usize, &str)> = Vec::new();
             for (i, c) in deltas.iter().enumerate() {
                 for ch in &c.changes {
@@ -493,8 +499,7 @@ impl Engine {
             // Drop what left the tree before the next window's blobs join the cache; a version the
             // next window brings back (a revert) and that was just dropped is judged again.
             dead = cache.extract_if(|_, j| Arc::strong_count(j) == 1).collect();
-            let have: std::collections::HashSet<&(String, String)> =
-                next.iter().map(|(k, _)| k).collect();
+            let have: HashSet<&(String, String)> = next.iter().map(|(k, _)| k).collect();
             let missing: Vec<Wanted> = upcoming
                 .1
                 .iter()
@@ -590,7 +595,7 @@ struct Pass<'e> {
     ended: BTreeMap<String, Vec<Finding>>,
     /// The fingerprints of the findings at the base of a range: found again after any edit, they
     /// are still the base's, never introduced by the range.
-    base_ids: std::collections::HashSet<String>,
+    base_ids: HashSet<String>,
     /// A renamed file's path → the path it was first seen at, which its findings' fingerprints keep.
     origin: HashMap<String, String>,
     /// How many findings point into each blob whose text `texts` keeps.
@@ -614,7 +619,7 @@ struct Pass<'e> {
     texts: HashMap<String, Arc<str>>,
     texts_bytes: usize,
     /// Commits a finding was introduced or fixed in.
-    named: std::collections::HashSet<String>,
+    named: HashSet<String>,
     /// Reference target path → documents whose reference findings looked at it.
     dependents: HashMap<String, BTreeSet<String>>,
     /// Date → documents whose date rules may change when the judgement date crosses it.
@@ -632,7 +637,7 @@ pub(crate) const MAX_MOVE_BYTES: usize = 1 << 20;
 /// How alike two texts are, in percent: the share of their non-blank lines (trimmed) they have in
 /// common, as a rename with edits keeps most of them.
 pub(crate) fn similarity(a: &str, b: &str) -> u32 {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     let mut total = 0usize;
     for l in a.lines().map(str::trim).filter(|l| !l.is_empty()) {
         *counts.entry(l).or_default() += 1;
@@ -1053,7 +1058,7 @@ impl Pass<'_> {
             }
         }
         pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)).then(x.2.cmp(y.2)));
-        let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut used: HashSet<&str> = HashSet::default();
         for (_, old, new) in pairs {
             if !used.contains(old) && !used.contains(new) {
                 used.insert(old);
@@ -1174,7 +1179,7 @@ impl Pass<'_> {
         self.reevaluate_entered(&changed, date);
         let judged_now: BTreeSet<String> = changed.iter().cloned().collect();
         // Others only where what their references looked at changed.
-        let delta: std::collections::HashSet<&str> = c
+        let delta: HashSet<&str> = c
             .changes
             .iter()
             .flat_map(|ch| std::iter::once(ch.path.as_str()).chain(ch.old_path.as_deref()))

@@ -185,7 +185,9 @@ pub(crate) struct Views<'a> {
     list: Vec<SectionView<'a>>,
     /// By where the text is (its address and length): the texts are the document's own, and
     /// hashing their place is cheaper than hashing long sections.
-    counted: std::cell::RefCell<std::collections::HashMap<(usize, usize), usize>>,
+    counted: std::cell::RefCell<
+        std::collections::HashMap<(usize, usize), usize, foldhash::fast::RandomState>,
+    >,
 }
 
 impl<'a> Views<'a> {
