@@ -139,7 +139,7 @@ impl Section {
             {
                 continue;
             }
-            let words = judged_words(all, v, wanted, ctx.section_vocab);
+            let words = judged_words(all, v, (wanted, &self.bits), ctx.section_vocab);
             // One section with enough content settles it: the others' counts would only matter
             // for naming the fullest of several thin ones.
             if words >= min_words {
@@ -233,6 +233,8 @@ struct Subsections {
 struct Block {
     level: usize,
     norm: String,
+    /// `norm`'s word starts (`initials`).
+    initials: u64,
     in_vocab: bool,
     start: usize,
     end: usize,
@@ -268,15 +270,18 @@ impl<'a> SectionView<'a> {
                 }
                 let own = &self.text[..own_end?];
                 let own_words = all.words(own);
+                let vocab_bits = title_bits(vocab);
                 let blocks = heads
                     .iter()
                     .enumerate()
                     .map(|(i, (level, title, start))| {
                         let norm = norm_title(title);
+                        let initials = initials(&norm);
                         Block {
                             level: *level,
-                            in_vocab: title_matches(&norm, vocab),
+                            in_vocab: title_matches_initials(&norm, initials, vocab, &vocab_bits),
                             norm,
+                            initials,
                             start: *start,
                             end: heads.get(i + 1).map_or(self.text.len(), |b| b.2),
                             words: std::cell::OnceCell::new(),
@@ -326,6 +331,7 @@ fn section_views(subject: &Value) -> Views<'_> {
 
 /// Whether a normalised title is one of `wanted` (`=Title`: exactly; otherwise equal or containing
 /// its words).
+#[cfg(test)]
 fn title_matches(norm: &str, wanted: &[String]) -> bool {
     title_matches_initials(norm, initials(norm), wanted, &title_bits(wanted))
 }
@@ -391,10 +397,11 @@ fn title_bits(titles: &[String]) -> Vec<u64> {
 /// Information" under "Dataset Creation" says nothing of how the data was collected). A section
 /// whose own text is a placeholder ("[More Information Needed]") holds none, whatever
 /// subsections follow: its author marked it as not filled in. Labels have no subsections.
+/// `wanted` comes with its titles' `title_bits`.
 fn judged_words<'a>(
     all: &Views<'a>,
     v: &SectionView<'a>,
-    wanted: &[String],
+    (wanted, bits): (&[String], &[u64]),
     vocab: &[String],
 ) -> usize {
     if v.collection != "sections" {
@@ -413,7 +420,7 @@ fn judged_words<'a>(
             continue;
         }
         skip_below = None;
-        if b.in_vocab && !title_matches(&b.norm, wanted) {
+        if b.in_vocab && !title_matches_initials(&b.norm, b.initials, wanted, bits) {
             skip_below = Some(b.level);
             continue;
         }
