@@ -113,12 +113,9 @@ pub struct Parsed {
     /// A Markdown file's headings and their prose, from its parse, for recognising what it is;
     /// taken (and dropped) as soon as the file is recognised.
     pub(crate) outline: Option<Box<sniff::Outline>>,
-    /// A Markdown body read in runs: its key, from theirs (`memo::key_of_parts`), for the results
-    /// of rules that read only the body (`None`: key the body by its text).
-    pub body_key: Option<memo::TextKey>,
-    /// The runs that body was read in: where each starts in the body, and its text's key (`None`:
-    /// read whole). A check whose result on the body is the union of its results on the runs may
-    /// remember those by run.
+    /// The runs a Markdown body was read in: where each starts in the body, and its text's key
+    /// (`None`: read whole). The body's key is made from theirs (`body_key`), and a check whose
+    /// result on the body is the union of its results on the runs may remember those by run.
     pub body_runs: Option<std::sync::Arc<[(usize, memo::TextKey)]>>,
 }
 
@@ -150,7 +147,6 @@ impl Parsed {
             notices: Vec::new(),
             unread_meta: None,
             outline: None,
-            body_key: None,
             body_runs: None,
         }
     }
@@ -164,6 +160,13 @@ impl Parsed {
         self.parts = Vec::new();
         self.full = std::sync::OnceLock::new();
         self.body_runs = None;
+    }
+
+    /// The key of a Markdown body read in runs, made from the runs' keys (`memo::key_of_parts`)
+    /// rather than by hashing the body again; `None` for a body read whole.
+    pub fn body_key(&self) -> Option<memo::TextKey> {
+        let runs = self.body_runs.as_deref()?;
+        Some(memo::key_of_parts(runs.iter().map(|(_, k)| k)))
     }
 
     fn defer(mut self, d: Deferred) -> Parsed {

@@ -219,8 +219,6 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     parsed.notices = notices;
     parsed.unread_meta = unread;
     if !runs.is_empty() {
-        let keys: Vec<crate::memo::TextKey> = runs.iter().map(|(_, k)| *k).collect();
-        parsed.body_key = Some(crate::memo::key_of_parts(&keys));
         parsed.body_runs = Some(runs.into());
     }
     parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(
@@ -894,7 +892,7 @@ mod tests {
                 "---\nlicense: mit\n---\n# Card\n\nIntro.\n\n## Uses\n\n{usage}\n\n## Limits\n\nFew.\n"
             )
         };
-        let key = |text: &str| parse(text).unwrap().body_key;
+        let key = |text: &str| parse(text).unwrap().body_key();
         let a = key(&card("Routing tickets."));
         assert!(a.is_some());
         assert_eq!(a, key(&card("Routing tickets.")));

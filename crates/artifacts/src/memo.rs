@@ -25,7 +25,7 @@ pub fn text_key(text: &str) -> TextKey {
 /// The key of a text from the keys of the parts it was cut into, in order: a text's parts decide
 /// the text, so this names it as well as `text_key` of the whole does (in another domain, so the
 /// two never meet), without reading it again.
-pub fn key_of_parts(parts: &[TextKey]) -> TextKey {
+pub fn key_of_parts<'a>(parts: impl IntoIterator<Item = &'a TextKey>) -> TextKey {
     let mut h = blake3::Hasher::new();
     h.update(b"aimslint parts\0");
     for p in parts {

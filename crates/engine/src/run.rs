@@ -993,7 +993,7 @@ impl Engine {
             *body.get_or_init(|| match (&parsed.format, parsed.value.get("body")) {
                 (Format::Markdown, Some(Value::String(b))) => Some(
                     parsed
-                        .body_key
+                        .body_key()
                         .unwrap_or_else(|| aimslint_artifacts::memo::text_key(b)),
                 ),
                 _ => None,
