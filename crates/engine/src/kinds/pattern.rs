@@ -115,14 +115,11 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
 
 impl Pattern {
     /// Where the pattern matches in `body` outside fenced code, from its matches in each of the
-    /// runs the body was read in (`None`: a fence runs from one run into the next, so the runs do
-    /// not tell the body's code apart; or the runs do not fit the body).
-    fn found_by_run(
-        &self,
-        memo: &Memo<TextKey, Arc<RunMatches>>,
-        body: &str,
-        runs: &[(usize, TextKey)],
-    ) -> Option<Vec<usize>> {
+    /// runs the body was read in (`None`: the pattern is not read by run; a fence runs from one
+    /// run into the next, so the runs do not tell the body's code apart; or the runs do not fit
+    /// the body).
+    fn found_by_run(&self, body: &str, runs: &[(usize, TextKey)]) -> Option<Vec<usize>> {
+        let memo = self.by_run.as_ref()?;
         if runs.first().map(|r| r.0) != Some(0) {
             return None;
         }
@@ -135,12 +132,7 @@ impl Pattern {
                 |m| 48 + 8 * m.starts.len(),
                 || {
                     let (code, open_fence) = aimslint_artifacts::fenced_code_open(text);
-                    let starts = self
-                        .regex
-                        .find_iter(text)
-                        .map(|m| m.start())
-                        .filter(|&at| !aimslint_artifacts::in_ranges(&code, at))
-                        .collect();
+                    let starts = self.outside(text, &code);
                     Arc::new(RunMatches { starts, open_fence })
                 },
             );
@@ -151,6 +143,15 @@ impl Pattern {
         }
         Some(found)
     }
+
+    /// Where the pattern matches in `text`, but for matches that start in `code`.
+    fn outside(&self, text: &str, code: &[(usize, usize)]) -> Vec<usize> {
+        self.regex
+            .find_iter(text)
+            .map(|m| m.start())
+            .filter(|&at| !aimslint_artifacts::in_ranges(code, at))
+            .collect()
+    }
 }
 
 impl Kind for Pattern {
@@ -160,10 +161,10 @@ impl Kind for Pattern {
         for (i, s) in strings_at(subject, pointer) {
             if self.forbid {
                 let whole = std::ptr::eq(subject, ctx.root);
-                let by_run = match (&self.by_run, ctx.body_runs) {
-                    (Some(memo), Some(runs)) if whole => self.found_by_run(memo, &s, runs),
-                    _ => None,
-                };
+                let by_run = ctx
+                    .body_runs
+                    .filter(|_| whole)
+                    .and_then(|runs| self.found_by_run(&s, runs));
                 let found = by_run.unwrap_or_else(|| {
                     let mut found: Vec<usize> = regex.find_iter(&s).map(|m| m.start()).collect();
                     // The Markdown body's fenced code is not the document's prose.
@@ -370,8 +371,7 @@ mod tests {
                 continue;
             };
             for p in &patterns {
-                let memo = p.by_run.as_ref().unwrap();
-                match p.found_by_run(memo, body, runs) {
+                match p.found_by_run(body, runs) {
                     Some(found) => {
                         assert_eq!(found, in_body(p, body), "{name}: /{}/", p.regex);
                         by_run += 1;
@@ -392,7 +392,6 @@ mod tests {
     #[test]
     fn a_fence_across_runs_leaves_the_body_to_be_read_whole() {
         let p = forbidden(r"TODO");
-        let memo = p.by_run.as_ref().unwrap();
         let body = "# Card\n```\nTODO\n# Code, not a heading\nTODO\n```\n# Uses\nTODO\n";
         let cut = |starts: &[usize]| -> Vec<(usize, TextKey)> {
             starts
@@ -406,12 +405,12 @@ mod tests {
         };
         let inside = body.find("# Code").unwrap();
         let uses = body.find("# Uses").unwrap();
-        assert_eq!(p.found_by_run(memo, body, &cut(&[0, inside, uses])), None);
-        let found = p.found_by_run(memo, body, &cut(&[0, uses])).unwrap();
+        assert_eq!(p.found_by_run(body, &cut(&[0, inside, uses])), None);
+        let found = p.found_by_run(body, &cut(&[0, uses])).unwrap();
         assert_eq!(found, vec![body.rfind("TODO").unwrap()]);
         assert_eq!(found, in_body(&p, body));
         // Runs that do not start at the body's start, or do not fit it, are not used.
-        assert_eq!(p.found_by_run(memo, body, &cut(&[uses])), None);
-        assert_eq!(p.found_by_run(memo, "# Card\n", &cut(&[0, uses])), None);
+        assert_eq!(p.found_by_run(body, &cut(&[uses])), None);
+        assert_eq!(p.found_by_run("# Card\n", &cut(&[0, uses])), None);
     }
 }
