@@ -242,14 +242,9 @@ impl Engine {
         // left the tree, was dropped from memory and came back) counts once.
         let mut versions: HashSet<[u8; 16]> = HashSet::default();
         let mut count = |judged: &[JudgedPair]| {
+            use aimslint_artifacts::memo::{key_of_parts, text_key};
             for ((b, p), _) in judged {
-                let mut h = blake3::Hasher::new();
-                h.update(b.as_bytes());
-                h.update(&[0]);
-                h.update(p.as_bytes());
-                let mut d = [0u8; 16];
-                d.copy_from_slice(&h.finalize().as_bytes()[..16]);
-                versions.insert(d);
+                versions.insert(key_of_parts(&[text_key(b), text_key(p)]));
             }
         };
         let mut cache: HashMap<(String, String), Arc<Judged>> = HashMap::default();
