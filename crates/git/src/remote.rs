@@ -219,22 +219,24 @@ fn read_tree(
         .and_then(|c| c.tree())
         .map_err(|e| e.message().to_string())?;
     checked(tree.id(), ObjectType::Tree)?;
-    let root = match subdir
+    let mut root = tree;
+    if let Some(s) = subdir
         .map(|s| s.trim_matches('/'))
         .filter(|s| !s.is_empty())
     {
-        None => tree,
-        Some(s) => {
-            let entry = tree
-                .get_path(Path::new(s))
-                .map_err(|_| format!("no folder `{s}` in the commit"))?;
-            let sub = repo
-                .find_tree(entry.id())
-                .map_err(|_| format!("`{s}` is not a folder"))?;
-            checked(sub.id(), ObjectType::Tree)?;
-            sub
+        // Down the folder one tree at a time, each checked before it is read.
+        for name in s.split('/').filter(|n| !n.is_empty()) {
+            let (kind, id) = root
+                .get_name(name)
+                .map(|e| (e.kind(), e.id()))
+                .ok_or_else(|| format!("no folder `{s}` in the commit"))?;
+            if kind != Some(ObjectType::Tree) {
+                return Err(format!("`{s}` is not a folder"));
+            }
+            checked(id, ObjectType::Tree)?;
+            root = repo.find_tree(id).map_err(|e| e.message().to_string())?;
         }
-    };
+    }
     let mut files = BTreeMap::new();
     let mut total = 0usize;
     let mut stack = vec![(String::new(), root)];
