@@ -29,7 +29,7 @@ use std::fmt;
 pub use adapt::FORMAT_NOTICE;
 pub use dvc::tracked as dvc_tracked;
 pub use lines::LineIndex;
-pub use pointer::{Spans, escape_token, join_pointer};
+pub use pointer::{Spans, escape_token, join_pointer, value_at};
 pub use sniff::Flavor;
 pub use text::{
     PLACEHOLDERS, ceil_boundary, content_words, fenced_code, fenced_code_open, floor_boundary,
@@ -235,8 +235,11 @@ impl Parsed {
             return self.part(i, text).locate_depth(pointer);
         };
         match yaml::locate(text.get(*start..*end).unwrap_or_default(), *start, pointer) {
-            yaml::Walked::Found(depth, span) => Some((depth, span)),
-            yaml::Walked::Whole(table) => self.parts[i].get_or_init(|| table).locate_depth(pointer),
+            yaml::Located::Place(place) => place,
+            yaml::Located::Whole(place, table) => {
+                let _ = self.parts[i].set(table);
+                place
+            }
         }
     }
 

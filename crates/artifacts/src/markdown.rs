@@ -110,9 +110,15 @@ pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseE
         // The first line of dashes that is not `---`: a mistyped closing delimiter, if no right one follows.
         let mut dashes: Option<(usize, usize)> = None;
         while cur < text.len() {
-            let r = &text[cur..];
-            let le = r.find('\n').map_or(r.len(), |i| i + 1);
-            let l = &r[..le];
+            let le =
+                memchr::memchr(b'\n', &text.as_bytes()[cur..]).map_or(text.len() - cur, |i| i + 1);
+            // Only a line that starts with a dash or a dot can close the metadata (or be a
+            // mistyped delimiter): the others are passed over on their first byte.
+            if !matches!(text.as_bytes()[cur], b'-' | b'.') {
+                cur += le;
+                continue;
+            }
+            let l = &text[cur..cur + le];
             if is_delim(l, "---") || is_delim(l, "...") {
                 if cur - yaml_start > MAX_FRONT_MATTER {
                     break;
@@ -562,17 +568,28 @@ pub(crate) fn locate_in(places: &Places, pointer: &str) -> Option<(usize, (usize
     })
 }
 
-/// A key for `title` not yet in `map`: its slug, or the slug with the first free `-N`.
-fn unique_key(map: &Map<String, Value>, next: &mut HashMap<String, usize>, title: &str) -> String {
+/// A key for `title` not yet in `map`, and `value` put there under it: its slug, or the slug with
+/// the first free `-N`. The key is returned for the place.
+fn insert_unique(
+    map: &mut Map<String, Value>,
+    next: &mut HashMap<String, usize>,
+    title: &str,
+    value: impl FnOnce() -> Value,
+) -> String {
     let base_slug = slug(title);
     let base_slug = if base_slug.is_empty() {
         "section".to_string()
     } else {
         base_slug
     };
-    if !map.contains_key(&base_slug) {
-        return base_slug;
-    }
+    let base_slug = match map.entry(base_slug) {
+        serde_json::map::Entry::Vacant(v) => {
+            let key = v.key().clone();
+            v.insert(value());
+            return key;
+        }
+        serde_json::map::Entry::Occupied(o) => o.key().clone(),
+    };
     // The next number to try after each slug that was taken: `-1`, `-2`, … are tried once per
     // slug, not once per heading, so a thousand equal headings cost a thousand steps, not a
     // million. Every key below that number is taken (keys are never removed), so the first free
@@ -582,6 +599,7 @@ fn unique_key(map: &Map<String, Value>, next: &mut HashMap<String, usize>, title
         let key = format!("{base_slug}-{n}");
         *n += 1;
         if !map.contains_key(&key) {
+            map.insert(key.clone(), value());
             break key;
         }
     }
@@ -762,17 +780,18 @@ fn combine(
             .find(|n| n.0 <= level)
             .map_or(body.len(), |n| n.1);
         let text = body[end.min(text_end)..text_end].trim();
-        let title = outline[i].0.trim().to_string();
-        let key = unique_key(&map, &mut next, &title);
+        let title = outline[i].0.trim();
+        let key = insert_unique(&mut map, &mut next, title, || {
+            section_value(title.to_string(), level, text)
+        });
         places.push((
             "sections",
-            key.clone(),
+            key,
             base + start,
             base + end,
             base + end.min(text_end),
             base + text_end,
         ));
-        map.insert(key, section_value(title, level, text));
     }
     // Labels: each runs to the next label or heading.
     let mut labels = Map::new();
@@ -787,16 +806,17 @@ fn combine(
             .map_or(body.len(), |n| n.0)
             .min(headings.get(h).map_or(body.len(), |n| n.1));
         let text = body[(*rest).min(stop)..stop].trim();
-        let key = unique_key(&labels, &mut next, title);
+        let key = insert_unique(&mut labels, &mut next, title, || {
+            section_value(title.clone(), 0, text)
+        });
         places.push((
             "labels",
-            key.clone(),
+            key,
             base + start,
             base + end,
             base + (*rest).min(stop),
             base + stop,
         ));
-        labels.insert(key, section_value(title.clone(), 0, text));
     }
     (map, labels, places, outline)
 }

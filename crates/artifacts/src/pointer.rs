@@ -302,6 +302,30 @@ fn fmt_index(buf: &mut [u8; 20], mut idx: usize) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or("0")
 }
 
+/// The value a JSON pointer names, as `serde_json::Value::pointer` finds it, without building a
+/// new string for every token that has nothing to unescape (nearly all of them).
+pub fn value_at<'a>(value: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(value, |target, token| {
+        let token = unescape_token(token);
+        match target {
+            serde_json::Value::Object(map) => map.get(token.as_ref()),
+            serde_json::Value::Array(list) => {
+                // As RFC 6901 (and serde_json) read an index: no sign, no leading zero.
+                let t = token.as_ref();
+                if t.starts_with('+') || (t.starts_with('0') && t.len() != 1) {
+                    return None;
+                }
+                t.parse::<usize>().ok().and_then(|i| list.get(i))
+            }
+            _ => None,
+        }
+    })
+}
+
 /// Unescape one reference token (RFC 6901): `~1` is `/`, then `~0` is `~`.
 pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains('~') {
@@ -332,6 +356,43 @@ pub fn join_pointer(base: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `value_at` finds what `serde_json::Value::pointer` finds, for every kind of token.
+    #[test]
+    fn value_at_reads_pointers_as_serde_json_does() {
+        let v = serde_json::json!({
+            "a": {"b/c": 1, "d~e": 2, "": 3, "~1": 4, "0": 5},
+            "list": [10, 11, 12],
+            "s": "x",
+        });
+        for p in [
+            "",
+            "/",
+            "/a",
+            "/a/b~1c",
+            "/a/d~0e",
+            "/a/",
+            "/a/~01",
+            "/a/0",
+            "/a/x",
+            "/list",
+            "/list/0",
+            "/list/2",
+            "/list/3",
+            "/list/01",
+            "/list/+1",
+            "/list/-",
+            "/list/00",
+            "/s",
+            "/s/0",
+            "a",
+            "/a/b/c",
+            "/~2",
+            "/list/18446744073709551616",
+        ] {
+            assert_eq!(value_at(&v, p), v.pointer(p), "{p:?}");
+        }
+    }
 
     #[test]
     fn locate_falls_back_to_parent() {

@@ -474,14 +474,17 @@ pub(crate) fn markdown_could_be_card(text: &str) -> bool {
     if candidates.iter().any(|c| unusual(c) || entity(c)) {
         return true;
     }
+    // The titles' letters, a line each: a stem (which holds no line break) is in one of them when
+    // it is in the whole, which is searched once per stem rather than once per title.
     let lines: Vec<String> = candidates.iter().map(|c| title_letters(c)).collect();
+    let all = lines.join("\n");
     // A word a title holds, or its plural, starts with the name's stem.
     let spelt = |word: &str| {
         let stem = word
             .strip_suffix('s')
             .filter(|s| !s.is_empty())
             .unwrap_or(word);
-        lines.iter().any(|l| l.contains(stem))
+        !lines.is_empty() && all.contains(stem)
     };
     let could = |sections: &[(&str, bool)], titles: &[&[&str]]| {
         let mut telling = usize::from(titles.iter().any(|t| t.iter().all(|w| spelt(w))));
@@ -1352,6 +1355,15 @@ mod tests {
         assert!(crate::markdown_is_no_card(
             "x.md",
             "## Usage <b>x</b> [a](b)\n"
+        ));
+        // A section's name is spelt within one title: the end of one and the start of the next
+        // spell nothing ("Mod" and "el Details" are no "Model Details").
+        let split = "## Mod\n\n## el Details\n\n## Inten\n\n## ded Use\n";
+        assert_eq!(flavor(split), None);
+        assert!(crate::markdown_is_no_card("x.md", split));
+        assert!(!crate::markdown_is_no_card(
+            "x.md",
+            "## Model Details\n\n## Intended Use\n"
         ));
         // Front matter, or a format told by its text, is never ruled out by the scan.
         assert!(!crate::markdown_is_no_card(

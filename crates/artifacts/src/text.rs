@@ -38,6 +38,18 @@ const TEMPLATE_SENTENCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// `TEMPLATE_SENTENCES`' probes, each searched for with a finder built once.
+fn template_probes() -> &'static [memchr::memmem::Finder<'static>] {
+    static PROBES: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            TEMPLATE_SENTENCES
+                .iter()
+                .map(|(probe, _)| memchr::memmem::Finder::new(probe))
+                .collect()
+        });
+    &PROBES
+}
+
 /// Is this string, on its own, a placeholder rather than content?
 pub fn is_placeholder(s: &str) -> bool {
     // Ordinary text, without comments, template markup or "more information needed": longer than
@@ -170,21 +182,27 @@ pub fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
 /// `{{ … }}` or `{% … %}` closed on the same line, and never inside fenced code (BibTeX writes
 /// `{{BERT:} …}`).
 fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains("<!--")
-        && !s.contains("{{")
-        && !s.contains("{%")
+    // One pass for the openers (a comment, Jinja), one for each phrase: nearly every text holds
+    // none of them and is returned as it is.
+    let (mut comment, mut jinja) = (false, false);
+    for i in memchr::memchr2_iter(b'<', b'{', s.as_bytes()) {
+        let r = &s.as_bytes()[i..];
+        comment |= r.starts_with(b"<!--");
+        jinja |= r.starts_with(b"{{") || r.starts_with(b"{%");
+        if comment && jinja {
+            break;
+        }
+    }
+    if !comment
+        && !jinja
         && !has_word(s, b"information")
-        && !TEMPLATE_SENTENCES
+        && !template_probes()
             .iter()
-            .any(|(probe, _)| s.contains(probe))
+            .any(|probe| probe.find(s.as_bytes()).is_some())
     {
         return std::borrow::Cow::Borrowed(s);
     }
-    let code = if s.contains("{{") || s.contains("{%") {
-        fenced_code(s)
-    } else {
-        Vec::new()
-    };
+    let code = if jinja { fenced_code(s) } else { Vec::new() };
     let mut out = String::with_capacity(s.len());
     // `s[copied..]` is still to be copied; `at` is where the scan for the next opener goes on.
     let (mut copied, mut at) = (0, 0);
@@ -257,19 +275,13 @@ fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Counts of texts of at least this many bytes are remembered (shorter ones take about as long to
-/// count as to look up).
-const REMEMBER_WORDS_FROM: usize = 256;
-
 static WORDS: crate::memo::TextMemo<usize> = crate::memo::TextMemo::new(4 << 20);
 
 /// The words of real content in a Markdown text: comments, Jinja, placeholders, markup and
 /// headings removed.
 pub fn content_words(s: &str) -> usize {
-    if s.len() < REMEMBER_WORDS_FROM {
-        return count_content_words(s);
-    }
-    // A history judges the same sections in version after version.
+    // A history judges the same sections in version after version; short ones too (a section
+    // left as "[More Information Needed]" takes longer to count than to look up).
     WORDS.get_or(s, |_| 64, || count_content_words(s))
 }
 

@@ -520,36 +520,56 @@ pub(crate) enum Walked {
 /// `spans(text, base).locate_depth(pointer)`, reading the text only as far as the pointer's own
 /// place when it has one (the first place recorded is the one kept, so nothing after it could
 /// change the answer): a front-matter key a finding points at is usually near the top, above the
-/// long generated blocks. Otherwise the whole table, for the caller to answer from and keep.
+/// long generated blocks. When the text was read to its end, the whole table as well, for the
+/// caller to keep and answer other pointers from.
 ///
-/// A place found is remembered by the text and the pointer: a history holds the same front matter
-/// in many versions of a card, and each version's findings are placed in it again.
-pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Walked {
+/// The answer is remembered by the text and the pointer, found or not: a history holds the same
+/// front matter in many versions of a card, and each version's findings are placed in it again
+/// (a finding about a key the card lacks most of all, which would read the text to its end).
+pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Located {
     let key = (
         crate::memo::text_key(text),
         crate::memo::text_key(pointer),
         0u8,
     );
-    if let Some((depth, (start, end))) = PLACES.get(&key, |_| PLACE_WEIGHT) {
-        return Walked::Found(depth, (base + start, base + end));
-    }
-    let walked = walk_spans(text, base, Some(pointer));
-    if let Walked::Found(depth, (start, end)) = walked {
-        PLACES.insert(
-            key,
+    let shift = |place: Place, by: isize| {
+        place.map(|(depth, (start, end))| {
             (
                 depth,
-                (start.saturating_sub(base), end.saturating_sub(base)),
-            ),
-            PLACE_WEIGHT,
-        );
+                (
+                    start.saturating_add_signed(by),
+                    end.saturating_add_signed(by),
+                ),
+            )
+        })
+    };
+    let by = isize::try_from(base).unwrap_or(isize::MAX);
+    if let Some(place) = PLACES.get(&key, |_| PLACE_WEIGHT) {
+        return Located::Place(shift(place, by));
     }
-    walked
+    let (place, table) = match walk_spans(text, base, Some(pointer)) {
+        Walked::Found(depth, span) => (Some((depth, span)), None),
+        Walked::Whole(table) => (table.locate_depth(pointer), Some(table)),
+    };
+    PLACES.insert(key, shift(place, -by), PLACE_WEIGHT);
+    match table {
+        None => Located::Place(place),
+        Some(table) => Located::Whole(place, table),
+    }
 }
 
-/// Places found by `locate` (depth, span), by text and pointer, at offsets from the text's start.
-type Places =
-    crate::memo::Memo<(crate::memo::TextKey, crate::memo::TextKey, u8), (usize, (usize, usize))>;
+/// What `locate` found: the place, and the whole table when it read the text to its end.
+pub(crate) enum Located {
+    Place(Place),
+    Whole(Place, Spans),
+}
+
+/// A pointer's place: the depth of the pointer it is the place of, and its span.
+pub(crate) type Place = Option<(usize, (usize, usize))>;
+
+/// Places found by `locate` (or that there is none), by text and pointer, at offsets from the
+/// text's start.
+type Places = crate::memo::Memo<(crate::memo::TextKey, crate::memo::TextKey, u8), Place>;
 static PLACES: Places = crate::memo::Memo::new(1 << 20);
 
 /// What a remembered place counts against its memo's budget.
@@ -667,8 +687,8 @@ mod tests {
     fn a_place_remembered_is_placed_at_each_texts_own_offset() {
         let text = "a: 1\nb:\n  c: 2\n  d: [3, 4]\n";
         let at = |base| match locate(text, base, "/b/d/1") {
-            Walked::Found(depth, span) => (depth, span),
-            Walked::Whole(_) => panic!("not found"),
+            Located::Place(Some(place)) => place,
+            _ => panic!("not found"),
         };
         let (depth, (start, end)) = at(7);
         assert_eq!(&text[start - 7..end - 7], "4");

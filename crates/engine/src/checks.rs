@@ -157,7 +157,7 @@ pub(crate) fn strings_at<'v>(
             _ => None,
         }
     };
-    match subject.pointer(pointer) {
+    match aimslint_artifacts::value_at(subject, pointer) {
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()

@@ -75,7 +75,8 @@ impl Shard {
 #[derive(Debug)]
 pub(crate) struct ParsedFile {
     pub(crate) text: Arc<str>,
-    lines: LineIndex,
+    /// Built on the first offset turned into a line: most versions of a history hold no finding.
+    lines: std::sync::OnceLock<LineIndex>,
     pub(crate) result: Result<Parsed, ParseError>,
     /// The flavour sniffed from the raw text, for a file that did not parse (`None` otherwise).
     raw_flavor: Option<Flavor>,
@@ -84,7 +85,14 @@ pub(crate) struct ParsedFile {
 impl ParsedFile {
     /// The 1-based line of a byte offset of the text.
     pub(crate) fn line_at(&self, offset: usize) -> usize {
-        self.lines.line_col(&self.text, offset).0
+        self.line_col(offset).0
+    }
+
+    /// The 1-based line and column of a byte offset of the text.
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 }
 
@@ -656,7 +664,7 @@ impl Engine {
             .then(|| aimslint_artifacts::sniff_text(&input.path, &text))
             .flatten();
         let pf = Arc::new(ParsedFile {
-            lines: LineIndex::new(&text),
+            lines: std::sync::OnceLock::new(),
             text,
             result,
             raw_flavor,
@@ -1033,7 +1041,7 @@ impl Engine {
     fn eval_rule(&self, a: &ActiveRule, ctx: &Ctx<'_>) -> Vec<(Hit, Severity)> {
         let rule = &a.rule;
         let subjects: Vec<(String, &Value)> = match &rule.each {
-            Some(each) => match ctx.root.pointer(each) {
+            Some(each) => match aimslint_artifacts::value_at(ctx.root, each) {
                 Some(Value::Array(items)) => items
                     .iter()
                     .enumerate()
@@ -1072,9 +1080,9 @@ impl Engine {
         } else {
             parsed.locate(&doc.parsed.text, &hit.pointer)
         };
+        let value = aimslint_artifacts::value_at(&parsed.value, &hit.pointer);
         // A match inside a value that is the file's text verbatim (the Markdown body) lands on its line.
-        if let (Some(off), Some((start, _)), Some(Value::String(v))) =
-            (hit.offset, span, parsed.value.pointer(&hit.pointer))
+        if let (Some(off), Some((start, _)), Some(Value::String(v))) = (hit.offset, span, value)
             && doc
                 .parsed
                 .text
@@ -1087,10 +1095,8 @@ impl Engine {
                 .map_or(doc.parsed.text.len(), |i| at + i);
             span = Some((at, end));
         }
-        let (line, column) = span.map_or((1, 1), |(s, _)| {
-            doc.parsed.lines.line_col(&doc.parsed.text, s)
-        });
-        let anchor = anchor(&a.rule, &hit, parsed.value.pointer(&hit.pointer));
+        let (line, column) = span.map_or((1, 1), |(s, _)| doc.parsed.line_col(s));
+        let anchor = anchor(&a.rule, &hit, value);
         let identity = Arc::new((
             hit.core.map_or_else(
                 || a.rule.id.clone(),
@@ -1143,7 +1149,7 @@ impl Engine {
             message,
             help,
         } = d;
-        let (line, column) = pf.map_or((1, 1), |p| p.lines.line_col(&p.text, offset));
+        let (line, column) = pf.map_or((1, 1), |p| p.line_col(offset));
         let span = pf.map(|p| {
             let offset = aimslint_artifacts::floor_boundary(&p.text, offset);
             let end = p.text[offset..]

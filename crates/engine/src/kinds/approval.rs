@@ -56,7 +56,7 @@ impl Kind for Approval {
         let (pointer, roles) = (&self.pointer, &self.roles);
         let at = format!("{base}{pointer}");
         let mut hits = Vec::new();
-        match subject.pointer(pointer) {
+        match aimslint_artifacts::value_at(subject, pointer) {
             Some(Value::Array(items)) if !items.is_empty() => {
                 let mut has_role = false;
                 for (i, a) in items.iter().enumerate() {

@@ -45,7 +45,7 @@ impl Kind for MaxAge {
 
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
         let (pointer, days) = (&self.pointer, self.days);
-        let Some(v) = subject.pointer(pointer) else {
+        let Some(v) = aimslint_artifacts::value_at(subject, pointer) else {
             return Vec::new();
         };
         let text = match v {
@@ -95,8 +95,7 @@ impl Kind for MaxAge {
         let read: Vec<jiff::civil::Date> = if each {
             dates.to_vec()
         } else {
-            value
-                .pointer(&self.pointer)
+            aimslint_artifacts::value_at(value, &self.pointer)
                 .and_then(Value::as_str)
                 .and_then(parse_date)
                 .into_iter()

@@ -60,7 +60,7 @@ fn compile(cx: &mut Compile<'_, '_>) -> Option<Box<dyn Kind>> {
 impl Kind for MinLength {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, _ctx: &Ctx<'_>) -> Vec<Hit> {
         let pointer = &self.pointer;
-        let Some(v) = subject.pointer(pointer) else {
+        let Some(v) = aimslint_artifacts::value_at(subject, pointer) else {
             return Vec::new();
         };
         let (have, need, unit) = match (&self.min, v) {

@@ -132,7 +132,9 @@ impl Kind for Plugin {
         };
         match answer {
             Ok(found) => hits.extend(found.into_iter().map(|h| {
-                let pointer = if h.pointer.is_empty() || subject.pointer(&h.pointer).is_none() {
+                let pointer = if h.pointer.is_empty()
+                    || aimslint_artifacts::value_at(subject, &h.pointer).is_none()
+                {
                     base.to_string()
                 } else {
                     format!("{base}{}", h.pointer)

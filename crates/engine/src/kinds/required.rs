@@ -41,7 +41,7 @@ impl Kind for Required {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, _ctx: &Ctx<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         for p in &self.pointers {
-            match subject.pointer(p) {
+            match aimslint_artifacts::value_at(subject, p) {
                 None => hits.push(Hit::at(
                     format!("{base}{p}"),
                     format!("`{}` is missing", key_name(p)),

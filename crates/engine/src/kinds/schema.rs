@@ -40,7 +40,7 @@ impl Kind for Schema {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let sp = ctx.schema_pointer;
-        let Some(instance) = subject.pointer(sp) else {
+        let Some(instance) = aimslint_artifacts::value_at(subject, sp) else {
             return hits;
         };
         for e in self.schema.validator.iter_errors(instance) {

@@ -88,11 +88,9 @@ impl Section {
 
 impl Kind for Section {
     fn run(&self, _rule: &Rule, subject: &Value, base: &str, ctx: &Ctx<'_>) -> Vec<Hit> {
-        if self
-            .or_pointers
-            .iter()
-            .any(|p| subject.pointer(p).is_some_and(|v| !is_placeholder_value(v)))
-        {
+        if self.or_pointers.iter().any(|p| {
+            aimslint_artifacts::value_at(subject, p).is_some_and(|v| !is_placeholder_value(v))
+        }) {
             return Vec::new();
         }
         if std::ptr::eq(subject, ctx.root) {
