@@ -153,88 +153,6 @@ impl<K, V> Generations<K, V> {
     }
 }
 
-/// The keys of texts met lately, found by the texts themselves: a text met again (a section a
-/// new version of a card left as it was) is found by a fast hash and one comparison rather than
-/// hashed again with BLAKE3, which costs several times more on short texts. The key is the same
-/// either way: this only spares the work.
-///
-/// Bounded as `Memo` is: each shard forgets its older half past its share of `budget` bytes of
-/// text.
-pub(crate) struct KnownKeys {
-    shards: [Mutex<Option<Known>>; SHARDS],
-    budget: usize,
-}
-
-struct Known {
-    now: HashMap<Box<str>, TextKey, foldhash::fast::RandomState>,
-    before: HashMap<Box<str>, TextKey, foldhash::fast::RandomState>,
-    weight: usize,
-}
-
-impl KnownKeys {
-    pub(crate) const fn new(budget: usize) -> KnownKeys {
-        KnownKeys {
-            shards: [const { Mutex::new(None) }; SHARDS],
-            budget,
-        }
-    }
-
-    /// `text_key(text)`.
-    pub(crate) fn key(&self, text: &str) -> TextKey {
-        // A shard by the text's length and a few of its bytes: cheap, and spread enough that the
-        // threads rarely meet.
-        let b = text.as_bytes();
-        let pick = |i: usize| b.get(i).map_or(0, |&c| usize::from(c));
-        let shard = &self.shards[(text.len()
-            ^ pick(0)
-            ^ pick(b.len() / 2)
-            ^ (pick(b.len().wrapping_sub(1)) << 1))
-            % SHARDS];
-        let lock = || {
-            shard
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        {
-            let mut guard = lock();
-            let g = guard.get_or_insert_with(Known::new);
-            if let Some(k) = g.now.get(text) {
-                return *k;
-            }
-            if let Some((t, k)) = g.before.remove_entry(text) {
-                g.weight += Known::weight(&t);
-                g.now.insert(t, k);
-                return k;
-            }
-        }
-        let k = text_key(text);
-        let mut guard = lock();
-        let g = guard.get_or_insert_with(Known::new);
-        g.weight += Known::weight(text);
-        g.now.insert(text.into(), k);
-        if g.weight > self.budget / SHARDS / 2 {
-            g.before = std::mem::take(&mut g.now);
-            g.weight = 0;
-        }
-        k
-    }
-}
-
-impl Known {
-    fn new() -> Known {
-        Known {
-            now: HashMap::default(),
-            before: HashMap::default(),
-            weight: 0,
-        }
-    }
-
-    /// What a text counts against the budget: itself, and its entry.
-    fn weight(text: &str) -> usize {
-        text.len() + 48
-    }
-}
-
 /// Keys are hashes already: their first bytes are the map's hash.
 #[derive(Default, Clone, Copy)]
 struct KeyHash;
@@ -262,37 +180,6 @@ impl std::hash::Hasher for KeyHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A key looked up by its text is the text's key, whether the text was met before, was
-    /// forgotten, or was never met; and what is kept stays within the budget.
-    #[test]
-    fn known_keys_are_the_texts_keys() {
-        let known = KnownKeys::new(SHARDS * 2 * 200);
-        let texts: Vec<String> = (0..5_000)
-            .map(|i| format!("## Section {i}\nsome text"))
-            .collect();
-        for round in 0..2 {
-            for t in &texts {
-                assert_eq!(known.key(t), text_key(t), "round {round}: {t}");
-            }
-        }
-        assert_eq!(known.key(""), text_key(""));
-        assert_eq!(known.key("é"), text_key("é"));
-        let held: usize = known
-            .shards
-            .iter()
-            .map(|s| {
-                s.lock().unwrap().as_ref().map_or(0, |g| {
-                    g.now
-                        .keys()
-                        .chain(g.before.keys())
-                        .map(|t| Known::weight(t))
-                        .sum::<usize>()
-                })
-            })
-            .sum();
-        assert!(held <= 2 * SHARDS * 2 * 200, "{held}");
-    }
 
     #[test]
     fn a_value_is_made_once_and_forgotten_past_the_budget() {

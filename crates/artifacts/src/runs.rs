@@ -156,16 +156,9 @@ use crate::memo::TextKey;
 
 static MEMO: crate::memo::TextMemo<Arc<Run>> = crate::memo::TextMemo::new(REMEMBERED);
 
-/// The most run text whose keys are found by the text rather than hashed again (`KnownKeys`). On
-/// huggingface/datasets' history, a run met again was nearly always met in the last few versions
-/// of its card.
-const KEYS_KEPT: usize = 4 << 20;
-
-static KEYS: crate::memo::KnownKeys = crate::memo::KnownKeys::new(KEYS_KEPT);
-
 /// The run of this text, read by `read` unless remembered, and the text's key.
 pub(crate) fn run_of(text: &str, read: impl FnOnce(&str) -> Run) -> (TextKey, Arc<Run>) {
-    let key = KEYS.key(text);
+    let key = crate::memo::text_key(text);
     let run = MEMO.get_or_by(
         key,
         |r| r.weight(text),
