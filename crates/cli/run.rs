@@ -120,6 +120,7 @@ pub fn to_snapshot(tree: aimslint_git::Tree, explicit: &HashSet<String>) -> Snap
             .files
             .into_iter()
             .map(|f| FileInput {
+                text: None,
                 explicit: explicit.contains(&f.path),
                 path: f.path,
                 blob_id: f.blob_id,

@@ -369,16 +369,7 @@ pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseErro
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            if text.starts_with(LFS_POINTER_PREFIX) {
-                return Err(ParseError {
-                    kind: ParseErrorKind::LfsPointer,
-                    message: "file is a Git LFS pointer; its content is not in the repository (run `git lfs pull` to lint it)".into(),
-                    offset: 0,
-                });
-            }
-            Ok(text)
-        }
+        Ok(text) => not_a_pointer(text),
         Err(e) => Err(ParseError {
             kind: ParseErrorKind::Encoding,
             message: format!(
@@ -388,6 +379,29 @@ pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseErro
             offset: e.valid_up_to(),
         }),
     }
+}
+
+/// `decode` of a text already known to be UTF-8 (read as text from git): the same checks but the
+/// encoding's, which would read it all again.
+pub fn decode_text<'t>(text: &'t str, limits: &Limits) -> Result<&'t str, ParseError> {
+    if text.len() > limits.max_file_bytes
+        || memchr::memchr(0, &text.as_bytes()[..text.len().min(8192)]).is_some()
+    {
+        return decode(text.as_bytes(), limits);
+    }
+    not_a_pointer(text)
+}
+
+/// A text, unless it is a Git LFS pointer.
+fn not_a_pointer(text: &str) -> Result<&str, ParseError> {
+    if text.starts_with(LFS_POINTER_PREFIX) {
+        return Err(ParseError {
+            kind: ParseErrorKind::LfsPointer,
+            message: "file is a Git LFS pointer; its content is not in the repository (run `git lfs pull` to lint it)".into(),
+            offset: 0,
+        });
+    }
+    Ok(text)
 }
 
 /// Parse a file's text in the given format.
@@ -534,5 +548,30 @@ mod locate_tests {
             }
         }
         assert!(n > 20, "{n} files");
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    /// A text read as such from git is judged as its bytes would be: too large, binary, a Git LFS
+    /// pointer, or a text.
+    #[test]
+    fn a_text_is_decoded_as_its_bytes_are() {
+        let limits = Limits { max_file_bytes: 64 };
+        let lfs = format!("{LFS_POINTER_PREFIX}\noid sha256:00\nsize 1\n");
+        for text in [
+            "model: x\n",
+            "",
+            "a\0b",
+            &lfs,
+            &"x".repeat(65),
+            &"é".repeat(32),
+            &"é".repeat(33),
+        ] {
+            let (a, b) = (decode(text.as_bytes(), &limits), decode_text(text, &limits));
+            assert_eq!(a, b, "{text:?}");
+        }
     }
 }

@@ -53,6 +53,7 @@ fn snapshot(pack: &Pack, prefix: &str) -> Snapshot {
             path: rel.to_string(),
             blob_id: String::new(),
             content: Ok(Arc::from(bytes)),
+            text: None,
             explicit: false,
         });
     }

@@ -123,10 +123,15 @@ impl Engine {
         temporal_rules: &HashSet<&str>,
         consulted: &HashSet<&str>,
     ) -> Judged {
+        let (content, text) = match reader.read_content(blob) {
+            Ok(c) => (Ok(c.bytes), c.text),
+            Err(e) => (Err(e), None),
+        };
         let input = FileInput {
             path: path.to_string(),
             blob_id: blob.to_string(),
-            content: reader.read(blob),
+            content,
+            text,
             explicit: false,
         };
         let (doc, artifact, mut fixed) = self.prepare(&input, None);

@@ -23,6 +23,9 @@ pub struct FileInput {
     pub blob_id: String,
     /// The bytes, or why they could not be read.
     pub content: Result<Arc<[u8]>, String>,
+    /// The same bytes as text, when they were read as UTF-8 text (from git): kept as they are,
+    /// not copied again.
+    pub text: Option<Arc<str>>,
     /// Named on the command line: always reported, evidence or not.
     pub explicit: bool,
 }
@@ -595,7 +598,11 @@ impl Engine {
         {
             return false;
         }
-        aimslint_artifacts::decode(bytes, &self.options.limits).is_ok_and(|text| {
+        let decoded = match input.text.as_ref().filter(|t| t.len() == bytes.len()) {
+            Some(t) => aimslint_artifacts::decode_text(t, &self.options.limits),
+            None => aimslint_artifacts::decode(bytes, &self.options.limits),
+        };
+        decoded.is_ok_and(|text| {
             if markdown {
                 aimslint_artifacts::markdown_is_no_card(path, text)
             } else {
@@ -621,7 +628,13 @@ impl Engine {
         {
             return p;
         }
-        let (text, result) = match aimslint_artifacts::decode(bytes, &self.options.limits) {
+        // A text read as such is checked as one, and kept without another copy.
+        let shared = input.text.as_ref().filter(|t| t.len() == bytes.len());
+        let decoded = match shared {
+            Some(t) => aimslint_artifacts::decode_text(t, &self.options.limits),
+            None => aimslint_artifacts::decode(bytes, &self.options.limits),
+        };
+        let (text, result) = match decoded {
             Ok(text) => {
                 // A file read only for plugins (`LICENSE`) is not guessed at: it is no evidence.
                 let format = Format::from_path(&input.path)
@@ -634,7 +647,11 @@ impl Engine {
                         offset: 0,
                     }),
                 };
-                (Arc::<str>::from(text), result)
+                let owned = match shared {
+                    Some(t) if t.len() == text.len() => Arc::clone(t),
+                    _ => Arc::<str>::from(text),
+                };
+                (owned, result)
             }
             Err(mut e) => {
                 // Keep only what the diagnostic shows: nothing of a file over the size limit, and for

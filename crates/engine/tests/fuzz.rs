@@ -158,6 +158,7 @@ fn judge(path: &str, bytes: Vec<u8>) {
         path: path.to_string(),
         blob_id: String::new(),
         content: Ok(Arc::from(bytes)),
+        text: None,
         explicit: true,
     }];
     let snapshot = Snapshot {

@@ -366,6 +366,17 @@ pub(crate) fn read_blob_sized(
     max: usize,
     known: Option<usize>,
 ) -> Result<Arc<[u8]>, String> {
+    read_blob_with(repo, oid, max, known, |b: &[u8]| Arc::<[u8]>::from(b))
+}
+
+/// A blob read as `read_blob_sized` reads it, kept by `keep` from libgit2's buffer.
+fn read_blob_with<T>(
+    repo: &git2::Repository,
+    oid: git2::Oid,
+    max: usize,
+    known: Option<usize>,
+    keep: impl FnOnce(&[u8]) -> T,
+) -> Result<T, String> {
     let max = if max == 0 { usize::MAX - 1 } else { max };
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
     let header = || {
@@ -384,10 +395,42 @@ pub(crate) fn read_blob_sized(
         None => header()?,
     };
     if size > max {
-        return Ok(Arc::from(vec![0u8; max.saturating_add(1)]));
+        return Ok(keep(&vec![0u8; max.saturating_add(1)]));
     }
     // Checked against its id here (see `hash`): history mode turns libgit2's own check off.
-    hash::read_verified(&odb, oid, git2::ObjectType::Blob).map(|b| Arc::<[u8]>::from(b.data()))
+    hash::read_verified(&odb, oid, git2::ObjectType::Blob).map(|b| keep(b.data()))
+}
+
+/// A blob's content, read for judging: its bytes, and the same bytes as text when they are UTF-8
+/// (one copy, shared: the reader of the text need not copy the bytes again to own them).
+#[derive(Debug, Clone)]
+pub struct BlobContent {
+    pub bytes: Arc<[u8]>,
+    pub text: Option<Arc<str>>,
+}
+
+/// `read_blob_sized`, keeping the content as text when it is UTF-8.
+pub(crate) fn read_blob_content(
+    repo: &git2::Repository,
+    oid: git2::Oid,
+    max: usize,
+    known: Option<usize>,
+) -> Result<BlobContent, String> {
+    read_blob_with(repo, oid, max, known, |data| {
+        match std::str::from_utf8(data) {
+            Ok(s) => {
+                let text: Arc<str> = Arc::from(s);
+                BlobContent {
+                    bytes: Arc::<[u8]>::from(text.clone()),
+                    text: Some(text),
+                }
+            }
+            Err(_) => BlobContent {
+                bytes: Arc::from(data),
+                text: None,
+            },
+        }
+    })
 }
 
 /// Whether objects may be missing by design: a partial clone's remote is a promisor (git 2.20+
