@@ -227,9 +227,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseError> {
     if !runs.is_empty() {
         parsed.body_runs = Some(runs.into());
     }
-    parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(
-        outline.into_iter().map(|(_, h)| h).collect(),
-    )));
+    parsed.outline = Some(Box::new(crate::sniff::Outline::from_parts(outline)));
     Ok(parsed)
 }
 
@@ -622,7 +620,7 @@ type SectionsPass = (
     Map<String, Value>,
     Map<String, Value>,
     Places,
-    Vec<(String, std::sync::Arc<crate::sniff::Heading>)>,
+    Vec<std::sync::Arc<crate::sniff::Heading>>,
 );
 
 /// The sections and labels of a Markdown body, and (from the same pass) each heading's own prose
@@ -651,9 +649,8 @@ fn sections_in_runs_keyed(
 ) -> SectionsPass {
     // (level, start, end) per heading.
     let mut headings: Vec<(usize, usize, usize)> = Vec::new();
-    // (title, facts) per heading: the facts are read from its own prose up to the next heading.
-    let mut outline: Vec<(String, std::sync::Arc<crate::sniff::Heading>)> = Vec::new();
-    let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
+    // Each run and where it starts: their titles and labels are read from them, not copied.
+    let mut runs: Vec<(usize, std::sync::Arc<crate::runs::Run>)> = Vec::new();
     let cuts = crate::runs::cuts(body, min_run);
     let starts = std::iter::once(0).chain(cuts.iter().copied());
     let ends = cuts.iter().copied().chain(std::iter::once(body.len()));
@@ -669,7 +666,7 @@ fn sections_in_runs_keyed(
         };
         // Prose before a later run's first heading would be its last heading's (never so: a run
         // after a cut starts at a heading); then the body is read whole.
-        if run.lead && !outline.is_empty() {
+        if run.lead && !headings.is_empty() {
             keys.clear();
             return sections_in_runs_keyed(body, base, usize::MAX, keys);
         }
@@ -678,15 +675,29 @@ fn sections_in_runs_keyed(
                 .iter()
                 .map(|(level, s, e)| (*level, start + s, start + e)),
         );
-        outline.extend(run.outline.iter().cloned());
-        found.extend(
-            run.labels
-                .iter()
-                .map(|(a, e, r, t)| (start + a, start + e, start + r, t.clone())),
-        );
+        runs.push((start, run));
     }
-    combine(body, base, &headings, &found, outline)
+    let titles: Vec<&str> = runs
+        .iter()
+        .flat_map(|(_, r)| r.outline.iter().map(|(t, _)| t.as_str()))
+        .collect();
+    let found: Vec<Label<'_>> = runs
+        .iter()
+        .flat_map(|(start, r)| {
+            r.labels
+                .iter()
+                .map(move |(a, e, rest, t)| (start + a, start + e, start + rest, t.as_str()))
+        })
+        .collect();
+    let facts = runs
+        .iter()
+        .flat_map(|(_, r)| r.outline.iter().map(|(_, h)| h.clone()))
+        .collect();
+    combine(body, base, &headings, &found, &titles, facts)
 }
+
+/// A label: where its block starts, where the label ends, where its text starts, and the label.
+type Label<'a> = (usize, usize, usize, &'a str);
 
 /// One run of a body read on its own: its headings, labels and prose (see `runs::Run`).
 pub(crate) fn read_run(body: &str) -> crate::runs::Run {
@@ -762,14 +773,15 @@ pub(crate) fn read_run(body: &str) -> crate::runs::Run {
     run
 }
 
-/// The sections and labels of a body from its headings ((level, start, end), their titles first
-/// in `outline`) and labels.
+/// The sections and labels of a body from its headings ((level, start, end), their `titles`, and
+/// what recognising a card reads of each, `facts`) and labels.
 fn combine(
     body: &str,
     base: usize,
     headings: &[(usize, usize, usize)],
-    found: &[(usize, usize, usize, String)],
-    outline: Vec<(String, std::sync::Arc<crate::sniff::Heading>)>,
+    found: &[Label<'_>],
+    titles: &[&str],
+    facts: Vec<std::sync::Arc<crate::sniff::Heading>>,
 ) -> SectionsPass {
     let mut map = Map::new();
     let mut places = Vec::with_capacity(headings.len());
@@ -780,7 +792,7 @@ fn combine(
             .find(|n| n.0 <= level)
             .map_or(body.len(), |n| n.1);
         let text = body[end.min(text_end)..text_end].trim();
-        let title = outline[i].0.trim();
+        let title = titles[i].trim();
         let key = insert_unique(&mut map, &mut next, title, || {
             section_value(title.to_string(), level, text)
         });
@@ -807,7 +819,7 @@ fn combine(
             .min(headings.get(h).map_or(body.len(), |n| n.1));
         let text = body[(*rest).min(stop)..stop].trim();
         let key = insert_unique(&mut labels, &mut next, title, || {
-            section_value(title.clone(), 0, text)
+            section_value((*title).to_string(), 0, text)
         });
         places.push((
             "labels",
@@ -818,7 +830,7 @@ fn combine(
             base + stop,
         ));
     }
-    (map, labels, places, outline)
+    (map, labels, places, facts)
 }
 
 /// The label a block opens with, if any: (end of the label, where its text starts, the label).
@@ -1140,7 +1152,14 @@ mod tests {
     /// What `sections` makes of a body, reading it whole.
     fn sections_whole(body: &str) -> SectionsPass {
         let run = read_run(body);
-        combine(body, 7, &run.headings, &run.labels, run.outline.clone())
+        let found: Vec<Label<'_>> = run
+            .labels
+            .iter()
+            .map(|(a, e, r, t)| (*a, *e, *r, t.as_str()))
+            .collect();
+        let titles: Vec<&str> = run.outline.iter().map(|(t, _)| t.as_str()).collect();
+        let facts = run.outline.iter().map(|(_, h)| h.clone()).collect();
+        combine(body, 7, &run.headings, &found, &titles, facts)
     }
 
     /// Reading a body in runs changes nothing: on every text the tests have (the packs, the
