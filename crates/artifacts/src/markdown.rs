@@ -172,6 +172,32 @@ pub(crate) fn front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, ParseE
     }
 }
 
+/// A front matter's value, remembered by its text when it parses: a history's versions of a card
+/// share it whenever an edit left the metadata alone (nearly half of them on huggingface/datasets),
+/// and taking a copy of the value costs a fraction of reading the YAML again. An error is made
+/// again each time (its offset is the file's own).
+fn front_matter_value(yaml: &str, base: usize) -> Result<Value, ParseError> {
+    if yaml.len() < REMEMBER_FRONT_MATTER_FROM {
+        return crate::yaml::parse_value(yaml, base);
+    }
+    let key = crate::memo::text_key(yaml);
+    let weight = 4 * yaml.len() + 64;
+    if let Some(v) = FRONT_MATTERS.get(&key, |_| weight) {
+        return Ok(Value::clone(&v));
+    }
+    let v = crate::yaml::parse_value(yaml, base)?;
+    FRONT_MATTERS.insert(key, std::sync::Arc::new(v.clone()), weight);
+    Ok(v)
+}
+
+/// Front matters shorter than this are read again rather than looked up.
+const REMEMBER_FRONT_MATTER_FROM: usize = 256;
+
+/// The most front matter (counted as four times its text, about what its value holds) remembered
+/// at a time.
+static FRONT_MATTERS: crate::memo::TextMemo<std::sync::Arc<Value>> =
+    crate::memo::TextMemo::new(2 << 20);
+
 /// A block opened with a line of dashes other than `---` (at `open`): front matter with the wrong
 /// delimiter when YAML-looking lines follow up to a closing line of dashes (or `...`).
 fn wrongly_delimited(
@@ -304,7 +330,7 @@ fn read_front_matter(
             offset: fm.open,
         });
     }
-    let meta = match crate::yaml::parse_value(fm.yaml, fm.yaml_start) {
+    let meta = match front_matter_value(fm.yaml, fm.yaml_start) {
         Ok(meta) => meta,
         Err(e) if e.kind == ParseErrorKind::Syntax => {
             let what = e
@@ -914,6 +940,29 @@ fn heading_level(l: HeadingLevel) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A front matter met again (remembered) reads as it did the first time, and one that does not
+    /// parse is said to be wrong at its own file's line each time.
+    #[test]
+    fn a_front_matter_met_again_reads_as_it_did() {
+        let tags: String = (0..40).map(|i| format!("- tag{i}\n")).collect();
+        let fm = format!("---\nlicense: mit\ntags:\n{tags}---\n");
+        let a = parse(&format!("{fm}# A\ntext\n")).unwrap();
+        let b = parse(&format!("{fm}# B\nother\n")).unwrap();
+        assert_eq!(a.value["meta"], b.value["meta"]);
+        assert_eq!(a.value["meta"]["tags"][39], "tag39");
+        let bad = format!(
+            "---\nlicense: mit\ntags: [a\n{}---\n# A\n",
+            "x: 1\n".repeat(60)
+        );
+        let offsets: Vec<Vec<usize>> = [bad.clone(), format!("\n\n{bad}"), bad]
+            .iter()
+            .map(|t| parse(t).unwrap().notices.iter().map(|n| n.offset).collect())
+            .collect();
+        assert!(!offsets[0].is_empty());
+        assert_eq!(offsets[0], offsets[2]);
+        assert_ne!(offsets[0], offsets[1]);
+    }
 
     /// A body read in runs is keyed by its runs' keys: the same body has the same key, a change to
     /// any run changes it, and a body read whole is keyed by its text.
