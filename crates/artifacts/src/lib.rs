@@ -351,6 +351,29 @@ pub const LFS_POINTER_PREFIX: &str = "version https://git-lfs.github.com/spec/";
 
 /// Check the raw bytes of a file and give back its text, or the reason it cannot be read as text.
 pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseError> {
+    size_and_binary(bytes, limits)?;
+    match std::str::from_utf8(bytes) {
+        Ok(text) => not_a_pointer(text),
+        Err(e) => Err(ParseError {
+            kind: ParseErrorKind::Encoding,
+            message: format!(
+                "file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+                e.valid_up_to()
+            ),
+            offset: e.valid_up_to(),
+        }),
+    }
+}
+
+/// `decode` of a text already known to be UTF-8 (read as text from git): the same checks but the
+/// encoding's, which would read it all again.
+pub fn decode_text<'t>(text: &'t str, limits: &Limits) -> Result<&'t str, ParseError> {
+    size_and_binary(text.as_bytes(), limits)?;
+    not_a_pointer(text)
+}
+
+/// An error for a file over the size limit, or one that holds a NUL byte near its start.
+fn size_and_binary(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(ParseError {
             kind: ParseErrorKind::TooLarge,
@@ -368,28 +391,7 @@ pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseErro
             offset: pos,
         });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => not_a_pointer(text),
-        Err(e) => Err(ParseError {
-            kind: ParseErrorKind::Encoding,
-            message: format!(
-                "file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
-                e.valid_up_to()
-            ),
-            offset: e.valid_up_to(),
-        }),
-    }
-}
-
-/// `decode` of a text already known to be UTF-8 (read as text from git): the same checks but the
-/// encoding's, which would read it all again.
-pub fn decode_text<'t>(text: &'t str, limits: &Limits) -> Result<&'t str, ParseError> {
-    if text.len() > limits.max_file_bytes
-        || memchr::memchr(0, &text.as_bytes()[..text.len().min(8192)]).is_some()
-    {
-        return decode(text.as_bytes(), limits);
-    }
-    not_a_pointer(text)
+    Ok(())
 }
 
 /// A text, unless it is a Git LFS pointer.

@@ -476,15 +476,18 @@ pub(crate) fn markdown_could_be_card(text: &str) -> bool {
     }
     // The titles' letters, a line each: a stem (which holds no line break) is in one of them when
     // it is in the whole, which is searched once per stem rather than once per title.
-    let lines: Vec<String> = candidates.iter().map(|c| title_letters(c)).collect();
-    let all = lines.join("\n");
+    let all = candidates
+        .iter()
+        .map(|c| title_letters(c))
+        .collect::<Vec<_>>()
+        .join("\n");
     // A word a title holds, or its plural, starts with the name's stem.
     let spelt = |word: &str| {
         let stem = word
             .strip_suffix('s')
             .filter(|s| !s.is_empty())
             .unwrap_or(word);
-        !lines.is_empty() && all.contains(stem)
+        !candidates.is_empty() && all.contains(stem)
     };
     let could = |sections: &[(&str, bool)], titles: &[&[&str]]| {
         let mut telling = usize::from(titles.iter().any(|t| t.iter().all(|w| spelt(w))));

@@ -532,26 +532,22 @@ pub(crate) fn locate(text: &str, base: usize, pointer: &str) -> Located {
         crate::memo::text_key(pointer),
         0u8,
     );
-    let shift = |place: Place, by: isize| {
-        place.map(|(depth, (start, end))| {
-            (
-                depth,
-                (
-                    start.saturating_add_signed(by),
-                    end.saturating_add_signed(by),
-                ),
-            )
-        })
+    // Kept at offsets from the text's start, given at the file's.
+    let moved = |place: Place, by: &dyn Fn(usize) -> usize| {
+        place.map(|(depth, (start, end))| (depth, (by(start), by(end))))
     };
-    let by = isize::try_from(base).unwrap_or(isize::MAX);
     if let Some(place) = PLACES.get(&key, |_| PLACE_WEIGHT) {
-        return Located::Place(shift(place, by));
+        return Located::Place(moved(place, &|at| at + base));
     }
     let (place, table) = match walk_spans(text, base, Some(pointer)) {
         Walked::Found(depth, span) => (Some((depth, span)), None),
         Walked::Whole(table) => (table.locate_depth(pointer), Some(table)),
     };
-    PLACES.insert(key, shift(place, -by), PLACE_WEIGHT);
+    PLACES.insert(
+        key,
+        moved(place, &|at| at.saturating_sub(base)),
+        PLACE_WEIGHT,
+    );
     match table {
         None => Located::Place(place),
         Some(table) => Located::Whole(place, table),

@@ -598,11 +598,7 @@ impl Engine {
         {
             return false;
         }
-        let decoded = match input.text.as_ref().filter(|t| t.len() == bytes.len()) {
-            Some(t) => aimslint_artifacts::decode_text(t, &self.options.limits),
-            None => aimslint_artifacts::decode(bytes, &self.options.limits),
-        };
-        decoded.is_ok_and(|text| {
+        self.decode(input, bytes).0.is_ok_and(|text| {
             if markdown {
                 aimslint_artifacts::markdown_is_no_card(path, text)
             } else {
@@ -619,6 +615,26 @@ impl Engine {
                 .contains(path.rsplit('/').next().unwrap_or(path))
     }
 
+    /// A file's text, decoded from `bytes` (its content); or, when git gave that content as text
+    /// too (`FileInput::text`), checked as the text it is and returned with it to be kept without
+    /// another copy.
+    fn decode<'a>(
+        &self,
+        input: &'a FileInput,
+        bytes: &'a [u8],
+    ) -> (Result<&'a str, ParseError>, Option<&'a Arc<str>>) {
+        match input.text.as_ref().filter(|t| t.len() == bytes.len()) {
+            Some(t) => (
+                aimslint_artifacts::decode_text(t, &self.options.limits),
+                Some(t),
+            ),
+            None => (
+                aimslint_artifacts::decode(bytes, &self.options.limits),
+                None,
+            ),
+        }
+    }
+
     fn parse(&self, input: &FileInput, bytes: &[u8]) -> Arc<ParsedFile> {
         let keep = self.keep_parses.load(std::sync::atomic::Ordering::Relaxed);
         let key = (input.blob_id.clone(), input.path.clone());
@@ -628,12 +644,7 @@ impl Engine {
         {
             return p;
         }
-        // A text read as such is checked as one, and kept without another copy.
-        let shared = input.text.as_ref().filter(|t| t.len() == bytes.len());
-        let decoded = match shared {
-            Some(t) => aimslint_artifacts::decode_text(t, &self.options.limits),
-            None => aimslint_artifacts::decode(bytes, &self.options.limits),
-        };
+        let (decoded, shared) = self.decode(input, bytes);
         let (text, result) = match decoded {
             Ok(text) => {
                 // A file read only for plugins (`LICENSE`) is not guessed at: it is no evidence.
@@ -647,11 +658,10 @@ impl Engine {
                         offset: 0,
                     }),
                 };
-                let owned = match shared {
-                    Some(t) if t.len() == text.len() => Arc::clone(t),
-                    _ => Arc::<str>::from(text),
-                };
-                (owned, result)
+                (
+                    shared.map_or_else(|| Arc::<str>::from(text), Arc::clone),
+                    result,
+                )
             }
             Err(mut e) => {
                 // Keep only what the diagnostic shows: nothing of a file over the size limit, and for

@@ -137,19 +137,26 @@ impl BlobReader {
     /// The content of a blob, cut at the size limit (+1 byte so the reader can tell); a blob over
     /// the limit is never inflated (see `read_blob_limited`).
     pub fn read(&self, blob: &str) -> Result<Arc<[u8]>, String> {
-        self.read_content(blob).map(|c| c.bytes)
+        self.read_with(blob, crate::read_blob_sized)
     }
 
     /// `read`, with the content as text too when it is UTF-8 (`BlobContent`).
     pub fn read_content(&self, blob: &str) -> Result<crate::BlobContent, String> {
+        self.read_with(blob, crate::read_blob_content)
+    }
+
+    fn read_with<T>(
+        &self,
+        blob: &str,
+        read: fn(&Repository, Oid, usize, Option<usize>) -> Result<T, String>,
+    ) -> Result<T, String> {
         let oid = Oid::from_str(blob).map_err(|e| e.message().to_string())?;
         self.loose
             .check(oid)
             .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
         let size = self.sizes.lock().ok().and_then(|mut s| s.remove(&oid));
         with_repo(&self.root, |repo| {
-            crate::read_blob_content(repo, oid, self.max_bytes, size)
-                .map_err(|e| format!("blob {blob}: {e}"))
+            read(repo, oid, self.max_bytes, size).map_err(|e| format!("blob {blob}: {e}"))
         })
     }
 

@@ -154,7 +154,8 @@ pub fn norm_title(s: &str) -> String {
         }
     };
     if s.is_ascii() {
-        // Nearly every title: a byte at a time, without the Unicode tables.
+        // Nearly every title: a byte at a time, without the Unicode tables (a character at a
+        // time, decoded and encoded again, took a third longer on a history's titles).
         for b in s.bytes() {
             if b.is_ascii_alphanumeric() {
                 letter(&mut out, &mut word);
@@ -311,9 +312,8 @@ mod tests {
         assert_eq!(norm_title(""), "");
     }
 
-    /// The title read a byte at a time (ASCII) or a character at a time says what the plain
-    /// reading (each word gathered, then made singular) says, on every title of the examples and
-    /// packs.
+    /// The title normalised in place says what the plain reading (each word gathered, then made
+    /// singular) says, on titles in several scripts.
     #[test]
     fn norm_title_matches_the_word_by_word_reading() {
         fn plain(s: &str) -> String {
