@@ -510,25 +510,57 @@ fn children(e: &cel::IdedExpr) -> Vec<&cel::IdedExpr> {
     }
 }
 
+/// What the parser thread answers: the program or the parser's error, or `Err(())` when the
+/// parser panicked.
+type Parsed = Result<Result<cel::Program, String>, ()>;
+
+/// A request to the parser thread: the expression, and where to send its answer.
+type ParseJob = (String, std::sync::mpsc::SyncSender<Parsed>);
+
+/// Parse an expression on the parser thread: one thread for the whole process, with a stack that
+/// fits the limits above in every build, started on first use. A pack holds dozens of expressions,
+/// and a thread of its own for each (a 64 MiB stack mapped, touched and unmapped every time) was
+/// most of the time it took to load the bundled packs.
+fn parse_on_compiler(src: String) -> Result<Parsed, String> {
+    static COMPILER: std::sync::OnceLock<Result<std::sync::mpsc::Sender<ParseJob>, String>> =
+        std::sync::OnceLock::new();
+    let compiler = COMPILER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<ParseJob>();
+        std::thread::Builder::new()
+            .name("cel-compile".into())
+            .stack_size(COMPILE_STACK)
+            .spawn(move || {
+                for (src, reply) in rx {
+                    // The parser is a generated one: a panic inside it is that expression's error,
+                    // and the thread goes on serving the next one.
+                    let parsed = std::panic::catch_unwind(|| {
+                        cel::Program::compile(&src).map_err(|e| e.to_string())
+                    })
+                    .map_err(drop);
+                    let _ = reply.send(parsed);
+                }
+            })
+            .map(|_| tx)
+            .map_err(|e| format!("invalid CEL expression (could not start its parser: {e})"))
+    });
+    let compiler = compiler.as_ref().map_err(Clone::clone)?;
+    let (reply, answer) = std::sync::mpsc::sync_channel(1);
+    compiler
+        .send((src, reply))
+        .map_err(|_| "invalid CEL expression (its parser has stopped)".to_string())?;
+    answer
+        .recv()
+        .map_err(|_| "invalid CEL expression (its parser has stopped)".to_string())
+}
+
 /// Compile a rule's CEL expression, within the limits above: every problem is an error message for
 /// the rule's TOML line, never a crash.
 pub(crate) fn compile_expr(src: &str) -> Result<Expr, String> {
     scan_expr(src).map_err(|e| format!("invalid CEL expression: {e}"))?;
-    let owned = src.to_string();
-    // The parser runs on a thread of its own with a stack that fits the limits in every build; the
-    // parser is a generated one, so guard against a panic inside it all the same.
-    let compiled = std::thread::Builder::new()
-        .name("cel-compile".into())
-        .stack_size(COMPILE_STACK)
-        .spawn(move || {
-            std::panic::catch_unwind(|| cel::Program::compile(&owned).map_err(|e| e.to_string()))
-        })
-        .map_err(|e| format!("invalid CEL expression (could not start its parser: {e})"))?
-        .join();
-    let program = match compiled {
-        Ok(Ok(Ok(program))) => program,
-        Ok(Ok(Err(e))) => return Err(format!("invalid CEL expression: {e}")),
-        Ok(Err(_)) | Err(_) => return Err("invalid CEL expression (the parser failed)".into()),
+    let program = match parse_on_compiler(src.to_string())? {
+        Ok(Ok(program)) => program,
+        Ok(Err(e)) => return Err(format!("invalid CEL expression: {e}")),
+        Err(()) => return Err("invalid CEL expression (the parser failed)".into()),
     };
     let depth = expr_depth(program.expression());
     if depth > MAX_EXPR_DEPTH {
