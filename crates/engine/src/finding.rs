@@ -16,7 +16,8 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
-    pub controls: Vec<String>,
+    /// Shared with the rule's other findings (and their clones).
+    pub controls: std::sync::Arc<[String]>,
     pub path: String,
     pub line: usize,
     pub column: usize,
@@ -32,7 +33,7 @@ pub struct Finding {
     /// as evidence), so the finding can no longer be judged. Not a fix.
     pub obscured_in: Option<String>,
     pub pointer: Option<String>,
-    pub help: String,
+    pub help: std::sync::Arc<str>,
     pub fingerprint: String,
     pub waived: Option<WaiverState>,
     /// Byte range in the file, for rendering the snippet.
@@ -76,7 +77,7 @@ impl Finding {
             rule: rule.to_string(),
             severity,
             message,
-            controls: Vec::new(),
+            controls: std::sync::Arc::new([]),
             path: path.to_string(),
             line: 1,
             column: 1,
@@ -85,7 +86,7 @@ impl Finding {
             removed_in: None,
             obscured_in: None,
             pointer: None,
-            help: help.to_string(),
+            help: help.into(),
             fingerprint,
             waived: None,
             span: None,

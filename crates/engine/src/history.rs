@@ -1249,7 +1249,7 @@ impl Pass<'_> {
         let path = about.first().copied().unwrap_or_default();
         self.named.insert(c.meta.id.clone());
         self.events.push(Finding {
-            controls: rule.controls.clone(),
+            controls: rule.controls.as_slice().into(),
             commit: Some(c.meta.id.clone()),
             ..Finding::about_file(
                 &rule.id,

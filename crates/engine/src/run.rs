@@ -125,6 +125,9 @@ struct CoreDiag<'a> {
 pub(crate) struct ActiveRule {
     pub(crate) rule: Arc<Rule>,
     pub(crate) severity: Severity,
+    /// The rule's help and controls as its findings hold them: shared, not copied into each.
+    pub(crate) help: Arc<str>,
+    pub(crate) controls: Arc<[String]>,
 }
 
 /// Compiled packs and configuration, ready to check any number of snapshots.
@@ -427,6 +430,8 @@ impl Engine {
             .filter(|r| !newer_than_pinned(r, config) || options.selection.names(&r.id))
             .map(|r| ActiveRule {
                 severity: config.severity.get(&r.id).copied().unwrap_or(r.severity),
+                help: Arc::from(r.help.as_str()),
+                controls: Arc::from(r.controls.as_slice()),
                 rule: with_titles(r, config.section_titles.get(&r.id).map(|(t, _)| t)),
             })
             .collect::<Vec<ActiveRule>>();
@@ -1138,7 +1143,7 @@ impl Engine {
                 .map_or_else(|| a.rule.id.clone(), |c| c.code.to_string()),
             severity,
             message: hit.message,
-            controls: a.rule.controls.clone(),
+            controls: a.controls.clone(),
             path: doc.path.clone(),
             line,
             column,
@@ -1154,7 +1159,7 @@ impl Engine {
             },
             help: hit
                 .core
-                .map_or_else(|| a.rule.help.clone(), |c| c.help.to_string()),
+                .map_or_else(|| a.help.clone(), |c| Arc::from(c.help)),
             fingerprint: fingerprint(&identity.0, &doc.path, &identity.1, &identity.2),
             waived: None,
             span: span.map(|(s, e)| trim_span(&doc.parsed.text, s, e)),
@@ -1681,10 +1686,14 @@ fn section_of(p: &str) -> Option<&str> {
 /// Merge `loser` into `winner`: one finding for one gap, as strict as the stricter of the two.
 fn absorb(winner: &mut Finding, loser: &Finding) {
     winner.severity = winner.severity.max(loser.severity);
-    for c in &loser.controls {
-        if !winner.controls.contains(c) {
-            winner.controls.push(c.clone());
+    if loser.controls.iter().any(|c| !winner.controls.contains(c)) {
+        let mut controls = winner.controls.to_vec();
+        for c in loser.controls.iter() {
+            if !controls.contains(c) {
+                controls.push(c.clone());
+            }
         }
+        winner.controls = controls.into();
     }
     winner.message = format!(
         "{} [also {}: {}]",

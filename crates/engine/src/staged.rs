@@ -35,7 +35,7 @@ pub struct StagedChange {
 fn event(a: &ActiveRule, about: &[&str], message: String) -> Finding {
     let path = about.first().copied().unwrap_or_default();
     Finding {
-        controls: a.rule.controls.clone(),
+        controls: a.controls.clone(),
         ..Finding::about_file(
             &a.rule.id,
             a.severity,

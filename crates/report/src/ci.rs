@@ -492,7 +492,7 @@ pub fn step_summary(outcome: &Outcome, meta: &Meta<'_>) -> String {
     let _ = writeln!(s);
     let mut per_control: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for f in &open {
-        for c in &f.controls {
+        for c in f.controls.iter() {
             let e = per_control.entry(c).or_default();
             if f.severity == Severity::Error {
                 e.0 += 1;
