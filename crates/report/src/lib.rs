@@ -76,7 +76,7 @@ pub(crate) fn pack_infos(packs: &PackSet) -> Vec<PackInfo> {
 }
 
 /// The tool as every JSON report names it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub(crate) struct Tool<'a> {
     pub name: &'static str,
     pub version: &'a str,
