@@ -52,7 +52,7 @@ const NO_FINDINGS: &[u8] = b"\n  \"findings\": [],";
 
 /// Findings per piece serialised on one thread, and pieces serialised before they are written.
 const PIECE: usize = 256;
-const PIECES_IN_FLIGHT: usize = 64;
+const PIECES_IN_FLIGHT: usize = 16;
 
 /// Write the report, its findings serialised in parallel: a history report holds thousands of
 /// findings, and serialising them one after the other was the last thing a run did on one core.
