@@ -59,6 +59,9 @@ struct Judged {
     /// The date rules' findings at the date of the commit that first brings this version in (from
     /// the same evaluation as `fixed`): used as they are when the version enters the tree then.
     temporal: (jiff::civil::Date, Vec<Finding>),
+    /// `fixed` is all this version will ever be found to have (nothing consults its kind again),
+    /// and one finding has already absorbed another there (`Engine::supersede`).
+    settled: bool,
 }
 
 struct PathState {
@@ -190,6 +193,7 @@ impl Engine {
         // value nor its span table (its findings hold their places): for large front matter they
         // are many times the text, and the walk keeps a document for as long as its file stands
         // in the tree.
+        let mut settled = false;
         let doc = doc.map(|mut d| {
             let slim = !d.kind.as_deref().is_some_and(|k| consulted.contains(k))
                 // A record with a `type` may be a retirement record a deletion is checked against;
@@ -203,6 +207,7 @@ impl Engine {
                 // one finding absorbs another here, while the sections it compares are known.
                 let parsed = d.parsed.clone();
                 self.supersede(&mut fixed, self.options.as_of, &|_| Some(parsed.clone()));
+                settled = true;
                 drop(parsed);
                 if let Some(pf) = Arc::get_mut(&mut d.parsed)
                     && let Ok(p) = &mut pf.result
@@ -218,6 +223,7 @@ impl Engine {
             fixed,
             critical,
             temporal: (date, temporal),
+            settled,
         }
     }
 
@@ -860,10 +866,14 @@ impl Pass<'_> {
             let current: BTreeMap<String, Finding> = match self.state.get(p) {
                 Some(s) => {
                     let mut found: Vec<Finding> = s.findings().cloned().collect();
-                    let parsed = s.judged.doc.as_ref().map(|d| d.parsed.clone());
-                    let as_of = self.engine.options.as_of;
-                    self.engine
-                        .supersede(&mut found, as_of, &|_| parsed.clone());
+                    // A settled version's findings were superseded when it was judged, and none
+                    // joined them since.
+                    if !(s.judged.settled && s.reference.is_empty() && s.temporal.is_empty()) {
+                        let parsed = s.judged.doc.as_ref().map(|d| d.parsed.clone());
+                        let as_of = self.engine.options.as_of;
+                        self.engine
+                            .supersede(&mut found, as_of, &|_| parsed.clone());
+                    }
                     found
                         .into_iter()
                         .map(|f| (f.fingerprint.clone(), f))
