@@ -46,8 +46,8 @@ impl Reporter for Json {
     }
 }
 
-/// The findings of the report as the pretty printer places them: what precedes them in the
-/// report, and the array itself, written between.
+/// How the pretty printer writes the report's empty list of findings (a top-level key, two spaces
+/// in, `artifacts` always after it): where the findings, serialised apart, go instead.
 const NO_FINDINGS: &[u8] = b"\n  \"findings\": [],";
 
 /// Findings per piece serialised on one thread, and pieces serialised before they are written.
