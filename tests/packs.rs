@@ -28,7 +28,7 @@ fn catalogues_are_complete() {
         "{packs}"
     );
     assert!(
-        packs.contains("iso42001     1.1.0    no              74"),
+        packs.contains("iso42001     1.1.1    no              74"),
         "{packs}"
     );
 }

@@ -289,6 +289,43 @@ mod tests {
             .collect()
     }
 
+    /// No pattern of the bundled packs asserts a Unicode word boundary: the lazy DFA that searches
+    /// a card's body gives up on such a pattern at the first non-ASCII byte and the card is searched
+    /// again by a slower engine (MC-010's `Model ID\b` made a history of model cards with
+    /// accented or typographic characters take a fifth longer). `(?-u:\b)` is the ASCII one.
+    #[test]
+    fn bundled_patterns_have_no_unicode_word_boundary() {
+        let mut seen = 0;
+        for pack in std::fs::read_dir(repo().join("policies"))
+            .unwrap()
+            .flatten()
+        {
+            let Ok(rules) = std::fs::read_dir(pack.path().join("rules")) else {
+                continue;
+            };
+            for rule in rules.flatten() {
+                let text = std::fs::read_to_string(rule.path()).unwrap();
+                let table: toml::Table = text.parse().unwrap();
+                let Some(regex) = table
+                    .get("check")
+                    .and_then(|c| c.get("pattern"))
+                    .and_then(|p| p.get("regex"))
+                    .and_then(toml::Value::as_str)
+                else {
+                    continue;
+                };
+                seen += 1;
+                let hir = regex_syntax::Parser::new().parse(regex).unwrap();
+                assert!(
+                    !hir.properties().look_set().contains_word_unicode(),
+                    "{}: a Unicode word boundary; write (?-u:\\b)",
+                    rule.path().display()
+                );
+            }
+        }
+        assert!(seen >= 4, "{seen} patterns found");
+    }
+
     #[test]
     fn the_placeholder_patterns_are_read_by_lines_and_others_are_not() {
         assert!(by_lines(&pack_regex("DC-008")));
