@@ -221,7 +221,7 @@ fn strip_noise(s: &str) -> std::borrow::Cow<'_, str> {
         next[which] = Some((from, pos));
         pos
     };
-    while let Some(i) = s[at..].find(['<', '{']).map(|i| at + i) {
+    while let Some(i) = memchr::memchr2(b'<', b'{', &s.as_bytes()[at..]).map(|i| at + i) {
         let r = &s[i..];
         if r.starts_with("<!--") {
             out.push_str(&s[copied..i]);
