@@ -455,14 +455,40 @@ fn closest_heading<'v>(views: &'v [SectionView<'_>], wanted: &[String]) -> Optio
             if len.abs_diff(w.chars().count()) > allowed {
                 continue;
             }
-            let d = strsim::levenshtein(&v.norm, w);
-            let near = d <= allowed;
-            if near && best.is_none_or(|(bd, _)| d < bd) {
+            if let Some(d) = edits_within(&v.norm, w, allowed)
+                && best.is_none_or(|(bd, _)| d < bd)
+            {
                 best = Some((d, v.title));
             }
         }
     }
     best.map(|(_, t)| t)
+}
+
+/// The Levenshtein distance of `a` and `b` in chars when it is at most `max`: the rows of the
+/// table stop as soon as every cell of one is over `max`, as the distance can then only be larger.
+/// Most headings are far from most wanted titles, and a card is compared with every one of them.
+fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        let mut least = row[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+            least = least.min(row[j + 1]);
+        }
+        if least > max {
+            return None;
+        }
+    }
+    let d = row[b.len()];
+    (d <= max).then_some(d)
 }
 
 fn contains_words(haystack: &str, needle: &str) -> bool {
@@ -521,6 +547,45 @@ fn quote_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bounded distance is strsim's wherever that is within the bound, and none elsewhere.
+    #[test]
+    fn edits_within_is_levenshtein_up_to_the_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "uses",
+            "usage",
+            "intended uses",
+            "intended use",
+            "limitations",
+            "limitation",
+            "bias risks and limitations",
+            "risks and limitations",
+            "données",
+            "donnees",
+            "training data",
+            "training details",
+            "evaluation",
+            "évaluation",
+            "licence",
+            "license",
+        ];
+        for a in words {
+            for b in words {
+                let d = strsim::levenshtein(a, b);
+                for max in 0..6 {
+                    assert_eq!(
+                        edits_within(a, b, max),
+                        (d <= max).then_some(d),
+                        "{a:?} {b:?} within {max}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn titles_compare_by_words() {
