@@ -481,18 +481,18 @@ pub(crate) fn markdown_could_be_card(text: &str) -> bool {
         .map(|c| title_letters(c))
         .collect::<Vec<_>>()
         .join("\n");
-    // A word a title holds, or its plural, starts with the name's stem.
-    let spelt = |word: &str| {
-        let stem = word
-            .strip_suffix('s')
-            .filter(|s| !s.is_empty())
-            .unwrap_or(word);
-        !candidates.is_empty() && all.contains(stem)
+    // A word a title holds, or its plural, starts with the name's stem. Each stem is looked for
+    // once: the names share their words ("model", "data", "training").
+    let words = &*CARD_WORDS;
+    let mut found: Vec<Option<bool>> = vec![None; words.stems.len()];
+    let mut spelt = |stem: usize| {
+        *found[stem]
+            .get_or_insert_with(|| !candidates.is_empty() && all.contains(words.stems[stem]))
     };
-    let could = |sections: &[(&str, bool)], titles: &[&[&str]]| {
-        let mut telling = usize::from(titles.iter().any(|t| t.iter().all(|w| spelt(w))));
-        for (name, is_telling) in sections {
-            if *is_telling && name.split(' ').all(spelt) {
+    let mut could = |kind: &CardKindWords| {
+        let mut telling = usize::from(kind.titles.iter().any(|t| t.iter().all(|&w| spelt(w))));
+        for (name, is_telling) in &kind.sections {
+            if *is_telling && name.iter().all(|&w| spelt(w)) {
                 telling += 1;
                 if telling >= 2 {
                     return true;
@@ -501,8 +501,59 @@ pub(crate) fn markdown_could_be_card(text: &str) -> bool {
         }
         false
     };
-    could(DATASET_SECTIONS, DATASET_TITLES) || could(MODEL_SECTIONS, MODEL_TITLES)
+    could(&words.dataset) || could(&words.model)
 }
+
+/// A word's stem as `markdown_could_be_card` looks for it: without a plural's `s`.
+fn stem_of(word: &str) -> &str {
+    word.strip_suffix('s')
+        .filter(|s| !s.is_empty())
+        .unwrap_or(word)
+}
+
+/// The card section names and titles of one kind, each word as the index of its stem.
+struct CardKindWords {
+    sections: Vec<(Vec<usize>, bool)>,
+    titles: Vec<Vec<usize>>,
+}
+
+/// Every stem of the card section names and titles, and both kinds' names in those stems.
+struct CardWords {
+    stems: Vec<&'static str>,
+    dataset: CardKindWords,
+    model: CardKindWords,
+}
+
+static CARD_WORDS: std::sync::LazyLock<CardWords> = std::sync::LazyLock::new(|| {
+    let mut stems: Vec<&'static str> = Vec::new();
+    let mut index = |word: &'static str| {
+        let stem = stem_of(word);
+        match stems.iter().position(|s| *s == stem) {
+            Some(i) => i,
+            None => {
+                stems.push(stem);
+                stems.len() - 1
+            }
+        }
+    };
+    let mut kind = |sections: &[(&'static str, bool)], titles: &[&[&'static str]]| CardKindWords {
+        sections: sections
+            .iter()
+            .map(|(name, telling)| (name.split(' ').map(&mut index).collect(), *telling))
+            .collect(),
+        titles: titles
+            .iter()
+            .map(|t| t.iter().map(|w| index(w)).collect())
+            .collect(),
+    };
+    let dataset = kind(DATASET_SECTIONS, DATASET_TITLES);
+    let model = kind(MODEL_SECTIONS, MODEL_TITLES);
+    CardWords {
+        stems,
+        dataset,
+        model,
+    }
+});
 
 /// The longest heading line (or setext paragraph) read for a title without parsing.
 const MAX_TITLE: usize = 4096;
