@@ -576,9 +576,11 @@ impl Engine {
     }
 
     /// Whether a path could be evidence: it matches a kind's globs, or its format can be sniffed.
+    /// (The name's format first: it is told from the extension, where the kinds' globs run a
+    /// regex, and a walk asks this of every version it reads.)
     pub(crate) fn could_be_evidence(&self, path: &str) -> bool {
-        self.classifier.path_matches(path)
-            || Format::from_path(path).is_some()
+        Format::from_path(path).is_some()
+            || self.classifier.path_matches(path)
             || aimslint_artifacts::sniff_text(path, "").is_some()
     }
 
