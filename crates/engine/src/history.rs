@@ -18,7 +18,7 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 use aimslint_git::{BlobReader, ChangeKind, CommitDelta, CommitMeta, History};
-use aimslint_packs::{Rule, Severity};
+use aimslint_packs::Severity;
 
 use crate::kinds::Dependence;
 use rayon::prelude::*;
@@ -1250,23 +1250,24 @@ impl Pass<'_> {
     /// about, with a fingerprint a rebase keeps (see `commit_anchor`).
     fn event(
         &mut self,
-        rule: &Rule,
-        severity: Severity,
+        a: &crate::run::ActiveRule,
         about: &[&str],
         c: &CommitDelta,
         message: String,
     ) {
         let path = about.first().copied().unwrap_or_default();
         self.named.insert(c.meta.id.clone());
+        let rule = &a.rule;
         self.events.push(Finding {
-            controls: rule.controls.as_slice().into(),
+            controls: a.controls.clone(),
+            help: a.help.clone(),
             commit: Some(c.meta.id.clone()),
             ..Finding::about_file(
                 &rule.id,
-                severity,
+                a.severity,
                 path,
                 message,
-                &rule.help,
+                "",
                 fingerprint(&rule.id, path, "", &commit_anchor(c, about)),
             )
         });
@@ -1328,7 +1329,7 @@ impl Pass<'_> {
         };
         for (a, e) in events {
             let about: Vec<&str> = e.about.iter().map(String::as_str).collect();
-            self.event(&a.rule, a.severity, &about, c, e.message);
+            self.event(a, &about, c, e.message);
             if let (Some(l), Some(f)) = (e.line, self.events.last_mut()) {
                 f.line = l;
             }

@@ -36,12 +36,13 @@ fn event(a: &ActiveRule, about: &[&str], message: String) -> Finding {
     let path = about.first().copied().unwrap_or_default();
     Finding {
         controls: a.controls.clone(),
+        help: a.help.clone(),
         ..Finding::about_file(
             &a.rule.id,
             a.severity,
             path,
             message,
-            &a.rule.help,
+            "",
             fingerprint(
                 &a.rule.id,
                 path,
