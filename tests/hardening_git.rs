@@ -470,6 +470,98 @@ fn an_edited_object_is_an_error_not_linted() {
     }
 }
 
+/// `two_commits`, every object moved into one pack (none loose): the pack's and its index's files.
+fn packed_two_commits() -> (GitRepo, PathBuf, PathBuf) {
+    let g = two_commits();
+    let out = git(g.path(), &["repack", "-adq"]);
+    assert!(out.status.success(), "{out:?}");
+    git(g.path(), &["prune-packed"]);
+    let dir = g.path().join(".git/objects/pack");
+    let file = |ext: &str| {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == ext))
+            .unwrap()
+    };
+    let (pack, idx) = (file("pack"), file("idx"));
+    (g, pack, idx)
+}
+
+/// Where the index `idx` puts the object `id` in its pack (version-2 index): the place of its
+/// offset in the index, and the offset.
+fn pack_offset(idx: &[u8], id: &str) -> (usize, usize) {
+    let id = git2::Oid::from_str(id).unwrap();
+    let count = u32::from_be_bytes(idx[8 + 255 * 4..8 + 256 * 4].try_into().unwrap()) as usize;
+    let i = (0..count)
+        .find(|i| &idx[8 + 1024 + i * 20..8 + 1024 + (i + 1) * 20] == id.as_bytes())
+        .unwrap();
+    let at = 8 + 1024 + count * 24 + i * 4;
+    let offset = u32::from_be_bytes(idx[at..at + 4].try_into().unwrap()) as usize;
+    (at, offset)
+}
+
+/// A packed blob is read in history mode as it is at a revision: damaged compressed data is the
+/// same finding at its path and commit; a blob whose index entry points at another object's data
+/// is a hash mismatch, never linted.
+#[test]
+fn a_damaged_packed_blob_is_a_finding_in_history_as_at_a_revision() {
+    let (g, pack, idx) = packed_two_commits();
+    let head = g.commits[1].clone();
+    let repo = git2::Repository::open(g.path()).unwrap();
+    let blob = |spec: &str| repo.revparse_single(spec).unwrap().id().to_string();
+    let provenance = blob("HEAD:data/a/provenance.yaml");
+    let card = blob("HEAD:models/m/README.md");
+    let pristine = (std::fs::read(&pack).unwrap(), std::fs::read(&idx).unwrap());
+
+    // The compressed data of the provenance record damaged in its middle.
+    let (_, at) = pack_offset(&pristine.1, &provenance);
+    let mut bytes = pristine.0.clone();
+    for b in &mut bytes[at + 8..at + 24] {
+        *b ^= 0x5a;
+    }
+    overwrite(&pack, &bytes);
+    let (code, at_rev, _) = git_check(&g, &["--rev", "HEAD"]);
+    let (history_code, in_history, _) = git_check(&g, &["--all-history"]);
+    assert_eq!(at_rev.len(), 1, "{at_rev:?}");
+    assert!(
+        at_rev[0].starts_with(&format!(
+            "AL007 data/a/provenance.yaml {head}: blob {provenance}"
+        )),
+        "{at_rev:?}"
+    );
+    assert_eq!(in_history, at_rev);
+    assert_eq!((code, history_code), (Some(1), Some(1)));
+
+    // The index's entries for the two blobs swapped: each id leads to the other's content.
+    overwrite(&pack, &pristine.0);
+    let mut index = pristine.1.clone();
+    let (a, _) = pack_offset(&index, &provenance);
+    let (b, _) = pack_offset(&index, &card);
+    let (ea, eb) = (index[a..a + 4].to_vec(), index[b..b + 4].to_vec());
+    index[a..a + 4].copy_from_slice(&eb);
+    index[b..b + 4].copy_from_slice(&ea);
+    overwrite(&idx, &index);
+    for mode in [&["--rev", "HEAD"][..], &["--all-history"]] {
+        let (code, findings, _) = git_check(&g, mode);
+        assert!(
+            !findings.is_empty()
+                && findings
+                    .iter()
+                    .all(|f| f.starts_with("AL007 ") && f.contains("hash mismatch")),
+            "{mode:?}: {findings:?}"
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("AL007 data/a/provenance.yaml ") && f.contains(&provenance)),
+            "{mode:?}: {findings:?}"
+        );
+        assert_eq!(code, Some(1), "{mode:?}");
+    }
+}
+
 /// Write a loose object of this type and content over `file`, whatever id the file is named for:
 /// a stored (uncompressed) zlib stream written by hand (header, one final block, Adler-32).
 fn store_loose(file: &Path, kind: &str, body: &[u8]) {

@@ -48,6 +48,24 @@ pub(crate) fn read_verified<'o>(
     Ok(obj)
 }
 
+/// `read_verified`, from the packs this process reads itself when the object is there (see
+/// `pack`), else from libgit2; the content is shared, not copied. An object the packs give that
+/// does not hash to its id is read again by libgit2, whose answer (or error) stands.
+pub(crate) fn read_shared(
+    packs: &std::sync::Arc<crate::pack::Packs>,
+    odb: &git2::Odb<'_>,
+    oid: Oid,
+    kind: ObjectType,
+) -> Result<std::sync::Arc<[u8]>, String> {
+    if let Some((k, data)) = packs.read(oid)
+        && k == kind
+        && verify(oid, kind, &data).is_ok()
+    {
+        return Ok(data);
+    }
+    read_verified(odb, oid, kind).map(|o| std::sync::Arc::from(o.data()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

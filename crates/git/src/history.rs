@@ -9,6 +9,7 @@ use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use crate::loose::Loose;
+use crate::pack::Packs;
 use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
 
 /// One commit as rules and reports see it.
@@ -87,6 +88,8 @@ pub struct History {
     loose: Arc<Loose>,
     /// Folders' trees read by any thread (see `SmallTrees`).
     small_trees: Arc<SmallTrees>,
+    /// The repository's packs, read here rather than by libgit2 (see `pack`).
+    packs: Option<Arc<Packs>>,
 }
 
 /// Reads blobs by id from any thread (one repository handle per thread).
@@ -98,7 +101,13 @@ pub struct BlobReader {
     /// Sizes `size` read from object headers, for `read` to take instead of reading the header
     /// again (a packed delta's header is found by inflating the start of its delta).
     sizes: Arc<std::sync::Mutex<HashMap<Oid, usize>>>,
+    packs: Arc<Packs>,
 }
+
+/// A way to read a blob (`read_blob_sized`, `read_blob_content`): from the packs read here when
+/// given, given its size when known, cut at a limit.
+type ReadBlob<T> =
+    fn(&Repository, Option<&Arc<Packs>>, Oid, usize, Option<usize>) -> Result<T, String>;
 
 /// At most this many sizes wait for their read; past it they are forgotten (and read again).
 const SIZES_KEPT: usize = 1 << 16;
@@ -131,6 +140,7 @@ impl BlobReader {
             max_bytes: opts.max_file_bytes,
             loose: Loose::of(&repo),
             sizes: Arc::default(),
+            packs: crate::pack::of(&repo),
         })
     }
 
@@ -145,18 +155,15 @@ impl BlobReader {
         self.read_with(blob, crate::read_blob_content)
     }
 
-    fn read_with<T>(
-        &self,
-        blob: &str,
-        read: fn(&Repository, Oid, usize, Option<usize>) -> Result<T, String>,
-    ) -> Result<T, String> {
+    fn read_with<T>(&self, blob: &str, read: ReadBlob<T>) -> Result<T, String> {
         let oid = Oid::from_str(blob).map_err(|e| e.message().to_string())?;
         self.loose
             .check(oid)
             .map_err(|e| format!("blob {blob} is corrupt: {e}"))?;
         let size = self.sizes.lock().ok().and_then(|mut s| s.remove(&oid));
         with_repo(&self.root, |repo| {
-            read(repo, oid, self.max_bytes, size).map_err(|e| format!("blob {blob}: {e}"))
+            read(repo, Some(&self.packs), oid, self.max_bytes, size)
+                .map_err(|e| format!("blob {blob}: {e}"))
         })
     }
 
@@ -165,13 +172,16 @@ impl BlobReader {
     pub fn size(&self, blob: &str) -> Option<usize> {
         let oid = Oid::from_str(blob).ok()?;
         self.loose.check(oid).ok()?;
-        let size = with_repo(&self.root, |repo| {
-            let odb = repo.odb().map_err(|e| e.message().to_string())?;
-            odb.read_header(oid)
-                .map(|(n, _)| n)
-                .map_err(|e| e.message().to_string())
-        })
-        .ok()?;
+        let size = match self.packs.size(oid) {
+            Some(n) => n,
+            None => with_repo(&self.root, |repo| {
+                let odb = repo.odb().map_err(|e| e.message().to_string())?;
+                odb.read_header(oid)
+                    .map(|(n, _)| n)
+                    .map_err(|e| e.message().to_string())
+            })
+            .ok()?,
+        };
         if let Ok(mut s) = self.sizes.lock() {
             if s.len() >= SIZES_KEPT {
                 s.clear();
@@ -183,9 +193,12 @@ impl BlobReader {
 }
 
 /// An error unless the commit object `oid` hashes to its id.
-fn verify_commit(repo: &Repository, oid: Oid) -> Result<(), String> {
+fn verify_commit(repo: &Repository, packs: Option<&Arc<Packs>>, oid: Oid) -> Result<(), String> {
     let odb = repo.odb().map_err(|e| e.message().to_string())?;
-    crate::hash::read_verified(&odb, oid, ObjectType::Commit).map(drop)
+    match packs {
+        Some(p) => crate::hash::read_shared(p, &odb, oid, ObjectType::Commit).map(drop),
+        None => crate::hash::read_verified(&odb, oid, ObjectType::Commit).map(drop),
+    }
 }
 
 fn meta_of(commit: &git2::Commit<'_>) -> CommitMeta {
@@ -562,6 +575,7 @@ pub fn walk_commits(
         git_dir: repo.path().to_path_buf(),
         opts: opts.clone(),
         truncated_at,
+        packs: Some(crate::pack::of(&repo)),
         loose,
         small_trees: Arc::default(),
     })
@@ -579,6 +593,7 @@ impl History {
         let opts = &self.opts;
         let loose = &*self.loose;
         let small = &*self.small_trees;
+        let packs = self.packs.as_ref();
         let exclude = glob_set(&opts.exclude);
         let oids: Vec<Oid> = ids
             .iter()
@@ -594,7 +609,7 @@ impl History {
                     loose
                         .check(*oid)
                         .map_err(|e| format!("commit {oid} is corrupt: {e}"))?;
-                    verify_commit(repo, *oid).map_err(|e| format!("commit {oid}: {e}"))?;
+                    verify_commit(repo, packs, *oid).map_err(|e| format!("commit {oid}: {e}"))?;
                     let c = repo
                         .find_commit(*oid)
                         .map_err(|e| format!("commit {oid}: {}", e.message()))?;
@@ -617,7 +632,12 @@ impl History {
                     // Compare the trees ourselves, descending only where subtree ids differ: libgit2's
                     // diff walks every entry of both trees, which made each commit cost the tree's size.
                     let mut raw: Vec<RawChange> = Vec::new();
-                    let r = Reader { repo, loose, small };
+                    let r = Reader {
+                        repo,
+                        loose,
+                        small,
+                        packs,
+                    };
                     let diffed = diff_trees(&r, parent_tree, Some(tree), b"", &mut raw);
                     memo_next_commit();
                     diffed.map_err(|e| format!("commit {oid}: {e}"))?;
@@ -901,6 +921,7 @@ struct Reader<'a> {
     repo: &'a Repository,
     loose: &'a Loose,
     small: &'a SmallTrees,
+    packs: Option<&'a Arc<Packs>>,
 }
 
 /// A tree's raw content; an error names the folder and the tree.
@@ -924,8 +945,12 @@ fn raw_tree(r: &Reader<'_>, oid: Oid, folder: &[u8]) -> Result<Arc<[u8]>, String
             .check(oid)
             .map_err(|e| format!("{} (tree {oid}) is corrupt: {e}", shown_folder(folder)))?;
         let odb = r.repo.odb().map_err(|e| fail(e.message()))?;
-        let obj = crate::hash::read_verified(&odb, oid, ObjectType::Tree).map_err(|e| fail(&e))?;
-        let data: Arc<[u8]> = Arc::from(obj.data());
+        let data: Arc<[u8]> = match r.packs {
+            Some(p) => crate::hash::read_shared(p, &odb, oid, ObjectType::Tree),
+            None => crate::hash::read_verified(&odb, oid, ObjectType::Tree)
+                .map(|obj| Arc::from(obj.data())),
+        }
+        .map_err(|e| fail(&e))?;
         if data.len() <= SMALL_TREE {
             let v = (oid, data.clone());
             let w = weight(&v);
@@ -1141,6 +1166,7 @@ mod tests {
             repo,
             loose: &loose,
             small: &small,
+            packs: None,
         };
         let mut raw = Vec::new();
         diff_trees(&r, Some(a), Some(b), b"", &mut raw).unwrap();

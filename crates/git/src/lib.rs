@@ -12,6 +12,7 @@ use rayon::prelude::*;
 mod hash;
 mod history;
 mod loose;
+mod pack;
 mod remote;
 mod staged;
 
@@ -356,22 +357,26 @@ pub fn read_blob_limited(
     oid: git2::Oid,
     max: usize,
 ) -> Result<Arc<[u8]>, String> {
-    read_blob_sized(repo, oid, max, None)
+    read_blob_sized(repo, None, oid, max, None)
 }
 
 /// `read_blob_limited`, given the blob's size when its header was already read.
 pub(crate) fn read_blob_sized(
     repo: &git2::Repository,
+    packs: Option<&Arc<pack::Packs>>,
     oid: git2::Oid,
     max: usize,
     known: Option<usize>,
 ) -> Result<Arc<[u8]>, String> {
-    read_blob_with(repo, oid, max, known, |b: &[u8]| Arc::<[u8]>::from(b))
+    read_blob_with(repo, packs, oid, max, known, |b: &[u8]| {
+        Arc::<[u8]>::from(b)
+    })
 }
 
-/// A blob read as `read_blob_sized` reads it, kept by `keep` from libgit2's buffer.
+/// A blob read as `read_blob_sized` reads it (from `packs` when it is there), kept by `keep`.
 fn read_blob_with<T>(
     repo: &git2::Repository,
+    packs: Option<&Arc<pack::Packs>>,
     oid: git2::Oid,
     max: usize,
     known: Option<usize>,
@@ -390,7 +395,7 @@ fn read_blob_with<T>(
         }
     })
     };
-    let size = match known {
+    let size = match known.or_else(|| packs.and_then(|p| p.size(oid))) {
         Some(n) => n,
         None => header()?,
     };
@@ -398,7 +403,10 @@ fn read_blob_with<T>(
         return Ok(keep(&vec![0u8; max.saturating_add(1)]));
     }
     // Checked against its id here (see `hash`): history mode turns libgit2's own check off.
-    hash::read_verified(&odb, oid, git2::ObjectType::Blob).map(|b| keep(b.data()))
+    match packs {
+        Some(p) => hash::read_shared(p, &odb, oid, git2::ObjectType::Blob).map(|b| keep(&b)),
+        None => hash::read_verified(&odb, oid, git2::ObjectType::Blob).map(|b| keep(b.data())),
+    }
 }
 
 /// A blob's content, read for judging: its bytes, and the same bytes as text when they are UTF-8
@@ -412,12 +420,18 @@ pub struct BlobContent {
 /// `read_blob_sized`, keeping the content as text when it is UTF-8.
 pub(crate) fn read_blob_content(
     repo: &git2::Repository,
+    packs: Option<&Arc<pack::Packs>>,
     oid: git2::Oid,
     max: usize,
     known: Option<usize>,
 ) -> Result<BlobContent, String> {
-    read_blob_with(repo, oid, max, known, |data| {
-        match std::str::from_utf8(data) {
+    read_blob_with(
+        repo,
+        packs,
+        oid,
+        max,
+        known,
+        |data| match std::str::from_utf8(data) {
             Ok(s) => {
                 let text: Arc<str> = Arc::from(s);
                 BlobContent {
@@ -429,8 +443,8 @@ pub(crate) fn read_blob_content(
                 bytes: Arc::from(data),
                 text: None,
             },
-        }
-    })
+        },
+    )
 }
 
 /// Whether objects may be missing by design: a partial clone's remote is a promisor (git 2.20+
