@@ -11,29 +11,37 @@ use std::sync::Mutex;
 
 const SHARDS: usize = 16;
 
-/// A text's key: 128 bits of its BLAKE3 hash.
+/// A text's key: its 128-bit XXH3 hash, seeded at random once per process.
+///
+/// Keys live only as long as the process (nothing keeps them on disk), so the hash need not be a
+/// cryptographic one; it was BLAKE3, whose cost per call on texts of a few hundred bytes was 5 %
+/// of a history run. The random seed means no text can be written to collide with another's key
+/// ahead of a run.
 pub type TextKey = [u8; 16];
+
+/// This process's seed of the keys.
+static SEED: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write(b"aimslint text keys");
+    h.finish()
+});
 
 /// The key of a text.
 pub fn text_key(text: &str) -> TextKey {
-    let h = blake3::hash(text.as_bytes());
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&h.as_bytes()[..16]);
-    k
+    xxhash_rust::xxh3::xxh3_128_with_seed(text.as_bytes(), *SEED).to_le_bytes()
 }
 
 /// The key of a text from the keys of the parts it was cut into, in order: a text's parts decide
 /// the text, so this names it as well as `text_key` of the whole does (in another domain, so the
 /// two never meet), without reading it again.
 pub fn key_of_parts<'a>(parts: impl IntoIterator<Item = &'a TextKey>) -> TextKey {
-    let mut h = blake3::Hasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(*SEED);
     h.update(b"aimslint parts\0");
     for p in parts {
         h.update(p);
     }
-    let mut k = [0u8; 16];
-    k.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    k
+    h.digest128().to_le_bytes()
 }
 
 struct Generations<K, V> {
