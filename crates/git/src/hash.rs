@@ -56,14 +56,14 @@ pub(crate) fn read_shared(
     odb: &git2::Odb<'_>,
     oid: Oid,
     kind: ObjectType,
-) -> Result<std::sync::Arc<[u8]>, String> {
+) -> Result<crate::pack::Bytes, String> {
     if let Some((k, data)) = packs.read(oid)
         && k == kind
         && verify(oid, kind, &data).is_ok()
     {
         return Ok(data);
     }
-    read_verified(odb, oid, kind).map(|o| std::sync::Arc::from(o.data()))
+    read_verified(odb, oid, kind).map(|o| std::sync::Arc::new(o.data().to_vec()))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use crate::loose::Loose;
-use crate::pack::Packs;
+use crate::pack::{Bytes, Packs};
 use crate::{ReadOptions, SourceError, SourceFile, Tree, glob_set, open};
 
 /// One commit as rules and reports see it.
@@ -871,7 +871,7 @@ fn entry_order(x: &Entry<'_>, y: &Entry<'_>) -> std::cmp::Ordering {
 /// be inflated twice per commit touching it.
 #[derive(Default)]
 struct TreeMemo {
-    trees: HashMap<Oid, (Arc<[u8]>, u64)>,
+    trees: HashMap<Oid, (Bytes, u64)>,
     tick: u64,
 }
 
@@ -887,7 +887,7 @@ const MEMO_TREES: usize = 256;
 /// the other thread, when it has long left `TreeMemo`. On huggingface/datasets that was 29,000 of
 /// 65,000 tree reads. Kept by the id's first 16 bytes, the id itself compared on a hit.
 #[derive(Debug)]
-struct SmallTrees(aimslint_artifacts::memo::Memo<TreeKey, (Oid, Arc<[u8]>)>);
+struct SmallTrees(aimslint_artifacts::memo::Memo<TreeKey, (Oid, Bytes)>);
 
 impl Default for SmallTrees {
     fn default() -> SmallTrees {
@@ -925,7 +925,7 @@ struct Reader<'a> {
 }
 
 /// A tree's raw content; an error names the folder and the tree.
-fn raw_tree(r: &Reader<'_>, oid: Oid, folder: &[u8]) -> Result<Arc<[u8]>, String> {
+fn raw_tree(r: &Reader<'_>, oid: Oid, folder: &[u8]) -> Result<Bytes, String> {
     TREES.with(|cell| {
         let mut memo = cell.borrow_mut();
         let tick = memo.tick;
@@ -933,7 +933,7 @@ fn raw_tree(r: &Reader<'_>, oid: Oid, folder: &[u8]) -> Result<Arc<[u8]>, String
             *used = tick;
             return Ok(data.clone());
         }
-        let weight = |(_, d): &(Oid, Arc<[u8]>)| d.len() + 64;
+        let weight = |(_, d): &(Oid, Bytes)| d.len() + 64;
         if let Some((id, data)) = r.small.0.get(&TreeKey::of(oid), weight)
             && id == oid
         {
@@ -945,10 +945,10 @@ fn raw_tree(r: &Reader<'_>, oid: Oid, folder: &[u8]) -> Result<Arc<[u8]>, String
             .check(oid)
             .map_err(|e| format!("{} (tree {oid}) is corrupt: {e}", shown_folder(folder)))?;
         let odb = r.repo.odb().map_err(|e| fail(e.message()))?;
-        let data: Arc<[u8]> = match r.packs {
+        let data: Bytes = match r.packs {
             Some(p) => crate::hash::read_shared(p, &odb, oid, ObjectType::Tree),
             None => crate::hash::read_verified(&odb, oid, ObjectType::Tree)
-                .map(|obj| Arc::from(obj.data())),
+                .map(|obj| Arc::new(obj.data().to_vec())),
         }
         .map_err(|e| fail(&e))?;
         if data.len() <= SMALL_TREE {
@@ -987,12 +987,12 @@ fn diff_trees(
         new.map(|n| raw_tree(r, n, prefix)).transpose()?,
     );
     let mut a = Entries {
-        rest: old_data.as_deref().unwrap_or_default(),
+        rest: old_data.as_deref().map_or(&[][..], Vec::as_slice),
         id: old,
         folder: prefix,
     };
     let mut b = Entries {
-        rest: new_data.as_deref().unwrap_or_default(),
+        rest: new_data.as_deref().map_or(&[][..], Vec::as_slice),
         id: new,
         folder: prefix,
     };

@@ -24,6 +24,10 @@ use std::sync::{Arc, Mutex, Weak};
 use git2::{ObjectType, Oid};
 use memmap2::Mmap;
 
+/// An object's content, shared by the cache and its readers as it was inflated (an `Arc<[u8]>`
+/// would be a copy of it).
+pub(crate) type Bytes = Arc<Vec<u8>>;
+
 /// Objects kept for the next reads, in bytes (all threads together).
 const CACHE_BYTES: usize = 24 << 20;
 
@@ -324,15 +328,15 @@ struct Reader {
 #[derive(Debug, Default)]
 struct Cache {
     /// By (pack, offset): the object's type, content, and when it was last used.
-    map: HashMap<(usize, u64), Kept>,
+    map: HashMap<(usize, u64), Kept, foldhash::fast::RandomState>,
     bytes: usize,
     tick: u64,
 }
 
-type Kept = (ObjectType, Arc<[u8]>, u64);
+type Kept = (ObjectType, Bytes, u64);
 
 impl Cache {
-    fn get(&mut self, key: (usize, u64)) -> Option<(ObjectType, Arc<[u8]>)> {
+    fn get(&mut self, key: (usize, u64)) -> Option<(ObjectType, Bytes)> {
         self.tick += 1;
         let tick = self.tick;
         self.map.get_mut(&key).map(|(k, d, used)| {
@@ -341,7 +345,7 @@ impl Cache {
         })
     }
 
-    fn keep(&mut self, key: (usize, u64), kind: ObjectType, data: &Arc<[u8]>) {
+    fn keep(&mut self, key: (usize, u64), kind: ObjectType, data: &Bytes) {
         if data.len() > CACHE_ITEM {
             return;
         }
@@ -416,16 +420,16 @@ impl Reader {
         }
     }
 
-    fn cached(&self, key: (usize, u64)) -> Option<(ObjectType, Arc<[u8]>)> {
+    fn cached(&self, key: (usize, u64)) -> Option<(ObjectType, Bytes)> {
         self.packs.cache().get(key)
     }
 
-    fn keep(&self, key: (usize, u64), kind: ObjectType, data: &Arc<[u8]>) {
+    fn keep(&self, key: (usize, u64), kind: ObjectType, data: &Bytes) {
         self.packs.cache().keep(key, kind, data);
     }
 
     /// The object at `at` in `pack`: its type and content.
-    fn object_at(&mut self, pack: usize, at: u64) -> Result<(ObjectType, Arc<[u8]>), Missed> {
+    fn object_at(&mut self, pack: usize, at: u64) -> Result<(ObjectType, Bytes), Missed> {
         // The maps, held apart from `self` (which inflates and keeps) while they are read.
         let packs = self.packs.clone();
         let data_of = |p: usize| -> &[u8] { &packs.packs[p].data };
@@ -446,7 +450,7 @@ impl Reader {
                 1..=4 => {
                     let kind = object_type(code).ok_or("unknown type")?;
                     let input = data.get(body..).ok_or("truncated entry")?;
-                    let out: Arc<[u8]> = self.inflate(input, size)?.into();
+                    let out = Arc::new(self.inflate(input, size)?);
                     self.keep((p, o), kind, &out);
                     break (kind, out);
                 }
@@ -469,7 +473,7 @@ impl Reader {
         while let Some((p, o, delta_at, size)) = chain.pop() {
             let input = data_of(p).get(delta_at..).ok_or("truncated entry")?;
             let delta = self.inflate(input, size)?;
-            let out: Arc<[u8]> = apply_delta(&base, &delta)?.into();
+            let out = Arc::new(apply_delta(&base, &delta)?);
             self.keep((p, o), kind, &out);
             base = out;
         }
@@ -516,7 +520,7 @@ fn with_reader<T>(packs: &Arc<Packs>, f: impl FnOnce(&mut Reader) -> T) -> T {
 impl Packs {
     /// The object `oid` (its type and content), when it is in a pack this reader reads and reads
     /// whole; none otherwise (libgit2 is then asked). Not yet checked against its id.
-    pub(crate) fn read(self: &Arc<Packs>, oid: Oid) -> Option<(ObjectType, Arc<[u8]>)> {
+    pub(crate) fn read(self: &Arc<Packs>, oid: Oid) -> Option<(ObjectType, Bytes)> {
         let (pack, at) = self.locate(oid.as_bytes())?;
         with_reader(self, |r| r.object_at(pack, at)).ok()
     }
