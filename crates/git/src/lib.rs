@@ -9,6 +9,7 @@ use std::sync::Arc;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
+mod commit;
 mod hash;
 mod history;
 mod loose;
