@@ -29,7 +29,7 @@ use memmap2::Mmap;
 pub(crate) type Bytes = Arc<Vec<u8>>;
 
 /// Objects kept for the next reads, in bytes (all threads together).
-const CACHE_BYTES: usize = 24 << 20;
+const CACHE_BYTES: usize = 16 << 20;
 
 /// Objects larger than this are not kept: one would push out everything else.
 const CACHE_ITEM: usize = 4 << 20;
