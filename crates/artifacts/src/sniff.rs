@@ -579,7 +579,15 @@ fn title_letters(line: &str) -> String {
             i += n;
             continue;
         }
-        out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
+        // An ASCII letter or digit is its own lower case (most titles are ASCII: the iterator of
+        // `char::to_lowercase` was a fifth of the card prefilter).
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else {
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
+        }
         i += c.len_utf8();
     }
     out
@@ -1132,6 +1140,30 @@ fn jinja_at(line: &str, open: &str, close: &str, inner: impl Fn(&str) -> bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A title's letters as the prefilter searches them: lower case, letters and digits only, in
+    /// any script, with inline HTML and link destinations left out.
+    #[test]
+    fn title_letters_in_any_script() {
+        assert_eq!(
+            title_letters("## Model Card: GPT-2 (v1.0)"),
+            "modelcardgpt2v10"
+        );
+        assert_eq!(title_letters("# Modèle — ÉTUDE Ⅻ 2"), "modèleétudeⅻ2");
+        assert_eq!(title_letters("# Straße İstanbul"), "straßeistanbul");
+        assert_eq!(
+            title_letters("# <b>Uses</b> [link](https://example.com/x)"),
+            "useslink"
+        );
+        for title in ["# Άλφα Beta", "# 数据集 Card", "# ÀÉÎÕÜ ascii"] {
+            let slow: String = title
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric())
+                .collect();
+            assert_eq!(title_letters(title), slow, "{title}");
+        }
+    }
 
     #[test]
     fn table_or_link_definition_is_the_two_searches() {
