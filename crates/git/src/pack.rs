@@ -46,6 +46,9 @@ const MAX_OBJECT: usize = 1 << 30;
 pub(crate) struct Packs {
     packs: Vec<Pack>,
     cache: Mutex<Cache>,
+    /// The pack the last object was found in, asked first: a repository that was never repacked
+    /// has hundreds of small packs, and a history's objects mostly sit in one.
+    last: std::sync::atomic::AtomicUsize,
 }
 
 struct Pack {
@@ -106,6 +109,7 @@ impl Packs {
         Packs {
             packs,
             cache: Mutex::default(),
+            last: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -117,10 +121,19 @@ impl Packs {
 
     /// Where the object `id` is: its pack and the offset of its entry.
     fn locate(&self, id: &[u8]) -> Option<(usize, u64)> {
-        self.packs
+        use std::sync::atomic::Ordering::Relaxed;
+        let last = self.last.load(Relaxed);
+        if let Some(o) = self.packs.get(last).and_then(|p| p.offset_of(id)) {
+            return Some((last, o));
+        }
+        let found = self
+            .packs
             .iter()
             .enumerate()
-            .find_map(|(i, p)| p.offset_of(id).map(|o| (i, o)))
+            .filter(|&(i, _)| i != last)
+            .find_map(|(i, p)| p.offset_of(id).map(|o| (i, o)))?;
+        self.last.store(found.0, Relaxed);
+        Some(found)
     }
 }
 
@@ -658,5 +671,34 @@ mod tests {
         let loose = odb.write(ObjectType::Blob, b"not packed").unwrap();
         assert!(packs.read(loose).is_none());
         assert!(packs.size(loose).is_none());
+
+        // More commits packed on their own, twice: three packs, each object found in its own
+        // whichever pack was asked last.
+        for round in 0..2 {
+            for i in 0..5 {
+                text.push_str(&format!("\nMore {round} {i}.\n"));
+                std::fs::write(dir.path().join("README.md"), &text).unwrap();
+                git(
+                    dir.path(),
+                    &["commit", "-qam", &format!("more {round} {i}")],
+                );
+            }
+            git(dir.path(), &["repack", "-dq"]);
+        }
+        let packs = Arc::new(Packs::open(&repo.path().join("objects")));
+        assert_eq!(packs.packs.len(), 3);
+        let mut all = Vec::new();
+        odb.foreach(|id| {
+            all.push(*id);
+            true
+        })
+        .unwrap();
+        all.retain(|id| *id != loose);
+        assert!(all.len() > ids.len());
+        for id in all.iter().chain(all.iter().rev()) {
+            let want = odb.read(*id).unwrap();
+            let (kind, data) = packs.read(*id).expect("read from a pack");
+            assert_eq!((kind, &data[..]), (want.kind(), want.data()), "{id}");
+        }
     }
 }
