@@ -52,7 +52,7 @@ pub(crate) fn read_verified<'o>(
 /// `pack`), else from libgit2; the content is shared, not copied. An object the packs give that
 /// does not hash to its id is read again by libgit2, whose answer (or error) stands.
 pub(crate) fn read_shared(
-    packs: &std::sync::Arc<crate::pack::Packs>,
+    packs: &crate::pack::Packs,
     odb: &git2::Odb<'_>,
     oid: Oid,
     kind: ObjectType,

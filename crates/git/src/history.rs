@@ -271,15 +271,7 @@ fn quick_commit(
     // The parent is checked against its id where it is walked itself (as libgit2 read it, it was
     // not checked here either).
     let parent_tree = match c.parents.first() {
-        Some(&p) => {
-            loose.check(p).ok()?;
-            let pd = match packs.read(p) {
-                Some((ObjectType::Commit, d)) => d,
-                Some(_) => return None,
-                None => Arc::new(odb.read(p).ok()?.data().to_vec()),
-            };
-            Some(crate::commit::parse(&pd)?.tree)
-        }
+        Some(&p) => Some(crate::commit::parse(&stored_commit(packs, &odb, loose, p)?)?.tree),
         None => None,
     };
     let meta = meta_from(
@@ -292,6 +284,21 @@ fn quick_commit(
         c.parents.iter().map(Oid::to_string).collect(),
     );
     Some((meta, c.tree, parent_tree))
+}
+
+/// A commit's content as stored, not checked against its id (where that is needed, the commit
+/// is checked where it is walked itself): from the packs, else from libgit2 once a loose object
+/// is found sound. None when it cannot be read so, or is no commit.
+fn stored_commit(packs: &Packs, odb: &git2::Odb<'_>, loose: &Loose, oid: Oid) -> Option<Bytes> {
+    loose.check(oid).ok()?;
+    match packs.read(oid) {
+        Some((ObjectType::Commit, d)) => Some(d),
+        Some(_) => None,
+        None => {
+            let o = odb.read(oid).ok()?;
+            (o.kind() == ObjectType::Commit).then(|| Arc::new(o.data().to_vec()))
+        }
+    }
 }
 
 /// Whether HEAD names a branch with no commit yet.
@@ -629,18 +636,7 @@ fn first_parent_line(repo: &Repository, loose: &Loose, head: Oid) -> Option<Vec<
         if !seen.insert(oid) {
             return None;
         }
-        let data = match packs.read(oid) {
-            Some((ObjectType::Commit, d)) => d,
-            Some(_) => return None,
-            None => {
-                loose.check(oid).ok()?;
-                let o = odb.read(oid).ok()?;
-                if o.kind() != ObjectType::Commit {
-                    return None;
-                }
-                Arc::new(o.data().to_vec())
-            }
-        };
+        let data = stored_commit(&packs, &odb, loose, oid)?;
         line.push(oid);
         at = crate::commit::parents(&data)?.first().copied();
     }

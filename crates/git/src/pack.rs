@@ -5,8 +5,8 @@
 //!   and never keeps the object that was asked for. History mode reads the versions of a file
 //!   newest first, and a pack stores each older version as a delta against a newer one: the
 //!   version just read is the base of the next one. Here every object read is kept (up to
-//!   `CACHE_BYTES` per thread, the least recently used go first), so the next version costs one
-//!   small delta, not the chain again.
+//!   `CACHE_BYTES` for all threads, the least recently used go first), so the next version costs
+//!   one small delta, not the chain again.
 //! - Objects are inflated with zlib-rs, one inflater per thread reset between objects (libgit2
 //!   allocates a new zlib stream per object and per header it reads).
 //! - A header (the size of a blob, before it is read) costs the first bytes of its delta.
@@ -329,13 +329,6 @@ fn object_type(code: u8) -> Option<ObjectType> {
     }
 }
 
-/// One thread's reader: its inflater, and the objects it read last, by (pack, offset).
-/// One thread's reader: the packs, and its inflater.
-struct Reader {
-    packs: Arc<Packs>,
-    inflate: zlib_rs::Inflate,
-}
-
 /// The objects read last, by (pack, offset), for all threads: the versions of one file are read
 /// on whichever thread takes them, and an object one read is the base of the next.
 #[derive(Debug, Default)]
@@ -386,85 +379,81 @@ impl Cache {
 }
 
 thread_local! {
-    static READER: std::cell::RefCell<Option<Reader>> = const { std::cell::RefCell::new(None) };
+    /// This thread's inflater, reset between objects rather than made for each.
+    static INFLATE: std::cell::RefCell<Option<zlib_rs::Inflate>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` with this thread's inflater.
+fn with_inflater<T>(f: impl FnOnce(&mut zlib_rs::Inflate) -> T) -> T {
+    INFLATE.with(|cell| {
+        f(cell
+            .borrow_mut()
+            .get_or_insert_with(|| zlib_rs::Inflate::new(true, 15)))
+    })
 }
 
 /// Why an object is not read here: not in these packs (or in a pack this reader does not read),
 /// or found damaged; either way libgit2 reads it.
 type Missed = &'static str;
 
-impl Reader {
-    fn new(packs: Arc<Packs>) -> Reader {
-        Reader {
-            packs,
-            inflate: zlib_rs::Inflate::new(true, 15),
+/// Inflate the zlib stream at the start of `input` into exactly `size` bytes.
+fn inflate(z: &mut zlib_rs::Inflate, input: &[u8], size: usize) -> Result<Vec<u8>, Missed> {
+    if size > MAX_OBJECT {
+        return Err("object too large");
+    }
+    z.reset(true);
+    // One byte more than declared: a stream that holds more than its header says is damage.
+    let mut out = vec![0u8; size + 1];
+    match z.decompress(input, &mut out, zlib_rs::InflateFlush::Finish) {
+        Ok(zlib_rs::Status::StreamEnd) if z.total_out() == size as u64 => {
+            out.truncate(size);
+            Ok(out)
         }
+        _ => Err("damaged zlib stream"),
     }
+}
 
-    /// Inflate the zlib stream at the start of `input` into exactly `size` bytes.
-    fn inflate(&mut self, input: &[u8], size: usize) -> Result<Vec<u8>, Missed> {
-        if size > MAX_OBJECT {
-            return Err("object too large");
-        }
-        self.inflate.reset(true);
-        // One byte more than declared: a stream that holds more than its header says is damage.
-        let mut out = vec![0u8; size + 1];
-        match self
-            .inflate
-            .decompress(input, &mut out, zlib_rs::InflateFlush::Finish)
-        {
-            Ok(zlib_rs::Status::StreamEnd) if self.inflate.total_out() == size as u64 => {
-                out.truncate(size);
-                Ok(out)
-            }
-            _ => Err("damaged zlib stream"),
-        }
+/// The first bytes a zlib stream inflates to (at most `buf.len()`).
+fn inflate_start<'b>(
+    z: &mut zlib_rs::Inflate,
+    input: &[u8],
+    buf: &'b mut [u8],
+) -> Result<&'b [u8], Missed> {
+    z.reset(true);
+    match z.decompress(input, buf, zlib_rs::InflateFlush::NoFlush) {
+        Ok(_) => Ok(&buf[..z.total_out() as usize]),
+        Err(_) => Err("damaged zlib stream"),
     }
+}
 
-    /// The first bytes a zlib stream inflates to (at most `buf.len()`).
-    fn inflate_start<'b>(&mut self, input: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8], Missed> {
-        self.inflate.reset(true);
-        match self
-            .inflate
-            .decompress(input, buf, zlib_rs::InflateFlush::NoFlush)
-        {
-            Ok(_) => Ok(&buf[..self.inflate.total_out() as usize]),
-            Err(_) => Err("damaged zlib stream"),
-        }
-    }
-
-    fn cached(&self, key: (usize, u64)) -> Option<(ObjectType, Bytes)> {
-        self.packs.cache().get(key)
-    }
-
-    fn keep(&self, key: (usize, u64), kind: ObjectType, data: &Bytes) {
-        self.packs.cache().keep(key, kind, data);
-    }
-
+impl Packs {
     /// The object at `at` in `pack`: its type and content.
-    fn object_at(&mut self, pack: usize, at: u64) -> Result<(ObjectType, Bytes), Missed> {
-        // The maps, held apart from `self` (which inflates and keeps) while they are read.
-        let packs = self.packs.clone();
-        let data_of = |p: usize| -> &[u8] { &packs.packs[p].data };
+    fn object_at(
+        &self,
+        z: &mut zlib_rs::Inflate,
+        pack: usize,
+        at: u64,
+    ) -> Result<(ObjectType, Bytes), Missed> {
         // Down the chain to a base (or to an object read before), then the deltas applied back up.
         let mut chain: Vec<(usize, u64, usize, usize)> = Vec::new();
         let (mut p, mut o) = (pack, at);
         let (kind, mut base) = loop {
-            if let Some(hit) = self.cached((p, o)) {
+            if let Some(hit) = self.cache().get((p, o)) {
                 break hit;
             }
             if chain.len() > MAX_CHAIN {
                 return Err("delta chain too long");
             }
-            let data = data_of(p);
+            let data = &self.packs[p].data[..];
             let start = usize::try_from(o).map_err(|_| "offset out of range")?;
             let (code, size, body) = entry_header(data, start).ok_or("damaged entry header")?;
             match code {
                 1..=4 => {
                     let kind = object_type(code).ok_or("unknown type")?;
                     let input = data.get(body..).ok_or("truncated entry")?;
-                    let out = Arc::new(self.inflate(input, size)?);
-                    self.keep((p, o), kind, &out);
+                    let out = Arc::new(inflate(z, input, size)?);
+                    self.cache().keep((p, o), kind, &out);
                     break (kind, out);
                 }
                 6 => {
@@ -478,28 +467,30 @@ impl Reader {
                 7 => {
                     let id = data.get(body..body + 20).ok_or("damaged entry header")?;
                     chain.push((p, o, body + 20, size));
-                    (p, o) = packs.locate(id).ok_or("delta base in no pack")?;
+                    (p, o) = self.locate(id).ok_or("delta base in no pack")?;
                 }
                 _ => return Err("unknown entry type"),
             }
         };
         while let Some((p, o, delta_at, size)) = chain.pop() {
-            let input = data_of(p).get(delta_at..).ok_or("truncated entry")?;
-            let delta = self.inflate(input, size)?;
+            let input = self.packs[p]
+                .data
+                .get(delta_at..)
+                .ok_or("truncated entry")?;
+            let delta = inflate(z, input, size)?;
             let out = Arc::new(apply_delta(&base, &delta)?);
-            self.keep((p, o), kind, &out);
+            self.cache().keep((p, o), kind, &out);
             base = out;
         }
         Ok((kind, base))
     }
 
     /// The size of the object at `at` in `pack`, reading no more than the start of its delta.
-    fn size_at(&mut self, pack: usize, at: u64) -> Result<usize, Missed> {
-        if let Some((_, d)) = self.cached((pack, at)) {
+    fn size_at(&self, z: &mut zlib_rs::Inflate, pack: usize, at: u64) -> Result<usize, Missed> {
+        if let Some((_, d)) = self.cache().get((pack, at)) {
             return Ok(d.len());
         }
-        let packs = self.packs.clone();
-        let data = &packs.packs[pack].data[..];
+        let data = &self.packs[pack].data[..];
         let start = usize::try_from(at).map_err(|_| "offset out of range")?;
         let (code, size, body) = entry_header(data, start).ok_or("damaged entry header")?;
         let delta_at = match code {
@@ -509,39 +500,24 @@ impl Reader {
             _ => return Err("unknown entry type"),
         };
         let mut buf = [0u8; 20];
-        let head = self.inflate_start(data.get(delta_at..).ok_or("truncated entry")?, &mut buf)?;
+        let input = data.get(delta_at..).ok_or("truncated entry")?;
+        let head = inflate_start(z, input, &mut buf)?;
         let mut i = 0;
         delta_varint(head, &mut i).ok_or("truncated delta")?;
         delta_varint(head, &mut i).ok_or("truncated delta")
     }
-}
 
-/// Run `f` with this thread's reader of `packs`.
-fn with_reader<T>(packs: &Arc<Packs>, f: impl FnOnce(&mut Reader) -> T) -> T {
-    READER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if !slot.as_ref().is_some_and(|r| Arc::ptr_eq(&r.packs, packs)) {
-            *slot = Some(Reader::new(packs.clone()));
-        }
-        match slot.as_mut() {
-            Some(r) => f(r),
-            None => unreachable!("set above"),
-        }
-    })
-}
-
-impl Packs {
     /// The object `oid` (its type and content), when it is in a pack this reader reads and reads
     /// whole; none otherwise (libgit2 is then asked). Not yet checked against its id.
-    pub(crate) fn read(self: &Arc<Packs>, oid: Oid) -> Option<(ObjectType, Bytes)> {
+    pub(crate) fn read(&self, oid: Oid) -> Option<(ObjectType, Bytes)> {
         let (pack, at) = self.locate(oid.as_bytes())?;
-        with_reader(self, |r| r.object_at(pack, at)).ok()
+        with_inflater(|z| self.object_at(z, pack, at)).ok()
     }
 
     /// The size of the object `oid`, when it is in a pack this reader reads.
-    pub(crate) fn size(self: &Arc<Packs>, oid: Oid) -> Option<usize> {
+    pub(crate) fn size(&self, oid: Oid) -> Option<usize> {
         let (pack, at) = self.locate(oid.as_bytes())?;
-        with_reader(self, |r| r.size_at(pack, at)).ok()
+        with_inflater(|z| self.size_at(z, pack, at)).ok()
     }
 }
 
