@@ -562,6 +562,24 @@ fn a_damaged_packed_blob_is_a_finding_in_history_as_at_a_revision() {
     }
 }
 
+/// A FIFO named like a pack and its index beside the real pack is never opened for reading (which
+/// would wait for a writer for ever), and the history reads as it did without it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_pack_is_not_waited_on() {
+    let (g, pack, _) = packed_two_commits();
+    let before = git_check(&g, &["--all-history"]);
+    let dir = pack.parent().unwrap();
+    for name in ["pack-ffff.idx", "pack-ffff.pack"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join(name))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    assert_eq!(git_check(&g, &["--all-history"]), before);
+}
+
 /// Write a loose object of this type and content over `file`, whatever id the file is named for:
 /// a stored (uncompressed) zlib stream written by hand (header, one final block, Adler-32).
 fn store_loose(file: &Path, kind: &str, body: &[u8]) {

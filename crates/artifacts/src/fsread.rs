@@ -72,6 +72,11 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     open(path, true)
 }
 
+/// As [`open_regular`], but a symlink is not followed either.
+pub fn open_regular_nofollow(path: &Path) -> Result<std::fs::File, ReadError> {
+    open(path, false)
+}
+
 fn open(path: &Path, follow: bool) -> Result<std::fs::File, ReadError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
@@ -103,7 +108,7 @@ pub fn read_regular(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
 /// As [`read_regular`], but a symlink is not followed either (for files aimslint writes itself, such
 /// as cache entries, where a symlink can only be a plant).
 pub fn read_regular_nofollow(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
-    read_at_most(open(path, false)?, max)
+    read_at_most(open_regular_nofollow(path)?, max)
 }
 
 /// Read at most `max` bytes; more is an error, and no more than `max + 1` bytes are ever held.

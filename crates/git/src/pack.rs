@@ -137,13 +137,11 @@ impl Packs {
     }
 }
 
-/// Map a file read-only.
+/// Map a file read-only: a regular file, opened without following a symlink or waiting on a
+/// FIFO (anything else is left to libgit2, as the rest of a pack this reader does not read).
 #[allow(unsafe_code)]
 fn map(path: &Path) -> Option<Mmap> {
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
+    let file = aimslint_artifacts::fsread::open_regular_nofollow(path).ok()?;
     // SAFETY: git never changes a pack or its index in place: a repack writes new files under
     // new names and removes the old ones, which stay mapped until unmapped. What is read from the
     // map is bounds-checked, and every object is checked against its id.
